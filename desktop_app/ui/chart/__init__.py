@@ -1,0 +1,1 @@
+"""The candlestick chart: data manager, items, panes and cursor."""

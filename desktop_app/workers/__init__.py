@@ -1,0 +1,1 @@
+"""Qt without widgets: the task manager model, results models and thread workers."""
