@@ -1,0 +1,1 @@
+var KKE_ShareAmount_sh600519=({data:[{date:"2026-06-30",amount:"125619.78"},{date:"2001-08-27",amount:"7150.00"}]});

@@ -1,0 +1,41 @@
+"""stockscan-cli universe: table, board filter, JSON, unavailable source."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+
+from desktop_app.cli import main
+from desktop_app.core.data.demo import DemoSource
+from desktop_app.core.symbols import parse_symbol
+
+
+def test_table_lists_every_demo_stock(capsys):
+    assert main(["universe", "--source", "demo"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["code", "name", "board", "industry", "listed"]
+    assert out[-1].startswith("5000 stocks") and "DEMO" in out[-1]
+    rows = out[1:-1]
+    assert len(rows) == 5000
+    code, name, board, industry, listed = rows[0].split()
+    parse_symbol(code)
+    dt.date.fromisoformat(listed)
+
+
+def test_board_filter_and_json(capsys):
+    assert main(["universe", "--source", "demo", "--board", "star", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    uni = DemoSource().universe()
+    assert len(records) == (uni["board"] == "star").sum() > 0
+    assert {r["board"] for r in records} == {"star"}
+    assert all(r["symbol"].startswith("68") for r in records)
+    assert set(records[0]) == {"symbol", "name", "exchange", "board", "industry", "listed_date", "is_st"}
+    assert main(["universe", "--board", "bse"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith(f"{(uni['board'] == 'bse').sum()} stocks on 北交所")
+
+
+def test_akshare_source_missing_is_a_clear_error(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "desktop_app.core.data.akshare_source", None)  # import fails
+    assert main(["universe", "--source", "akshare"]) == 2
+    assert "not available" in capsys.readouterr().err
