@@ -1,0 +1,123 @@
+"""stockscan-cli refresh: backfill and/or update a source's local bar store.
+
+    stockscan-cli refresh --source demo|akshare [--symbols 600519,000001] [--backfill|--update] [--limit N]
+
+Without --backfill/--update it does both (fill what is missing, then bring everything current).
+Progress is one line on stderr, rewritten in place; the summary (fetched, failed with reasons) goes
+to stdout. Ctrl-C cancels cleanly: fetch threads finish their request, fetched bars are kept.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+
+from desktop_app.core.jobs import Cancelled, CancelToken, Progress
+
+_MAX_LISTED_FAILURES = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", choices=["demo", "akshare"], default="demo", help="data source (default demo)")
+    parser.add_argument("--symbols", default=None, help="comma-separated codes (default: the whole universe)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--backfill", action="store_true", help="only fetch the history of symbols not stored yet")
+    mode.add_argument("--update", action="store_true", help="only bring stored series up to date")
+    parser.add_argument("--limit", type=int, default=None, help="backfill at most N symbols (first N of the list)")
+    parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def _make_source(name: str):
+    if name == "akshare":
+        from desktop_app.core.data.akshare_source import AkShareSource
+
+        return AkShareSource()
+    from desktop_app.core.data.demo import DemoSource
+
+    return DemoSource()
+
+
+class _ProgressLine:
+    """A single status line on stderr (carriage return), at most ~10 redraws a second."""
+
+    def __init__(self, label: str, quiet: bool):
+        self.label, self.quiet, self._last, self._width = label, quiet, 0.0, 0
+
+    def __call__(self, p: Progress) -> None:
+        now = time.monotonic()
+        if self.quiet or (now - self._last < 0.1 and p.done < p.total):
+            return
+        self._last = now
+        total = f"/{p.total}" if p.total else ""
+        text = f"{self.label}: {p.done}{total} done, {p.failed} failed {p.current}".rstrip()
+        pad = max(0, self._width - len(text))
+        self._width = len(text)
+        sys.stderr.write("\r" + text + " " * pad)
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if not self.quiet and self._width:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._width = 0
+
+
+def _print_report(title: str, report) -> None:
+    print(f"{title}: {report.summary()}")
+    for sym, reason in list(report.failed.items())[:_MAX_LISTED_FAILURES]:
+        print(f"  failed {sym}: {reason}")
+    if len(report.failed) > _MAX_LISTED_FAILURES:
+        print(f"  … and {len(report.failed) - _MAX_LISTED_FAILURES} more failures")
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop_app.core.data.refresh import backfill, update
+    from desktop_app.core.data.store import BarStore
+
+    source = _make_source(args.source)
+    store = BarStore.for_source(source.name)
+    if store.rebuilt_reason:
+        print(f"note: the bar store was rebuilt: {store.rebuilt_reason}", file=sys.stderr)
+    cancel = CancelToken()
+    old_handler = None
+    if threading.current_thread() is threading.main_thread():
+        old_handler = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
+    do_backfill = args.backfill or not args.update
+    do_update = args.update or not args.backfill
+    rc = 0
+    try:
+        if do_backfill:
+            symbols = [s.strip() for s in args.symbols.split(",") if s.strip()] if args.symbols else None
+            if symbols is None and args.limit is not None:
+                symbols = [str(s) for s in source.universe()["symbol"]]
+            if symbols is not None and args.limit is not None:
+                symbols = symbols[: max(0, args.limit)]
+            line = _ProgressLine("backfill", args.quiet)
+            try:
+                report = backfill(source, store, symbols, progress=line, cancel=cancel)
+            finally:
+                line.end()
+            _print_report("backfill", report)
+            rc = 1 if report.failed and not report.fetched and not report.skipped else 0
+        if do_update:
+            line = _ProgressLine("update", args.quiet)
+            try:
+                report = update(source, store, progress=line, cancel=cancel)
+            finally:
+                line.end()
+            _print_report("update", report)
+        latest = store.latest_date()
+        print(f"store: {len(store)} symbols, latest bar {latest or '-'} ({store.path})")
+    except Cancelled as exc:
+        report = getattr(exc, "report", None)
+        if report is not None:
+            _print_report("cancelled", report)
+        print("cancelled", file=sys.stderr)
+        rc = 130
+    finally:
+        if old_handler is not None:
+            signal.signal(signal.SIGINT, old_handler)
+        store.close()
+    return rc

@@ -1,0 +1,110 @@
+"""Binary encoding of one symbol's daily bars as a single blob (the bar store's unit of storage).
+
+Layout (little endian), chosen so the last ``k`` bars are one contiguous byte range (a tail read):
+
+    header  16 bytes: b"SB" | version u8 | flags u8 | ncols u32 | n u32 | reserved u32
+    records n × (8 + 8·ncols) bytes: date int32 (days since 1970-01-01), pad int32, ncols × float64
+
+Columns are ``BAR_COLUMNS`` in that order (absent columns are NaN). float64 keeps prices, volumes in
+shares and amounts in yuan exact; records are 8-byte aligned so decoding is a zero-copy view.
+"""
+from __future__ import annotations
+
+import struct
+
+import numpy as np
+import pandas as pd
+
+from .source import BAR_COLUMNS
+
+MAGIC = b"SB"
+CODEC_VERSION = 1
+HEADER = struct.Struct("<2sBBIII")
+HEADER_SIZE = HEADER.size  # 16
+NCOLS = len(BAR_COLUMNS)
+RECORD_DTYPE = np.dtype([("d", "<i4"), ("pad", "<i4"), ("v", "<f8", (NCOLS,))])
+RECORD_SIZE = RECORD_DTYPE.itemsize  # 64
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+class BlobFormatError(ValueError):
+    """A blob that is not a bar series of this codec (truncated, wrong magic or version)."""
+
+
+def frame_to_records(bars: pd.DataFrame) -> np.ndarray:
+    """Normalise a bars frame (DatetimeIndex or a "date" column) into sorted, de-duplicated records.
+
+    Duplicate dates keep the last row (so "new values win" when frames are concatenated)."""
+    if "date" in bars.columns and not isinstance(bars.index, pd.DatetimeIndex):
+        bars = bars.set_index("date")
+    idx = pd.DatetimeIndex(pd.to_datetime(bars.index)).normalize()
+    days = idx.values.astype("datetime64[D]").astype(np.int64)
+    rec = np.zeros(len(bars), dtype=RECORD_DTYPE)
+    rec["d"] = days.astype(np.int32)
+    vals = np.full((len(bars), NCOLS), np.nan)
+    for k, col in enumerate(BAR_COLUMNS):
+        if col in bars.columns:
+            vals[:, k] = pd.to_numeric(bars[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    rec["v"] = vals
+    return normalise_records(rec)
+
+
+def normalise_records(rec: np.ndarray) -> np.ndarray:
+    """Sort by date and keep the last occurrence of each date."""
+    if len(rec) == 0:
+        return rec
+    order = np.argsort(rec["d"], kind="stable")
+    rec = rec[order]
+    keep = np.ones(len(rec), dtype=bool)
+    keep[:-1] = rec["d"][1:] != rec["d"][:-1]
+    return rec[keep]
+
+
+def encode(rec: np.ndarray) -> bytes:
+    return HEADER.pack(MAGIC, CODEC_VERSION, 0, NCOLS, len(rec), 0) + rec.tobytes()
+
+
+def decode_header(blob: bytes) -> int:
+    """Validate the header and return the number of records."""
+    if len(blob) < HEADER_SIZE:
+        raise BlobFormatError("blob shorter than its header")
+    magic, version, _flags, ncols, n, _ = HEADER.unpack_from(blob, 0)
+    if magic != MAGIC or version != CODEC_VERSION or ncols != NCOLS:
+        raise BlobFormatError(f"unknown blob format (magic={magic!r}, version={version}, ncols={ncols})")
+    if len(blob) != HEADER_SIZE + n * RECORD_SIZE:
+        raise BlobFormatError(f"blob length {len(blob)} does not match {n} records")
+    return n
+
+
+def check_header(header: bytes, n: int) -> None:
+    """Validate a header read on its own (tail reads) against the row count stored beside it."""
+    if len(header) < HEADER_SIZE:
+        raise BlobFormatError("blob shorter than its header")
+    magic, version, _flags, ncols, count, _ = HEADER.unpack_from(header, 0)
+    if magic != MAGIC or version != CODEC_VERSION or ncols != NCOLS or count != n:
+        raise BlobFormatError(f"unknown blob format (magic={magic!r}, version={version}, n={count} vs {n})")
+
+
+def decode(blob: bytes) -> np.ndarray:
+    """Records of a blob as a read-only view (no copy)."""
+    n = decode_header(blob)
+    return np.frombuffer(blob, dtype=RECORD_DTYPE, count=n, offset=HEADER_SIZE)
+
+
+def records_to_frame(rec: np.ndarray) -> pd.DataFrame:
+    dates = days_to_index(rec["d"])
+    vals = np.ascontiguousarray(rec["v"])
+    return pd.DataFrame({c: vals[:, k].copy() for k, c in enumerate(BAR_COLUMNS)}, index=dates)
+
+
+def day_number(d) -> int:
+    """Days since 1970-01-01 of a date / Timestamp / string."""
+    return int(np.datetime64(pd.Timestamp(d).date(), "D").astype(np.int64))
+
+
+def day_to_date(n: int):
+    return (_EPOCH + np.timedelta64(int(n), "D")).astype(object)
+
+
+def days_to_index(days: np.ndarray) -> pd.DatetimeIndex:
+    return pd.DatetimeIndex(days.astype("datetime64[D]").astype("datetime64[ns]"), name="date")

@@ -1,0 +1,378 @@
+"""Keeping the bar store current: ``backfill`` (cold, resumable) and ``update`` (daily, cheap).
+
+Both are long jobs (``core.jobs``): they take a progress callback and a cancel token, fetch on
+helper threads (``host_fanout``: one thread per daily-bar host) and write to the store only from the
+caller's thread (single writer; batched ``write_many``). A per-symbol failure is recorded in the
+store with its reason (``store.failures()``) and retried by the next run; it is never fatal.
+
+Cancellation: the job stops its fetch threads (each finishes its in-flight request), joins them,
+writes what was already fetched (so a resumed job does not fetch it again), and raises
+``Cancelled`` with the partial report attached as ``exc.report`` (``report.cancelled`` is True).
+
+``update`` in detail (one ``source.spot()`` call plus only the fetches that are needed). Let T be the
+snapshot's trading day (``spot.attrs["date"]`` when the source sets it, else the last trading day on
+or before ``today``, unless the snapshot visibly shows the store's newest day, see ``_target_days``)
+and P the trading day before T. For each stored series with last date L:
+- L == P: if the snapshot's prev_close differs from the stored last close beyond rounding
+  (> 0.005 absolute and > 0.01 % relative) the source has re-adjusted the history (ex-dividend):
+  refetch the whole series. Otherwise append T's bar from the snapshot (if the stock traded).
+- L == T: same adjustment test on the stored close of P; otherwise refresh T's bar from the snapshot
+  if it changed (an update run during the session, then again after the close).
+- L < P (more than one trading day behind, e.g. the app was not run for a week): an incremental
+  fetch from L itself; the overlapping bar at L is compared with the stored one, and a mismatch
+  (re-adjusted meanwhile) turns into a full refetch.
+  A stock the snapshot shows untraded today with prev_close equal to the stored last close has been
+  suspended since L: skipped, no request.
+- symbols absent from the snapshot are skipped (delisted).
+If most of the compared symbols look re-adjusted, the snapshot is not of day T (e.g. taken before
+the open); then no snapshot bars are written and nothing is refetched because of it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..jobs import Cancelled, Progress, ProgressFn, no_progress
+from . import bar_codec as codec
+from .host_fanout import FetchResult, FetchTask, HostFanout, failure_reason
+from .source import BAR_COLUMNS
+from .store import BarStore
+
+log = logging.getLogger(__name__)
+
+WRITE_BATCH = 50           # symbols per write_many
+_POLL = 0.05               # seconds between cancel checks while waiting for results
+_ABS_TOL, _REL_TOL = 0.005, 1e-4
+_CLOSE = BAR_COLUMNS.index("close")
+_VOLUME = BAR_COLUMNS.index("volume")
+
+
+@dataclass
+class RefreshReport:
+    fetched: list[str] = field(default_factory=list)             # symbols with bars fetched and stored
+    skipped: list[str] = field(default_factory=list)             # nothing to do (already stored / current)
+    failed: dict[str, str] = field(default_factory=dict)         # symbol -> "kind: message"
+    refetched_adjusted: list[str] = field(default_factory=list)  # full refetch after re-adjustment
+    extended: list[str] = field(default_factory=list)            # got new bars (snapshot or incremental)
+    cancelled: bool = False
+    per_host: dict[str, int] = field(default_factory=dict)       # successful fetches per host
+    rested_hosts: dict[str, str] = field(default_factory=dict)   # hosts rested for throttling
+
+    def summary(self) -> str:
+        parts = [f"fetched {len(self.fetched)}", f"skipped {len(self.skipped)}", f"failed {len(self.failed)}"]
+        if self.extended:
+            parts.append(f"extended {len(self.extended)}")
+        if self.refetched_adjusted:
+            parts.append(f"refetched after adjustment {len(self.refetched_adjusted)}")
+        if self.per_host:
+            parts.append("per host " + ", ".join(f"{h} {n}" for h, n in self.per_host.items()))
+        if self.rested_hosts:
+            parts.append("rested " + ", ".join(self.rested_hosts))
+        if self.cancelled:
+            parts.append("CANCELLED")
+        return "; ".join(parts)
+
+
+def _is_cancelled(cancel: Any) -> bool:
+    if cancel is None:
+        return False
+    if hasattr(cancel, "cancelled"):
+        return bool(cancel.cancelled)
+    return bool(cancel.is_set())  # a threading.Event
+
+
+def _fetchers(source) -> dict[str, Callable]:
+    """Host name -> fetch(symbol, start). Multi-host sources get one entry per host."""
+    hosts = list(getattr(source, "bar_hosts", None) or [])
+    if hosts and hasattr(source, "daily_bars_via"):
+        return {h: (lambda sym, start, h=h: source.daily_bars_via(h, sym, start=start)) for h in hosts}
+    name = getattr(source, "name", "source")
+    return {name: lambda sym, start: source.daily_bars(sym, start=start)}
+
+
+class _Job:
+    """Shared machinery: run fetch tasks, batch writes, record failures, report progress."""
+
+    def __init__(self, source, store: BarStore, progress: ProgressFn, cancel: Any, report: RefreshReport):
+        self.source, self.store, self.progress, self.cancel, self.report = source, store, progress, cancel, report
+        self.total = 0
+        self.done = 0
+        self._new_failures: list[tuple[str, str]] = []
+        self._writes: dict[str, pd.DataFrame] = {}
+        self._extends: dict[str, pd.DataFrame] = {}
+        self._failures: dict[str, str] = {}
+
+    def emit(self, current: str = "") -> None:
+        failures, self._new_failures = self._new_failures, []
+        self.progress(Progress(done=self.done, total=self.total, failed=len(self.report.failed),
+                               current=current, failures=failures))
+
+    def fail(self, symbol: str, reason: str) -> None:
+        self.report.failed[symbol] = reason
+        self._failures[symbol] = reason
+        self._new_failures.append((symbol, reason))
+
+    def flush(self) -> None:
+        if self._writes:
+            self.store.write_many(self._writes)
+            self._writes = {}
+        if self._extends:
+            self.store.extend_many(self._extends)
+            self._extends = {}
+        if self._failures:
+            self.store.record_failures(self._failures)
+            self._failures = {}
+
+    def queue_write(self, symbol: str, bars: pd.DataFrame, extend: bool = False) -> None:
+        (self._extends if extend else self._writes)[symbol] = bars
+        if len(self._writes) + len(self._extends) >= WRITE_BATCH:
+            self.flush()
+
+    def run(self, tasks: list[FetchTask], on_result: Callable[[FetchResult, HostFanout], int]) -> None:
+        """Fetch ``tasks``; ``on_result`` handles each result and returns how many tasks it added."""
+        if not tasks:
+            self.flush()
+            return
+        fanout = HostFanout(_fetchers(self.source))
+        fanout.add(tasks)
+        outstanding = len(tasks)
+        self.total += len(tasks)
+        self.emit()
+        fanout.start()
+        try:
+            while outstanding > 0:
+                if _is_cancelled(self.cancel):
+                    self.report.cancelled = True
+                    break
+                res = fanout.get(_POLL)
+                if res is None:
+                    continue
+                outstanding -= 1
+                added = on_result(res, fanout)
+                outstanding += added
+                self.total += added
+                self.done += 1
+                self.emit(res.task.symbol)
+        finally:
+            fanout.stop()
+            fanout.join()
+            # Results that arrived while stopping are kept: a resumed job need not fetch them again.
+            while (res := fanout.get(0)) is not None:
+                on_result(res, None)
+            for h, n in fanout.per_host.items():
+                self.report.per_host[h] = self.report.per_host.get(h, 0) + n
+            self.report.rested_hosts.update(fanout.rested)
+            self.flush()
+
+    def finish(self) -> RefreshReport:
+        self.emit()
+        if self.report.cancelled:
+            exc = Cancelled("refresh cancelled")
+            exc.report = self.report  # type: ignore[attr-defined]
+            raise exc
+        return self.report
+
+
+def backfill(source, store: BarStore, symbols: list[str] | None = None, progress: ProgressFn = no_progress,
+             cancel: Any = None) -> RefreshReport:
+    """Fetch the full history of every symbol (default: the source's universe) not yet in the store.
+
+    Resumable: stored symbols are skipped; failures from earlier runs are retried.
+    Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes."""
+    report = RefreshReport()
+    if symbols is None:
+        symbols = [str(s) for s in source.universe()["symbol"]]
+    symbols = list(dict.fromkeys(symbols))
+    stored = set(store.symbols())
+    report.skipped = [s for s in symbols if s in stored]
+    job = _Job(source, store, progress, cancel, report)
+
+    def on_result(res: FetchResult, _fanout) -> int:
+        sym = res.task.symbol
+        if res.ok:
+            report.fetched.append(sym)
+            job.queue_write(sym, res.bars)
+        else:
+            job.fail(sym, failure_reason(res.error))
+        return 0
+
+    job.run([FetchTask(s) for s in symbols if s not in stored], on_result)
+    return job.finish()
+
+
+# ----------------------------------------------------------------------------- update
+def _trading_days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
+    from ..calendar import trading_days
+
+    return trading_days(start, end)
+
+
+def _day_pair(anchor: dt.date) -> tuple[int, int]:
+    """(T, P): the last trading day on or before ``anchor`` and the trading day before it."""
+    days = _trading_days(anchor - dt.timedelta(days=60), anchor)
+    if len(days) < 2:
+        raise ValueError(f"no trading days before {anchor}")
+    return codec.day_number(days[-1]), codec.day_number(days[-2])
+
+
+def _snapshot_is_of(day: int, snap: dict[str, dict], tails: dict[str, np.ndarray]) -> bool:
+    """Does the snapshot show day ``day`` itself (last ≈ stored close of that day, prev_close ≈
+    the close before it) for most stocks that traded then? True e.g. for a snapshot taken before
+    the open, or a source whose newest day is behind the calendar (the demo market)."""
+    votes = agree = 0
+    for sym, rec in tails.items():
+        row = snap.get(sym)
+        if row is None or len(rec) < 2 or int(rec["d"][-1]) != day or not float(row.get("volume") or 0) > 0:
+            continue
+        votes += 1
+        last, prev = float(row.get("last", np.nan)), float(row.get("prev_close", np.nan))
+        if not _differs(last, float(rec["v"][-1, _CLOSE])) and not _differs(prev, float(rec["v"][-2, _CLOSE])):
+            agree += 1
+    return votes > 0 and agree * 2 > votes
+
+
+def _target_days(spot: pd.DataFrame, today: dt.date, snap: dict[str, dict],
+                 tails: dict[str, np.ndarray]) -> tuple[int, int]:
+    """(T, P) as day numbers: the snapshot's trading day and the trading day before it.
+
+    ``spot.attrs["date"]`` wins when the source sets it. Otherwise T is the last trading day on or
+    before ``today`` — unless the store's newest day is older and the snapshot shows that very day."""
+    stamp = spot.attrs.get("date") if hasattr(spot, "attrs") else None
+    if stamp is not None:
+        return _day_pair(pd.Timestamp(stamp).date())
+    T, P = _day_pair(today)
+    newest = max((int(r["d"][-1]) for r in tails.values() if len(r)), default=None)
+    if newest is not None and newest < T and _snapshot_is_of(newest, snap, tails):
+        return _day_pair(codec.day_to_date(newest))
+    return T, P
+
+
+def _differs(a: float, b: float) -> bool:
+    """Prices differ beyond rounding (both thresholds must be exceeded)."""
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return False
+    diff = abs(a - b)
+    return diff > _ABS_TOL and diff > _REL_TOL * max(abs(a), abs(b))
+
+
+def _snapshot_bar(row: dict, day: int) -> pd.DataFrame | None:
+    """T's bar from a snapshot row, or None if the stock did not trade (suspended)."""
+    last = float(row.get("last", np.nan))
+    volume = float(row.get("volume", np.nan))
+    if not np.isfinite(last) or not np.isfinite(volume) or volume <= 0:
+        return None
+    vals = {"open": row.get("open"), "high": row.get("high"), "low": row.get("low"), "close": last,
+            "volume": volume, "amount": row.get("amount"), "turnover": row.get("turnover")}
+    df = pd.DataFrame({k: [float(v) if v is not None else np.nan] for k, v in vals.items()},
+                      index=codec.days_to_index(np.array([day])))
+    return df[BAR_COLUMNS]
+
+
+def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: Any = None,
+           today: dt.date | None = None) -> RefreshReport:
+    """Bring every stored series up to the snapshot's trading day (see the module docstring).
+
+    Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes."""
+    report = RefreshReport()
+    job = _Job(source, store, progress, cancel, report)
+    job.emit("snapshot")
+    spot = source.spot()
+    if _is_cancelled(cancel):
+        report.cancelled = True
+        return job.finish()
+    snap = {str(r["symbol"]): r for r in spot.to_dict("records")}
+    tails = store.tail_records(2)
+    T, P = _target_days(spot, today or dt.date.today(), snap, tails)
+
+    adjusted: list[str] = []
+    appends: dict[str, pd.DataFrame] = {}
+    incremental: list[FetchTask] = []
+    compared = 0
+    for sym, rec in tails.items():
+        L = int(rec["d"][-1])
+        row = snap.get(sym)
+        if row is None or L > T:
+            report.skipped.append(sym)
+            continue
+        if L < P:
+            traded = float(row.get("volume") or 0) > 0
+            if not traded and not _differs(float(row.get("prev_close", np.nan)), float(rec["v"][-1, _CLOSE])):
+                report.skipped.append(sym)  # suspended since L: nothing to fetch
+            else:
+                incremental.append(FetchTask(sym, start=codec.day_to_date(L), purpose="incremental"))
+            continue
+        # the stored close of P, which the snapshot's prev_close must match
+        if L == P:
+            prev_close_stored = float(rec["v"][-1, _CLOSE])
+        else:  # L == T
+            prev_close_stored = float(rec["v"][-2, _CLOSE]) if len(rec) >= 2 and rec["d"][-2] == P else np.nan
+        prev_snap = float(row.get("prev_close", np.nan))
+        if np.isfinite(prev_close_stored) and np.isfinite(prev_snap):
+            compared += 1
+            if _differs(prev_close_stored, prev_snap):
+                adjusted.append(sym)
+                continue
+        bar = _snapshot_bar(row, T)
+        if bar is None:
+            report.skipped.append(sym)
+            continue
+        if L == T:
+            stored_bar = rec["v"][-1]
+            same = (not _differs(float(stored_bar[_CLOSE]), float(bar["close"].iloc[0]))
+                    and np.isclose(float(stored_bar[_VOLUME]), float(bar["volume"].iloc[0]), rtol=1e-6))
+            if same:
+                report.skipped.append(sym)
+                continue
+        appends[sym] = bar
+
+    if compared >= 10 and len(adjusted) > compared // 2:
+        log.warning("update: %d of %d snapshot prev_close values differ from the store; the snapshot is "
+                    "not of %s - no snapshot bars written", len(adjusted), compared, codec.day_to_date(T))
+        for sym in adjusted:
+            job.fail(sym, "unparseable: snapshot inconsistent with stored closes (snapshot of another day?)")
+        adjusted, appends = [], {}
+        job.flush()
+
+    for sym, bar in appends.items():
+        job.queue_write(sym, bar, extend=True)
+        report.extended.append(sym)
+    job.flush()
+    job.emit()
+
+    stored_tail = {t.symbol: tails[t.symbol] for t in incremental}
+
+    def on_result(res: FetchResult, fanout: HostFanout | None) -> int:
+        sym, task = res.task.symbol, res.task
+        if not res.ok:
+            job.fail(sym, failure_reason(res.error))
+            return 0
+        if task.purpose == "full":
+            report.fetched.append(sym)
+            report.refetched_adjusted.append(sym)
+            job.queue_write(sym, res.bars)
+            return 0
+        # incremental: the overlapping bar at L must match, else the history was re-adjusted
+        fresh = codec.frame_to_records(res.bars)
+        old = stored_tail[sym]
+        L = int(old["d"][-1])
+        hit = np.flatnonzero(fresh["d"] == L)
+        if len(hit) and _differs(float(fresh["v"][hit[0], _CLOSE]), float(old["v"][-1, _CLOSE])):
+            if fanout is None:
+                return 0
+            fanout.add(FetchTask(sym, purpose="full"))
+            return 1
+        newer = fresh[fresh["d"] > L]
+        report.fetched.append(sym)
+        if len(newer):
+            job.queue_write(sym, codec.records_to_frame(newer), extend=True)
+            report.extended.append(sym)
+        return 0
+
+    tasks = [FetchTask(s, purpose="full") for s in adjusted] + incremental
+    job.run(tasks, on_result)
+    return job.finish()

@@ -1,0 +1,409 @@
+"""The local bar store: one SQLite file per source, one blob per symbol (DESIGN.md §4.2).
+
+Why this shape:
+- One row per bar reads 2.5M bars in 5–8 s here; one blob per symbol reads them in well under a
+  second (FACTS.md). A blob is the symbol's whole series (``bar_codec``), so a scan reads one row per
+  stock and decodes it with a zero-copy numpy view.
+- Crash safety comes from SQLite: WAL journal, every replace/extend in one transaction, so a process
+  killed mid-write leaves each series either old or new, never a mix (``tests/test_store_crash.py``).
+  ``synchronous=NORMAL`` is safe against process death (only an OS crash may lose the last commits).
+- Threads: one connection per thread (``threading.local``). In WAL mode readers never wait for a
+  writer; writers take the write lock up front (``BEGIN IMMEDIATE``) and queue on ``busy_timeout``.
+- A file with an unknown schema version, missing tables, or that is not SQLite at all is moved aside
+  (``*.corrupt-<timestamp>``) and an empty store is rebuilt; ``rebuilt_reason`` says why, so the UI
+  can tell the user. It is never silently used.
+
+A successful write of a symbol clears its recorded failure (a stored series is not failing).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..panel import PANEL_FIELDS, Panel
+from . import bar_codec as codec
+from .source import BAR_COLUMNS
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_TABLES = {"meta", "series", "failures"}
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS series(
+    symbol TEXT PRIMARY KEY,
+    first_day INTEGER NOT NULL,
+    last_day INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    last_close REAL,
+    updated REAL NOT NULL,
+    data BLOB NOT NULL          -- last column: metadata queries never touch the blob's pages
+);
+CREATE TABLE IF NOT EXISTS failures(symbol TEXT PRIMARY KEY, reason TEXT NOT NULL, at REAL NOT NULL);
+"""
+_IN_CHUNK = 500  # symbols per "IN (...)" query (SQLite's parameter limit is 999 on old builds)
+assert tuple(BAR_COLUMNS) == tuple(PANEL_FIELDS), "panel and bar columns must agree"
+
+
+class StoreCorruptError(Exception):
+    """A stored series (or the file) cannot be decoded."""
+
+
+class BarStore:
+    """Daily bars of one source, cached on disk. Safe to share between threads."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.rebuilt_reason: str | None = None
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._closed = False
+        self._open_checked()
+
+    @classmethod
+    def for_source(cls, source_name: str) -> "BarStore":
+        """The store of one source (``bars-demo.sqlite``, ``bars-akshare.sqlite``): never mixed."""
+        from ..paths import cache_dir
+
+        return cls(cache_dir() / f"bars-{source_name}.sqlite")
+
+    # ------------------------------------------------------------------ connections and schema
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise RuntimeError("BarStore is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
+        return conn
+
+    def _open_checked(self) -> None:
+        reason = None
+        if self.path.exists() and self.path.stat().st_size > 0:
+            reason = self._problem_with_file()
+        if reason:
+            self._move_aside(reason)
+        conn = self._conn()
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in filter(str.strip, _SCHEMA.split(";")):
+                conn.execute(stmt)
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _problem_with_file(self) -> str | None:
+        """Why the existing file must not be used, or None if it is a store of this schema."""
+        conn = None
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None  # an empty SQLite file: just create the schema
+            missing = _TABLES - tables
+            if missing:
+                return f"missing tables: {', '.join(sorted(missing))}"
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None or str(row[0]) != str(SCHEMA_VERSION):
+                return f"unknown schema version {row[0] if row else None!r} (expected {SCHEMA_VERSION})"
+            conn.execute("SELECT symbol FROM series LIMIT 1").fetchall()
+            return None
+        except sqlite3.DatabaseError as e:
+            return f"not a readable bar store ({e})"
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def _move_aside(self, reason: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        k = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{k}")
+            k += 1
+        self.path.rename(target)
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                if suffix == "-wal":
+                    side.rename(target.with_name(target.name + suffix))
+                else:
+                    side.unlink()
+        self.rebuilt_reason = f"{reason}; moved to {target.name} and rebuilt empty"
+        log.warning("bar store %s: %s", self.path, self.rebuilt_reason)
+
+    def close(self) -> None:
+        """Close every thread's connection. The store cannot be used afterwards."""
+        self._closed = True
+        with self._conns_lock:
+            conns, self._conns = self._conns, []
+        for c in conns:
+            try:
+                c.close()
+            except sqlite3.Error:  # pragma: no cover
+                pass
+        self._local = threading.local()
+
+    def __enter__(self) -> "BarStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+    def _write_txn(self) -> "_Txn":
+        return _Txn(self._conn(), "BEGIN IMMEDIATE")
+
+    def _read_txn(self) -> "_Txn":
+        return _Txn(self._conn(), "BEGIN")
+
+    # ------------------------------------------------------------------ writes
+    @staticmethod
+    def _row(symbol: str, rec: np.ndarray) -> tuple:
+        return (symbol, int(rec["d"][0]), int(rec["d"][-1]), len(rec), float(rec["v"][-1, BAR_COLUMNS.index("close")]),
+                time.time(), codec.encode(rec))
+
+    def _put(self, conn: sqlite3.Connection, symbol: str, rec: np.ndarray) -> None:
+        if len(rec) == 0:
+            conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+        else:
+            conn.execute("INSERT OR REPLACE INTO series(symbol, first_day, last_day, n, last_close, updated, data)"
+                         " VALUES(?,?,?,?,?,?,?)", self._row(symbol, rec))
+        conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
+
+    def write(self, symbol: str, bars: pd.DataFrame) -> None:
+        """Replace the symbol's series atomically (an empty frame deletes it)."""
+        self.write_many({symbol: bars})
+
+    def write_many(self, series: dict[str, pd.DataFrame]) -> None:
+        """Replace several series in one transaction."""
+        recs = {s: codec.frame_to_records(df) for s, df in series.items()}
+        with self._write_txn() as conn:
+            for s, rec in recs.items():
+                self._put(conn, s, rec)
+
+    def extend(self, symbol: str, bars: pd.DataFrame) -> None:
+        """Merge new bars into the stored series atomically; on overlapping dates the new values win."""
+        self.extend_many({symbol: bars})
+
+    def extend_many(self, series: dict[str, pd.DataFrame]) -> None:
+        """``extend`` for several symbols in one transaction."""
+        new = {s: codec.frame_to_records(df) for s, df in series.items()}
+        with self._write_txn() as conn:
+            for s, rec in new.items():
+                if len(rec) == 0:
+                    continue
+                row = conn.execute("SELECT data FROM series WHERE symbol=?", (s,)).fetchone()
+                if row is not None:
+                    rec = codec.normalise_records(np.concatenate([self._decode(s, row[0]), rec]))
+                self._put(conn, s, rec)
+
+    def delete(self, symbol: str) -> None:
+        with self._write_txn() as conn:
+            conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+
+    def clear(self) -> None:
+        """Forget every series and failure (the schema and meta stay)."""
+        with self._write_txn() as conn:
+            conn.execute("DELETE FROM series")
+            conn.execute("DELETE FROM failures")
+
+    # ------------------------------------------------------------------ failures and meta
+    def record_failure(self, symbol: str, reason: str) -> None:
+        self.record_failures({symbol: reason})
+
+    def record_failures(self, failures: dict[str, str]) -> None:
+        with self._write_txn() as conn:
+            conn.executemany("INSERT OR REPLACE INTO failures(symbol, reason, at) VALUES(?,?,?)",
+                             [(s, r, time.time()) for s, r in failures.items()])
+
+    def failures(self) -> dict[str, str]:
+        return dict(self._conn().execute("SELECT symbol, reason FROM failures ORDER BY symbol").fetchall())
+
+    def clear_failure(self, symbol: str) -> None:
+        with self._write_txn() as conn:
+            conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value) -> None:
+        with self._write_txn() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)", (key, str(value)))
+
+    # ------------------------------------------------------------------ reads
+    @staticmethod
+    def _decode(symbol: str, blob: bytes) -> np.ndarray:
+        try:
+            return codec.decode(blob)
+        except codec.BlobFormatError as e:
+            raise StoreCorruptError(f"series {symbol}: {e}") from e
+
+    def symbols(self) -> list[str]:
+        return [r[0] for r in self._conn().execute("SELECT symbol FROM series ORDER BY symbol")]
+
+    def __len__(self) -> int:
+        return self._conn().execute("SELECT count(*) FROM series").fetchone()[0]
+
+    def __contains__(self, symbol: str) -> bool:
+        return self._conn().execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone() is not None
+
+    def last_dates(self) -> dict[str, dt.date]:
+        rows = self._conn().execute("SELECT symbol, last_day FROM series").fetchall()
+        return {s: codec.day_to_date(d) for s, d in rows}
+
+    def last_closes(self) -> dict[str, float]:
+        return dict(self._conn().execute("SELECT symbol, last_close FROM series").fetchall())
+
+    def latest_date(self) -> dt.date | None:
+        """The newest bar date in the store: its freshness."""
+        d = self._conn().execute("SELECT max(last_day) FROM series").fetchone()[0]
+        return None if d is None else codec.day_to_date(d)
+
+    def read(self, symbol: str) -> pd.DataFrame | None:
+        """The symbol's bars (DatetimeIndex "date", BAR_COLUMNS), or None if not stored."""
+        row = self._conn().execute("SELECT data FROM series WHERE symbol=?", (symbol,)).fetchone()
+        if row is None:
+            return None
+        return codec.records_to_frame(self._decode(symbol, row[0]))
+
+    def tail_records(self, n: int, symbols: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """The last ``n`` bars of each series as codec records (low level; refresh uses it)."""
+        return dict(self._iter_records(symbols, tail=n))
+
+    def _iter_records(self, symbols: Iterable[str] | None, tail: int | None = None) -> Iterator[tuple[str, np.ndarray]]:
+        """(symbol, records) for the stored ones of ``symbols`` (all if None), in one read snapshot.
+
+        With ``tail`` only the last ``tail`` records are read (an incremental blob read of the
+        record range, so long histories cost nothing when a scan wants the last year)."""
+        with self._read_txn() as conn:
+            if symbols is None:
+                chunks: list[list[str] | None] = [None]
+            else:
+                wanted = list(dict.fromkeys(symbols))
+                chunks = [wanted[i:i + _IN_CHUNK] for i in range(0, len(wanted), _IN_CHUNK)]
+            cols = "rowid, symbol, n" if tail is not None else "symbol, data"
+            for chunk in chunks:
+                if chunk is None:
+                    rows = conn.execute(f"SELECT {cols} FROM series ORDER BY symbol")
+                else:
+                    marks = ",".join("?" * len(chunk))
+                    rows = conn.execute(f"SELECT {cols} FROM series WHERE symbol IN ({marks})", chunk)
+                if tail is None:
+                    for sym, blob in rows:
+                        yield sym, self._decode(sym, blob)
+                else:
+                    for rowid, sym, n in rows.fetchall():
+                        yield sym, self._read_tail(conn, rowid, sym, n, tail)
+
+    def _read_tail(self, conn: sqlite3.Connection, rowid: int, sym: str, n: int, tail: int) -> np.ndarray:
+        k = min(n, max(tail, 0))
+        with conn.blobopen("series", "data", rowid, readonly=True) as b:
+            if len(b) != codec.HEADER_SIZE + n * codec.RECORD_SIZE:
+                raise StoreCorruptError(f"series {sym}: blob length does not match its row count")
+            try:
+                codec.check_header(b.read(codec.HEADER_SIZE), n)
+            except codec.BlobFormatError as e:
+                raise StoreCorruptError(f"series {sym}: {e}") from e
+            b.seek(codec.HEADER_SIZE + (n - k) * codec.RECORD_SIZE)
+            data = b.read(k * codec.RECORD_SIZE)
+        return np.frombuffer(data, dtype=codec.RECORD_DTYPE, count=k)
+
+    def read_panel(self, symbols: Iterable[str] | None = None, start=None, end=None,
+                   last_n: int | None = None) -> Panel:
+        """Aligned panel of stored series (union of their dates; NaN where a stock did not trade).
+
+        Rows follow ``symbols`` (sorted when None); symbols not in the store are absent. ``start`` /
+        ``end`` bound the dates (inclusive); ``last_n`` keeps the last ``last_n`` dates of the union.
+        """
+        tail = last_n if (last_n is not None and end is None) else None
+        found: dict[str, np.ndarray] = {}
+        for sym, rec in self._iter_records(symbols, tail=tail):
+            found[sym] = rec
+        order = list(found) if symbols is None else [s for s in dict.fromkeys(symbols) if s in found]
+        recs = []
+        lo_day = None if start is None else codec.day_number(start)
+        hi_day = None if end is None else codec.day_number(end)
+        for s in order:
+            r = found[s]
+            if lo_day is not None or hi_day is not None:
+                d = r["d"]
+                a = 0 if lo_day is None else int(np.searchsorted(d, lo_day, "left"))
+                b = len(d) if hi_day is None else int(np.searchsorted(d, hi_day, "right"))
+                r = r[a:b]
+            recs.append(r)
+        return _assemble(np.array(order, dtype=object), recs, last_n)
+
+
+def _assemble(symbols: np.ndarray, recs: list[np.ndarray], last_n: int | None) -> Panel:
+    """Scatter per-symbol records into (field, symbol, day) arrays aligned on the union of dates."""
+    nonempty = [r for r in recs if len(r)]
+    if not nonempty:
+        empty = {f: np.full((len(symbols), 0), np.nan) for f in PANEL_FIELDS}
+        return Panel(symbols, pd.DatetimeIndex([], name="date"), empty)
+    lo = min(int(r["d"][0]) for r in nonempty)
+    hi = max(int(r["d"][-1]) for r in nonempty)
+    mark = np.zeros(hi - lo + 1, dtype=bool)
+    for r in nonempty:
+        mark[r["d"] - lo] = True
+    days = np.flatnonzero(mark)
+    if last_n is not None:
+        days = days[-last_n:] if last_n > 0 else days[:0]
+    cut = lo + (int(days[0]) if len(days) else hi + 1)
+    lut = np.full(hi - lo + 1, -1, dtype=np.int64)
+    lut[days] = np.arange(len(days))
+    out = np.full((len(PANEL_FIELDS), len(symbols), len(days)), np.nan)
+    for i, r in enumerate(recs):
+        if not len(r):
+            continue
+        if r["d"][0] < cut:
+            r = r[np.searchsorted(r["d"], cut, "left"):]
+            if not len(r):
+                continue
+        pos = lut[r["d"] - lo]
+        p0, p1 = int(pos[0]), int(pos[-1])
+        if p1 - p0 + 1 == len(r):
+            out[:, i, p0:p1 + 1] = r["v"].T
+        else:
+            out[:, i, pos] = r["v"].T
+    fields = {f: out[k] for k, f in enumerate(PANEL_FIELDS)}
+    return Panel(symbols, codec.days_to_index(days + lo), fields)
+
+
+class _Txn:
+    """``with`` block around one explicit transaction (the connection is in autocommit mode)."""
+
+    def __init__(self, conn: sqlite3.Connection, begin: str):
+        self.conn, self.begin = conn, begin
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute(self.begin)
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
