@@ -1,0 +1,242 @@
+"""Task history: every task of every kind (GUI and CLI alike) with its final state and scan hits.
+
+SQLite in WAL mode in ``paths.data_dir()/history.sqlite``. One row per task in ``tasks``; a scan's
+hits are one JSON blob per task in ``hits`` (one read per task instead of one per row).
+
+Threading: ``HistoryStore`` is thread-safe (one connection behind a lock, ``check_same_thread=False``).
+The GUI thread must not do disk I/O, so the TaskManager never calls the store itself: it hands
+writes and the start-up load to a ``HistoryWriter``, one background thread draining a FIFO queue.
+FIFO order matters: a task's "pending" row, its "running" row and its final row land in that order.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import paths
+
+log = logging.getLogger(__name__)
+
+UNFINISHED = ("pending", "running")
+TASK_FIELDS = ("id", "kind", "title", "status", "params", "created", "started", "finished", "done",
+               "total", "found", "failed", "failures", "error", "current", "result")
+_JSON_FIELDS = {"params", "failures", "result"}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL,
+    params TEXT, created REAL, started REAL, finished REAL, done INTEGER, total INTEGER,
+    found INTEGER, failed INTEGER, failures TEXT, error TEXT, current TEXT, result TEXT
+);
+CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created);
+CREATE TABLE IF NOT EXISTS hits (task_id TEXT PRIMARY KEY, n INTEGER NOT NULL, rows TEXT NOT NULL);
+"""
+
+
+def new_task_id() -> str:
+    """A short unique task id (12 hex digits); the CLI accepts any unique prefix of it."""
+    return uuid.uuid4().hex[:12]
+
+
+def _default(o: Any):
+    """JSON for numpy scalars, tuples and anything else stringly."""
+    if hasattr(o, "item"):
+        return o.item()
+    if isinstance(o, (set, frozenset)):
+        return sorted(o)
+    return str(o)
+
+
+def _dumps(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=_default)
+
+
+class HistoryStore:
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else paths.data_dir() / "history.sqlite"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(str(self.path), timeout=10.0, check_same_thread=False,
+                                     isolation_level=None)
+        with self._lock:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.executescript(_SCHEMA)
+
+    # -- writing -----------------------------------------------------------------------------
+    def save_task(self, record: dict) -> None:
+        """Insert or replace one task row. Missing fields are stored as NULL/empty."""
+        if not record.get("id"):
+            raise ValueError("a task record needs an id")
+        values = []
+        for f in TASK_FIELDS:
+            v = record.get(f)
+            if f in _JSON_FIELDS:
+                v = None if v is None else _dumps(v)
+            elif f == "status" and v is not None:
+                v = str(getattr(v, "value", v))
+            values.append(v)
+        if values[1] is None:
+            values[1] = ""
+        if values[2] is None:
+            values[2] = ""
+        if values[3] is None:
+            values[3] = "pending"
+        with self._lock:
+            self._conn.execute(
+                f"INSERT OR REPLACE INTO tasks ({','.join(TASK_FIELDS)}) "
+                f"VALUES ({','.join('?' * len(TASK_FIELDS))})", values)
+
+    def save_hits(self, task_id: str, rows: list[dict]) -> None:
+        """Replace the stored hits of a task with ``rows`` (HIT_COLUMNS dicts)."""
+        blob = _dumps(list(rows))
+        with self._lock:
+            self._conn.execute("INSERT OR REPLACE INTO hits (task_id, n, rows) VALUES (?, ?, ?)",
+                               (task_id, len(rows), blob))
+
+    def delete_task(self, task_id: str) -> bool:
+        with self._lock:
+            self._conn.execute("BEGIN")
+            cur = self._conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+            self._conn.execute("DELETE FROM hits WHERE task_id = ?", (task_id,))
+            self._conn.execute("COMMIT")
+            return cur.rowcount > 0
+
+    def mark_unfinished_interrupted(self, exclude: Iterable[str] = ()) -> int:
+        """Rows still pending/running (their process died) become "interrupted". Returns how many.
+        ``exclude``: ids owned by a live manager in this process, left alone."""
+        ex = list(exclude)
+        sql = ("UPDATE tasks SET status = 'interrupted', finished = COALESCE(finished, ?) "
+               "WHERE status IN ('pending', 'running')")
+        args: list[Any] = [time.time()]
+        if ex:
+            sql += f" AND id NOT IN ({','.join('?' * len(ex))})"
+            args += ex
+        with self._lock:
+            return self._conn.execute(sql, args).rowcount
+
+    def prune(self, keep: int) -> int:
+        """Keep the ``keep`` newest finished tasks, delete older finished ones (and their hits).
+        Pending and running tasks are never deleted. Returns how many were deleted."""
+        keep = max(0, int(keep))
+        with self._lock:
+            ids = [r[0] for r in self._conn.execute(
+                "SELECT id FROM tasks WHERE status NOT IN ('pending', 'running') "
+                "ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ?", (keep,))]
+            if not ids:
+                return 0
+            self._conn.execute("BEGIN")
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                marks = ",".join("?" * len(part))
+                self._conn.execute(f"DELETE FROM tasks WHERE id IN ({marks})", part)
+                self._conn.execute(f"DELETE FROM hits WHERE task_id IN ({marks})", part)
+            self._conn.execute("COMMIT")
+            return len(ids)
+
+    # -- reading -----------------------------------------------------------------------------
+    def _row(self, row: sqlite3.Row | tuple) -> dict:
+        rec = dict(zip(TASK_FIELDS, row))
+        for f in _JSON_FIELDS:
+            v = rec.get(f)
+            if v is not None:
+                try:
+                    rec[f] = json.loads(v)
+                except ValueError:
+                    rec[f] = None
+        rec["params"] = rec.get("params") or {}
+        rec["failures"] = [tuple(x) for x in (rec.get("failures") or [])]
+        return rec
+
+    def load_tasks(self) -> list[dict]:
+        """Every stored task, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                f"SELECT {','.join(TASK_FIELDS)} FROM tasks ORDER BY created, rowid").fetchall()
+        return [self._row(r) for r in rows]
+
+    def get_task(self, task_id: str) -> dict | None:
+        with self._lock:
+            row = self._conn.execute(f"SELECT {','.join(TASK_FIELDS)} FROM tasks WHERE id = ?",
+                                     (task_id,)).fetchone()
+        return None if row is None else self._row(row)
+
+    def find_ids(self, prefix: str) -> list[str]:
+        """Ids starting with ``prefix`` (the CLI accepts unique prefixes)."""
+        with self._lock:
+            return [r[0] for r in self._conn.execute(
+                "SELECT id FROM tasks WHERE substr(id, 1, ?) = ? ORDER BY created",
+                (len(prefix), prefix))]
+
+    def load_hits(self, task_id: str) -> list[dict]:
+        with self._lock:
+            row = self._conn.execute("SELECT rows FROM hits WHERE task_id = ?", (task_id,)).fetchone()
+        return [] if row is None else json.loads(row[0])
+
+    def hit_counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._conn.execute("SELECT task_id, n FROM hits").fetchall())
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.close()
+            except sqlite3.Error:  # pragma: no cover
+                pass
+
+
+class HistoryWriter:
+    """One background thread that runs history calls in submission order (FIFO).
+
+    ``submit(fn, *args)`` never blocks on disk. ``flush()`` waits until everything submitted so far
+    ran; ``close()`` drains the queue and joins the thread (bounded).
+    """
+
+    _STOP = object()
+
+    def __init__(self, store: HistoryStore):
+        self.store = store
+        self._q: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._loop, name="stockscan-history", daemon=True)
+        self._closed = False
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        if self._closed:
+            log.warning("history writer closed; dropping %s", getattr(fn, "__name__", fn))
+            return
+        self._q.put((fn, args, kwargs))
+
+    def flush(self, timeout: float | None = 10.0) -> bool:
+        if self._closed or not self._thread.is_alive():
+            return True
+        ev = threading.Event()
+        self._q.put((ev.set, (), {}))
+        return ev.wait(timeout)
+
+    def close(self, timeout: float = 10.0) -> bool:
+        """Run what is queued, stop the thread. True if it stopped within ``timeout``."""
+        if self._closed:
+            return not self._thread.is_alive()
+        self._closed = True
+        self._q.put(self._STOP)
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _loop(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is self._STOP:
+                return
+            fn, args, kwargs = item
+            try:
+                fn(*args, **kwargs)
+            except Exception:
+                log.exception("history write failed: %s", getattr(fn, "__name__", fn))

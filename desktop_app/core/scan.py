@@ -1,0 +1,589 @@
+"""The market scan: request → universe → prefilters → bars → score and screen in chunks → hits.
+
+No cap on the universe (the seed system silently kept the first 100 stocks). Every stock of the
+resolved universe ends in exactly one bucket, so ``found + not_matching + excluded + failed ==
+universe_size`` always holds (``ScanOutcome.accounted``): a stock that cannot be scored (no data,
+too short a history, a source error) is a *failure with a reason*, never a score-0 hit.
+
+Steps of ``run_scan``:
+1. resolve the universe (``resolve_universe``): rejected tokens are reported, not dropped;
+2. prefilters on the universe table (ST, listed fewer than N calendar days; market cap from the
+   spot snapshot, only when asked) and on the last stored bar (suspended today, price, amount);
+3. read the last ``LOOKBACK_DAYS`` bars of the survivors from the bar store in one panel,
+   fetching symbols missing from the store through ``core.data.refresh.backfill`` first;
+4. score (``core.scoring.score_panel``) and screen (``core.strategies``) ``CHUNK`` rows at a time,
+   handing each chunk's hits to ``on_hits``, reporting progress and checking ``cancel`` between
+   chunks.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import logging
+import math
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .jobs import CancelToken, Progress, ProgressFn, no_progress
+from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500            # panel rows scored per step (progress + cancel granularity)
+#: Evaluate every preset on every chunk so a hit lists all presets that fired (the column
+#: "命中策略"), not only the requested ones.
+MATCH_ALL_STRATEGIES = True
+LOOKBACK_DAYS = 320    # bars read per stock: 250 for 年线 strategies + warm-up of EMAs/MACD
+
+HIT_COLUMNS: list[str] = [
+    "symbol", "name", "board", "industry", "score", "label_zh", "label_en", "last", "chg_pct",
+    "amount", "turnover", "rsi", "ma_trend", "macd_state", "vol_ratio", "strategies",
+    "trend", "volatility", "technical", "volume", "momentum",
+]
+HIT_HEADERS: dict[str, tuple[str, str]] = {
+    "symbol": ("代码", "Code"), "name": ("名称", "Name"), "board": ("板块", "Board"),
+    "industry": ("行业", "Industry"), "score": ("得分", "Score"), "label_zh": ("评级", "Rating (zh)"),
+    "label_en": ("评级(英)", "Rating"), "last": ("最新价", "Last"), "chg_pct": ("涨跌幅", "Change %"),
+    "amount": ("成交额", "Amount"), "turnover": ("换手率", "Turnover %"), "rsi": ("RSI", "RSI"),
+    "ma_trend": ("均线趋势", "MA trend"), "macd_state": ("MACD状态", "MACD"),
+    "vol_ratio": ("量比", "Vol ratio"), "strategies": ("命中策略", "Strategies"),
+    "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
+    "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
+}
+NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
+                                 "trend", "volatility", "technical", "volume", "momentum"})
+DIMENSIONS = ("trend", "volatility", "technical", "volume", "momentum")
+
+#: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).
+EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
+    "st": ("ST/*ST 股票", "ST / *ST stock"),
+    "new_listing": ("上市天数不足", "listed too recently"),
+    "suspended": ("今日停牌", "suspended today"),
+    "price": ("价格不在范围内", "price outside the range"),
+    "amount": ("成交额过低", "turnover amount too low"),
+    "market_cap": ("市值不在范围内", "market cap outside the range"),
+}
+UNIVERSE_KINDS = ("all", "board", "index", "industry", "concept", "watchlist", "codes")
+
+
+class ScanError(ValueError):
+    """A scan that cannot start (bad request, empty universe). ``str()`` is readable."""
+
+
+class EmptyUniverseError(ScanError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# the request
+# ---------------------------------------------------------------------------------------------
+def split_universe(universe: str) -> tuple[str, str]:
+    """"index:000300" -> ("index", "000300"); "sh-main" / "board:sh-main" -> ("board", "sh_main")."""
+    u = (universe or "").strip()
+    kind, _, arg = u.partition(":")
+    kind_l = kind.strip().lower()
+    if not _:
+        bare = kind_l.replace("-", "_")
+        if bare in ("all", "market", "全市场", ""):
+            return "all", ""
+        if bare in ("watchlist", "自选股", "自选"):
+            return "watchlist", ""
+        if bare in BOARDS:
+            return "board", bare
+        return "?", u
+    arg = arg.strip()
+    if kind_l == "board":
+        return "board", arg.lower().replace("-", "_")
+    return kind_l, arg
+
+
+@dataclass
+class ScanRequest:
+    universe: str = "all"
+    exclude_st: bool = True
+    exclude_suspended: bool = True
+    min_listed_days: int = 60
+    price_min: float | None = None
+    price_max: float | None = None
+    min_amount: float | None = None       # yuan
+    mcap_min: float | None = None         # yuan
+    mcap_max: float | None = None         # yuan
+    min_score: float = 60
+    strategies: list[str] = field(default_factory=list)
+    mode: str = "all"                     # "all" | "any" of the strategies
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ScanRequest":
+        names = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in (d or {}).items() if k in names}
+        if "strategies" in kw:
+            kw["strategies"] = list(kw["strategies"] or [])
+        return cls(**kw)
+
+    def validate(self) -> list[str]:
+        """Readable problems (English); empty when the request can run."""
+        problems: list[str] = []
+        kind, arg = split_universe(self.universe)
+        if kind not in UNIVERSE_KINDS:
+            problems.append(f"unknown universe {self.universe!r}: use all, board:ID, index:CODE, "
+                            "industry:NAME, concept:NAME, watchlist or codes:600519,000001")
+        elif kind == "board" and arg not in BOARDS:
+            problems.append(f"unknown board {arg!r}; boards: {', '.join(BOARDS)}")
+        elif kind == "index":
+            try:
+                parse_index(arg)
+            except SymbolError as e:
+                problems.append(f"index: {e}")
+        elif kind in ("industry", "concept") and not arg:
+            problems.append(f"{kind}: give a board name, e.g. {kind}:银行")
+        elif kind == "codes" and not parse_symbols(arg).symbols:
+            problems.append("codes: no valid stock code in the list")
+        if not (0 <= float(self.min_score) <= 100):
+            problems.append("minimum score must be between 0 and 100")
+        if self.min_listed_days is not None and self.min_listed_days < 0:
+            problems.append("minimum days listed cannot be negative")
+        for lo, hi, what in ((self.price_min, self.price_max, "price"),
+                             (self.mcap_min, self.mcap_max, "market cap")):
+            if lo is not None and lo < 0 or hi is not None and hi < 0:
+                problems.append(f"{what} bounds cannot be negative")
+            if lo is not None and hi is not None and lo > hi:
+                problems.append(f"{what}: minimum {lo:g} is above maximum {hi:g}")
+        if self.min_amount is not None and self.min_amount < 0:
+            problems.append("minimum amount cannot be negative")
+        if self.mode not in ("all", "any"):
+            problems.append(f"mode must be 'all' or 'any', not {self.mode!r}")
+        if self.strategies:
+            try:
+                from .strategies import find_strategy
+            except ImportError:  # pragma: no cover - strategies arrive with another module
+                find_strategy = None
+            if find_strategy is not None:
+                for s in self.strategies:
+                    try:
+                        if find_strategy(s) is None:
+                            problems.append(f"unknown strategy {s!r}")
+                    except (KeyError, ValueError) as e:
+                        problems.append(f"unknown strategy {s!r}: {e}")
+        return problems
+
+    def universe_description(self, lang: str = "zh") -> str:
+        kind, arg = split_universe(self.universe)
+        zh = lang == "zh"
+        if kind == "all":
+            return "全市场" if zh else "All A-shares"
+        if kind == "board" and arg in BOARDS:
+            return BOARDS[arg][0 if zh else 1]
+        if kind == "index":
+            try:
+                code = parse_index(arg)
+                return INDEXES[code][0 if zh else 1]
+            except SymbolError:
+                return arg
+        if kind == "industry":
+            return f"行业·{arg}" if zh else f"Industry {arg}"
+        if kind == "concept":
+            return f"概念·{arg}" if zh else f"Concept {arg}"
+        if kind == "watchlist":
+            return "自选股" if zh else "Watchlist"
+        if kind == "codes":
+            codes = parse_symbols(arg).codes
+            if len(codes) <= 3:
+                return ",".join(codes)
+            return f"{len(codes)}只股票" if zh else f"{len(codes)} stocks"
+        return self.universe
+
+    def title(self, lang: str = "zh") -> str:
+        """E.g. "沪深300 · 得分≥60 · MACD金叉+均线多头排列"."""
+        zh = lang == "zh"
+        parts = [self.universe_description(lang), f"{'得分' if zh else 'score'}≥{float(self.min_score):g}"]
+        if self.strategies:
+            names = [strategy_name(s, lang) for s in self.strategies]
+            joiner = "+" if self.mode == "all" else ("|" if zh else " or ")
+            parts.append(joiner.join(names))
+        return " · ".join(parts)
+
+
+def strategy_name(sid: str, lang: str = "zh") -> str:
+    try:
+        from .strategies import find_strategy
+        s = find_strategy(sid)
+    except Exception:  # noqa: BLE001 - an unknown id just shows as itself
+        return sid
+    if s is None:
+        return sid
+    return s.name_zh if lang == "zh" else s.name_en
+
+
+# ---------------------------------------------------------------------------------------------
+# the universe
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Universe:
+    symbols: list[str]
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    description: str = ""
+
+
+def _dedupe(xs: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(str(x) for x in xs))
+
+
+def _board_members(source, kind: str, name: str) -> list[str]:
+    try:
+        names = list(source.boards(kind))
+    except Exception as e:  # noqa: BLE001 - a source error is reported readably
+        raise ScanError(f"could not list the {kind} boards: {e}") from e
+    if name not in names:
+        close = [n for n in names if name in n or n in name][:8]
+        hint = f"; did you mean: {', '.join(close)}" if close else (f"; e.g. {', '.join(names[:8])}" if names else "")
+        raise EmptyUniverseError(f"no {kind} board named {name!r}{hint}")
+    return list(source.board_members(kind, name))
+
+
+def resolve_universe(request: ScanRequest, source, watchlist: list[str] | None = None,
+                     universe_df: pd.DataFrame | None = None) -> Universe:
+    """The stocks a request covers, in a stable order, with every rejected token and its reason.
+
+    Symbols the source does not list (delisted index members, typos that look like codes) are
+    rejected with a reason. Raises ``EmptyUniverseError`` (readable) when nothing is left."""
+    kind, arg = split_universe(request.universe)
+    desc = request.universe_description("zh")
+    if universe_df is None:
+        universe_df = source.universe()
+    listed = set(universe_df["symbol"].astype(str))
+    rejected: list[tuple[str, str]] = []
+    if kind == "all":
+        syms = list(universe_df["symbol"].astype(str))
+    elif kind == "board":
+        if arg not in BOARDS:
+            raise ScanError(f"unknown board {arg!r}; boards: {', '.join(BOARDS)}")
+        syms = list(universe_df.loc[universe_df["board"] == arg, "symbol"].astype(str))
+    elif kind == "index":
+        try:
+            code = parse_index(arg)
+        except SymbolError as e:
+            raise ScanError(f"index: {e}") from e
+        syms = list(source.index_members(code))
+    elif kind in ("industry", "concept"):
+        if not arg:
+            raise ScanError(f"{kind}: give a board name")
+        syms = _board_members(source, kind, arg)
+    elif kind == "watchlist":
+        syms = list(watchlist or [])
+        if not syms:
+            raise EmptyUniverseError("the watchlist is empty: add stocks to it first")
+    elif kind == "codes":
+        parsed = parse_symbols(arg)
+        rejected.extend(parsed.rejected)
+        syms = parsed.codes
+    else:
+        raise ScanError(f"unknown universe {request.universe!r}")
+    out = []
+    for s in _dedupe(syms):
+        if s in listed:
+            out.append(s)
+        else:
+            rejected.append((s, "not in the source's list of stocks (unknown or delisted)"))
+    if not out:
+        why = f" ({len(rejected)} rejected: {rejected[0][0]}: {rejected[0][1]})" if rejected else ""
+        raise EmptyUniverseError(f"the universe {desc} has no stocks to scan{why}")
+    return Universe(out, rejected, desc)
+
+
+# ---------------------------------------------------------------------------------------------
+# the outcome
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class ScanOutcome:
+    universe_size: int = 0
+    found: int = 0
+    not_matching: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)          # reason id -> count
+    failed: list[tuple[str, str]] = field(default_factory=list)     # (symbol, reason)
+    rejected: list[tuple[str, str]] = field(default_factory=list)   # (token, reason), not in universe
+    hits: list[dict] = field(default_factory=list)                  # HIT_COLUMNS dicts, best first
+    elapsed: float = 0.0
+    as_of: str | None = None                                        # date of the scored bar
+    description: str = ""
+
+    @property
+    def excluded_count(self) -> int:
+        return sum(self.excluded.values())
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.failed)
+
+    @property
+    def accounted(self) -> int:
+        """found + not_matching + excluded + failed: equals universe_size, always."""
+        return self.found + self.not_matching + self.excluded_count + self.failed_count
+
+    def to_dict(self) -> dict:
+        return {
+            "universe_size": self.universe_size, "found": self.found, "not_matching": self.not_matching,
+            "excluded": dict(self.excluded), "failed": [list(f) for f in self.failed],
+            "rejected": [list(r) for r in self.rejected], "elapsed": self.elapsed, "as_of": self.as_of,
+            "description": self.description, "hits": self.hits,
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# the pipeline
+# ---------------------------------------------------------------------------------------------
+def _mark(reason: np.ndarray, mask: np.ndarray, why: str) -> None:
+    """Give rows that have no exclusion reason yet (and match ``mask``) the reason ``why``."""
+    reason[(reason == "") & mask] = why
+
+
+def _f(x) -> float:
+    x = float(x)
+    return x if math.isfinite(x) else float("nan")
+
+
+def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_progress,
+             cancel: CancelToken | None = None, on_hits: Callable[[list[dict]], None] | None = None,
+             watchlist: list[str] | None = None, fetch_missing: bool | None = None) -> ScanOutcome:
+    """Run a scan (see the module docstring). Raises ``Cancelled`` when ``cancel`` is set,
+    ``ScanError`` for a request that cannot run; per-stock problems land in ``outcome.failed``.
+
+    Prefilters: ST and listing age come from the universe table; suspended-today, price and
+    amount from each stock's last stored bar (no bar, or zero volume, on the newest trading day
+    of the panel = suspended). The spot snapshot is only asked for when a market-cap bound is set:
+    it is slow on a live source (≈1 min for the whole market) and the bars already carry the rest.
+    """
+    from .scoring import score_panel
+    from .strategies import STRATEGIES, find_strategy, fired_at, screen
+
+    t0 = time.perf_counter()
+    cancel = cancel or CancelToken()
+    problems = request.validate()
+    if problems:
+        raise ScanError("; ".join(problems))
+    if fetch_missing is None:
+        fetch_missing = True
+    wanted = [find_strategy(s).id for s in request.strategies]
+
+    progress(Progress(current="universe"))
+    uni_df = source.universe().copy()
+    uni_df["symbol"] = uni_df["symbol"].astype(str)
+    uni_df = uni_df.drop_duplicates("symbol").set_index("symbol", drop=False)
+    universe = resolve_universe(request, source, watchlist, universe_df=uni_df)
+    cancel.raise_if_cancelled()
+    syms = universe.symbols
+    n_total = len(syms)
+    out = ScanOutcome(universe_size=n_total, rejected=list(universe.rejected),
+                      description=universe.description)
+    info = uni_df.loc[syms]
+
+    # -- prefilters on the universe table (and the snapshot, for market cap only) ------------
+    reason = np.full(n_total, "", dtype=object)
+    if request.exclude_st and "is_st" in info:
+        _mark(reason, info["is_st"].fillna(False).astype(bool).to_numpy(), "st")
+    if request.min_listed_days and "listed_date" in info:
+        as_of = pd.Timestamp(store.latest_date() or dt.date.today())
+        listed = pd.to_datetime(info["listed_date"], errors="coerce").to_numpy()
+        with np.errstate(invalid="ignore"):
+            age = (as_of.to_datetime64() - listed) / np.timedelta64(1, "D")
+            _mark(reason, age < request.min_listed_days, "new_listing")
+    if request.mcap_min is not None or request.mcap_max is not None:
+        try:
+            spot = source.spot()
+        except Exception as e:  # noqa: BLE001 - a readable failure of the whole scan
+            raise ScanError(f"the market-cap filter needs the spot snapshot, which failed: {e}") from e
+        spot = spot.assign(symbol=spot["symbol"].astype(str)).drop_duplicates("symbol").set_index("symbol")
+        mcap = pd.to_numeric(spot["market_cap"], errors="coerce").reindex(pd.Index(syms)).to_numpy(dtype=float)
+        bad = np.isnan(mcap)     # an unknown cap cannot pass a cap filter (counted, not silent)
+        with np.errstate(invalid="ignore"):
+            if request.mcap_min is not None:
+                bad |= mcap < request.mcap_min
+            if request.mcap_max is not None:
+                bad |= mcap > request.mcap_max
+        _mark(reason, bad, "market_cap")
+    cancel.raise_if_cancelled()
+
+    def note_excluded(reasons: np.ndarray) -> None:
+        for r, c in zip(*np.unique(reasons[reasons != ""].astype(str), return_counts=True)):
+            out.excluded[str(r)] = out.excluded.get(str(r), 0) + int(c)
+
+    note_excluded(reason)
+    keep = [s for s, r in zip(syms, reason) if r == ""]
+    done = n_total - len(keep)
+    pending_failures: list[tuple[str, str]] = []
+
+    def report(current: str) -> None:
+        progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
+                          current=current, failures=list(pending_failures)))
+        pending_failures.clear()
+
+    def fail(sym: str, why: str) -> None:
+        out.failed.append((sym, why))
+        pending_failures.append((sym, why))
+
+    report("prefilters")
+
+    # -- bars from the store, fetching what is missing ---------------------------------------
+    stored = set(store.symbols()) if keep else set()
+    missing = [s for s in keep if s not in stored]
+    fetch_failed: dict[str, str] = {}
+    if missing and fetch_missing:
+        from .data.refresh import backfill
+
+        def fetch_progress(p: Progress) -> None:
+            progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
+                              current=f"fetching {p.done}/{p.total or len(missing)} {p.current}".strip()))
+
+        rep = backfill(source, store, symbols=missing, progress=fetch_progress, cancel=cancel)
+        cancel.raise_if_cancelled()
+        fetch_failed = dict(getattr(rep, "failed", {}) or {})
+        stored = set(store.symbols())
+    readable = []
+    for s in keep:
+        if s in stored:
+            readable.append(s)
+        elif s in fetch_failed:
+            fail(s, str(fetch_failed[s]))
+        elif fetch_missing:
+            fail(s, "no data: the source returned no bars")
+        else:
+            fail(s, "no bars in the local store (refresh the data first)")
+    done += len(keep) - len(readable)
+    report("reading bars")
+    cancel.raise_if_cancelled()
+    panel = store.read_panel(readable, last_n=LOOKBACK_DAYS)
+    in_panel = set(panel.symbols.tolist())
+    for s in readable:
+        if s not in in_panel:  # raced with a delete, or an empty series
+            fail(s, "no data: no bars in the local store")
+            done += 1
+    out.as_of = None if len(panel.dates) == 0 else str(panel.dates[-1].date())
+
+    # -- prefilters on the last bar: suspended today, price, amount --------------------------
+    if len(panel.symbols) and len(panel.dates):
+        last = panel.close[:, -1]
+        b_reason = np.full(len(last), "", dtype=object)
+        with np.errstate(invalid="ignore"):
+            if request.exclude_suspended:
+                _mark(b_reason, np.isnan(last) | ~(panel.volume[:, -1] > 0), "suspended")
+            if request.price_min is not None:
+                _mark(b_reason, last < request.price_min, "price")
+            if request.price_max is not None:
+                _mark(b_reason, last > request.price_max, "price")
+            if request.min_amount is not None:
+                _mark(b_reason, ~(panel.fields["amount"][:, -1] >= request.min_amount), "amount")
+        if (b_reason != "").any():
+            note_excluded(b_reason)
+            done += int((b_reason != "").sum())
+            panel = panel.rows(np.flatnonzero(b_reason == ""))
+
+    # -- score and screen in chunks ----------------------------------------------------------
+    extra_ids = [k for k in STRATEGIES if k not in wanted] if MATCH_ALL_STRATEGIES else []
+    meta = _meta_lookup(info)
+    n_rows = len(panel.symbols)
+    for a in range(0, n_rows, CHUNK):
+        cancel.raise_if_cancelled()
+        sub = panel.rows(slice(a, a + CHUNK))
+        res = score_panel(sub)
+        req_fired = fired_at(sub, wanted) if wanted else {}
+        valid = np.asarray(res.valid, dtype=bool)
+        hit_mask = np.asarray(screen(res.total, req_fired, request.min_score, request.mode), dtype=bool) & valid
+        hit_idx = np.flatnonzero(hit_mask)
+        # presets that fired, for the hits only (rows are independent, so a sub-panel is exact)
+        fired_hits = {k: np.asarray(v)[hit_idx] for k, v in req_fired.items()}
+        if extra_ids and len(hit_idx):
+            fired_hits.update(fired_at(sub.rows(hit_idx), extra_ids))
+        order = [k for k in STRATEGIES if k in fired_hits]
+        chunk_hits: list[dict] = []
+        sub_syms = sub.symbols.tolist()
+        for i in np.flatnonzero(~valid):
+            fail(sub_syms[i], str(res.invalid_reason[i]) or "could not be scored")
+        out.not_matching += int((valid & ~hit_mask).sum())
+        for j, i in enumerate(hit_idx):
+            fired_ids = [k for k in order if bool(fired_hits[k][j])]
+            chunk_hits.append(_hit_row(sub_syms[i], int(i), res, sub, fired_ids, meta))
+        out.found += len(chunk_hits)
+        out.hits.extend(chunk_hits)
+        done += len(sub_syms)
+        if chunk_hits and on_hits is not None:
+            on_hits(chunk_hits)
+        report(f"{sub_syms[0]}–{sub_syms[-1]}")
+    out.hits.sort(key=lambda r: -r["score"])
+    out.elapsed = time.perf_counter() - t0
+    if out.accounted != out.universe_size:  # a bug, not a user problem: say so loudly
+        log.error("scan accounting mismatch: %d accounted of %d", out.accounted, out.universe_size)
+    progress(Progress(done=n_total, total=n_total, found=out.found, failed=len(out.failed),
+                      current="", failures=list(pending_failures)))
+    return out
+
+
+def _meta_lookup(info: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    """symbol -> (name, board, industry) as plain strings (one pass; .loc per hit is slow)."""
+    def col(name: str) -> list[str]:
+        if name not in info:
+            return [""] * len(info)
+        return ["" if (x is None or (isinstance(x, float) and math.isnan(x))) else str(x)
+                for x in info[name].tolist()]
+    return dict(zip(info["symbol"].astype(str).tolist(), zip(col("name"), col("board"), col("industry"))))
+
+
+def _hit_row(sym: str, i: int, res, sub, fired_ids: list[str], meta: dict[str, tuple[str, str, str]]) -> dict:
+    name, board, industry = meta.get(sym, ("", "", ""))
+    label = res.label(i)
+    v = res.values
+    row = {
+        "symbol": sym,
+        "name": name,
+        "board": board,
+        "industry": industry,
+        "score": _f(res.total[i]),
+        "label_zh": label.zh,
+        "label_en": label.en,
+        "last": _f(v["close"][i]),
+        "chg_pct": _f(v["chg_pct"][i]),
+        "amount": _f(sub.fields["amount"][i, -1]),
+        "turnover": _f(sub.fields["turnover"][i, -1]),
+        "rsi": _f(v["rsi"][i]),
+        "ma_trend": str(res.ma_trend(i)),
+        "macd_state": str(res.macd_state(i)),
+        "vol_ratio": _f(v["vol_ratio"][i]),
+        "strategies": fired_ids,
+    }
+    for d in DIMENSIONS:
+        row[d] = _f(res.dims[d][i])
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
+# export
+# ---------------------------------------------------------------------------------------------
+def hit_cell_text(col: str, value: Any, lang: str = "zh") -> Any:
+    """CSV/JSON-friendly cell: numbers stay numbers, strategy ids become names."""
+    if col == "strategies":
+        items = value if isinstance(value, (list, tuple)) else ([] if not value else str(value).split(","))
+        return ("、" if lang == "zh" else ", ").join(strategy_name(s, lang) for s in items)
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def write_hits_csv(path: str | Path, rows: list[dict], lang: str = "zh",
+                   columns: list[str] | None = None) -> None:
+    """CSV with a UTF-8 BOM (Excel opens Chinese text correctly), headers in ``lang``."""
+    columns = columns or HIT_COLUMNS
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([HIT_HEADERS[c][0 if lang == "zh" else 1] for c in columns])
+        for r in rows:
+            w.writerow([hit_cell_text(c, r.get(c), lang) for c in columns])
+
+

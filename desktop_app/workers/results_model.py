@@ -1,0 +1,192 @@
+"""The table model of one scan's hits: grows live while the scan runs, sorts inside itself.
+
+Rows are the HIT_COLUMNS dicts that ``core.scan.run_scan`` produces. Inserts are batched (one
+``beginInsertRows`` per ``append_rows``); sorting is done here (``layoutChanged`` with persistent
+indexes remapped), never through a QSortFilterProxyModel (≈500 ms vs ≈5 ms at 5,000 rows,
+QT_NOTES §4.3). While a sort is active, appended rows are merged into the order at once.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Iterable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ..core.scan import HIT_COLUMNS, HIT_HEADERS, NUMERIC_HIT_COLUMNS
+
+SymbolRole = Qt.ItemDataRole.UserRole + 1
+SortRole = Qt.ItemDataRole.UserRole + 2     # the raw value (numbers as numbers)
+RowRole = Qt.ItemDataRole.UserRole + 3      # the whole row dict
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+@functools.lru_cache(maxsize=4)
+def _strategy_names(lang: str) -> dict[str, str]:
+    try:
+        from ..core.strategies import STRATEGIES
+    except ImportError:  # pragma: no cover - strategies arrive with another module
+        return {}
+    return {sid: (s.name_zh if lang == "zh" else s.name_en) for sid, s in STRATEGIES.items()}
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def format_amount(v: float, lang: str) -> str:
+    a = abs(v)
+    if lang == "zh":
+        if a >= 1e8:
+            return f"{v / 1e8:.2f}亿"
+        if a >= 1e4:
+            return f"{v / 1e4:.1f}万"
+        return f"{v:.0f}"
+    if a >= 1e9:
+        return f"{v / 1e9:.2f}B"
+    if a >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    if a >= 1e3:
+        return f"{v / 1e3:.1f}K"
+    return f"{v:.0f}"
+
+
+def format_cell(col: str, v: Any, lang: str = "zh", names: dict[str, str] | None = None) -> str:
+    """The display text of one hit cell (shared by the model and CSV export)."""
+    if col == "strategies":
+        if not v:
+            return ""
+        items = v if isinstance(v, (list, tuple)) else str(v).split(",")
+        names = names if names is not None else _strategy_names(lang)
+        return ("、" if lang == "zh" else ", ").join(names.get(s, s) for s in items)
+    if _missing(v):
+        return "—"
+    if col in ("score", "trend", "volatility", "technical", "volume", "momentum", "rsi"):
+        return f"{float(v):.1f}"
+    if col == "last":
+        return f"{float(v):.2f}"
+    if col == "chg_pct":
+        return f"{float(v):+.2f}%"
+    if col == "turnover":
+        return f"{float(v):.2f}%"
+    if col == "amount":
+        return format_amount(float(v), lang)
+    if col == "vol_ratio":
+        return f"{float(v):.2f}"
+    return str(v)
+
+
+class ResultsModel(QAbstractTableModel):
+    COLUMNS = list(HIT_COLUMNS)
+
+    def __init__(self, lang: str = "zh", parent=None):
+        super().__init__(parent)
+        self._rows: list[dict] = []
+        self._lang = lang if lang in ("zh", "en") else "zh"
+        self._names = _strategy_names(self._lang)
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= len(self._rows) or index.column() >= len(self.COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_cell(col, row.get(col), self._lang, self._names)
+        if role == SortRole:
+            v = row.get(col)
+            return None if _missing(v) else (v if not isinstance(v, list) else ",".join(v))
+        if role == SymbolRole:
+            return row.get("symbol")
+        if role == RowRole:
+            return dict(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC_HIT_COLUMNS:
+            return _RIGHT
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.COLUMNS):
+                zh, en = HIT_HEADERS[self.COLUMNS[section]]
+                return zh if self._lang == "zh" else en
+            return None
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.COLUMNS):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        old_persistent = self.persistentIndexList()
+        old_rows = [p.row() for p in old_persistent]
+        ids = [id(r) for r in self._rows]
+        self._rows = self._sorted(self._rows, column, order)
+        if old_persistent:
+            pos = {id(r): i for i, r in enumerate(self._rows)}
+            new = [self.index(pos[ids[r]], p.column()) for p, r in zip(old_persistent, old_rows)]
+            self.changePersistentIndexList(old_persistent, new)
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[dict], column: int, order: Qt.SortOrder) -> list[dict]:
+        """Stable; numbers numerically, text by its string; missing values always last."""
+        col = self.COLUMNS[column]
+        present = [r for r in rows if not _missing(r.get(col))]
+        missing = [r for r in rows if _missing(r.get(col))]
+        desc = order == Qt.SortOrder.DescendingOrder
+        if col in NUMERIC_HIT_COLUMNS:
+            present.sort(key=lambda r: float(r[col]), reverse=desc)
+        else:
+            present.sort(key=lambda r: format_cell(col, r[col], self._lang, self._names), reverse=desc)
+        return present + missing
+
+    # -- feeding -----------------------------------------------------------------------------
+    def append_rows(self, rows: Iterable[dict]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self.endResetModel()
+
+    def set_language(self, lang: str) -> None:
+        if lang not in ("zh", "en") or lang == self._lang:
+            return
+        self._lang = lang
+        self._names = _strategy_names(lang)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1),
+                                  [Qt.ItemDataRole.DisplayRole])
+
+    @property
+    def language(self) -> str:
+        return self._lang
+
+    # -- reading -----------------------------------------------------------------------------
+    def rows(self) -> list[dict]:
+        """The rows in the current (sorted) order; a new list (the dicts are shared, do not mutate)."""
+        return list(self._rows)
+
+    def row_dict(self, r: int) -> dict:
+        return dict(self._rows[r])
+
+    def symbols(self) -> list[str]:
+        return [r.get("symbol") for r in self._rows]

@@ -1,0 +1,558 @@
+"""The TaskManager: the one store of every task (scan, analysis, refresh, export) — DESIGN.md §3.
+
+A ``QAbstractTableModel`` owned by the GUI thread. ``submit`` returns an id that ``get`` answers at
+once and forever after (until the user removes the task): the seed system's "任务不存在" is
+impossible by construction, because the row exists before any worker starts and there is no other
+dictionary of tasks anywhere.
+
+- Jobs run on a private ``QThreadPool`` through ``JobRunner``s; their signals arrive queued on
+  bound methods of this object (GUI thread). At most ``max_running`` run at once, the rest wait
+  ``pending`` in FIFO order.
+- Terminal states are final: ``cancel`` marks the task ``cancelled`` at once (the thread frees its
+  slot when the job notices the token); anything a worker reports afterwards is dropped.
+- ``dataChanged`` is coalesced: changed rows are collected and flushed every ``FLUSH_MS`` as one
+  signal per contiguous row range; a 1 s tick refreshes elapsed/ETA of running rows.
+- History: the GUI thread never touches the disk. Rows are written by a ``HistoryWriter`` (one
+  background thread, FIFO) when a task is submitted, starts and ends (with its hits); the start-up
+  load runs on that thread too and comes back through a queued signal.
+- Shutdown: cancel, ``waitForDone`` with a bound, mark unfinished tasks ``interrupted``, drain the
+  history writer. Jobs are cooperative; a job that ignores its token past the bound keeps its pool
+  thread, and the pool (a child of this model) still joins it when it is destroyed — Qt never sees
+  a QThread destroyed while running.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from typing import Any, Callable
+
+from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QThreadPool,
+                            QTimer, Qt, Signal, Slot)
+
+from ..core.history import HistoryStore, HistoryWriter, new_task_id
+from ..core.jobs import CancelToken, Progress
+from .job_runner import Job, JobRunner, JobSignals
+from .results_model import ResultsModel
+from .task_info import TERMINAL, TaskInfo, TaskStatus
+
+log = logging.getLogger(__name__)
+
+IdRole = Qt.ItemDataRole.UserRole + 1
+StatusRole = Qt.ItemDataRole.UserRole + 2
+ProgressRole = Qt.ItemDataRole.UserRole + 3     # float 0..1
+TaskRole = Qt.ItemDataRole.UserRole + 4         # a TaskInfo copy
+
+COLUMNS = ["title", "kind", "status", "progress", "counts", "found", "failed", "elapsed", "eta", "current"]
+FLUSH_MS = 50
+TICK_MS = 1000
+DEFAULT_RETENTION = 200
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_seconds(s: float | None) -> str:
+    if s is None:
+        return ""
+    s = int(round(s))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}:{s % 60:02d}"
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+class TaskManager(QAbstractTableModel):
+    IdRole = IdRole
+    StatusRole = StatusRole
+    ProgressRole = ProgressRole
+    TaskRole = TaskRole
+    COLUMNS = COLUMNS
+
+    task_added = Signal(str)
+    task_changed = Signal(str)
+    task_finished = Signal(str, str)        # id, status
+    running_count_changed = Signal(int)
+    history_loaded = Signal(int)            # how many tasks came back from history
+    _history_ready = Signal(object)         # internal: emitted on the writer thread
+
+    def __init__(self, history: HistoryStore | None = None, max_running: int = 2, parent=None, *,
+                 retention: int = DEFAULT_RETENTION):
+        super().__init__(parent)
+        self._order: list[str] = []
+        self._row: dict[str, int] = {}
+        self._tasks: dict[str, TaskInfo] = {}
+        self._jobs: dict[str, Job] = {}
+        self._models: dict[str, ResultsModel] = {}
+        self._tokens: dict[str, CancelToken] = {}
+        self._runners: dict[str, JobRunner] = {}     # runners whose thread has not finished yet
+        self._queue: deque[str] = deque()
+        self._factories: dict[str, Callable[[dict], Job]] = {}
+        self._max_running = max(1, int(max_running))
+        self._retention = retention
+        self._closed = False
+        self._last_running = 0
+
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(self._max_running)
+        self._signals = JobSignals(self)
+        q = Qt.ConnectionType.QueuedConnection
+        self._signals.progress.connect(self._on_progress, q)
+        self._signals.hits.connect(self._on_hits, q)
+        self._signals.finished.connect(self._on_finished, q)
+        self._signals.failed.connect(self._on_failed, q)
+        self._signals.cancelled.connect(self._on_cancelled, q)
+        self._signals.done.connect(self._on_done, q)
+        self._history_ready.connect(self._on_history_ready, q)
+
+        self._history = history
+        self._writer = HistoryWriter(history) if history is not None else None
+
+        self._dirty: set[str] = set()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+
+    # -- Qt model API ------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        if not 0 <= section < len(COLUMNS):
+            return None
+        return self._header_text(COLUMNS[section])
+
+    def _header_text(self, col: str) -> str:
+        return {
+            "title": self.tr("Task"), "kind": self.tr("Kind"), "status": self.tr("Status"),
+            "progress": self.tr("Progress"), "counts": self.tr("Done/Total"), "found": self.tr("Found"),
+            "failed": self.tr("Failed"), "elapsed": self.tr("Elapsed"), "eta": self.tr("ETA"),
+            "current": self.tr("Current"),
+        }[col]
+
+    def kind_text(self, kind: str) -> str:
+        return {"scan": self.tr("Scan"), "analysis": self.tr("Analysis"), "refresh": self.tr("Data refresh"),
+                "export": self.tr("Export")}.get(kind, kind)
+
+    def status_text(self, status: TaskStatus) -> str:
+        return {
+            TaskStatus.PENDING: self.tr("Pending"), TaskStatus.RUNNING: self.tr("Running"),
+            TaskStatus.COMPLETED: self.tr("Completed"), TaskStatus.FAILED: self.tr("Failed"),
+            TaskStatus.CANCELLED: self.tr("Cancelled"), TaskStatus.INTERRUPTED: self.tr("Interrupted"),
+        }[status]
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not (0 <= index.row() < len(self._order)) or not (0 <= index.column() < len(COLUMNS)):
+            return None
+        t = self._tasks[self._order[index.row()]]
+        col = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(t, col)
+        if role == IdRole:
+            return t.id
+        if role == StatusRole:
+            return t.status.value
+        if role == ProgressRole:
+            return float(t.progress)
+        if role == TaskRole:
+            return t.copy()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == "status" and t.error:
+                return t.error
+            if col == "failed" and t.failures:
+                lines = [f"{item}: {why}" for item, why in t.failures[:20]]
+                if len(t.failures) > 20:
+                    lines.append(f"… (+{len(t.failures) - 20})")
+                return "\n".join(lines)
+            if col == "title":
+                return t.title
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in ("progress", "counts", "found", "failed", "elapsed", "eta"):
+            return _RIGHT
+        return None
+
+    def _display(self, t: TaskInfo, col: str) -> str:
+        if col == "title":
+            return t.title
+        if col == "kind":
+            return self.kind_text(t.kind)
+        if col == "status":
+            return self.status_text(t.status)
+        if col == "progress":
+            return f"{t.progress * 100:.0f}%"
+        if col == "counts":
+            return f"{t.done}/{t.total}" if t.total else (str(t.done) if t.done else "")
+        if col == "found":
+            return str(t.found)
+        if col == "failed":
+            return str(t.failed)
+        if col == "elapsed":
+            return format_seconds(t.elapsed)
+        if col == "eta":
+            return format_seconds(t.eta)
+        if col == "current":
+            return t.error if t.status == TaskStatus.FAILED else t.current
+        return ""
+
+    # -- queries -----------------------------------------------------------------------------
+    def get(self, task_id: str) -> TaskInfo:
+        """A copy of the task. KeyError only for an id never submitted here or removed by the user."""
+        return self._tasks[task_id].copy()
+
+    def task_ids(self) -> list[str]:
+        return list(self._order)
+
+    def task_at(self, row: int) -> TaskInfo:
+        return self._tasks[self._order[row]].copy()
+
+    def row_of(self, task_id: str) -> int:
+        return self._row[task_id]
+
+    def results_model(self, task_id: str) -> ResultsModel | None:
+        return self._models.get(task_id)
+
+    def report(self, task_id: str) -> Any:
+        """The analysis result (a StockReport, or its dict when loaded from history)."""
+        t = self._tasks.get(task_id)
+        return None if t is None else t.result
+
+    def running_count(self) -> int:
+        return sum(1 for t in self._tasks.values() if t.status == TaskStatus.RUNNING)
+
+    def active_workers(self) -> int:
+        """Threads still running a job (a cancelled task keeps its thread until the job notices)."""
+        return len(self._runners)
+
+    def max_running(self) -> int:
+        return self._max_running
+
+    def set_max_running(self, n: int) -> None:
+        self._max_running = max(1, int(n))
+        self._pool.setMaxThreadCount(self._max_running)
+        self._schedule()
+
+    def set_retention(self, keep: int) -> None:
+        self._retention = keep
+
+    def set_job_factory(self, kind: str, factory: Callable[[dict], Job]) -> None:
+        """How ``rerun`` rebuilds a job from stored params (tasks loaded from history)."""
+        self._factories[kind] = factory
+
+    # -- commands ----------------------------------------------------------------------------
+    def submit(self, kind: str, title: str, job: Job, *, params: dict | None = None,
+               results_model: ResultsModel | None = None) -> str:
+        if self._closed:
+            raise RuntimeError("the task manager is shut down")
+        tid = new_task_id()
+        while tid in self._tasks:  # pragma: no cover - 48 random bits
+            tid = new_task_id()
+        info = TaskInfo(id=tid, kind=kind, title=title, params=dict(params or {}))
+        row = len(self._order)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._order.append(tid)
+        self._row[tid] = row
+        self._tasks[tid] = info
+        self.endInsertRows()
+        self._jobs[tid] = job
+        if results_model is not None:
+            self._models[tid] = results_model
+        self._queue.append(tid)
+        self._persist(tid)
+        self.task_added.emit(tid)
+        self._schedule()
+        return tid
+
+    def cancel(self, task_id: str) -> bool:
+        t = self._tasks.get(task_id)
+        if t is None or t.status in TERMINAL:
+            return False
+        tok = self._tokens.get(task_id)
+        if tok is not None:
+            tok.cancel()
+        self._finish(t, TaskStatus.CANCELLED)
+        return True
+
+    def remove(self, task_id: str) -> bool:
+        if task_id not in self._tasks:
+            return False
+        self.cancel(task_id)
+        row = self._row[task_id]
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._order[row]
+        del self._tasks[task_id]
+        self._row = {tid: i for i, tid in enumerate(self._order)}
+        self.endRemoveRows()
+        self._dirty.discard(task_id)
+        self._jobs.pop(task_id, None)
+        m = self._models.pop(task_id, None)
+        if m is not None and m.parent() is None:
+            m.deleteLater()
+        if self._writer is not None:
+            self._writer.submit(self._history.delete_task, task_id)
+        return True
+
+    def rerun(self, task_id: str) -> str:
+        t = self._tasks[task_id]
+        job = self._jobs.get(task_id)
+        if job is None:
+            factory = self._factories.get(t.kind)
+            if factory is None:
+                raise ValueError(f"cannot re-run a {t.kind!r} task loaded from history: no job factory")
+            job = factory(dict(t.params))
+        model = ResultsModel() if (task_id in self._models or t.kind == "scan") else None
+        if model is not None and task_id in self._models:
+            model.set_language(self._models[task_id].language)
+        return self.submit(t.kind, t.title, job, params=dict(t.params), results_model=model)
+
+    def load_history(self) -> None:
+        """Load stored tasks on the writer thread; they are inserted when the load comes back.
+        Rows left pending/running by a dead process are marked interrupted first."""
+        if self._writer is None:
+            self.history_loaded.emit(0)
+            return
+        exclude = set(self._tasks)
+        self._writer.submit(self._load_history_job, exclude)
+
+    def _load_history_job(self, exclude: set[str]) -> None:  # on the writer thread
+        store = self._history
+        try:
+            store.mark_unfinished_interrupted(exclude)
+            recs = [r for r in store.load_tasks() if r["id"] not in exclude]
+            hits = {r["id"]: store.load_hits(r["id"]) for r in recs if r.get("kind") == "scan"}
+        except Exception:
+            log.exception("could not load the task history")
+            recs, hits = [], {}
+        self._history_ready.emit((recs, hits))
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Cancel running tasks, wait for their threads (bounded), record unfinished tasks as
+        interrupted, flush history. True if every thread stopped within the bound."""
+        if self._closed:
+            return True
+        self._closed = True
+        self._tick.stop()
+        for tid in list(self._order):
+            t = self._tasks[tid]
+            if t.status not in TERMINAL:
+                tok = self._tokens.get(tid)
+                if tok is not None:
+                    tok.cancel()
+                self._finish(t, TaskStatus.INTERRUPTED)
+        self._queue.clear()
+        ok = self._pool.waitForDone(max(0, int(timeout_ms)))
+        if not ok:
+            log.warning("shutdown: %d task thread(s) still running after %d ms", len(self._runners), timeout_ms)
+        self._flush_timer.stop()
+        self._flush()
+        if self._writer is not None:
+            self._writer.close(timeout=max(1.0, timeout_ms / 1000))
+        return ok
+
+    # -- scheduling --------------------------------------------------------------------------
+    def _schedule(self) -> None:
+        while not self._closed and self._queue and len(self._runners) < self._max_running:
+            tid = self._queue.popleft()
+            t = self._tasks.get(tid)
+            if t is None or t.status != TaskStatus.PENDING:
+                continue
+            job = self._jobs.get(tid)
+            tok = CancelToken()
+            self._tokens[tid] = tok
+            t.status = TaskStatus.RUNNING
+            t.started = time.time()
+            runner = JobRunner(tid, job, tok, self._signals)
+            self._runners[tid] = runner
+            self._mark(tid)
+            self._persist(tid)
+            self._pool.start(runner)
+        if self._runners and not self._tick.isActive() and not self._closed:
+            self._tick.start()
+        self._emit_running_count()
+
+    def _emit_running_count(self) -> None:
+        n = self.running_count()
+        if n != self._last_running:
+            self._last_running = n
+            self.running_count_changed.emit(n)
+
+    # -- worker signals (GUI thread) ---------------------------------------------------------
+    def _live(self, tid: str) -> TaskInfo | None:
+        t = self._tasks.get(tid)
+        return None if t is None or t.status in TERMINAL else t
+
+    @Slot(str, object)
+    def _on_progress(self, tid: str, p: Progress) -> None:
+        t = self._live(tid)
+        if t is None:
+            return
+        t.done, t.total = int(p.done), int(p.total)
+        t.found = max(t.found, int(p.found))
+        t.failed = max(t.failed, int(p.failed))
+        if p.failures:
+            t.failures.extend(p.failures)
+        t.failed = max(t.failed, len(t.failures))
+        t.current = p.current
+        if t.total > 0:
+            t.progress = min(1.0, max(0.0, t.done / t.total))
+        self._mark(tid)
+
+    @Slot(str, object)
+    def _on_hits(self, tid: str, rows: list) -> None:
+        t = self._live(tid)
+        if t is None:
+            return
+        m = self._models.get(tid)
+        if m is not None:
+            m.append_rows(rows)
+            t.found = max(t.found, m.rowCount())
+        else:
+            t.found += len(rows)
+        self._mark(tid)
+
+    @Slot(str, object)
+    def _on_finished(self, tid: str, result: Any) -> None:
+        t = self._live(tid)
+        if t is None:
+            return
+        t.result = result
+        _adopt_result(t, result)
+        t.progress = 1.0
+        self._finish(t, TaskStatus.COMPLETED)
+
+    @Slot(str, str)
+    def _on_failed(self, tid: str, message: str) -> None:
+        t = self._live(tid)
+        if t is None:
+            return
+        t.error = message
+        self._finish(t, TaskStatus.FAILED)
+
+    @Slot(str)
+    def _on_cancelled(self, tid: str) -> None:
+        t = self._live(tid)
+        if t is not None:
+            self._finish(t, TaskStatus.CANCELLED)
+
+    @Slot(str)
+    def _on_done(self, tid: str) -> None:
+        self._runners.pop(tid, None)
+        self._tokens.pop(tid, None)
+        if not self._runners:
+            self._tick.stop()
+        self._schedule()
+
+    def _finish(self, t: TaskInfo, status: TaskStatus) -> None:
+        """The one place a task becomes terminal."""
+        if t.status in TERMINAL:
+            return
+        was_pending = t.status == TaskStatus.PENDING
+        t.status = status
+        t.finished = time.time()
+        if was_pending and status == TaskStatus.CANCELLED:
+            try:
+                self._queue.remove(t.id)
+            except ValueError:
+                pass
+        self._mark(t.id)
+        self._persist(t.id, final=True)
+        self.task_finished.emit(t.id, status.value)
+        self._emit_running_count()
+
+    # -- change coalescing -------------------------------------------------------------------
+    def _mark(self, tid: str) -> None:
+        self._dirty.add(tid)
+        if not self._flush_timer.isActive() and not self._closed:
+            self._flush_timer.start()
+
+    @Slot()
+    def _flush(self) -> None:
+        if not self._dirty:
+            return
+        dirty, self._dirty = self._dirty, set()
+        rows = sorted(self._row[tid] for tid in dirty if tid in self._row)
+        last_col = len(COLUMNS) - 1
+        start = prev = None
+        for r in rows:
+            if start is None:
+                start = prev = r
+            elif r == prev + 1:
+                prev = r
+            else:
+                self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+                start = prev = r
+        if start is not None:
+            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+        for tid in dirty:
+            if tid in self._row:
+                self.task_changed.emit(tid)
+
+    @Slot()
+    def _on_tick(self) -> None:
+        for tid in self._order:
+            if self._tasks[tid].status == TaskStatus.RUNNING:
+                self._mark(tid)
+
+    # -- history -----------------------------------------------------------------------------
+    def _persist(self, tid: str, final: bool = False) -> None:
+        if self._writer is None:
+            return
+        t = self._tasks.get(tid)
+        if t is None:
+            return
+        self._writer.submit(self._history.save_task, t.to_record())
+        if final:
+            m = self._models.get(tid)
+            if m is not None:
+                self._writer.submit(self._history.save_hits, tid, m.rows())
+            if self._retention is not None and self._retention > 0:
+                self._writer.submit(self._history.prune, self._retention)
+
+    @Slot(object)
+    def _on_history_ready(self, payload) -> None:
+        recs, hits = payload
+        recs = [r for r in recs if r["id"] not in self._tasks]
+        if recs:
+            infos = [TaskInfo.from_record(r) for r in recs]
+            self.beginInsertRows(QModelIndex(), 0, len(infos) - 1)
+            self._order[0:0] = [t.id for t in infos]
+            for t in infos:
+                self._tasks[t.id] = t
+            self._row = {tid: i for i, tid in enumerate(self._order)}
+            self.endInsertRows()
+            for t in infos:
+                if t.kind == "scan":
+                    m = ResultsModel()
+                    m.append_rows(hits.get(t.id, []))
+                    self._models[t.id] = m
+                self.task_added.emit(t.id)
+        self.history_loaded.emit(len(recs))
+
+
+def _adopt_result(t: TaskInfo, result: Any) -> None:
+    """Take the exact final counts from a job's result when it carries them (ScanOutcome,
+    RefreshReport …): progress signals are throttled, the result is the truth."""
+    failed = getattr(result, "failed", None)
+    if isinstance(failed, dict):
+        t.failures = [(str(k), str(v)) for k, v in failed.items()]
+        t.failed = len(t.failures)
+    elif isinstance(failed, list):
+        t.failures = [(str(a), str(b)) for a, b in failed]
+        t.failed = len(t.failures)
+    found = getattr(result, "found", None)
+    if isinstance(found, int):
+        t.found = found
+    size = getattr(result, "universe_size", None)
+    if isinstance(size, int) and size > 0:
+        t.total = t.done = size
+    elif t.total:
+        t.done = t.total

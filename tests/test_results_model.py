@@ -1,0 +1,57 @@
+"""ResultsModel: batched inserts, in-model stable sorting with NaN last, display formats, roles."""
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPersistentModelIndex, Qt
+
+from desktop_app.core.scan import HIT_COLUMNS
+from desktop_app.workers.results_model import ResultsModel, RowRole, SortRole, SymbolRole, format_cell
+
+SCORE = HIT_COLUMNS.index("score")
+NAME = HIT_COLUMNS.index("name")
+
+
+def row(sym, score, name="x", **kw):
+    r = {c: None for c in HIT_COLUMNS}
+    r.update(symbol=sym, name=name, score=score, strategies=[], **kw)
+    return r
+
+
+def test_batched_insert_and_sort_inside_the_model(qtbot, qtmodeltester, qtlog):
+    m = ResultsModel()
+    qtmodeltester.check(m)
+    inserts = []
+    m.rowsInserted.connect(lambda parent, a, b: inserts.append((a, b)))
+    m.append_rows([row("000001", 70.0), row("000002", 9.5), row("000003", float("nan"))])
+    m.append_rows([row("000004", 70.0), row("000005", 100.0)])
+    assert inserts == [(0, 2), (3, 4)]                       # one insert per batch
+    keep = QPersistentModelIndex(m.index(1, 0))                # 000002
+    m.sort(SCORE, Qt.SortOrder.DescendingOrder)
+    assert m.symbols() == ["000005", "000001", "000004", "000002", "000003"]   # stable, NaN last
+    assert m.data(m.index(keep.row(), 0), SymbolRole) == "000002"
+    m.sort(SCORE, Qt.SortOrder.AscendingOrder)
+    assert m.symbols() == ["000002", "000001", "000004", "000005", "000003"]   # 9.5 < 70: numeric
+    m.append_rows([row("000006", 50.0)])                       # live rows join the active order
+    assert m.symbols()[:2] == ["000002", "000006"]
+    assert m.data(m.index(0, SCORE), SortRole) == 9.5
+    assert m.data(m.index(0, SCORE)) == "9.5"
+    assert m.data(m.index(5, SCORE)) == "—"
+    assert m.row_dict(0)["symbol"] == "000002" and m.data(m.index(0, 0), RowRole)["score"] == 9.5
+    m.sort(NAME, Qt.SortOrder.AscendingOrder)
+    assert not [r.message for r in qtlog.records if "FAIL" in r.message]
+
+
+def test_language_and_formats(qtbot):
+    m = ResultsModel(lang="zh")
+    h = Qt.Orientation.Horizontal
+    assert m.headerData(SCORE, h) == "得分"
+    seen = []
+    m.headerDataChanged.connect(lambda *a: seen.append(a))
+    m.set_language("en")
+    assert m.headerData(SCORE, h) == "Score" and seen
+    assert format_cell("amount", 1.5e8, "zh") == "1.50亿"
+    assert format_cell("amount", 1.5e8, "en") == "150.0M"
+    assert format_cell("chg_pct", 1.234) == "+1.23%"
+    assert format_cell("last", math.nan) == "—"
+    assert format_cell("strategies", ["macd_golden"], "zh") == "MACD金叉"

@@ -1,0 +1,273 @@
+"""TaskManager: ids answer at once and forever, states and their rules, bounded concurrency,
+cancel, failures, history across a restart, shutdown. Jobs here are small fakes; the real scan
+runs in test_scan.py / the qtmodeltester test below."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from desktop_app.core.history import HistoryStore
+from desktop_app.core.jobs import Progress
+from desktop_app.workers.results_model import ResultsModel
+from desktop_app.workers.task_info import TERMINAL, TaskStatus
+from desktop_app.workers.task_manager import IdRole, ProgressRole, StatusRole, TaskManager, TaskRole
+
+
+@pytest.fixture
+def make_tm(qtbot, isolated_home):
+    made: list[TaskManager] = []
+
+    def make(history: bool | HistoryStore = False, max_running: int = 2) -> TaskManager:
+        store = history if isinstance(history, HistoryStore) else (
+            HistoryStore(isolated_home / "history.sqlite") if history else None)
+        tm = TaskManager(history=store, max_running=max_running)
+        made.append(tm)
+        return tm
+
+    yield make
+    for tm in made:
+        assert tm.shutdown(5000)
+
+
+def quick(value=42):
+    def job(progress, cancel, emit_hits):
+        progress(Progress(done=1, total=1))
+        return value
+    return job
+
+
+def blocking(gate: threading.Event, started: threading.Event | None = None):
+    """Runs until the gate opens or the task is cancelled (checks the token every 5 ms)."""
+    def job(progress, cancel, emit_hits):
+        if started is not None:
+            started.set()
+        i = 0
+        while not gate.is_set():
+            cancel.raise_if_cancelled()
+            i += 1
+            progress(Progress(done=i % 100, total=100, current=f"item {i}"))
+            time.sleep(0.005)
+        return "done"
+    return job
+
+
+def test_submit_then_get_answers_at_once_for_1000_tasks_in_bursts(make_tm, qtbot):
+    tm = make_tm(max_running=2)
+    ids = []
+    for burst in range(10):
+        for _ in range(100):
+            tid = tm.submit("export", f"t{len(ids)}", quick(len(ids)))
+            info = tm.get(tid)               # at once, before any event loop turn
+            assert info.id == tid and info.status in (TaskStatus.PENDING, TaskStatus.RUNNING)
+            ids.append(tid)
+        qtbot.wait(1)                        # let some finish between bursts
+        for tid in ids:                      # every earlier id still answers
+            tm.get(tid)
+    assert len(set(ids)) == 1000 and tm.rowCount() == 1000
+    assert tm.running_count() <= 2
+    qtbot.waitUntil(lambda: all(tm.get(t).status == TaskStatus.COMPLETED for t in ids), timeout=20000)
+    assert [tm.get(t).result for t in ids] == list(range(1000))
+    assert tm.task_ids() == ids and tm.row_of(ids[500]) == 500
+
+
+def test_bounded_concurrency_and_fifo(make_tm, qtbot):
+    tm = make_tm(max_running=2)
+    gates = [threading.Event() for _ in range(4)]
+    ids = [tm.submit("scan", f"s{i}", blocking(g)) for i, g in enumerate(gates)]
+    st = [tm.get(t).status for t in ids]
+    assert st == [TaskStatus.RUNNING, TaskStatus.RUNNING, TaskStatus.PENDING, TaskStatus.PENDING]
+    gates[1].set()
+    qtbot.waitUntil(lambda: tm.get(ids[2]).status == TaskStatus.RUNNING, timeout=5000)
+    assert tm.get(ids[3]).status == TaskStatus.PENDING   # FIFO: 2 before 3
+    assert tm.running_count() == 2
+    for g in gates:
+        g.set()
+    qtbot.waitUntil(lambda: all(tm.get(t).status == TaskStatus.COMPLETED for t in ids), timeout=5000)
+
+
+def test_cancel_running_is_final_even_when_the_worker_returns_later(make_tm, qtbot):
+    tm = make_tm()
+    release = threading.Event()
+    started = threading.Event()
+
+    def stubborn(progress, cancel, emit_hits):      # ignores the token until released
+        started.set()
+        release.wait(5)
+        progress(Progress(done=10, total=10))
+        emit_hits([{"symbol": "600519"}])
+        return "late result"
+
+    model = ResultsModel()
+    tid = tm.submit("scan", "stubborn", stubborn, results_model=model)
+    assert started.wait(5)
+    with qtbot.waitSignal(tm.task_finished, timeout=1000) as sig:
+        assert tm.cancel(tid)
+    assert sig.args == [tid, "cancelled"]
+    assert tm.get(tid).status == TaskStatus.CANCELLED
+    release.set()
+    qtbot.waitUntil(lambda: tm.active_workers() == 0, timeout=5000)   # the worker has returned
+    qtbot.wait(100)
+    info = tm.get(tid)
+    assert info.status == TaskStatus.CANCELLED and info.result is None and model.rowCount() == 0
+    assert not tm.cancel(tid)
+
+
+def test_cancel_pending_and_remove(make_tm, qtbot):
+    tm = make_tm(max_running=1)
+    gate = threading.Event()
+    a = tm.submit("scan", "a", blocking(gate))
+    b = tm.submit("scan", "b", quick())
+    assert tm.cancel(b) and tm.get(b).status == TaskStatus.CANCELLED
+    assert tm.remove(a)                                  # cancels first
+    with pytest.raises(KeyError):
+        tm.get(a)
+    assert tm.rowCount() == 1 and tm.task_ids() == [b] and tm.row_of(b) == 0
+    gate.set()
+    qtbot.waitUntil(lambda: tm.active_workers() == 0, timeout=5000)
+    assert tm.get(b).status == TaskStatus.CANCELLED      # never started afterwards
+
+
+def test_raising_job_fails_with_its_message_and_a_log_entry(make_tm, qtbot, caplog):
+    tm = make_tm()
+
+    def boom(progress, cancel, emit_hits):
+        raise ValueError("the source exploded")
+
+    with qtbot.waitSignal(tm.task_finished, timeout=5000) as sig:
+        tid = tm.submit("analysis", "boom", boom)
+    assert sig.args == [tid, "failed"]
+    info = tm.get(tid)
+    assert info.status == TaskStatus.FAILED and info.error == "the source exploded"
+    assert any("failed" in r.message and r.exc_info for r in caplog.records)
+    # the pool thread is alive and reusable
+    with qtbot.waitSignal(tm.task_finished, timeout=5000):
+        t2 = tm.submit("analysis", "ok", quick("fine"))
+    assert tm.get(t2).result == "fine"
+
+
+def test_progress_is_throttled_and_failures_are_not_lost(make_tm, qtbot):
+    tm = make_tm()
+    changes = []
+    tm.task_changed.connect(changes.append)
+
+    def chatty(progress, cancel, emit_hits):
+        for i in range(1, 5001):
+            fails = [(f"{i:06d}", "no data")] if i % 1000 == 0 else []
+            progress(Progress(done=i, total=5000, failed=len(fails) and i // 1000, failures=fails))
+        emit_hits([{"symbol": f"{i:06d}", "score": float(i)} for i in range(300)])
+        return None
+
+    m = ResultsModel()
+    with qtbot.waitSignal(tm.task_finished, timeout=5000):
+        tid = tm.submit("scan", "chatty", chatty, results_model=m)
+    qtbot.wait(120)
+    info = tm.get(tid)
+    assert info.done == 5000 and info.progress == 1.0
+    assert [f[0] for f in info.failures] == ["001000", "002000", "003000", "004000", "005000"]
+    assert m.rowCount() == 300 and info.found == 300
+    assert len(changes) < 50       # coalesced, not one per progress call
+
+
+def test_roles_and_display(make_tm, qtbot):
+    tm = make_tm()
+    gate = threading.Event()
+    tid = tm.submit("scan", "沪深300 · 得分≥60", blocking(gate))
+    qtbot.waitUntil(lambda: tm.get(tid).done > 0, timeout=5000)
+    ix = tm.index(0, 3)
+    assert tm.data(ix, IdRole) == tid
+    assert tm.data(ix, StatusRole) == "running"
+    assert 0.0 <= tm.data(ix, ProgressRole) <= 1.0
+    assert tm.data(ix, TaskRole).id == tid
+    assert tm.data(tm.index(0, 0)) == "沪深300 · 得分≥60"
+    assert [tm.headerData(c, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal)
+            for c in range(tm.columnCount())][0] == "Task"
+    info = tm.get(tid)
+    assert info.elapsed is not None and info.elapsed >= 0
+    gate.set()
+    qtbot.waitUntil(lambda: tm.get(tid).status == TaskStatus.COMPLETED, timeout=5000)
+    assert tm.get(tid).eta is None
+
+
+def test_history_survives_a_restart_and_a_crash_comes_back_interrupted(make_tm, qtbot, isolated_home):
+    path = isolated_home / "history.sqlite"
+    tm1 = make_tm(history=HistoryStore(path))
+    model = ResultsModel()
+
+    def scan_job(progress, cancel, emit_hits):
+        emit_hits([{"symbol": "600519", "name": "贵州茅台", "score": 88.0}])
+        emit_hits([{"symbol": "000001", "name": "平安银行", "score": 61.5}])
+        return "ok"
+
+    with qtbot.waitSignal(tm1.task_finished, timeout=5000):
+        done_id = tm1.submit("scan", "全市场 · 得分≥60", scan_job, params={"universe": "all"}, results_model=model)
+    gate, started = threading.Event(), threading.Event()
+    crash_id = tm1.submit("scan", "will crash", blocking(gate, started), results_model=ResultsModel())
+    assert started.wait(5)
+    qtbot.waitUntil(lambda: tm1.get(crash_id).status == TaskStatus.RUNNING)
+    assert tm1._writer.flush(5)
+    # "crash": the first manager never shuts down before the second one starts on the same file
+    assert HistoryStore(path).get_task(crash_id)["status"] == "running"
+    tm2 = make_tm(history=HistoryStore(path))
+    with qtbot.waitSignal(tm2.history_loaded, timeout=5000) as sig:
+        tm2.load_history()
+    assert sig.args == [2]
+    back = tm2.get(done_id)
+    assert back.status == TaskStatus.COMPLETED and back.params == {"universe": "all"}
+    assert back.title == "全市场 · 得分≥60"
+    assert [r["symbol"] for r in tm2.results_model(done_id).rows()] == ["600519", "000001"]
+    assert tm2.get(crash_id).status == TaskStatus.INTERRUPTED
+    with pytest.raises(ValueError):
+        tm2.rerun(crash_id)          # no factory registered for history tasks
+    tm2.set_job_factory("scan", lambda params: quick("again"))
+    with qtbot.waitSignal(tm2.task_finished, timeout=5000):
+        new_id = tm2.rerun(crash_id)
+    assert tm2.get(new_id).result == "again" and tm2.get(new_id).title == "will crash"
+    gate.set()
+
+
+def test_shutdown_with_running_tasks_records_them_interrupted(make_tm, qtbot, isolated_home):
+    path = isolated_home / "history.sqlite"
+    tm = TaskManager(history=HistoryStore(path), max_running=2)
+    gates = [threading.Event() for _ in range(3)]
+    ids = [tm.submit("scan", f"s{i}", blocking(g)) for i, g in enumerate(gates)]
+    qtbot.waitUntil(lambda: tm.running_count() == 2)
+    t0 = time.monotonic()
+    assert tm.shutdown(3000)                     # the jobs honour the token: all threads end
+    assert time.monotonic() - t0 < 3.0
+    assert all(tm.get(t).status == TaskStatus.INTERRUPTED for t in ids)
+    stored = {r["id"]: r["status"] for r in HistoryStore(path).load_tasks()}
+    assert stored == {t: "interrupted" for t in ids}
+    with pytest.raises(RuntimeError):
+        tm.submit("scan", "late", quick())
+
+
+def test_three_concurrent_jobs_each_queryable_throughout(make_tm, qtbot):
+    tm = make_tm(max_running=3)
+    gates = [threading.Event() for _ in range(3)]
+    ids = [tm.submit("scan", f"s{i}", blocking(g)) for i, g in enumerate(gates)]
+    seen = {t: set() for t in ids}
+    for g in gates:
+        qtbot.wait(30)
+        for t in ids:
+            seen[t].add(tm.get(t).status)
+        g.set()
+    qtbot.waitUntil(lambda: all(tm.get(t).status in TERMINAL for t in ids), timeout=5000)
+    assert all(TaskStatus.RUNNING in s for s in seen.values())
+    assert all(tm.get(t).status == TaskStatus.COMPLETED for t in ids)
+
+
+def test_model_passes_qt_model_tester_while_tasks_change(make_tm, qtbot, qtmodeltester, qtlog):
+    tm = make_tm(max_running=2)
+    qtmodeltester.check(tm)
+    gate = threading.Event()
+    ids = [tm.submit("scan", f"s{i}", blocking(gate)) for i in range(4)]
+    qtbot.wait(100)
+    tm.cancel(ids[3])
+    tm.remove(ids[2])
+    gate.set()
+    qtbot.waitUntil(lambda: all(tm.get(t).status in TERMINAL for t in tm.task_ids()), timeout=5000)
+    qtbot.wait(100)                       # let the coalesced dataChanged flush under the tester
+    qtmodeltester.check(tm)
+    assert not [r.message for r in qtlog.records if "FAIL" in r.message]
