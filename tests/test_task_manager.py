@@ -271,3 +271,22 @@ def test_model_passes_qt_model_tester_while_tasks_change(make_tm, qtbot, qtmodel
     qtbot.wait(100)                       # let the coalesced dataChanged flush under the tester
     qtmodeltester.check(tm)
     assert not [r.message for r in qtlog.records if "FAIL" in r.message]
+
+
+def test_bare_qt_submit_is_answered_not_crashing(qtbot):
+    """Views call QAbstractItemModel.submit() with no arguments when their current row changes;
+    the task manager's own submit(kind, title, job) must answer that call, not crash."""
+    from PySide6.QtWidgets import QTableView
+
+    tm = TaskManager()
+    try:
+        assert tm.submit() is True
+        tid = tm.submit("scan", "t", lambda progress, cancel, emit: 1)
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(tm)
+        view.setCurrentIndex(tm.index(0, 0))
+        view.setCurrentIndex(tm.index(0, 1))
+        qtbot.waitUntil(lambda: tm.get(tid).status.value == "completed", timeout=3000)
+    finally:
+        tm.shutdown()

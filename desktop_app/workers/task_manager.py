@@ -249,8 +249,17 @@ class TaskManager(QAbstractTableModel):
         self._factories[kind] = factory
 
     # -- commands ----------------------------------------------------------------------------
-    def submit(self, kind: str, title: str, job: Job, *, params: dict | None = None,
-               results_model: ResultsModel | None = None) -> str:
+    def submit(self, kind: str | None = None, title: str = "", job: Job | None = None, *,
+               params: dict | None = None, results_model: ResultsModel | None = None):
+        """Add a task and return its id, which ``get`` answers at once and until removed.
+
+        Called with no arguments this is Qt's own ``QAbstractItemModel.submit()`` (views call it
+        whenever their current row changes) and just returns True.
+        """
+        if kind is None:
+            return True
+        if job is None:
+            raise TypeError("submit() needs a job")
         if self._closed:
             raise RuntimeError("the task manager is shut down")
         tid = new_task_id()

@@ -1,0 +1,219 @@
+"""``stockscan``: start the desktop application (or install its desktop entry).
+
+    stockscan                      open the window (source from the settings: auto/akshare/demo)
+    stockscan 600519               open the window and then that stock
+    stockscan --source demo        force the demo market for this run
+    stockscan --install-desktop    add StockScan to the application menu of the current user
+
+The order matters: organisation/application names before any ``QSettings``; logging to a
+rotating file before anything can fail (a windowed app may have no stderr); the source is
+detected off the GUI thread after the window is shown.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+APP_NAME = "StockScan"
+ORG_NAME = "StockScan"
+ORG_DOMAIN = "stockscan.app"
+DESKTOP_ID = "stockscan"
+LOG_FILE = "stockscan.log"
+
+log = logging.getLogger("stockscan")
+
+
+def log_path() -> Path:
+    from desktop_app.core import paths
+
+    return paths.log_dir() / LOG_FILE
+
+
+def setup_logging(level: int = logging.INFO) -> Path:
+    """A rotating log file in the platformdirs log dir (plus stderr when there is one)."""
+    path = log_path()
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, "_stockscan", False):
+            root.removeHandler(h)
+            h.close()
+    fh = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
+    fh._stockscan = True  # type: ignore[attr-defined]
+    root.addHandler(fh)
+    if sys.stderr is not None:
+        sh = logging.StreamHandler()
+        sh.setLevel(logging.WARNING)
+        sh._stockscan = True  # type: ignore[attr-defined]
+        root.addHandler(sh)
+    root.setLevel(level)
+    return path
+
+
+def _xdg_data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def _exec_line() -> str:
+    """How the menu entry starts the app: the installed ``stockscan`` script when there is one."""
+    exe = shutil.which("stockscan")
+    if exe:
+        return f"{exe} %U"
+    return f"{sys.executable} -m desktop_app %U"
+
+
+def install_desktop(data_home: Path | None = None) -> list[Path]:
+    """Install the .desktop file and icons for the current user; returns the files written."""
+    from desktop_app.core import paths
+
+    res = paths.resources_dir()
+    base = data_home or _xdg_data_home()
+    apps = base / "applications"
+    apps.mkdir(parents=True, exist_ok=True)
+    text = (res / "stockscan.desktop").read_text(encoding="utf-8")
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("Exec="):
+            line = "Exec=" + _exec_line()
+        elif line.startswith("TryExec="):
+            continue  # Exec may be an absolute path or "python -m"; TryExec would hide the entry
+        lines.append(line)
+    desktop = apps / f"{DESKTOP_ID}.desktop"
+    desktop.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = [desktop]
+    icons = base / "icons" / "hicolor"
+    for src, sub in ((res / "icons" / "stockscan.svg", "scalable"), (res / "icons" / "stockscan.png", "256x256")):
+        if src.exists():
+            dst = icons / sub / "apps" / f"{DESKTOP_ID}{src.suffix}"
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+            written.append(dst)
+    tool = shutil.which("update-desktop-database")
+    if tool:
+        import subprocess
+
+        subprocess.run([tool, str(apps)], check=False, capture_output=True, timeout=20)
+    return written
+
+
+def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
+    p = argparse.ArgumentParser(prog="stockscan", description="StockScan: scan, score and chart A-shares.")
+    p.add_argument("code", nargs="?", help="a stock code to open once the window is up, e.g. 600519")
+    p.add_argument("--install-desktop", action="store_true",
+                   help="install the application-menu entry and icon for the current user, then exit")
+    p.add_argument("--source", choices=("auto", "akshare", "demo"),
+                   help="data source for this run (default: the one in the settings)")
+    p.add_argument("--demo-stocks", type=int, default=None,
+                   help="size of the demo market (default 5000; smaller starts faster)")
+    args, rest = p.parse_known_args(sys.argv[1:] if argv is None else argv)
+    return args, rest
+
+
+def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namespace]:
+    """Create (or reuse) the QApplication and the main window, not yet shown; returns
+    ``(app, window, exception_router, args)``. ``main`` runs the event loop; tests drive it."""
+    os.environ.setdefault("TQDM_DISABLE", "1")  # akshare's tqdm bars raise without a stderr
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    args, qt_args = parse_args(argv)
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtGui import QGuiApplication, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setOrganizationDomain(ORG_DOMAIN)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "stockscan", *qt_args])
+    QGuiApplication.setDesktopFileName(DESKTOP_ID)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+
+    from desktop_app.core import paths
+    from desktop_app.ui import i18n, theme
+    from desktop_app.ui.app_context import AppContext
+    from desktop_app.ui.error_dialog import ExceptionRouter
+    from desktop_app.ui.main_window import MainWindow
+    from desktop_app.ui.settings_dialog import load_settings
+
+    logfile = setup_logging()
+    log.info("StockScan starting (argv=%s)", argv)
+    router = ExceptionRouter(logfile)
+    router.install()
+    icon = paths.resources_dir() / "icons" / "stockscan.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    settings = load_settings()
+    theme.apply_theme(settings["theme"])
+    i18n.set_language(settings["language"])
+    ctx = AppContext(max_running=settings["max_running"], demo_stocks=args.demo_stocks)
+    tm = ctx.task_manager
+    if hasattr(tm, "set_retention"):
+        tm.set_retention(int(settings["history_keep"]))
+    tm.load_history()
+    window = MainWindow(context=ctx)
+    window.pending_open_symbol = args.code
+    ctx.switch_source(args.source or settings["source"])
+    return app, window, router, args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args, _ = parse_args(argv)
+    if args.install_desktop:
+        for p in install_desktop():
+            print(p)
+        return 0
+    try:
+        app, window, router, _ = build(argv)
+    except Exception:  # start-up failed: say so in a dialog if Qt is up, and in the log
+        log.exception("start-up failed")
+        _startup_error()
+        return 1
+    window.show()
+    _quit_on_signals(app)
+    rc = app.exec()
+    window.shutdown()
+    router.uninstall()
+    log.info("StockScan exited with %s", rc)
+    return int(rc)
+
+
+def _quit_on_signals(app: Any) -> None:
+    """SIGTERM/SIGINT end the event loop normally, so shutdown (cancel, join, record) still runs.
+    Python only sees a signal when it gets control: a short idle timer hands it control."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def quit_(*_: Any) -> None:
+        log.info("signal received: quitting")
+        app.quit()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            signal.signal(sig, quit_)
+        except (ValueError, OSError):  # not the main thread, or unsupported here
+            return
+    timer = QTimer(app)
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+
+
+def _startup_error() -> None:
+    import traceback
+
+    try:
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_app.ui.error_dialog import ErrorDialog
+
+        if QApplication.instance() is not None:
+            dlg = ErrorDialog("StockScan could not start.", traceback.format_exc(), log_path())
+            dlg.exec()
+    except Exception:  # pragma: no cover - nothing more we can do
+        pass

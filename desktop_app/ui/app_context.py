@@ -1,0 +1,249 @@
+"""The application's shared state for the window: data source, bar store, history, watchlist and
+the task manager, plus a small background runner for the short I/O the GUI needs (source
+detection, store freshness, watchlist quotes) so the GUI thread never blocks on disk or network.
+
+Long work (scans, refreshes, exports) goes through the ``TaskManager`` instead, so the user sees it.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundRunner(QObject):
+    """Run a callable on a small thread pool; deliver its result to a callback on the GUI thread.
+
+    The pool thread only emits ``_done``; the receiver is a bound method of this GUI-thread object,
+    so Qt queues the call into the GUI thread (DESIGN.md §2). Exceptions without an ``on_error``
+    go to ``sys.excepthook`` (the error dialog)."""
+
+    _done = Signal(int, object, object)
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None, max_workers: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="stockscan-bg")
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._closed = False
+        self._done.connect(self._deliver)
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException], None] | None = None) -> int:
+        if self._closed:
+            return 0
+        key = next(self._ids)
+        self._pending[key] = (on_done, on_error)
+        fut = self._pool.submit(fn)
+        fut.add_done_callback(lambda f, k=key: self._emit(k, f))
+        return key
+
+    def _emit(self, key: int, fut: Future) -> None:  # runs in the pool thread: only emits
+        if fut.cancelled():
+            return
+        exc = fut.exception()
+        try:
+            self._done.emit(key, None if exc else fut.result(), exc)
+        except RuntimeError:  # the QObject is gone (app shutting down)
+            pass
+
+    def pending_count(self) -> int:
+        return len(self._pending)
+
+    @Slot(int, object, object)
+    def _deliver(self, key: int, result: Any, exc: BaseException | None) -> None:
+        on_done, on_error = self._pending.pop(key, (None, None))
+        try:
+            if exc is not None:
+                if on_error is not None:
+                    on_error(exc)
+                else:
+                    log.error("background job failed", exc_info=exc)
+                    sys.excepthook(type(exc), exc, exc.__traceback__)
+            elif on_done is not None and not self._closed:
+                on_done(result)
+        finally:
+            if not self._pending:
+                self.idle.emit()
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def build_source(preference: str, demo_stocks: int | None = None) -> tuple[Any, Any, str]:
+    """Blocking: pick and construct a source and its store. Call from a worker thread only."""
+    from desktop_app.core.data.store import BarStore
+
+    note = ""
+    if preference == "demo":
+        kind = "demo"
+    elif preference == "akshare":
+        kind = "akshare"
+    else:
+        from desktop_app.core.data.probe import choose_source
+
+        kind, note = choose_source("auto")
+    if kind == "akshare":
+        from desktop_app.core.data.akshare_source import AkShareSource
+
+        source: Any = AkShareSource()
+    else:
+        from desktop_app.core.data.demo import DemoSource
+
+        source = DemoSource(n_stocks=demo_stocks) if demo_stocks else DemoSource()
+    return source, BarStore.for_source(source.name), note
+
+
+def _model_lang() -> str:
+    from desktop_app.ui.i18n import current_language
+
+    return "zh" if current_language() == "zh_CN" else "en"
+
+
+class AppContext(QObject):
+    """Everything the window works with. Inject parts in tests (small demo market, fake store)."""
+
+    source_changed = Signal()             # source and store replaced (or first set)
+    source_failed = Signal(str)           # switching failed; the old source stays
+    freshness_changed = Signal(object)    # datetime.date | None: the store's latest bar date
+    backfill_started = Signal(str)        # task id of the automatic demo backfill
+
+    def __init__(self, source: Any = None, store: Any = None, history: Any = None,
+                 watchlist: Any = None, task_manager: Any = None, *, max_running: int = 2,
+                 auto_backfill: bool = True, demo_stocks: int | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = BackgroundRunner(self)
+        if history is None and task_manager is None:
+            from desktop_app.core.history import HistoryStore
+
+            history = HistoryStore()
+        self.history = history
+        if watchlist is None:
+            from desktop_app.core.watchlist import Watchlist
+
+            watchlist = Watchlist()
+        self.watchlist = watchlist
+        if task_manager is None:
+            from desktop_app.workers.task_manager import TaskManager
+
+            task_manager = TaskManager(history=history, max_running=max_running)
+        self.task_manager = task_manager
+        self.source = source
+        if source is not None and store is None:
+            from desktop_app.core.data.store import BarStore
+
+            store = BarStore.for_source(source.name)
+        self.store = store
+        self.source_note = ""
+        self.latest_date: Any = None
+        self.auto_backfill = auto_backfill
+        self.demo_stocks = demo_stocks
+        self.switching = False
+        self._shut = False
+        self.task_manager.task_finished.connect(self._on_task_finished)
+
+    @classmethod
+    def for_demo(cls, n_stocks: int = 300, latency: float = 0.0, store: Any = None,
+                 max_running: int = 2, auto_backfill: bool = False, **kw: Any) -> "AppContext":
+        """A context on a small demo market (tests, screenshots, benchmarks): history and
+        watchlist in the usual data dir (``STOCKSCAN_HOME`` in tests)."""
+        from desktop_app.core.data.demo import DemoSource
+
+        return cls(source=DemoSource(n_stocks=n_stocks, latency=latency), store=store,
+                   max_running=max_running, auto_backfill=auto_backfill, **kw)
+
+    # -- source -------------------------------------------------------------------------------
+    @property
+    def is_demo(self) -> bool:
+        return bool(getattr(self.source, "is_demo", False))
+
+    def switch_source(self, preference: str = "auto") -> None:
+        """Detect/construct the source off the GUI thread; ``source_changed`` when ready."""
+        self.switching = True
+        n = self.demo_stocks
+        self.runner.run(lambda: build_source(preference, n), self._on_source_ready, self._on_source_error)
+
+    def _on_source_ready(self, result: tuple[Any, Any, str]) -> None:
+        self.switching = False
+        self.source, self.store, self.source_note = result
+        log.info("data source: %s (%s)", self.source.name, self.source_note)
+        self._install_rerun()
+        self.source_changed.emit()
+        self.refresh_freshness(backfill_if_empty=self.auto_backfill)
+
+    def _on_source_error(self, exc: BaseException) -> None:
+        self.switching = False
+        log.error("switching source failed", exc_info=exc)
+        self.source_failed.emit(f"{type(exc).__name__}: {exc}")
+
+    def _install_rerun(self) -> None:
+        """Let tasks loaded from history be re-run against the current source and store."""
+        try:
+            from desktop_app.workers.task_factory import install_rerun
+        except ImportError:  # pragma: no cover
+            return
+        install_rerun(self.task_manager, self.source, self.store, self.watchlist)
+
+    def start(self) -> None:
+        """Call once the window is up: freshness (and the first demo backfill) for an injected source."""
+        if self.source is not None:
+            self._install_rerun()
+            self.refresh_freshness(backfill_if_empty=self.auto_backfill)
+
+    # -- store freshness ----------------------------------------------------------------------
+    def refresh_freshness(self, backfill_if_empty: bool = False) -> None:
+        store = self.store
+        if store is None:
+            return
+
+        def done(date: Any) -> None:
+            if store is not self.store:
+                return
+            self.latest_date = date
+            self.freshness_changed.emit(date)
+            if date is None and backfill_if_empty and self.is_demo:
+                self.start_backfill()
+
+        self.runner.run(store.latest_date, done)
+
+    def start_backfill(self, symbols: list[str] | None = None) -> str:
+        from desktop_app.workers.task_factory import submit_refresh
+
+        tid = submit_refresh(self.task_manager, self.source, self.store, mode="backfill", symbols=symbols,
+                             lang=_model_lang())
+        self.backfill_started.emit(tid)
+        return tid
+
+    def start_update(self) -> str:
+        from desktop_app.workers.task_factory import submit_refresh
+
+        return submit_refresh(self.task_manager, self.source, self.store, mode="update", lang=_model_lang())
+
+    @Slot(str, str)
+    def _on_task_finished(self, task_id: str, status: str) -> None:
+        try:
+            info = self.task_manager.get(task_id)
+        except KeyError:
+            return
+        if info is not None and getattr(info, "kind", "") in ("refresh", "scan") and not self._shut:
+            self.refresh_freshness()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    def shutdown(self, timeout_ms: int = 3000) -> None:
+        """Cancel and join every task thread and the background pool. Idempotent."""
+        if self._shut:
+            return
+        self._shut = True
+        try:
+            self.task_manager.shutdown(timeout_ms=timeout_ms)
+        finally:
+            self.runner.shutdown(wait=True)

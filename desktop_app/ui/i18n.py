@@ -1,0 +1,103 @@
+"""Translations without build tools: English source strings, a JSON catalogue per language.
+
+Every user-visible string goes through ``tr("English text")``. ``resources/i18n/zh_CN.json`` maps
+the English text to Chinese; English needs no catalogue. The language applies live: widgets
+implement ``retranslate()`` and the main window calls it on every panel after ``set_language``.
+
+``JsonTranslator`` is a ``QTranslator`` backed by the same catalogue, installed on the application
+so that ``QCoreApplication.translate`` (and Qt's own ``tr`` on any context) answers too; no
+``lrelease``/``.qm`` step is needed at install time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+
+from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+
+from desktop_app.core import paths
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh_CN", "en")
+CHOICES = ("system", "zh_CN", "en")  # what the settings dialog offers
+_current = "en"
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[str, str]:
+    """English text -> translated text for ``lang`` (empty for English or a missing file).
+
+    ``<lang>.json`` is the main catalogue; ``<lang>_<part>.json`` files (e.g. the stock view's
+    ``zh_CN_stock.json``) are merged in underneath it, so the main catalogue wins on a clash."""
+    if lang == "en":
+        return {}
+    folder = paths.resources_dir() / "i18n"
+    out: dict[str, str] = {}
+    for path in sorted(folder.glob(f"{lang}_*.json")) + [folder / f"{lang}.json"]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:  # a broken catalogue must not stop the app
+            log.warning("translation catalogue %s unreadable: %s", path, e)
+            continue
+        out.update({k: v for k, v in data.items() if isinstance(v, str) and not k.startswith("__")})
+    return out
+
+
+def resolve(choice: str | None) -> str:
+    """Settings choice ("system" | "zh_CN" | "en") -> an actual language."""
+    if choice in LANGUAGES:
+        return choice  # type: ignore[return-value]
+    return "zh_CN" if QLocale.system().name().lower().startswith("zh") else "en"
+
+
+def current_language() -> str:
+    return _current
+
+
+def tr(text: str) -> str:
+    """The current language's translation of the English ``text`` (the text itself if none)."""
+    if _current == "en":
+        return text
+    return catalogue(_current).get(text, text)
+
+
+def pick(pair: tuple[str, str] | list[str]) -> str:
+    """Choose from a core ``(zh, en)`` pair (BOARDS, INDEXES, HIT_HEADERS, strategy names)."""
+    return pair[0] if _current == "zh_CN" else pair[1]
+
+
+class JsonTranslator(QTranslator):
+    """A QTranslator answering from the JSON catalogue of the current language."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: D401 (Qt override)
+        if _current == "en" or not source_text:
+            return None
+        return catalogue(_current).get(source_text)
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt override)
+        return False
+
+
+class _Notifier(QObject):
+    language_changed = Signal(str)
+
+
+notifier = _Notifier()
+_translator: JsonTranslator | None = None
+
+
+def set_language(choice: str | None) -> str:
+    """Apply a settings choice at once; returns the resolved language. Emits ``language_changed``."""
+    global _current, _translator
+    lang = resolve(choice)
+    changed = lang != _current
+    _current = lang
+    app = QCoreApplication.instance()
+    if app is not None and _translator is None:
+        _translator = JsonTranslator(app)
+        app.installTranslator(_translator)
+    if changed:
+        notifier.language_changed.emit(lang)
+    return lang

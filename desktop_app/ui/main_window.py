@@ -1,0 +1,584 @@
+"""The main window: menus, toolbar, status bar (source + DEMO badge, data freshness, running
+tasks), docks Scan / Tasks / Results / Watchlist, and the central "stockArea" that the chart and
+analysis panels fill.
+
+Layout, dock state, splitter sizes, column widths and the last scan settings are saved with
+``QSettings()`` on close and restored on start; "Reset layout" returns to the built-in layout."""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
+                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+
+from desktop_app.core import paths
+from desktop_app.ui import i18n, theme
+from desktop_app.ui.app_context import AppContext
+from desktop_app.ui.export import export_job
+from desktop_app.ui.i18n import tr
+from desktop_app.ui.results_view import ResultsView
+from desktop_app.ui.scan_panel import ScanPanel
+from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
+from desktop_app.ui.task_view import TaskView
+from desktop_app.ui.watchlist_view import WatchlistView
+
+log = logging.getLogger(__name__)
+
+DEMO_BADGE = "DEMO 演示数据"
+BADGE_STYLE = ("QLabel { background: #d84315; color: white; font-weight: bold;"
+               " border-radius: 3px; padding: 1px 6px; }")
+LAYOUT_VERSION = 1
+
+
+def model_lang() -> str:
+    """The language code the models take ("zh" | "en")."""
+    return "zh" if i18n.current_language() == "zh_CN" else "en"
+
+
+class MainWindow(QMainWindow):
+    open_symbol_requested = Signal(str)
+
+    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None,
+                 *, restore: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = load_settings()
+        own_context = context is None
+        self.ctx = context if context is not None else AppContext(max_running=self.settings["max_running"])
+        self.tm = self.ctx.task_manager
+        self.pending_open_symbol: str | None = None
+        self.current_symbol = ""
+        self.last_scan_id = ""
+        self._closed = False
+        icon = paths.resources_dir() / "icons" / "stockscan.svg"
+        if icon.exists():
+            self.setWindowIcon(QIcon(str(icon)))
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self._build_status_bar()
+        self._connect()
+        self.resize(1400, 860)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self._default_splitter = self.stock_splitter.saveState()
+        self.retranslate()
+        if restore:
+            self.restore_layout()
+        self._on_source_changed()
+        self.ctx.start()
+        if own_context:  # a bare MainWindow() behaves like the app: history back, source detected
+            self.tm.load_history()
+            self.ctx.switch_source(self.settings["source"])
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.stock_area = QWidget()
+        self.stock_area.setObjectName("stockArea")
+        lay = QVBoxLayout(self.stock_area)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.stock_label = QLabel()
+        self.stock_label.setObjectName("stockLabel")
+        self.stock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        lay.addWidget(self.stock_label)
+        self.stock_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.stock_splitter.setObjectName("stockSplitter")
+        self.chart_placeholder = QFrame()
+        self.chart_placeholder.setObjectName("chartPlaceholder")
+        self.chart_placeholder.setFrameShape(QFrame.Shape.StyledPanel)
+        QVBoxLayout(self.chart_placeholder)
+        self.analysis_placeholder = QFrame()
+        self.analysis_placeholder.setObjectName("analysisPlaceholder")
+        self.analysis_placeholder.setFrameShape(QFrame.Shape.StyledPanel)
+        QVBoxLayout(self.analysis_placeholder)
+        self.stock_splitter.addWidget(self.chart_placeholder)
+        self.stock_splitter.addWidget(self.analysis_placeholder)
+        self.stock_splitter.setSizes([700, 300])
+        lay.addWidget(self.stock_splitter, 1)
+        self.setCentralWidget(self.stock_area)
+
+    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        d = QDockWidget(self)
+        d.setObjectName(name)  # saveState identifies docks by objectName
+        d.setWidget(widget)
+        d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, d)
+        return d
+
+    def _build_docks(self) -> None:
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+                            | QMainWindow.DockOption.AllowNestedDocks)
+        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols)
+        self.task_view = TaskView(self.tm)
+        self.results_view = ResultsView()
+        self.watchlist_view = WatchlistView(self.ctx)
+        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.scan_dock = self._dock("scanDock", self.scan_panel, L)
+        self.watchlist_dock = self._dock("watchlistDock", self.watchlist_view, L)
+        self.tabifyDockWidget(self.scan_dock, self.watchlist_dock)
+        self.scan_dock.raise_()
+        self.results_dock = self._dock("resultsDock", self.results_view, R)
+        self.tasks_dock = self._dock("tasksDock", self.task_view, B)
+        self.resizeDocks([self.scan_dock, self.results_dock], [320, 560], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tasks_dock], [200], Qt.Orientation.Vertical)
+
+    def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
+        a = QAction(self)
+        a.setObjectName(name)
+        if shortcut is not None:
+            a.setShortcut(shortcut)
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.triggered.connect(slot)
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        K = QKeySequence
+        self.scan_action = self._action("actionScan", self.start_scan, K(Qt.Key.Key_F5))
+        self.cancel_action = self._action("actionCancel", self.task_view.cancel_selected, K(Qt.Key.Key_Escape))
+        self.filter_action = self._action("actionFilter", self.focus_filter, K(K.StandardKey.Find))
+        self.export_action = self._action("actionExport", self.export_dialog, K("Ctrl+E"))
+        self.quit_action = self._action("actionQuit", self.close, K("Ctrl+Q"))
+        self.update_action = self._action("actionUpdate", self.update_data)
+        self.settings_action = self._action("actionSettings", self.open_settings, K(K.StandardKey.Preferences))
+        self.reset_layout_action = self._action("actionResetLayout", self.reset_layout)
+        self.log_action = self._action("actionOpenLog", self.open_log_folder)
+        self.about_action = self._action("actionAbout", self.about)
+        self.install_action = self._action("actionInstallDesktop", self.install_desktop_entry)
+
+    def _build_menus_and_toolbar(self) -> None:
+        mb = self.menuBar()
+        self.file_menu = mb.addMenu("")
+        self.file_menu.addAction(self.export_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.install_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.scan_menu = mb.addMenu("")
+        self.scan_menu.addAction(self.scan_action)
+        self.scan_menu.addAction(self.cancel_action)
+        self.scan_menu.addAction(self.filter_action)
+        self.data_menu = mb.addMenu("")
+        self.data_menu.addAction(self.update_action)
+        self.view_menu = mb.addMenu("")
+        for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
+            self.view_menu.addAction(d.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.reset_layout_action)
+        self.settings_menu = mb.addMenu("")
+        self.settings_menu.addAction(self.settings_action)
+        self.help_menu = mb.addMenu("")
+        self.help_menu.addAction(self.log_action)
+        self.help_menu.addAction(self.about_action)
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.scan_action, self.cancel_action, None, self.update_action, self.export_action,
+                  None, self.settings_action):
+            if a is None:
+                self.toolbar.addSeparator()
+            else:
+                self.toolbar.addAction(a)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.source_label = QLabel()
+        self.source_label.setObjectName("sourceLabel")
+        self.demo_badge = QLabel(DEMO_BADGE)
+        self.demo_badge.setObjectName("demoBadge")
+        self.demo_badge.setStyleSheet(BADGE_STYLE)
+        self.demo_badge.hide()
+        self.freshness_label = QLabel()
+        self.freshness_label.setObjectName("freshnessLabel")
+        self.running_label = QLabel()
+        self.running_label.setObjectName("runningLabel")
+        sb.addPermanentWidget(self.demo_badge)
+        sb.addPermanentWidget(self.source_label)
+        sb.addPermanentWidget(self.freshness_label)
+        sb.addPermanentWidget(self.running_label)
+
+    def _connect(self) -> None:
+        self.scan_panel.scan_requested.connect(self.submit_scan)
+        self.task_view.task_selected.connect(self.show_task_results)
+        self.task_view.open_results_requested.connect(self.open_task_results)
+        self.results_view.open_symbol_requested.connect(self.open_symbol)
+        self.results_view.add_to_watchlist_requested.connect(self.add_to_watchlist)
+        self.results_view.export_requested.connect(self.export_dialog)
+        self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
+        self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
+        self.tm.running_count_changed.connect(self._update_running)
+        self.tm.task_finished.connect(self._on_task_finished)
+        self.ctx.source_changed.connect(self._on_source_changed)
+        self.ctx.source_failed.connect(self._on_source_failed)
+        self.ctx.freshness_changed.connect(self._on_freshness)
+        i18n.notifier.language_changed.connect(self._on_language_changed)
+
+    # -- translation --------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.setWindowTitle("StockScan")
+        self.scan_dock.setWindowTitle(tr("Scan"))
+        self.tasks_dock.setWindowTitle(tr("Tasks"))
+        self.results_dock.setWindowTitle(tr("Results"))
+        self.watchlist_dock.setWindowTitle(tr("Watchlist"))
+        self.file_menu.setTitle(tr("&File"))
+        self.scan_menu.setTitle(tr("&Scan"))
+        self.data_menu.setTitle(tr("&Data"))
+        self.view_menu.setTitle(tr("&View"))
+        self.settings_menu.setTitle(tr("S&ettings"))
+        self.help_menu.setTitle(tr("&Help"))
+        self.toolbar.setWindowTitle(tr("Toolbar"))
+        self.scan_action.setText(tr("Start scan"))
+        self.cancel_action.setText(tr("Cancel task"))
+        self.filter_action.setText(tr("Filter results"))
+        self.export_action.setText(tr("Export results…"))
+        self.quit_action.setText(tr("Quit"))
+        self.update_action.setText(tr("Update data"))
+        self.settings_action.setText(tr("Settings…"))
+        self.reset_layout_action.setText(tr("Reset layout"))
+        self.log_action.setText(tr("Open log folder"))
+        self.about_action.setText(tr("About StockScan"))
+        self.install_action.setText(tr("Add to application menu"))
+        self.scan_panel.retranslate()
+        self.task_view.retranslate()
+        self.results_view.retranslate()
+        self.watchlist_view.retranslate()
+        lang = model_lang()
+        for tid in self.tm.task_ids():
+            m = self.tm.results_model(tid)
+            if m is not None:
+                m.set_language(lang)
+        n = self.tm.columnCount()
+        if n:
+            self.tm.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, n - 1)
+            if self.tm.rowCount():
+                self.tm.dataChanged.emit(self.tm.index(0, 0), self.tm.index(self.tm.rowCount() - 1, n - 1))
+        self._update_source_label()
+        self._on_freshness(self.ctx.latest_date)
+        self._update_running(self.tm.running_count())
+        self._show_symbol_label()
+
+    @Slot(str)
+    def _on_language_changed(self, _lang: str) -> None:
+        self.retranslate()
+
+    def apply_language(self, choice: str) -> str:
+        """Switch the UI language live (every panel retranslates; no state is lost)."""
+        lang = i18n.set_language(choice)
+        self.retranslate()
+        return lang
+
+    # -- status bar ---------------------------------------------------------------------------
+    def _update_source_label(self) -> None:
+        src = self.ctx.source
+        if src is None:
+            self.source_label.setText(tr("Detecting data source…") if self.ctx.switching else tr("No data source"))
+            self.demo_badge.hide()
+            return
+        self.demo_badge.setVisible(self.ctx.is_demo)
+        name = tr("Demo market") if self.ctx.is_demo else "akshare"
+        self.source_label.setText(tr("Source: {name}").format(name=name))
+        self.source_label.setToolTip(self.ctx.source_note or "")
+
+    @Slot()
+    def _on_source_changed(self) -> None:
+        self._update_source_label()
+        src = self.ctx.source
+        if src is None:
+            return
+        self.watchlist_view.reload()
+
+        def boards() -> dict[str, list[str]]:
+            out = {}
+            for kind in ("industry", "concept"):
+                try:
+                    out[kind] = list(src.boards(kind))
+                except Exception as e:  # a source without boards just offers no completion
+                    log.warning("could not list %s boards: %s", kind, e)
+                    out[kind] = []
+            return out
+
+        self.ctx.runner.run(boards, self._set_boards)
+        if self.pending_open_symbol:
+            sym, self.pending_open_symbol = self.pending_open_symbol, None
+            self.open_symbol(sym)
+
+    def _set_boards(self, names: dict[str, list[str]]) -> None:
+        for kind, lst in names.items():
+            self.scan_panel.set_board_names(kind, lst)
+
+    @Slot(str)
+    def _on_source_failed(self, message: str) -> None:
+        self._update_source_label()
+        self.statusBar().showMessage(tr("Could not switch the data source: {error}").format(error=message), 10000)
+
+    @Slot(object)
+    def _on_freshness(self, date: Any) -> None:
+        if date is None:
+            self.freshness_label.setText(tr("No data cached yet"))
+        else:
+            self.freshness_label.setText(tr("Data as of {date}").format(
+                date=date.isoformat() if hasattr(date, "isoformat") else str(date)))
+
+    @Slot(int)
+    def _update_running(self, n: int) -> None:
+        self.running_label.setText(tr("Running tasks: {n}").format(n=n))
+
+    # -- scanning -----------------------------------------------------------------------------
+    @Slot()
+    def start_scan(self) -> str:
+        """F5 / Start: validate the panel and submit the scan; returns the task id ("" if refused)."""
+        req = self.scan_panel.build_request()
+        if req is None:
+            self.scan_dock.raise_()
+            return ""
+        return self.submit_scan(req)
+
+    @Slot(object)
+    def submit_scan(self, request: Any) -> str:
+        if self.ctx.source is None:
+            self.scan_panel.show_refusal(tr("The data source is still starting; try again in a moment."))
+            return ""
+        from desktop_app.workers.task_factory import submit_scan
+
+        tid = submit_scan(self.tm, request, self.ctx.source, self.ctx.store,
+                          watchlist=self.ctx.watchlist.symbols(), lang=model_lang())
+        m = self.tm.results_model(tid)
+        if m is not None:
+            m.set_language(model_lang())
+        self.last_scan_id = tid
+        self._save_scan_settings()
+        self.task_view.select_task(tid)
+        self.show_task_results(tid)
+        self.results_dock.raise_()
+        return tid
+
+    @Slot()
+    def scan_watchlist(self) -> str:
+        self.scan_panel.set_universe("watchlist")
+        return self.start_scan()
+
+    @Slot(str, str)
+    def _on_task_finished(self, task_id: str, status: str) -> None:
+        info = self.task_view.info(task_id)
+        if info is None:
+            return
+        if status == "failed":
+            self.statusBar().showMessage(
+                tr("Task failed: {title} — {error}").format(title=info.title, error=info.error), 15000)
+            if task_id == self.last_scan_id and info.kind == "scan":
+                self.scan_panel.show_refusal(info.error)
+        elif status == "completed" and info.kind == "export":
+            self.statusBar().showMessage(tr("Exported to {path}").format(path=info.result), 10000)
+
+    @Slot(str)
+    def show_task_results(self, task_id: str) -> None:
+        m = self.tm.results_model(task_id) if task_id else None
+        if m is not None:
+            self.results_view.set_model(task_id, m)
+
+    @Slot(str)
+    def open_task_results(self, task_id: str) -> None:
+        self.show_task_results(task_id)
+        self.results_dock.raise_()
+        self.results_dock.show()
+
+    # -- results / watchlist ------------------------------------------------------------------
+    @Slot()
+    def focus_filter(self) -> None:
+        self.results_dock.show()
+        self.results_dock.raise_()
+        self.results_view.focus_filter()
+
+    @Slot(list)
+    def add_to_watchlist(self, symbols: list[str]) -> list[str]:
+        names: dict[str, str] = {}
+        m = self.results_view.source_model
+        if m is not None:
+            for r in range(m.rowCount()):
+                d = m.row_dict(r)
+                if d.get("symbol") in symbols:
+                    names[str(d["symbol"])] = str(d.get("name") or "")
+        added = self.watchlist_view.add_symbols(symbols, names)
+        self.statusBar().showMessage(tr("Added {n} to the watchlist").format(n=len(added)), 5000)
+        return added
+
+    @Slot()
+    def export_dialog(self) -> None:
+        if self.results_view.source_model is None:
+            self.statusBar().showMessage(tr("Select a scan with results first"), 5000)
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Export results"), str(Path.home() / "stockscan-results.csv"),
+            tr("CSV (UTF-8, Excel) (*.csv);;Excel workbook (*.xlsx)"))
+        if path:
+            if not path.lower().endswith((".csv", ".xlsx")):
+                path += ".csv"
+            self.export_results(path)
+
+    def export_results(self, path: str | Path) -> str:
+        """Snapshot the visible rows on the GUI thread; write the file in an export task."""
+        headers, rows = self.results_view.export_snapshot()
+        title = tr("Export {n} rows to {name}").format(n=len(rows), name=Path(path).name)
+        return self.tm.submit("export", title, export_job(str(path), headers, rows),
+                              params={"path": str(path), "rows": len(rows)})
+
+    # -- the stock area (filled by the chart/analysis issue) -----------------------------------
+    @Slot(str)
+    def open_symbol(self, symbol: str) -> None:
+        self.current_symbol = symbol
+        self._show_symbol_label()
+        self.open_symbol_requested.emit(symbol)
+
+    def _show_symbol_label(self) -> None:
+        if self.current_symbol:
+            self.stock_label.setText(tr("Chart/Analysis: {symbol}").format(symbol=self.current_symbol))
+        else:
+            self.stock_label.setText(tr("Chart/Analysis — double-click a result or a watchlist stock"))
+
+    # -- data ---------------------------------------------------------------------------------
+    @Slot()
+    def update_data(self) -> str:
+        if self.ctx.source is None:
+            return ""
+        if self.ctx.latest_date is None:
+            return self.ctx.start_backfill()
+        return self.ctx.start_update()
+
+    # -- settings -----------------------------------------------------------------------------
+    @Slot()
+    def open_settings(self) -> SettingsDialog:
+        dlg = SettingsDialog(self.settings, self, clear_cache=self.clear_cache)
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.values()))
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.open()
+        return dlg
+
+    def apply_settings(self, values: dict[str, Any]) -> None:
+        """Save and apply at once: concurrency, retention, theme, language (live), source."""
+        old = dict(self.settings)
+        self.settings.update(values)
+        save_settings(self.settings)
+
+        def changed(key: str) -> bool:
+            return key in values and values[key] != old.get(key)
+
+        if changed("max_running"):
+            self.tm.set_max_running(int(values["max_running"]))
+        if changed("history_keep") and hasattr(self.tm, "set_retention"):
+            self.tm.set_retention(int(values["history_keep"]))
+        if changed("theme"):
+            theme.apply_theme(values["theme"])
+        if changed("language"):
+            self.apply_language(values["language"])
+        if changed("source"):
+            self.ctx.switch_source(values["source"])
+            self._update_source_label()
+
+    def clear_cache(self) -> None:
+        store = self.ctx.store
+        if store is None:
+            return
+
+        def done(_: Any) -> None:
+            self.statusBar().showMessage(tr("Cache cleared"), 5000)
+            self.ctx.refresh_freshness()
+
+        self.ctx.runner.run(store.clear, done)
+
+    # -- layout -------------------------------------------------------------------------------
+    def save_layout(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        s.setValue("window/stock_splitter", self.stock_splitter.saveState())
+        s.setValue("window/results_header", QByteArray(self.results_view.header_state()))
+        s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
+        s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
+        self._save_scan_settings(s)
+        s.sync()
+
+    def _save_scan_settings(self, s: QSettings | None = None) -> None:
+        s = s or QSettings()
+        s.setValue("scan/panel", json.dumps(self.scan_panel.state(), ensure_ascii=False))
+
+    def restore_layout(self) -> None:
+        s = QSettings()
+
+        def ba(key: str) -> QByteArray | None:
+            v = s.value(key)
+            return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+        if (g := ba("window/geometry")) is not None:
+            self.restoreGeometry(g)
+        if (st := ba("window/state")) is not None:
+            self.restoreState(st, LAYOUT_VERSION)
+        if (sp := ba("window/stock_splitter")) is not None:
+            self.stock_splitter.restoreState(sp)
+        if (rh := ba("window/results_header")) is not None:
+            self.results_view.restore_header_state(bytes(rh.data()))
+        if (th := ba("window/tasks_header")) is not None:
+            self.task_view.horizontalHeader().restoreState(th)
+        if (wh := ba("window/watchlist_header")) is not None:
+            self.watchlist_view.table.horizontalHeader().restoreState(wh)
+        raw = s.value("scan/panel")
+        if raw:
+            try:
+                self.scan_panel.restore(json.loads(str(raw)))
+            except (ValueError, TypeError):
+                log.warning("ignoring unreadable saved scan settings")
+
+    @Slot()
+    def reset_layout(self) -> None:
+        for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
+            d.setFloating(False)
+            d.show()
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        self.stock_splitter.restoreState(self._default_splitter)
+        self.scan_dock.raise_()
+
+    # -- misc ---------------------------------------------------------------------------------
+    @Slot()
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
+
+    @Slot()
+    def install_desktop_entry(self) -> None:
+        from desktop_app.app import install_desktop
+
+        try:
+            written = install_desktop()
+        except OSError as e:
+            QMessageBox.warning(self, "StockScan", tr("Could not install the desktop entry: {error}").format(error=e))
+            return
+        self.statusBar().showMessage(tr("Installed {path}").format(path=written[0]), 8000)
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(self, tr("About StockScan"), tr(
+            "StockScan scans Chinese A-shares, scores every stock with transparent rules and streams "
+            "the hits into a live table.\n\nLog folder: {path}").format(path=paths.log_dir()))
+
+    # -- shutdown -----------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Save the layout, cancel tasks and join every thread (bounded). Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.save_layout()
+        except Exception:  # saving the layout must never block an exit
+            log.exception("could not save the window layout")
+        self.ctx.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,423 @@
+"""The scan panel: universe, prefilters, minimum score, strategy presets, Start.
+
+It only builds and validates a ``core.scan.ScanRequest``; the main window submits it. Invalid
+input is explained next to its field before anything runs, and a universe known to be empty
+(empty watchlist, no valid pasted code, unknown board name) is refused with a clear message."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
+
+from desktop_app.core.symbols import BOARDS, INDEXES, parse_symbols
+from desktop_app.ui.i18n import pick, tr
+
+SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
+AMOUNT_UNIT = 1e4    # the amount field is in 万元; ScanRequest.min_amount is in yuan
+MCAP_UNIT = 1e8      # market-cap fields are in 亿元; ScanRequest.mcap_* are in yuan
+ERROR_STYLE = "color: #c62828;"
+
+
+def _strategies() -> dict[str, Any]:
+    try:
+        from desktop_app.core.strategies import STRATEGIES
+    except ImportError:  # the analysis engine is not there yet: no presets offered
+        return {}
+    return dict(STRATEGIES)
+
+
+def _parse_number(text: str) -> float | None:
+    """'' -> None; '12.5' or '１２' -> 12.5; anything else raises ValueError."""
+    import unicodedata
+
+    t = unicodedata.normalize("NFKC", text).strip().replace(",", "")
+    if not t:
+        return None
+    v = float(t)
+    if v != v or v < 0:
+        raise ValueError(text)
+    return v
+
+
+class ScanPanel(QWidget):
+    """Emits ``scan_requested(ScanRequest)`` when Start is pressed and the input is valid."""
+
+    scan_requested = Signal(object)
+
+    def __init__(self, watchlist_symbols: Callable[[], list[str]] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scanPanel")
+        self.watchlist_symbols = watchlist_symbols or (lambda: [])
+        self.board_names: dict[str, list[str]] = {"industry": [], "concept": []}
+        self.strategies = _strategies()
+        self._build()
+        self.retranslate()
+        self._on_universe_changed()
+
+    # -- construction -------------------------------------------------------------------------
+    def _error_label(self, name: str) -> QLabel:
+        lab = QLabel()
+        lab.setObjectName(name)
+        lab.setStyleSheet(ERROR_STYLE)
+        lab.setWordWrap(True)
+        lab.hide()
+        return lab
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+        # universe
+        self.universe_box = QGroupBox()
+        ul = QVBoxLayout(self.universe_box)
+        self.universe_combo = QComboBox()
+        self.universe_combo.setObjectName("universeCombo")
+        self.universe_combo.currentIndexChanged.connect(self._on_universe_changed)
+        ul.addWidget(self.universe_combo)
+        self.board_edit = QLineEdit()
+        self.board_edit.setObjectName("boardEdit")
+        self._board_model = QStringListModel(self)
+        self.board_completer = QCompleter(self._board_model, self)
+        self.board_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.board_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.board_edit.setCompleter(self.board_completer)
+        ul.addWidget(self.board_edit)
+        self.codes_edit = QPlainTextEdit()
+        self.codes_edit.setObjectName("codesEdit")
+        self.codes_edit.setMaximumHeight(90)
+        self._parse_timer = QTimer(self)
+        self._parse_timer.setSingleShot(True)
+        self._parse_timer.setInterval(150)
+        self._parse_timer.timeout.connect(self.update_codes_feedback)
+        self.codes_edit.textChanged.connect(self._parse_timer.start)
+        ul.addWidget(self.codes_edit)
+        self.codes_info = QLabel()
+        self.codes_info.setObjectName("codesInfo")
+        self.codes_info.setWordWrap(True)
+        ul.addWidget(self.codes_info)
+        self.universe_error = self._error_label("universeError")
+        ul.addWidget(self.universe_error)
+        lay.addWidget(self.universe_box)
+
+        # prefilters
+        self.filter_box = QGroupBox()
+        form = QFormLayout(self.filter_box)
+        self.exclude_st = QCheckBox()
+        self.exclude_st.setChecked(True)
+        self.exclude_suspended = QCheckBox()
+        self.exclude_suspended.setChecked(True)
+        form.addRow(self.exclude_st)
+        form.addRow(self.exclude_suspended)
+        self.min_days = QSpinBox()
+        self.min_days.setRange(0, 5000)
+        self.min_days.setValue(60)
+        self.min_days_label = QLabel()
+        form.addRow(self.min_days_label, self.min_days)
+
+        def range_row(name: str) -> tuple[QLabel, QLineEdit, QLineEdit, QLabel]:
+            lo, hi = QLineEdit(), QLineEdit()
+            lo.setObjectName(name + "Min")
+            hi.setObjectName(name + "Max")
+            row = QHBoxLayout()
+            row.addWidget(lo)
+            row.addWidget(QLabel("–"))
+            row.addWidget(hi)
+            label = QLabel()
+            form.addRow(label, row)
+            err = self._error_label(name + "Error")
+            form.addRow(err)
+            return label, lo, hi, err
+
+        self.price_label, self.price_min, self.price_max, self.price_error = range_row("price")
+        self.mcap_label, self.mcap_min, self.mcap_max, self.mcap_error = range_row("mcap")
+        self.amount_edit = QLineEdit()
+        self.amount_edit.setObjectName("amountMin")
+        self.amount_label = QLabel()
+        form.addRow(self.amount_label, self.amount_edit)
+        self.amount_error = self._error_label("amountError")
+        form.addRow(self.amount_error)
+        lay.addWidget(self.filter_box)
+
+        # score and strategies
+        self.score_box = QGroupBox()
+        sl = QFormLayout(self.score_box)
+        self.min_score = QSpinBox()
+        self.min_score.setObjectName("minScore")
+        self.min_score.setRange(0, 100)
+        self.min_score.setValue(60)
+        self.min_score_label = QLabel()
+        sl.addRow(self.min_score_label, self.min_score)
+        self.strategy_list = QListWidget()
+        self.strategy_list.setObjectName("strategyList")
+        self.strategy_list.setMaximumHeight(140)
+        for sid in self.strategies:
+            it = QListWidgetItem()
+            it.setData(Qt.ItemDataRole.UserRole, sid)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Unchecked)
+            self.strategy_list.addItem(it)
+        self.strategies_label = QLabel()
+        sl.addRow(self.strategies_label)
+        sl.addRow(self.strategy_list)
+        self.mode_combo = QComboBox()
+        self.mode_combo.setObjectName("modeCombo")
+        self.mode_combo.addItem("", "all")
+        self.mode_combo.addItem("", "any")
+        self.mode_label = QLabel()
+        sl.addRow(self.mode_label, self.mode_combo)
+        lay.addWidget(self.score_box)
+        lay.addStretch(1)
+
+        self.request_error = self._error_label("requestError")
+        outer.addWidget(self.request_error)
+        self.start_button = QPushButton()
+        self.start_button.setObjectName("startButton")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        outer.addWidget(self.start_button)
+
+    def _fill_universe_combo(self) -> None:
+        current = self.universe_combo.currentData()
+        self.universe_combo.blockSignals(True)
+        self.universe_combo.clear()
+        self.universe_combo.addItem(tr("Whole market"), "all")
+        for bid, names in BOARDS.items():
+            self.universe_combo.addItem(tr("Board: {name}").format(name=pick(names)), f"board:{bid}")
+        for code in SCAN_INDEXES:
+            if code in INDEXES:
+                zh, en, _ = INDEXES[code]
+                self.universe_combo.addItem(tr("Index: {name}").format(name=pick((zh, en))),
+                                            f"index:{code}")
+        self.universe_combo.addItem(tr("Industry board…"), "industry")
+        self.universe_combo.addItem(tr("Concept board…"), "concept")
+        self.universe_combo.addItem(tr("Watchlist"), "watchlist")
+        self.universe_combo.addItem(tr("Pasted codes…"), "codes")
+        i = self.universe_combo.findData(current)
+        self.universe_combo.setCurrentIndex(max(0, i))
+        self.universe_combo.blockSignals(False)
+
+    def retranslate(self) -> None:
+        self._fill_universe_combo()
+        self.universe_box.setTitle(tr("Universe"))
+        self.board_edit.setPlaceholderText(tr("Type to search a board name"))
+        self.codes_edit.setPlaceholderText(tr("Paste codes, e.g. 600519 sz000001 300750.SZ"))
+        self.filter_box.setTitle(tr("Prefilters"))
+        self.exclude_st.setText(tr("Exclude ST stocks"))
+        self.exclude_suspended.setText(tr("Exclude suspended stocks"))
+        self.min_days_label.setText(tr("Listed at least (days)"))
+        self.price_label.setText(tr("Price (yuan)"))
+        self.mcap_label.setText(tr("Market cap (100M yuan)"))
+        self.amount_label.setText(tr("Min. amount (10k yuan)"))
+        for w in (self.price_min, self.mcap_min):
+            w.setPlaceholderText(tr("min"))
+        for w in (self.price_max, self.mcap_max):
+            w.setPlaceholderText(tr("max"))
+        self.amount_edit.setPlaceholderText(tr("none"))
+        self.score_box.setTitle(tr("Score and strategies"))
+        self.min_score_label.setText(tr("Minimum score"))
+        self.strategies_label.setText(tr("Strategy presets"))
+        for i in range(self.strategy_list.count()):
+            it = self.strategy_list.item(i)
+            s = self.strategies[it.data(Qt.ItemDataRole.UserRole)]
+            it.setText(pick((s.name_zh, s.name_en)))
+            it.setToolTip(pick((s.doc_zh, s.doc_en)))
+        self.mode_label.setText(tr("Match"))
+        self.mode_combo.setItemText(0, tr("all selected presets"))
+        self.mode_combo.setItemText(1, tr("any selected preset"))
+        self.start_button.setText(tr("Start scan (F5)"))
+        self.update_codes_feedback()
+
+    # -- universe -----------------------------------------------------------------------------
+    def universe_kind(self) -> str:
+        return str(self.universe_combo.currentData() or "all")
+
+    @Slot()
+    def _on_universe_changed(self) -> None:
+        kind = self.universe_kind()
+        self.board_edit.setVisible(kind in ("industry", "concept"))
+        self.codes_edit.setVisible(kind == "codes")
+        self.codes_info.setVisible(kind == "codes")
+        if kind in ("industry", "concept"):
+            self._board_model.setStringList(self.board_names.get(kind, []))
+        self._show_error(self.universe_error, "")
+
+    def set_board_names(self, kind: str, names: list[str]) -> None:
+        """Feed the type-to-search completer (loaded from the source off the GUI thread)."""
+        self.board_names[kind] = sorted(names)
+        if self.universe_kind() == kind:
+            self._board_model.setStringList(self.board_names[kind])
+
+    def set_universe(self, universe: str) -> None:
+        """Select a universe given as a ScanRequest universe string."""
+        kind, _, rest = universe.partition(":")
+        if kind in ("industry", "concept"):
+            self.universe_combo.setCurrentIndex(self.universe_combo.findData(kind))
+            self.board_edit.setText(rest)
+        elif kind == "codes":
+            self.universe_combo.setCurrentIndex(self.universe_combo.findData("codes"))
+            self.codes_edit.setPlainText(rest.replace(",", " "))
+            self.update_codes_feedback()
+        else:
+            i = self.universe_combo.findData(universe)
+            if i >= 0:
+                self.universe_combo.setCurrentIndex(i)
+
+    @Slot()
+    def update_codes_feedback(self) -> None:
+        text = self.codes_edit.toPlainText()
+        if not text.strip():
+            self.codes_info.setText(tr("No codes yet."))
+            return
+        res = parse_symbols(text)
+        lines = [tr("{n} valid codes").format(n=len(res.symbols))]
+        if res.rejected:
+            lines.append(tr("{n} rejected:").format(n=len(res.rejected)))
+            lines += [f"  {tok} — {reason}" for tok, reason in res.rejected[:20]]
+            if len(res.rejected) > 20:
+                lines.append(tr("… and {n} more").format(n=len(res.rejected) - 20))
+        self.codes_info.setText("\n".join(lines))
+        self.codes_info.setStyleSheet(ERROR_STYLE if res.rejected else "")
+
+    def universe_string(self) -> tuple[str | None, str]:
+        """(ScanRequest universe, "") or (None, reason the universe is refused)."""
+        kind = self.universe_kind()
+        if kind in ("industry", "concept"):
+            name = self.board_edit.text().strip()
+            if not name:
+                return None, tr("Choose a board name.")
+            known = self.board_names.get(kind) or []
+            if known and name not in known:
+                return None, tr("Unknown board “{name}”: pick one from the list.").format(name=name)
+            return f"{kind}:{name}", ""
+        if kind == "watchlist":
+            if not self.watchlist_symbols():
+                return None, tr("The watchlist is empty: add stocks to it first.")
+            return "watchlist", ""
+        if kind == "codes":
+            res = parse_symbols(self.codes_edit.toPlainText())
+            self.update_codes_feedback()
+            if not res.symbols:
+                return None, tr("No valid stock code to scan.")
+            return "codes:" + ",".join(res.codes), ""
+        return kind, ""
+
+    # -- request ------------------------------------------------------------------------------
+    def _show_error(self, label: QLabel, text: str) -> None:
+        label.setText(text)
+        label.setVisible(bool(text))
+
+    def _range(self, lo_edit: QLineEdit, hi_edit: QLineEdit, err: QLabel,
+               unit: float) -> tuple[bool, float | None, float | None]:
+        try:
+            lo, hi = _parse_number(lo_edit.text()), _parse_number(hi_edit.text())
+        except ValueError:
+            self._show_error(err, tr("Enter a non-negative number, or leave it empty."))
+            return False, None, None
+        if lo is not None and hi is not None and lo > hi:
+            self._show_error(err, tr("The minimum is above the maximum."))
+            return False, None, None
+        self._show_error(err, "")
+        return True, None if lo is None else lo * unit, None if hi is None else hi * unit
+
+    def selected_strategies(self) -> list[str]:
+        out = []
+        for i in range(self.strategy_list.count()):
+            it = self.strategy_list.item(i)
+            if it.checkState() == Qt.CheckState.Checked:
+                out.append(str(it.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def build_request(self) -> Any | None:
+        """A valid ScanRequest, or None with every problem shown next to its field."""
+        from desktop_app.core.scan import ScanRequest
+
+        ok = True
+        universe, why = self.universe_string()
+        self._show_error(self.universe_error, why)
+        ok &= universe is not None
+        pok, pmin, pmax = self._range(self.price_min, self.price_max, self.price_error, 1.0)
+        mok, mmin, mmax = self._range(self.mcap_min, self.mcap_max, self.mcap_error, MCAP_UNIT)
+        try:
+            amount = _parse_number(self.amount_edit.text())
+            self._show_error(self.amount_error, "")
+            aok = True
+        except ValueError:
+            self._show_error(self.amount_error, tr("Enter a non-negative number, or leave it empty."))
+            amount, aok = None, False
+        ok &= pok and mok and aok
+        self._show_error(self.request_error, "")
+        if not ok:
+            return None
+        req = ScanRequest(
+            universe=universe, exclude_st=self.exclude_st.isChecked(),
+            exclude_suspended=self.exclude_suspended.isChecked(),
+            min_listed_days=self.min_days.value(), price_min=pmin, price_max=pmax,
+            min_amount=None if amount is None else amount * AMOUNT_UNIT,
+            mcap_min=mmin, mcap_max=mmax, min_score=self.min_score.value(),
+            strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()))
+        problems = req.validate()
+        if problems:
+            self._show_error(self.request_error, "\n".join(tr(p) for p in problems))
+            return None
+        return req
+
+    @Slot()
+    def start(self) -> Any | None:
+        req = self.build_request()
+        if req is not None:
+            self.scan_requested.emit(req)
+        return req
+
+    def show_refusal(self, message: str) -> None:
+        """Show a refusal that came back from resolving the universe (e.g. an empty universe)."""
+        self._show_error(self.universe_error, message)
+
+    # -- persistence --------------------------------------------------------------------------
+    def state(self) -> dict:
+        return {
+            "universe_kind": self.universe_kind(), "board": self.board_edit.text(),
+            "codes": self.codes_edit.toPlainText(), "exclude_st": self.exclude_st.isChecked(),
+            "exclude_suspended": self.exclude_suspended.isChecked(), "min_days": self.min_days.value(),
+            "price_min": self.price_min.text(), "price_max": self.price_max.text(),
+            "mcap_min": self.mcap_min.text(), "mcap_max": self.mcap_max.text(),
+            "amount": self.amount_edit.text(), "min_score": self.min_score.value(),
+            "strategies": self.selected_strategies(), "mode": self.mode_combo.currentData(),
+        }
+
+    def restore(self, st: dict) -> None:
+        if not isinstance(st, dict):
+            return
+        i = self.universe_combo.findData(st.get("universe_kind", "all"))
+        if i >= 0:
+            self.universe_combo.setCurrentIndex(i)
+        self.board_edit.setText(str(st.get("board", "")))
+        self.codes_edit.setPlainText(str(st.get("codes", "")))
+        self.exclude_st.setChecked(bool(st.get("exclude_st", True)))
+        self.exclude_suspended.setChecked(bool(st.get("exclude_suspended", True)))
+        self.min_days.setValue(int(st.get("min_days", 60)))
+        for key, w in (("price_min", self.price_min), ("price_max", self.price_max),
+                       ("mcap_min", self.mcap_min), ("mcap_max", self.mcap_max),
+                       ("amount", self.amount_edit)):
+            w.setText(str(st.get(key, "")))
+        self.min_score.setValue(int(st.get("min_score", 60)))
+        chosen = set(st.get("strategies") or [])
+        for j in range(self.strategy_list.count()):
+            it = self.strategy_list.item(j)
+            it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in chosen
+                             else Qt.CheckState.Unchecked)
+        m = self.mode_combo.findData(st.get("mode", "all"))
+        self.mode_combo.setCurrentIndex(max(0, m))
+        self._on_universe_changed()
+        self.update_codes_feedback()

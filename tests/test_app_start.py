@@ -1,0 +1,115 @@
+"""Start-up: ``stockscan`` builds the app (names before QSettings, desktop file name, icon, log
+file, exception hook), detects the source off the GUI thread, opens a code given on the command
+line, runs ``main()`` to a clean exit, and ``--install-desktop`` installs the menu entry."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import app as app_mod
+from desktop_app.ui import i18n
+from desktop_app.ui.error_dialog import ErrorDialog, ExceptionRouter
+from desktop_app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def restore_app_identity():
+    names = (QCoreApplication.organizationName(), QCoreApplication.applicationName())
+    hook = sys.excepthook
+    yield
+    QCoreApplication.setOrganizationName(names[0])
+    QCoreApplication.setApplicationName(names[1])
+    sys.excepthook = hook
+    i18n.set_language("en")
+
+
+def test_install_desktop_writes_entry_and_icons(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    assert app_mod.main(["--install-desktop"]) == 0
+    desktop = tmp_path / "share/applications/stockscan.desktop"
+    text = desktop.read_text(encoding="utf-8")
+    assert "Type=Application" in text and "Icon=stockscan" in text and "Terminal=false" in text
+    exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
+    assert "stockscan" in exec_line or "desktop_app" in exec_line
+    assert (tmp_path / "share/icons/hicolor/scalable/apps/stockscan.svg").exists()
+    assert (tmp_path / "share/icons/hicolor/256x256/apps/stockscan.png").exists()
+
+
+def test_build_sets_identity_logs_and_opens_the_code(qtbot, restore_app_identity, isolated_home):
+    qapp, window, router, args = app_mod.build(["--source", "demo", "--demo-stocks", "80", "600519"])
+    qtbot.addWidget(window)
+    try:
+        assert QCoreApplication.organizationName() == app_mod.ORG_NAME
+        assert QCoreApplication.applicationName() == app_mod.APP_NAME
+        assert QGuiApplication.desktopFileName() == "stockscan"
+        assert QSettings.defaultFormat() == QSettings.Format.IniFormat
+        assert not qapp.windowIcon().isNull()
+        assert sys.excepthook == router.handle
+        assert window.pending_open_symbol == "600519"
+        window.show()
+        # the source is built off the GUI thread; the window then opens the pending code
+        qtbot.waitUntil(lambda: window.ctx.source is not None, timeout=20000)
+        assert window.ctx.is_demo and window.demo_badge.isVisible()
+        assert window.current_symbol == "600519" and "600519" in window.stock_label.text()
+        assert app_mod.log_path().exists()
+        assert str(isolated_home) in str(app_mod.log_path())
+        # first start on an empty demo store: a visible backfill task fills it
+        qtbot.waitUntil(lambda: any(window.tm.get(t).kind == "refresh" for t in window.tm.task_ids()),
+                        timeout=10000)
+    finally:
+        window.close()
+        router.uninstall()
+
+
+def test_main_runs_the_event_loop_and_exits_cleanly(qtbot, restore_app_identity):
+    def close_when_ready():
+        ws = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if ws and ws[0].ctx.source is not None:
+            ws[0].close()
+        else:
+            QTimer.singleShot(50, close_when_ready)
+
+    QTimer.singleShot(50, close_when_ready)
+    assert app_mod.main(["--source", "demo", "--demo-stocks", "60"]) == 0
+
+
+def test_uncaught_exception_reaches_a_dialog_with_copyable_details(qtbot, tmp_path):
+    router = ExceptionRouter(tmp_path / "stockscan.log")
+    router.install()
+    try:
+        try:
+            raise ValueError("bad thing happened")
+        except ValueError:
+            router.handle(*sys.exc_info())
+        qtbot.waitUntil(lambda: bool(router.dialogs), timeout=2000)
+        dlg: ErrorDialog = router.dialogs[-1]
+        qtbot.addWidget(dlg)
+        assert "ValueError: bad thing happened" in dlg.summary_label.text()
+        assert str(tmp_path / "stockscan.log") in dlg.log_label.text()
+        dlg.copy_details()
+        copied = QGuiApplication.clipboard().text()
+        assert "bad thing happened" in copied and "Traceback" in copied
+        dlg._toggle()
+        assert dlg.details_edit.isVisible()
+    finally:
+        router.uninstall()
+
+
+def test_exception_in_a_worker_thread_reaches_the_gui(qtbot, tmp_path):
+    import threading
+
+    router = ExceptionRouter(tmp_path / "x.log")
+    router.install()
+    try:
+        t = threading.Thread(target=lambda: 1 / 0, name="boom")
+        t.start()
+        t.join()
+        qtbot.waitUntil(lambda: bool(router.dialogs), timeout=2000)
+        assert "ZeroDivisionError" in router.dialogs[-1].summary_label.text()
+        qtbot.addWidget(router.dialogs[-1])
+    finally:
+        router.uninstall()
