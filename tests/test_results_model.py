@@ -55,3 +55,13 @@ def test_language_and_formats(qtbot):
     assert format_cell("chg_pct", 1.234) == "+1.23%"
     assert format_cell("last", math.nan) == "—"
     assert format_cell("strategies", ["macd_golden"], "zh") == "MACD金叉"
+
+
+def test_board_and_states_are_shown_in_the_ui_language():
+    from desktop_app.workers.results_model import format_cell
+
+    assert format_cell("board", "chinext", "zh") == "创业板"
+    assert format_cell("board", "chinext", "en") == "ChiNext"
+    assert format_cell("ma_trend", "bull", "zh") == "多头"
+    assert format_cell("macd_state", "golden_cross", "en") == "golden cross"
+    assert format_cell("board", "unknown_board", "en") == "unknown_board"

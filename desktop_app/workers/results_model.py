@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..core.scan import HIT_COLUMNS, HIT_HEADERS, NUMERIC_HIT_COLUMNS
+from ..core.symbols import BOARDS
 
 SymbolRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2     # the raw value (numbers as numbers)
@@ -52,6 +53,20 @@ def format_amount(v: float, lang: str) -> str:
     return f"{v:.0f}"
 
 
+STATE_NAMES: dict[str, tuple[str, str]] = {
+    "bull": ("多头", "bullish"), "bear": ("空头", "bearish"), "mixed": ("震荡", "mixed"),
+    "golden_cross": ("金叉", "golden cross"), "dead_cross": ("死叉", "dead cross"),
+    "above": ("DIF在上", "DIF above"), "below": ("DIF在下", "DIF below"),
+}
+
+
+def pick_name(names: tuple[str, str] | None, fallback: str, lang: str) -> str:
+    """The zh or en name from a (zh, en) pair, or the raw value when unknown."""
+    if not names:
+        return fallback
+    return names[0] if lang == "zh" else names[1]
+
+
 def format_cell(col: str, v: Any, lang: str = "zh", names: dict[str, str] | None = None) -> str:
     """The display text of one hit cell (shared by the model and CSV export)."""
     if col == "strategies":
@@ -62,6 +77,10 @@ def format_cell(col: str, v: Any, lang: str = "zh", names: dict[str, str] | None
         return ("、" if lang == "zh" else ", ").join(names.get(s, s) for s in items)
     if _missing(v):
         return "—"
+    if col == "board":
+        return pick_name(BOARDS.get(str(v)), str(v), lang)
+    if col in ("ma_trend", "macd_state"):
+        return pick_name(STATE_NAMES.get(str(v)), str(v), lang)
     if col in ("score", "trend", "volatility", "technical", "volume", "momentum", "rsi"):
         return f"{float(v):.1f}"
     if col == "last":
