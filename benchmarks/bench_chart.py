@@ -1,0 +1,229 @@
+"""Chart frame times offscreen at 1600×900 (issue 7).
+
+A synthetic 10,000-bar stock; with 250, 2,500 and 10,000 bars visible, each frame is one user
+action (pan, wheel-style zoom around the cursor, or a crosshair move from a scene mouse position)
+followed by rendering the whole widget to an image (``QWidget.grab``). The p95 frame time is compared
+with the same ChartWidget whose candle and volume items are replaced by the pyqtgraph
+``customGraphicsItem`` example approach (every bar recorded once into one QPicture, replayed on
+each paint), measured the same way in the same run.
+
+``chart_first_paint_5000``: from ``set_bars`` of a 5,000-bar stock to the first grabbed frame
+(candles, volume, markers; the indicator lines follow one event-loop turn later, and the time until
+they are drawn is printed too), on a widget that already showed another stock; baseline: the
+QPicture variant.
+
+    python benchmarks/run.py --only chart [--quick]
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+METRICS = ["chart_frame_p95_250", "chart_frame_p95_2500", "chart_frame_p95_10000",
+           "chart_first_paint_5000"]
+
+SIZE = (1600, 900)
+N_BARS = 10_000
+
+
+def _metric(value: float, unit: str, baseline: float | None = None) -> dict:
+    ratio = (baseline / value) if (baseline is not None and value) else None
+    return {"value": float(value), "unit": unit,
+            "baseline": None if baseline is None else float(baseline), "ratio": ratio}
+
+
+def synthetic_bars(n: int, seed: int = 7) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range("1990-01-02", periods=n, name="date")
+    close = 10.0 * np.exp(np.cumsum(rng.normal(0.0002, 0.02, n)))
+    open_ = close * np.exp(rng.normal(0, 0.01, n))
+    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.01, n)))
+    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.01, n)))
+    volume = rng.integers(100_000, 10_000_000, n).astype(float)
+    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close,
+                         "volume": volume}, index=dates)
+
+
+def _reference_items():
+    """QPicture-of-all-bars candle and volume items (pyqtgraph examples/customGraphicsItem.py)."""
+    from desktop_app.ui.chart._qt import QtCore, QtGui, pg
+
+    class _PictureItem(pg.GraphicsObject):
+        def __init__(self, style) -> None:
+            super().__init__()
+            self.style = style
+            self.data = None
+            self.picture = QtGui.QPicture()
+
+        def set_data(self, data) -> None:
+            self.prepareGeometryChange()
+            self.data = data
+            self.picture = QtGui.QPicture()
+            if data is not None and data.n:
+                p = QtGui.QPainter(self.picture)
+                self.record(p, data)
+                p.end()
+            self.update()
+
+        def paint(self, p, *args) -> None:
+            p.drawPicture(0, 0, self.picture)
+
+        def boundingRect(self):  # noqa: N802
+            return QtCore.QRectF(self.picture.boundingRect())
+
+    class PictureCandles(_PictureItem):
+        def record(self, p, d) -> None:
+            up, down = pg.mkPen(self.style.up), pg.mkPen(self.style.down)
+            ub, db = pg.mkBrush(self.style.up), pg.mkBrush(self.style.down)
+            for i in range(d.n):
+                o, h, lo, c = d.open[i], d.high[i], d.low[i], d.close[i]
+                p.setPen(up if d.up[i] else down)
+                p.drawLine(QtCore.QPointF(i, lo), QtCore.QPointF(i, h))
+                p.setBrush(ub if d.up[i] else db)
+                p.drawRect(QtCore.QRectF(i - 0.4, min(o, c), 0.8, abs(c - o)))
+
+        def y_range(self, i0, i1):
+            return self.data.price_range(i0, i1)
+
+    class PictureVolume(_PictureItem):
+        def record(self, p, d) -> None:
+            up, down = pg.mkPen(self.style.up), pg.mkPen(self.style.down)
+            ub, db = pg.mkBrush(self.style.up), pg.mkBrush(self.style.down)
+            for i in range(d.n):
+                p.setPen(up if d.up[i] else down)
+                p.setBrush(ub if d.up[i] else db)
+                p.drawRect(QtCore.QRectF(i - 0.4, 0.0, 0.8, d.volume[i]))
+
+        def y_range(self, i0, i1):
+            return 0.0, self.data.volume_max(i0, i1)
+
+    return PictureCandles, PictureVolume
+
+
+def _make_chart(reference: bool):
+    from desktop_app.ui.chart.chart_widget import ChartWidget
+
+    w = ChartWidget()
+    w.resize(*SIZE)
+    w.set_panes(["macd"])
+    w.set_overlays({"ma": True, "boll": False})
+    if reference:
+        candles_cls, volume_cls = _reference_items()
+        w.price_plot.removeItem(w.candles)
+        w.volume_plot.removeItem(w.volume)
+        w.candles = candles_cls(w.style_)
+        w.volume = volume_cls(w.style_)
+        w.price_plot.addItem(w.candles)
+        w.volume_plot.addItem(w.volume)
+    w.show()
+    return w
+
+
+def _frame(w, action) -> float:
+    t0 = time.perf_counter()
+    action()
+    w.grab()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+def _frames(w, visible: int, per_kind: int) -> list[float]:
+    from desktop_app.ui.chart._qt import QtCore
+
+    n = w.data.n
+    w.set_visible_range(n - visible, n - 1)
+    w.grab()
+    times: list[float] = []
+    step = max(1, visible // 50)
+    for k in range(per_kind):  # pan back and forth
+        times.append(_frame(w, lambda k=k: w.pan(-step if (k // 5) % 2 == 0 else step)))
+    w.set_visible_range(n - visible, n - 1)
+    for k in range(per_kind):  # zoom around the middle, in then out
+        def zoom(k=k):
+            (x0, x1), _ = w.price_plot.getViewBox().viewRange()
+            w.zoom(1 / 1.1 if k % 2 == 0 else 1.1, anchor=(x0 + x1) / 2)
+        times.append(_frame(w, zoom))
+    w.set_visible_range(n - visible, n - 1)
+    vb = w.price_plot.getViewBox()
+    i0, i1 = w.visible_range()
+    xs = np.linspace(i0, i1, per_kind)
+    lo, hi = w.price_y_range()
+    for x in xs:  # crosshair moves, through the scene like a mouse
+        pos = vb.mapViewToScene(QtCore.QPointF(float(x), (lo + hi) / 2))
+        times.append(_frame(w, lambda pos=pos: w.cursor.on_mouse_moved(pos)))
+    return times
+
+
+def _first_paint(w, bars: pd.DataFrame, warm: pd.DataFrame) -> tuple[float, float]:
+    """Median ms to the first frame, and to the first frame showing the indicators too (the chart
+    computes MA/MACD/KDJ/RSI one event-loop turn after the candles' first frame)."""
+    from PySide6 import QtWidgets
+
+    first, full = [], []
+    for _ in range(3):
+        w.set_bars(warm, symbol="000002")
+        QtWidgets.QApplication.processEvents()
+        w.grab()
+        t0 = time.perf_counter()
+        w.set_bars(bars, symbol="600519", name="贵州茅台")
+        w.grab()
+        first.append((time.perf_counter() - t0) * 1000.0)
+        while not w.indicators_shown():
+            QtWidgets.QApplication.processEvents()
+        w.grab()
+        full.append((time.perf_counter() - t0) * 1000.0)
+    return float(np.median(first)), float(np.median(full))
+
+
+def run(quick: bool = False) -> dict:
+    from PySide6 import QtCore, QtWidgets
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    settings_dir = tempfile.mkdtemp(prefix="stockscan-bench-chart-")
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope,
+                             settings_dir)
+    if not app.organizationName():
+        app.setOrganizationName("StockScanBench")
+        app.setApplicationName("bench_chart")
+
+    per_kind = 10 if quick else 40
+    bars = synthetic_bars(N_BARS)
+    out: dict[str, dict] = {}
+    charts = {"fast": _make_chart(False), "ref": _make_chart(True)}
+    try:
+        for w in charts.values():
+            w.set_bars(bars, symbol="600000", name="bench")
+            w.grab()
+        for visible in (250, 2500, 10_000):
+            p95 = {k: float(np.percentile(_frames(w, visible, per_kind), 95))
+                   for k, w in charts.items()}
+            out[f"chart_frame_p95_{visible}"] = _metric(p95["fast"], "ms", p95["ref"])
+        five = synthetic_bars(5000, seed=11)
+        warm = synthetic_bars(300, seed=3)
+        first = {k: _first_paint(w, five, warm) for k, w in charts.items()}
+        out["chart_first_paint_5000"] = _metric(first["fast"][0], "ms", first["ref"][0])
+        print(f"   chart: 5,000-bar stock with indicators drawn: {first['fast'][1]:.0f} ms "
+              f"(QPicture variant {first['ref'][1]:.0f} ms); indicators are core.indicators' cost",
+              file=sys.stderr)
+    finally:
+        for w in charts.values():
+            w.close()
+            w.deleteLater()
+        app.processEvents()
+    return out
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

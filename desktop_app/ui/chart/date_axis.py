@@ -1,0 +1,105 @@
+"""An x axis in trading days: ticks sit on bars (ordinal x), labelled with their dates.
+
+Ticks are placed on calendar boundaries that fall inside the visible bars — the first trading day of
+a year, quarter, month or week, or every k-th bar when zoomed in far — choosing the finest level
+whose ticks stay at least ``MIN_LABEL_PX`` pixels apart. There are no weekend or holiday gaps since
+x counts bars.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ._qt import pg
+
+MIN_LABEL_PX = 90.0
+
+
+def _parts(dates: np.ndarray) -> dict[str, np.ndarray]:
+    y = dates.astype("datetime64[Y]").astype(np.int64)
+    m = dates.astype("datetime64[M]").astype(np.int64)
+    # weeks counted from a Monday (1970-01-05) so a week boundary is a Monday-or-later crossing
+    w = (dates.astype("datetime64[D]").astype(np.int64) - 4) // 7
+    return {"year": y, "quarter": m // 3, "month": m, "week": w}
+
+
+def _fmt(d: np.datetime64, fmt: str) -> str:
+    s = str(d.astype("datetime64[D]"))  # YYYY-MM-DD
+    if fmt == "year":
+        return s[:4]
+    if fmt == "month":
+        return s[:7]
+    if fmt == "full":
+        return s
+    return s[5:]  # MM-DD
+
+
+class TradingDateAxis(pg.AxisItem):
+    def __init__(self, dates: Callable[[], np.ndarray], orientation: str = "bottom", **kw) -> None:
+        super().__init__(orientation, **kw)
+        self._dates = dates
+        self._labels: dict[int, str] = {}
+
+    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802,N803 (Qt/pg API)
+        dates = self._dates()
+        n = len(dates)
+        self._labels = {}
+        if n == 0 or maxVal <= minVal or size <= 0:
+            return []
+        i0 = max(0, math.ceil(minVal))
+        i1 = min(n - 1, math.floor(maxVal))
+        if i1 < i0:
+            return []
+        px_per_bar = size / (maxVal - minVal)
+        gap = MIN_LABEL_PX / px_per_bar  # minimum bars between two labels
+        lo = max(0, i0 - 1)
+        seg = dates[lo:i1 + 1]
+        parts = _parts(seg)
+        visible = i1 - i0 + 1
+        ticks: list[int] = []
+        level = "day"
+        for name in ("week", "month", "quarter", "year"):
+            p = parts[name]
+            idx = np.nonzero(p[1:] != p[:-1])[0] + 1 + lo
+            idx = idx[idx >= i0]
+            if len(idx) and visible / len(idx) >= gap:
+                ticks, level = idx.tolist(), name
+                break
+            if name == "year":
+                if len(idx):
+                    # even years are too dense: keep every k-th year boundary
+                    k = max(1, math.ceil(gap * len(idx) / visible))
+                    ticks, level = idx[::k].tolist(), "year"
+        if level == "day":
+            k = max(1, math.ceil(gap))
+            start = (i0 + k - 1) // k * k
+            ticks = list(range(start, i1 + 1, k))
+        # thin out irregular boundaries that crowd each other (e.g. a short first month)
+        kept: list[int] = []
+        for t in ticks:
+            if not kept or t - kept[-1] >= gap * 0.75:
+                kept.append(t)
+        for j, t in enumerate(kept):
+            if level in ("year",):
+                fmt = "year"
+            elif level in ("quarter", "month"):
+                fmt = "month"
+            else:
+                fmt = "full" if j == 0 else "day"
+            self._labels[t] = _fmt(dates[t], fmt)
+        return [(1.0, [float(t) for t in kept])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pg API)
+        dates = self._dates()
+        out = []
+        for v in values:
+            i = int(round(v))
+            if i in self._labels:
+                out.append(self._labels[i])
+            elif 0 <= i < len(dates):
+                out.append(_fmt(dates[i], "full"))
+            else:
+                out.append("")
+        return out

@@ -1,0 +1,86 @@
+"""Sub panes under price + volume: MACD, KDJ and RSI.
+
+Lines are ``PlotDataItem`` curves with clip-to-view + peak downsampling; the MACD bars are a
+:class:`HistogramItem` drawing only the visible slice. A pane reports the y extent of its series
+over the visible bars, so the chart can refit it after every zoom or pan.
+"""
+from __future__ import annotations
+
+import math
+
+from ._qt import QtCore, cosmetic_pen, pg
+from .bar_data import BarData
+from .overlays import make_curve
+from .style import LIGHT, ChartStyle
+from .volume_item import HistogramItem
+
+PANE_NAMES = ("macd", "kdj", "rsi")
+
+# name -> (title, line series, histogram series or None, reference levels)
+SPECS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[float, ...]]] = {
+    "macd": ("MACD(12,26,9)", ("dif", "dea"), "macd", (0.0,)),
+    "kdj": ("KDJ(9,3,3)", ("k", "d", "j"), None, (20.0, 80.0)),
+    "rsi": ("RSI(14)", ("rsi",), None, (30.0, 70.0)),
+}
+LABELS = {"dif": "DIF", "dea": "DEA", "macd": "MACD", "k": "K", "d": "D", "j": "J", "rsi": "RSI"}
+
+
+def fmt(v: float, digits: int = 2) -> str:
+    return "—" if v is None or not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+class IndicatorPane:
+    def __init__(self, name: str, plot: pg.PlotItem, style: ChartStyle = LIGHT) -> None:
+        if name not in SPECS:
+            raise ValueError(f"unknown pane {name!r}; choose from {PANE_NAMES}")
+        self.name = name
+        self.plot = plot
+        self.style = style
+        self.title, self.keys, hist_key, refs = SPECS[name]
+        self.hist: HistogramItem | None = None
+        if hist_key:
+            self.hist = HistogramItem(hist_key, style)
+            plot.addItem(self.hist)
+        self.curves = {k: make_curve(cosmetic_pen(c)) for k, c in zip(self.keys, style.lines)}
+        for c in self.curves.values():
+            plot.addItem(c)
+        for level in refs:
+            line = pg.InfiniteLine(pos=level, angle=0, movable=False,
+                                   pen=cosmetic_pen(style.grid if level else style.crosshair, 1.0,
+                                                    QtCore.Qt.PenStyle.DotLine))
+            plot.addItem(line, ignoreBounds=True)
+        self._data: BarData | None = None
+
+    @property
+    def series(self) -> list[str]:
+        return [*self.keys, *([self.hist.key] if self.hist else [])]
+
+    def set_data(self, data: BarData | None) -> None:
+        self._data = data
+        if self.hist is not None:
+            self.hist.set_data(data)
+        for key, c in self.curves.items():
+            if data is None or data.n == 0:
+                c.setData([], [])
+            else:
+                c.setData(data.x, data.indicators()[key], connect="finite")
+
+    def y_range(self, i0: int, i1: int) -> tuple[float, float] | None:
+        if self._data is None or self._data.n == 0:
+            return None
+        r = self._data.series_range(self.series, i0, i1)
+        if r is not None and self.hist is not None:
+            r = (min(r[0], 0.0), max(r[1], 0.0))
+        return r
+
+    def readout_html(self, i: int) -> str:
+        if self._data is None or self._data.n == 0 or not self._data.indicators_ready():
+            return f"<span style='color:{self.style.foreground}'>{self.title}</span>"
+        ind = self._data.indicators()
+        colors = dict(zip(self.keys, self.style.lines))
+        parts = [f"<span style='color:{self.style.foreground}'>{self.title}</span>"]
+        for key in self.series:
+            v = float(ind[key][i])
+            color = colors.get(key) or (self.style.up if v >= 0 else self.style.down)
+            parts.append(f"<span style='color:{color}'>{LABELS[key]}: {fmt(v, 3 if key != 'rsi' else 2)}</span>")
+        return "&nbsp;&nbsp;".join(parts)
