@@ -63,6 +63,11 @@ def tr(text: str) -> str:
     return catalogue(_current).get(text, text)
 
 
+def is_zh() -> bool:
+    """True when the UI speaks Chinese."""
+    return current_language() == "zh_CN"
+
+
 def pick(pair: tuple[str, str] | list[str]) -> str:
     """Choose from a core ``(zh, en)`` pair (BOARDS, INDEXES, HIT_HEADERS, strategy names)."""
     return pair[0] if _current == "zh_CN" else pair[1]

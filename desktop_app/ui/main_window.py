@@ -24,6 +24,7 @@ from desktop_app.ui.i18n import tr
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
+from desktop_app.ui.stock_area import attach_stock_view
 from desktop_app.ui.task_view import TaskView
 from desktop_app.ui.watchlist_view import WatchlistView
 
@@ -51,7 +52,7 @@ class MainWindow(QMainWindow):
         own_context = context is None
         self.ctx = context if context is not None else AppContext(max_running=self.settings["max_running"])
         self.tm = self.ctx.task_manager
-        self.pending_open_symbol: str | None = None
+        self._pending_open: str | None = None
         self.current_symbol = ""
         self.last_scan_id = ""
         self._closed = False
@@ -64,6 +65,8 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
+        # The chart + analysis view fills "stockArea" and owns the splitter saved with the layout.
+        self.stock_view = attach_stock_view(self)
         self.resize(1400, 860)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._default_splitter = self.stock_splitter.saveState()
@@ -86,20 +89,6 @@ class MainWindow(QMainWindow):
         self.stock_label.setObjectName("stockLabel")
         self.stock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         lay.addWidget(self.stock_label)
-        self.stock_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.stock_splitter.setObjectName("stockSplitter")
-        self.chart_placeholder = QFrame()
-        self.chart_placeholder.setObjectName("chartPlaceholder")
-        self.chart_placeholder.setFrameShape(QFrame.Shape.StyledPanel)
-        QVBoxLayout(self.chart_placeholder)
-        self.analysis_placeholder = QFrame()
-        self.analysis_placeholder.setObjectName("analysisPlaceholder")
-        self.analysis_placeholder.setFrameShape(QFrame.Shape.StyledPanel)
-        QVBoxLayout(self.analysis_placeholder)
-        self.stock_splitter.addWidget(self.chart_placeholder)
-        self.stock_splitter.addWidget(self.analysis_placeholder)
-        self.stock_splitter.setSizes([700, 300])
-        lay.addWidget(self.stock_splitter, 1)
         self.setCentralWidget(self.stock_area)
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -307,8 +296,8 @@ class MainWindow(QMainWindow):
             return out
 
         self.ctx.runner.run(boards, self._set_boards)
-        if self.pending_open_symbol:
-            sym, self.pending_open_symbol = self.pending_open_symbol, None
+        if self._pending_open:
+            sym, self._pending_open = self._pending_open, None
             self.open_symbol(sym)
 
     def _set_boards(self, names: dict[str, list[str]]) -> None:
@@ -433,6 +422,19 @@ class MainWindow(QMainWindow):
 
     # -- the stock area (filled by the chart/analysis issue) -----------------------------------
     @Slot(str)
+    @property
+    def pending_open_symbol(self) -> str | None:
+        """A stock to open once a data source is ready (``stockscan 600519``)."""
+        return self._pending_open
+
+    @pending_open_symbol.setter
+    def pending_open_symbol(self, symbol: str | None) -> None:
+        if symbol and self.ctx.source is not None:
+            self._pending_open = None
+            self.open_symbol(symbol)
+        else:
+            self._pending_open = symbol or None
+
     def open_symbol(self, symbol: str) -> None:
         self.current_symbol = symbol
         self._show_symbol_label()

@@ -1,0 +1,577 @@
+"""The analysis panel: one stock's report (core.analysis.StockReport) laid out for reading.
+
+Top to bottom: identity, price block (red up / green down, the A-share convention), score with its
+label and one bar per dimension, the full rule trace, support and resistance levels, risk figures,
+recent strategy signals and key indicator values. Buttons add the stock to the watchlist, scan
+its industry (or its board) and export the report; the panel itself does no I/O: it emits signals
+and the stock view does the work.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QColor, QFont
+from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
+                               QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from desktop_app.core.score_rules import DIMENSIONS
+from desktop_app.core.symbols import BOARDS
+from desktop_app.ui.i18n import is_zh, tr
+
+UP_COLOR = "#d32f2f"     # red: up (A-share convention)
+DOWN_COLOR = "#2e7d32"   # green: down
+FLAT_COLOR = "#616161"
+MET_MARK, NOT_MET_MARK = "✓", "✗"
+INDICATOR_ROWS = (("MA5", "ma5"), ("MA10", "ma10"), ("MA20", "ma20"), ("MA60", "ma60"),
+                  ("DIF", "dif"), ("DEA", "dea"), ("MACD", "macd"), ("K", "k"), ("D", "d"),
+                  ("J", "j"), ("RSI", "rsi"), ("BOLL↑", "boll_upper"), ("BOLL", "boll_mid"),
+                  ("BOLL↓", "boll_lower"), ("ATR%", "atr_pct"), ("ROC10", "roc10"),
+                  ("量比 VR", "vol_ratio"))
+
+
+# ---------------------------------------------------------------------------- formatting helpers
+def _finite(x: Any) -> bool:
+    return x is not None and isinstance(x, (int, float)) and math.isfinite(float(x))
+
+
+def fmt_num(x: Any, digits: int = 2) -> str:
+    return f"{float(x):,.{digits}f}" if _finite(x) else "—"
+
+
+def fmt_pct(x: Any, digits: int = 2, sign: bool = True) -> str:
+    if not _finite(x):
+        return "—"
+    return f"{float(x):+.{digits}f}%" if sign else f"{float(x):.{digits}f}%"
+
+
+def fmt_big(x: Any) -> str:
+    """Large counts the way each language reads them: 万/亿 in Chinese, K/M/B in English."""
+    if not _finite(x):
+        return "—"
+    v = float(x)
+    if is_zh():
+        for div, unit in ((1e8, "亿"), (1e4, "万")):
+            if abs(v) >= div:
+                return f"{v / div:.2f}{unit}"
+        return f"{v:.0f}"
+    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(v) >= div:
+            return f"{v / div:.2f}{unit}"
+    return f"{v:.0f}"
+
+
+def fmt_date(d: Any) -> str:
+    if d is None:
+        return "—"
+    if isinstance(d, (dt.datetime,)):
+        return d.date().isoformat()
+    return d.isoformat() if hasattr(d, "isoformat") else str(d)
+
+
+def change_color(x: Any) -> str:
+    if not _finite(x) or float(x) == 0:
+        return FLAT_COLOR
+    return UP_COLOR if float(x) > 0 else DOWN_COLOR
+
+
+def fmt_values(values: dict) -> str:
+    """A rule's inputs, e.g. ``ma5=14.80, ma20=14.69``."""
+    parts = []
+    for k, v in (values or {}).items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            parts.append(f"{k}={v}")
+        else:
+            parts.append(f"{k}={fmt_num(v, 2 if abs(float(v)) < 1e5 else 0)}" if _finite(v) else f"{k}=—")
+    return ", ".join(parts)
+
+
+_LEVEL_ZH = (
+    (re.compile(r"^swing low (.+)$"), r"波段低点 \1"),
+    (re.compile(r"^swing high (.+)$"), r"波段高点 \1"),
+    (re.compile(r"^(\d+)-day low$"), r"\1日最低"),
+    (re.compile(r"^(\d+)-day high$"), r"\1日最高"),
+    (re.compile(r"^BOLL lower$"), "布林下轨"),
+    (re.compile(r"^BOLL mid$"), "布林中轨"),
+    (re.compile(r"^BOLL upper$"), "布林上轨"),
+)
+
+
+def level_source_text(source: str) -> str:
+    """Where a level comes from, in the current language (core writes English)."""
+    if not is_zh():
+        return source
+    for pat, rep in _LEVEL_ZH:
+        if pat.match(source):
+            return pat.sub(rep, source)
+    return source
+
+
+def scan_universes(report: Any) -> list[tuple[str, str]]:
+    """``(universe string, menu text)`` for the scans the stock belongs to: its industry, its board."""
+    out = []
+    industry = str(getattr(report, "industry", "") or "").strip()
+    if industry and industry.lower() not in ("nan", "none"):
+        out.append((f"industry:{industry}", tr("Scan industry: {name}").format(name=industry)))
+    board = str(getattr(report, "board", "") or "")
+    if board in BOARDS:
+        name = BOARDS[board][0] if is_zh() else BOARDS[board][1]
+        out.append((f"board:{board}", tr("Scan board: {name}").format(name=name)))
+    return out
+
+
+def _item(text: str, align_right: bool = False, color: str | None = None,
+          tooltip: str | None = None) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if align_right:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    if color:
+        it.setForeground(QColor(color))
+    if tooltip:
+        it.setToolTip(tooltip)
+    return it
+
+
+def _table(columns: int, name: str) -> QTableWidget:
+    t = QTableWidget(0, columns)
+    t.setObjectName(name)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    t.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    t.setWordWrap(False)
+    t.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return t
+
+
+def _column_modes(t: QTableWidget, stretch: tuple[int, ...]) -> None:
+    """Narrow columns fit their contents; the ``stretch`` ones share the rest (text elided)."""
+    hh = t.horizontalHeader()
+    for c in range(t.columnCount()):
+        hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch if c in stretch
+                                else QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _fit_height(t: QTableWidget) -> None:
+    """Tables inside the scroll area show every row (no nested scroll bars)."""
+    t.resizeRowsToContents()
+    h = t.horizontalHeader().height() + 2 * t.frameWidth()
+    for r in range(t.rowCount()):
+        h += t.rowHeight(r)
+    t.setFixedHeight(max(h, t.horizontalHeader().height() + 8))
+
+
+class AnalysisPanel(QWidget):
+    """Shows a StockReport. Signals carry what the window should do; the panel does no I/O."""
+
+    add_to_watchlist = Signal(str)            # symbol
+    scan_universe_requested = Signal(str)     # ScanRequest universe, e.g. "industry:银行"
+    export_requested = Signal(str)            # "md" | "html" (the stock view asks for a path)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("analysisPanel")
+        self._report: Any = None
+        self._is_demo = False
+        self._message = ""
+        self._build()
+        self.clear()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll)
+        body = QWidget()
+        self.scroll.setWidget(body)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(8)
+
+        # identity
+        self.name_label = QLabel()
+        self.name_label.setObjectName("stockName")
+        f = QFont(self.name_label.font())
+        f.setPointSizeF(f.pointSizeF() * 1.4)
+        f.setBold(True)
+        self.name_label.setFont(f)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.identity_label = QLabel()
+        self.identity_label.setObjectName("stockIdentity")
+        self.identity_label.setWordWrap(True)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("analysisMessage")
+        self.message_label.setWordWrap(True)
+        lay.addWidget(self.name_label)
+        lay.addWidget(self.identity_label)
+        lay.addWidget(self.message_label)
+
+        # price block
+        price_row = QHBoxLayout()
+        self.price_label = QLabel()
+        self.price_label.setObjectName("priceLast")
+        pf = QFont(self.price_label.font())
+        pf.setPointSizeF(pf.pointSizeF() * 1.8)
+        pf.setBold(True)
+        self.price_label.setFont(pf)
+        self.change_label = QLabel()
+        self.change_label.setObjectName("priceChange")
+        price_row.addWidget(self.price_label)
+        price_row.addWidget(self.change_label)
+        price_row.addStretch(1)
+        lay.addLayout(price_row)
+        self.price_grid = QGridLayout()
+        self.price_fields: dict[str, tuple[QLabel, QLabel]] = {}
+        for i, key in enumerate(("open", "high", "low", "date", "volume", "amount")):
+            k, v = QLabel(), QLabel()
+            v.setObjectName(f"price_{key}")
+            self.price_fields[key] = (k, v)
+            self.price_grid.addWidget(k, i // 3, (i % 3) * 2)
+            self.price_grid.addWidget(v, i // 3, (i % 3) * 2 + 1)
+        lay.addLayout(self.price_grid)
+
+        # actions
+        row = QHBoxLayout()
+        self.watch_button = QPushButton()
+        self.watch_button.setObjectName("addToWatchlist")
+        self.watch_button.clicked.connect(self._on_add_clicked)
+        self.scan_button = QToolButton()
+        self.scan_button.setObjectName("scanUniverse")
+        self.scan_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        self.scan_button.clicked.connect(self._on_scan_clicked)
+        self.scan_menu = QMenu(self.scan_button)
+        self.scan_button.setMenu(self.scan_menu)
+        self.md_button = QPushButton()
+        self.md_button.setObjectName("exportMarkdown")
+        self.md_button.clicked.connect(lambda: self.export_requested.emit("md"))
+        self.html_button = QPushButton()
+        self.html_button.setObjectName("exportHtml")
+        self.html_button.clicked.connect(lambda: self.export_requested.emit("html"))
+        row.addWidget(self.watch_button)
+        row.addWidget(self.scan_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.md_button)
+        row2.addWidget(self.html_button)
+        row2.addStretch(1)
+        lay.addLayout(row2)
+
+        # score
+        self.score_box = QGroupBox()
+        sl = QVBoxLayout(self.score_box)
+        top = QHBoxLayout()
+        self.score_label = QLabel()
+        self.score_label.setObjectName("scoreTotal")
+        sf = QFont(self.score_label.font())
+        sf.setPointSizeF(sf.pointSizeF() * 1.8)
+        sf.setBold(True)
+        self.score_label.setFont(sf)
+        self.score_text = QLabel()
+        self.score_text.setObjectName("scoreLabel")
+        self.score_text.setWordWrap(True)
+        top.addWidget(self.score_label)
+        top.addWidget(self.score_text, 1)
+        sl.addLayout(top)
+        form = QFormLayout()
+        self.dim_names: dict[str, QLabel] = {}
+        self.dim_bars: dict[str, QProgressBar] = {}
+        for dim, (cap, _zh, _en) in DIMENSIONS.items():
+            bar = QProgressBar()
+            bar.setObjectName(f"dim_{dim}")
+            bar.setRange(0, int(round(cap)))
+            bar.setTextVisible(True)
+            lab = QLabel()
+            self.dim_names[dim] = lab
+            self.dim_bars[dim] = bar
+            form.addRow(lab, bar)
+        sl.addLayout(form)
+        lay.addWidget(self.score_box)
+
+        # trace
+        self.trace_box = QGroupBox()
+        tl = QVBoxLayout(self.trace_box)
+        self.trace_table = _table(5, "traceTable")
+        tl.addWidget(self.trace_table)
+        lay.addWidget(self.trace_box)
+
+        # levels
+        self.levels_box = QGroupBox()
+        ll = QVBoxLayout(self.levels_box)
+        self.levels_table = _table(4, "levelsTable")
+        ll.addWidget(self.levels_table)
+        lay.addWidget(self.levels_box)
+
+        # risk
+        self.risk_box = QGroupBox()
+        self.risk_form = QFormLayout(self.risk_box)
+        self.risk_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("ann_volatility", "max_drawdown_1y", "worst_day_pct", "days_since_52w_high"):
+            k, v = QLabel(), QLabel()
+            v.setObjectName(f"risk_{key}")
+            self.risk_labels[key] = (k, v)
+            self.risk_form.addRow(k, v)
+        lay.addWidget(self.risk_box)
+
+        # signals
+        self.signals_box = QGroupBox()
+        gl = QVBoxLayout(self.signals_box)
+        self.signals_table = _table(2, "signalsTable")
+        self.signals_empty = QLabel()
+        gl.addWidget(self.signals_table)
+        gl.addWidget(self.signals_empty)
+        lay.addWidget(self.signals_box)
+
+        # indicators
+        self.ind_box = QGroupBox()
+        self.ind_grid = QGridLayout(self.ind_box)
+        self.ind_labels: dict[str, QLabel] = {}
+        for i, (title, key) in enumerate(INDICATOR_ROWS):
+            t, v = QLabel(title), QLabel()
+            v.setObjectName(f"ind_{key}")
+            self.ind_labels[key] = v
+            self.ind_grid.addWidget(t, i // 3, (i % 3) * 2)
+            self.ind_grid.addWidget(v, i // 3, (i % 3) * 2 + 1)
+        lay.addWidget(self.ind_box)
+        lay.addStretch(1)
+        self._sections = (self.score_box, self.trace_box, self.levels_box, self.risk_box,
+                          self.signals_box, self.ind_box)
+
+    # -- public API ---------------------------------------------------------------------------
+    def set_report(self, report: Any, is_demo: bool = False) -> None:
+        """Show ``report`` (a core.analysis.StockReport)."""
+        self._report = report
+        self._is_demo = bool(is_demo or getattr(report, "is_demo", False))
+        self._message = ""
+        self._render()
+
+    def report(self) -> Any:
+        return self._report
+
+    def symbol(self) -> str:
+        return str(getattr(self._report, "symbol", "") or "")
+
+    def clear(self) -> None:
+        self._report = None
+        self._is_demo = False
+        self._message = ""
+        self._render()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        """A line under the title: loading, or why there is no report."""
+        self._message = text
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(f"color: {UP_COLOR};" if error else "color: palette(mid);")
+        self.message_label.setVisible(bool(text))
+
+    def retranslate(self) -> None:
+        self._render()
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _render(self) -> None:
+        self._retranslate_static()
+        r = self._report
+        has = r is not None
+        for w in self._sections:
+            w.setVisible(has)
+        for w in (self.watch_button, self.scan_button, self.md_button, self.html_button):
+            w.setEnabled(has)
+        self.show_message(self._message)
+        if not has:
+            self.name_label.setText(tr("No stock open"))
+            self.identity_label.setText(tr("Open a stock: double-click a result or a watchlist entry, or press Ctrl+K."))
+            self.price_label.clear()
+            self.change_label.clear()
+            for _k, v in self.price_fields.values():
+                v.clear()
+            self.scan_menu.clear()
+            return
+        self._render_identity(r)
+        self._render_price(r)
+        self._render_score(r)
+        self._render_trace(r)
+        self._render_levels(r)
+        self._render_risk(r)
+        self._render_signals(r)
+        self._render_indicators(r)
+        self._render_scan_menu(r)
+
+    def _retranslate_static(self) -> None:
+        self.watch_button.setText(tr("Add to watchlist"))
+        self.scan_button.setText(tr("Scan its board"))
+        self.md_button.setText(tr("Export Markdown…"))
+        self.html_button.setText(tr("Export HTML…"))
+        self.score_box.setTitle(tr("Score"))
+        self.trace_box.setTitle(tr("How the score was reached"))
+        self.levels_box.setTitle(tr("Support and resistance"))
+        self.risk_box.setTitle(tr("Risk (last 250 days)"))
+        self.signals_box.setTitle(tr("Recent strategy signals"))
+        self.ind_box.setTitle(tr("Indicators"))
+        for key, text in (("open", "Open"), ("high", "High"), ("low", "Low"), ("date", "Date"),
+                          ("volume", "Volume"), ("amount", "Amount")):
+            self.price_fields[key][0].setText(tr(text))
+        for dim, (_cap, zh, en) in DIMENSIONS.items():
+            self.dim_names[dim].setText(zh if is_zh() else en)
+        for key, text in (("ann_volatility", "Annualised volatility"), ("max_drawdown_1y", "Max drawdown"),
+                          ("worst_day_pct", "Worst day"), ("days_since_52w_high", "Days since 52-week high")):
+            self.risk_labels[key][0].setText(tr(text))
+        self.trace_table.setHorizontalHeaderLabels(
+            [tr("Dimension"), tr("Rule"), tr("Values"), tr("Met"), tr("Points")])
+        self.levels_table.setHorizontalHeaderLabels([tr("Type"), tr("Price"), tr("Distance"), tr("Source")])
+        self.signals_table.setHorizontalHeaderLabels([tr("Date"), tr("Strategy")])
+
+    def _render_identity(self, r: Any) -> None:
+        self.name_label.setText(f"{r.name}  {r.symbol}")
+        board = BOARDS.get(r.board)
+        parts = [(board[0] if is_zh() else board[1]) if board else (r.board or "")]
+        if r.industry:
+            parts.append(r.industry)
+        if r.listed_date:
+            parts.append(tr("listed {date}").format(date=fmt_date(r.listed_date)))
+        if r.is_st:
+            parts.append("<b style='color:%s'>ST</b>" % UP_COLOR)
+        if self._is_demo:
+            parts.append("<b style='color:#d84315'>DEMO</b>")
+        self.identity_label.setText(" · ".join(p for p in parts if p))
+
+    def _render_price(self, r: Any) -> None:
+        color = change_color(r.chg_pct if _finite(r.chg_pct) else r.change)
+        self.price_label.setText(fmt_num(r.last))
+        self.price_label.setStyleSheet(f"color: {color};")
+        change = f"{float(r.change):+.2f}" if _finite(r.change) else "—"
+        self.change_label.setText(f"{change}  {fmt_pct(r.chg_pct)}")
+        self.change_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        vals = {"open": fmt_num(r.open), "high": fmt_num(r.high), "low": fmt_num(r.low),
+                "date": fmt_date(r.date), "volume": fmt_big(r.volume), "amount": fmt_big(r.amount)}
+        for key, text in vals.items():
+            self.price_fields[key][1].setText(text)
+
+    def _render_score(self, r: Any) -> None:
+        label = r.label_zh if is_zh() else r.label_en
+        if r.score is None:
+            self.score_label.setText("—")
+            note = getattr(r, "score_note", "") or ""
+            self.score_text.setText(f"{label}  {note}".strip())
+        else:
+            self.score_label.setText(f"{float(r.score):.0f}")
+            self.score_text.setText(f"{label}  ({tr('out of 100')})")
+        for dim, bar in self.dim_bars.items():
+            v = r.dims.get(dim)
+            cap = bar.maximum()
+            if _finite(v):
+                bar.setValue(int(round(float(v))))
+                bar.setFormat(f"{float(v):g} / {cap}")
+            else:
+                bar.setValue(0)
+                bar.setFormat(f"— / {cap}")
+
+    def _render_trace(self, r: Any) -> None:
+        t = self.trace_table
+        t.setRowCount(len(r.trace))
+        zh = is_zh()
+        for row, rule in enumerate(r.trace):
+            dim = DIMENSIONS.get(rule.get("dimension", ""))
+            dim_text = (dim[1] if zh else dim[2]) if dim else str(rule.get("dimension", ""))
+            desc = rule.get("desc_zh" if zh else "desc_en") or rule.get("rule_id", "")
+            met = bool(rule.get("met"))
+            given, possible = rule.get("points_given"), rule.get("points_possible")
+            pts = f"{fmt_num(given, 0) if _finite(given) else '—'} / {fmt_num(possible, 0)}"
+            t.setItem(row, 0, _item(dim_text))
+            t.setItem(row, 1, _item(desc, tooltip=f"{desc}\n{rule.get('rule_id', '')}"))
+            values = fmt_values(rule.get("values") or {})
+            t.setItem(row, 2, _item(values, tooltip=values))
+            t.setItem(row, 3, _item(MET_MARK if met else NOT_MET_MARK,
+                                    color=UP_COLOR if met else FLAT_COLOR))
+            t.setItem(row, 4, _item(pts, align_right=True))
+        _column_modes(t, stretch=(1, 2))
+        _fit_height(t)
+
+    def _render_levels(self, r: Any) -> None:
+        rows = [(tr("Resistance"), lv, UP_COLOR) for lv in reversed(r.resistances)]
+        rows += [(tr("Support"), lv, DOWN_COLOR) for lv in r.supports]
+        t = self.levels_table
+        t.setRowCount(len(rows))
+        for i, (kind, lv, color) in enumerate(rows):
+            t.setItem(i, 0, _item(kind, color=color))
+            t.setItem(i, 1, _item(fmt_num(lv.get("price")), align_right=True))
+            t.setItem(i, 2, _item(fmt_pct(lv.get("distance_pct")), align_right=True))
+            t.setItem(i, 3, _item(level_source_text(str(lv.get("source", "")))))
+        _column_modes(t, stretch=(3,))
+        _fit_height(t)
+
+    def _render_risk(self, r: Any) -> None:
+        risk = r.risk or {}
+        worst = fmt_pct(risk.get("worst_day_pct"))
+        if risk.get("worst_day_date"):
+            worst += f"  ({fmt_date(risk.get('worst_day_date'))})"
+        days = risk.get("days_since_52w_high")
+        vals = {"ann_volatility": fmt_pct(risk.get("ann_volatility"), 1, sign=False),
+                "max_drawdown_1y": fmt_pct(risk.get("max_drawdown_1y"), 1),
+                "worst_day_pct": worst,
+                "days_since_52w_high": "—" if days is None else str(int(days))}
+        for key, text in vals.items():
+            self.risk_labels[key][1].setText(text)
+
+    def _render_signals(self, r: Any) -> None:
+        sigs = list(r.recent_signals or [])
+        t = self.signals_table
+        t.setRowCount(len(sigs))
+        zh = is_zh()
+        for i, s in enumerate(sigs):
+            t.setItem(i, 0, _item(fmt_date(s.get("date"))))
+            t.setItem(i, 1, _item(str(s.get("name_zh" if zh else "name_en") or s.get("id", "")),
+                                  tooltip=str(s.get("id", ""))))
+        _column_modes(t, stretch=(1,))
+        _fit_height(t)
+        t.setVisible(bool(sigs))
+        self.signals_empty.setVisible(not sigs)
+        self.signals_empty.setText(tr("No strategy fired in the last 10 trading days."))
+
+    def _render_indicators(self, r: Any) -> None:
+        ind = r.indicators or {}
+        for key, lab in self.ind_labels.items():
+            v = ind.get(key)
+            lab.setText(fmt_num(v, 2 if key != "vol_ratio" else 2))
+
+    def _render_scan_menu(self, r: Any) -> None:
+        self.scan_menu.clear()
+        for universe, text in scan_universes(r):
+            a = QAction(text, self.scan_menu)
+            a.setData(universe)
+            a.triggered.connect(self._on_scan_action)
+            self.scan_menu.addAction(a)
+        self.scan_button.setEnabled(bool(self.scan_menu.actions()))
+
+    # -- slots --------------------------------------------------------------------------------
+    @Slot()
+    def _on_add_clicked(self) -> None:
+        if self.symbol():
+            self.add_to_watchlist.emit(self.symbol())
+
+    @Slot()
+    def _on_scan_clicked(self) -> None:
+        """The button's main part scans the first choice (the industry, else the board)."""
+        acts = self.scan_menu.actions()
+        if acts:
+            self.scan_universe_requested.emit(str(acts[0].data()))
+
+    @Slot()
+    def _on_scan_action(self) -> None:
+        a = self.sender()
+        if isinstance(a, QAction):
+            self.scan_universe_requested.emit(str(a.data()))
+
+    def scan_choices(self) -> list[str]:
+        """The universes the scan button offers, first = the button's default."""
+        return [str(a.data()) for a in self.scan_menu.actions()]

@@ -1,0 +1,177 @@
+"""Quick open (Ctrl+K), like 通达信's 键盘精灵: type a code, a name or pinyin initials, Enter opens.
+
+The search index (``core.stock_search.StockIndex``: pypinyin over every name) is built in a thread
+the first time the dialog is shown for a source, and rebuilt when the source changes; typing before
+it is ready shows "building…" and the query runs as soon as the index arrives.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from desktop_app.core.stock_search import StockIndex
+from desktop_app.ui.i18n import tr
+
+log = logging.getLogger(__name__)
+LIMIT = 30
+
+
+class QuickOpenDialog(QDialog):
+    """``symbol_chosen(symbol)`` when the user picks a stock. ``context.source`` gives the universe."""
+
+    symbol_chosen = Signal(str)
+    index_ready = Signal()
+    _built = Signal(object, object, str)   # source, StockIndex | None, error (from the thread)
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("quickOpen")
+        self.setModal(True)
+        self.ctx = context
+        self.index: StockIndex | None = None
+        self._index_source: Any = None
+        self._building_for: Any = None
+        self._thread: threading.Thread | None = None
+        lay = QVBoxLayout(self)
+        self.edit = QLineEdit()
+        self.edit.setObjectName("quickOpenEdit")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.installEventFilter(self)
+        self.status = QLabel()
+        self.status.setObjectName("quickOpenStatus")
+        self.list = QListWidget()
+        self.list.setObjectName("quickOpenList")
+        lay.addWidget(self.edit)
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.status)
+        self.edit.textChanged.connect(self._refresh)
+        self.edit.returnPressed.connect(self.accept_current)
+        self.list.itemActivated.connect(self._on_item_activated)
+        self._built.connect(self._on_built)
+        sig = getattr(context, "source_changed", None)
+        if sig is not None:
+            sig.connect(self._on_source_changed)
+        self.resize(420, 380)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Quick open"))
+        self.edit.setPlaceholderText(tr("Code, name or pinyin initials (e.g. 600519, 茅台, gzmt)"))
+        self._refresh()
+
+    # -- index --------------------------------------------------------------------------------
+    def ensure_index(self) -> None:
+        """Start building the index for the current source unless it exists or is being built."""
+        src = getattr(self.ctx, "source", None)
+        if src is None or src is self._index_source or src is self._building_for:
+            return
+        self._building_for = src
+
+        def work() -> None:
+            index, err = None, ""
+            try:
+                index = StockIndex(src.universe())
+            except Exception as e:  # e.g. the universe could not be fetched: say so in the dialog
+                log.warning("quick-open index failed: %s", e)
+                err = str(e) or type(e).__name__
+            try:
+                self._built.emit(src, index, err)
+            except RuntimeError:
+                pass
+
+        self._thread = threading.Thread(target=work, name="quick-open-index", daemon=True)
+        self._thread.start()
+        self._refresh()
+
+    def wait_index(self, timeout: float = 10.0) -> None:
+        """Join the index builder (tests, shutdown)."""
+        t = self._thread
+        if t is not None:
+            t.join(timeout)
+
+    @Slot(object, object, str)
+    def _on_built(self, source: Any, index: Any, error: str) -> None:
+        if source is not self._building_for:
+            return  # a newer source is being indexed
+        self._building_for = None
+        if index is None:
+            self.status.setText(tr("Could not list the stocks: {error}").format(error=error))
+            return
+        self.index, self._index_source = index, source
+        self._refresh()
+        self.index_ready.emit()
+
+    @Slot()
+    def _on_source_changed(self) -> None:
+        self.index, self._index_source = None, None
+        if self.isVisible():
+            self.ensure_index()
+
+    # -- dialog -------------------------------------------------------------------------------
+    def open_with(self, text: str = "") -> None:
+        """Show the dialog, optionally pre-filled (a key typed on the chart starts a search)."""
+        self.ensure_index()
+        self.edit.setText(text)
+        self.edit.setFocus()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        self.ensure_index()
+        super().showEvent(event)
+
+    def matches(self) -> list[tuple[str, str]]:
+        return [tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole)) for i in range(self.list.count())]
+
+    @Slot()
+    def _refresh(self) -> None:
+        q = self.edit.text().strip()
+        self.list.clear()
+        if self.index is None:
+            building = self._building_for is not None
+            self.status.setText(tr("Building the search index…") if building
+                                else tr("No data source yet.") if getattr(self.ctx, "source", None) is None
+                                else "")
+            return
+        hits = self.index.search(q, limit=LIMIT) if q else []
+        for sym, name in hits:
+            it = QListWidgetItem(f"{sym}   {name}")
+            it.setData(Qt.ItemDataRole.UserRole, (sym, name))
+            self.list.addItem(it)
+        if hits:
+            self.list.setCurrentRow(0)
+        self.status.setText(tr("{n} matches").format(n=len(hits)) if q else
+                            tr("{n} stocks").format(n=len(self.index)))
+
+    @Slot()
+    def accept_current(self) -> None:
+        """Enter: open the selected match (the best one unless the user moved)."""
+        item = self.list.currentItem() or (self.list.item(0) if self.list.count() else None)
+        if item is None:
+            return
+        self._choose(item)
+
+    @Slot(QListWidgetItem)
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        self._choose(item)
+
+    def _choose(self, item: QListWidgetItem) -> None:
+        sym = item.data(Qt.ItemDataRole.UserRole)[0]
+        self.accept()
+        self.edit.clear()
+        self.symbol_chosen.emit(str(sym))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """↑/↓/PgUp/PgDn in the edit move the selection in the list."""
+        if obj is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+                QCoreApplication.sendEvent(self.list, event)  # the list moves its current row
+                return True
+        return super().eventFilter(obj, event)

@@ -1,0 +1,379 @@
+"""The stock view: one stock's chart and its analysis side by side.
+
+``open_symbol`` shows the chart's placeholder at once and asks the ``StockLoader`` (a worker
+thread) for the bars and the report; when they arrive the chart gets the bars, strategy markers
+and the nearest support/resistance levels, and the panel gets the report. Exports (chart PNG,
+report Markdown/HTML) are rendered on the GUI thread (a grab, a string) and written to disk by a
+short-lived thread; ``exported(path, error)`` reports the outcome.
+
+Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (e.g. the scan's presets),
+otherwise the ones that fired in the report's recent window; every date each of them fired is
+marked. (Marking all fourteen presets would stack fourteen rows of triangles under every bar.)
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QImage
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from desktop_app.core.symbols import SymbolError, parse_symbol
+from desktop_app.ui.analysis_panel import AnalysisPanel
+from desktop_app.ui.chart.chart_widget import ChartWidget
+from desktop_app.ui.i18n import is_zh, tr
+from desktop_app.workers.stock_loader import StockLoader
+
+log = logging.getLogger(__name__)
+
+PANE_CHOICES = (("macd", "MACD"), ("kdj", "KDJ"), ("rsi", "RSI"))
+REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
+
+
+def chart_markers(report: Any, strategies: list[str] | None = None) -> dict[str, list]:
+    """``{display name: [dates]}`` for the chart (see the module docstring for which strategies)."""
+    from desktop_app.core.strategies import STRATEGIES
+
+    dates = getattr(report, "signal_dates", None) or {}
+    if strategies is None:
+        strategies = []
+        for s in getattr(report, "recent_signals", None) or []:
+            if s.get("id") not in strategies:
+                strategies.append(s.get("id"))
+    out: dict[str, list] = {}
+    for sid in strategies:
+        ds = dates.get(sid) or []
+        if not ds:
+            continue
+        s = STRATEGIES.get(sid)
+        name = (s.name_zh if is_zh() else s.name_en) if s is not None else str(sid)
+        out[name] = list(ds)
+    return out
+
+
+def chart_levels(report: Any) -> list[tuple[float, str]]:
+    """The report's supports and resistances as the chart's dashed lines."""
+    out = [(float(lv["price"]), "support") for lv in getattr(report, "supports", None) or []]
+    out += [(float(lv["price"]), "resistance") for lv in getattr(report, "resistances", None) or []]
+    return out
+
+
+def render_report(report: Any, fmt: str, lang: str) -> str:
+    """The report as Markdown or HTML text (pure; core.report_format)."""
+    from desktop_app.core import report_format
+
+    if fmt == "md":
+        return report_format.to_markdown(report, lang)
+    if fmt == "html":
+        return report_format.to_html(report, lang)
+    raise ValueError(f"unknown report format {fmt!r}; use md or html")
+
+
+class StockView(QWidget):
+    """Chart | analysis, for one stock at a time. ``context`` has ``source`` and ``store``
+    (an ``AppContext``; its ``source_changed`` signal, when present, reloads the open stock)."""
+
+    stock_loaded = Signal(str)              # symbol: chart and report are shown
+    load_failed = Signal(str, str)          # symbol, readable message
+    exported = Signal(str, str)             # path, error ("" on success)
+    add_to_watchlist = Signal(str)          # forwarded from the panel
+    scan_universe_requested = Signal(str)   # forwarded from the panel
+    _written = Signal(str, str)             # from the writer thread
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stockView")
+        self.ctx = context
+        self._symbol = ""
+        self._strategies: list[str] | None = None
+        self._bars: Any = None
+        self._report: Any = None
+        self._writers: list[threading.Thread] = []
+        self.loader = StockLoader(self)
+        self._build()
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_failed)
+        self.loader.report_failed.connect(self._on_report_failed)
+        self._written.connect(self._on_written)
+        self.panel.add_to_watchlist.connect(self.add_to_watchlist)
+        self.panel.scan_universe_requested.connect(self.scan_universe_requested)
+        self.panel.export_requested.connect(self.export_report_dialog)
+        sig = getattr(context, "source_changed", None)
+        if sig is not None:
+            sig.connect(self._on_source_changed)
+        self.retranslate()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("stockTitle")
+        self.panes_button = QToolButton()
+        self.panes_button.setObjectName("chartPanes")
+        self.panes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.panes_menu = QMenu(self.panes_button)
+        self.panes_button.setMenu(self.panes_menu)
+        self.png_button = QPushButton()
+        self.png_button.setObjectName("exportPng")
+        self.png_button.clicked.connect(self.export_chart_dialog)
+        bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.panes_button)
+        bar.addWidget(self.png_button)
+        lay.addLayout(bar)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("stockSplitter")
+        self.chart = ChartWidget()
+        self.panel = AnalysisPanel()
+        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([700, 320])
+        lay.addWidget(self.splitter, 1)
+        self.pane_actions: dict[str, QAction] = {}
+        for key, text in PANE_CHOICES:
+            a = QAction(text, self.panes_menu)
+            a.setCheckable(True)
+            a.setData(key)
+            a.toggled.connect(self._on_pane_toggled)
+            self.panes_menu.addAction(a)
+            self.pane_actions[key] = a
+        self.panes_menu.addSeparator()
+        self.overlay_actions: dict[str, QAction] = {}
+        for key, text in (("ma", "MA5/10/20/60"), ("boll", "BOLL")):
+            a = QAction(text, self.panes_menu)
+            a.setCheckable(True)
+            a.setData(key)
+            a.toggled.connect(self._on_overlay_toggled)
+            self.panes_menu.addAction(a)
+            self.overlay_actions[key] = a
+        self._sync_pane_actions()
+
+    def _sync_pane_actions(self) -> None:
+        panes = set(self.chart.panes())
+        for key, a in self.pane_actions.items():
+            a.blockSignals(True)
+            a.setChecked(key in panes)
+            a.blockSignals(False)
+        flags = self.chart.overlays_enabled()
+        for key, a in self.overlay_actions.items():
+            a.blockSignals(True)
+            a.setChecked(bool(flags.get(key)))
+            a.blockSignals(False)
+
+    def retranslate(self) -> None:
+        self.panes_button.setText(tr("Panes"))
+        self.png_button.setText(tr("Export chart PNG…"))
+        self.panel.retranslate()
+        self._update_title()
+        # the chart is not rebuilt (that would reset the user's zoom): marker names follow the
+        # language from the next stock opened
+
+    # -- public API ---------------------------------------------------------------------------
+    def current_symbol(self) -> str:
+        return self._symbol
+
+    def current_report(self) -> Any:
+        return self._report
+
+    def current_bars(self) -> Any:
+        return self._bars
+
+    def is_loading(self) -> bool:
+        return self.loader.is_busy()
+
+    @Slot(str)
+    def open_symbol(self, symbol: str, strategies: list[str] | None = None) -> bool:
+        """Open ``symbol`` (any accepted code form). False (and a readable message) for a bad code."""
+        try:
+            code = parse_symbol(str(symbol)).code
+        except SymbolError as e:
+            msg = tr("Not a stock code: {error}").format(error=e)
+            self.chart.show_placeholder(msg)
+            self.panel.show_message(msg, error=True)
+            self.load_failed.emit(str(symbol), msg)
+            return False
+        self._symbol = code
+        self._strategies = list(strategies) if strategies is not None else None
+        self._bars = self._report = None
+        self.panel.clear()
+        self._update_title()
+        self._request()
+        return True
+
+    def reload(self) -> None:
+        if self._symbol:
+            self._request()
+
+    def set_marker_strategies(self, strategies: list[str] | None) -> None:
+        self._strategies = list(strategies) if strategies is not None else None
+        if self._report is not None and self._bars is not None:
+            self._show_chart(self._bars, self._report)
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until the loader and every export writer are done (tests, shutdown)."""
+        ok = self.loader.wait(timeout)
+        for t in list(self._writers):
+            t.join(timeout)
+            ok = ok and not t.is_alive()
+        return ok
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        self.loader.shutdown(timeout)
+        for t in list(self._writers):
+            t.join(timeout)
+
+    # -- loading ------------------------------------------------------------------------------
+    def _request(self) -> None:
+        src = getattr(self.ctx, "source", None)
+        if src is None:
+            self.chart.show_placeholder(tr("Waiting for the data source… {symbol} opens when it is ready.")
+                                        .format(symbol=self._symbol))
+            self.panel.show_message(tr("Waiting for the data source…"))
+            return
+        self.chart.show_placeholder(tr("Loading {symbol}…").format(symbol=self._symbol))
+        self.panel.show_message(tr("Loading {symbol}…").format(symbol=self._symbol))
+        self.loader.request(self._symbol, src, getattr(self.ctx, "store", None))
+
+    @Slot()
+    def _on_source_changed(self) -> None:
+        self.reload()
+
+    @Slot(str, object, object)
+    def _on_loaded(self, symbol: str, bars: Any, report: Any) -> None:
+        if symbol != self._symbol:
+            return
+        self._bars, self._report = bars, report
+        if report is not None:
+            self.panel.set_report(report, is_demo=self._is_demo())
+        else:
+            self.panel.clear()
+        self._show_chart(bars, report)
+        self._update_title()
+        self.stock_loaded.emit(symbol)
+
+    @Slot(str, str)
+    def _on_failed(self, symbol: str, message: str) -> None:
+        if symbol != self._symbol:
+            return
+        text = tr("Could not load {symbol}: {error}").format(symbol=symbol, error=message)
+        self.chart.show_placeholder(text)
+        self.panel.clear()
+        self.panel.show_message(text, error=True)
+        self.load_failed.emit(symbol, message)
+
+    @Slot(str, str)
+    def _on_report_failed(self, symbol: str, message: str) -> None:
+        if symbol == self._symbol:
+            self.panel.show_message(tr("No analysis for {symbol}: {error}").format(symbol=symbol, error=message),
+                                    error=True)
+
+    def _is_demo(self) -> bool:
+        return bool(getattr(getattr(self.ctx, "source", None), "is_demo", False))
+
+    def _show_chart(self, bars: Any, report: Any) -> None:
+        name = str(getattr(report, "name", "") or "") if report is not None else ""
+        self.chart.set_bars(bars, symbol=self._symbol, name=name, is_demo=self._is_demo(),
+                            markers=chart_markers(report, self._strategies) if report is not None else None,
+                            levels=chart_levels(report) if report is not None else None)
+
+    def _update_title(self) -> None:
+        if not self._symbol:
+            self.title_label.setText(tr("Chart/Analysis — double-click a result or a watchlist stock"))
+            return
+        name = getattr(self._report, "name", "") if self._report is not None else ""
+        self.title_label.setText(f"<b>{name}</b> {self._symbol}" if name else self._symbol)
+
+    # -- panes --------------------------------------------------------------------------------
+    @Slot(bool)
+    def _on_pane_toggled(self, _on: bool) -> None:
+        panes = [k for k, _t in PANE_CHOICES if self.pane_actions[k].isChecked()]
+        self.chart.set_panes(panes)
+
+    @Slot(bool)
+    def _on_overlay_toggled(self, _on: bool) -> None:
+        self.chart.set_overlays({k: a.isChecked() for k, a in self.overlay_actions.items()})
+
+    # -- export -------------------------------------------------------------------------------
+    def _default_name(self, ext: str) -> str:
+        name = getattr(self._report, "name", "") if self._report is not None else ""
+        return str(Path.home() / f"{self._symbol}{('-' + name) if name else ''}{ext}")
+
+    @Slot()
+    def export_chart_dialog(self) -> None:
+        if not self.chart.has_data():
+            self.panel.show_message(tr("Open a stock first."), error=True)
+            return
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export chart"), self._default_name(".png"),
+                                              "PNG (*.png)")
+        if path:
+            if not path.lower().endswith(".png"):
+                path += ".png"
+            self.export_chart_png(path)
+
+    @Slot(str)
+    def export_report_dialog(self, fmt: str) -> None:
+        if self._report is None:
+            self.panel.show_message(tr("Open a stock first."), error=True)
+            return
+        filt, ext = REPORT_FORMATS[fmt]
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export report"), self._default_name(ext), filt)
+        if path:
+            if not path.lower().endswith(ext):
+                path += ext
+            self.export_report(path, fmt)
+
+    def export_chart_png(self, path: str | Path) -> bool:
+        """Grab the chart (GUI thread) and write the PNG in a thread; False if nothing to grab."""
+        if not self.chart.has_data():
+            return False
+        image: QImage = self.chart.grab().toImage()
+        self._write(str(path), lambda p: _save_image(image, p))
+        return True
+
+    def export_report(self, path: str | Path, fmt: str) -> bool:
+        """Write the open stock's report as ``fmt`` ("md" | "html") in the UI language."""
+        if self._report is None:
+            return False
+        text = render_report(self._report, fmt, "zh" if is_zh() else "en")
+        self._write(str(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+        return True
+
+    def _write(self, path: str, fn) -> None:
+        def work() -> None:
+            err = ""
+            try:
+                fn(path)
+            except Exception as e:  # a full disk or a read-only folder: say so, keep running
+                err = str(e) or type(e).__name__
+            try:
+                self._written.emit(path, err)
+            except RuntimeError:
+                pass
+
+        t = threading.Thread(target=work, name="stock-export", daemon=True)
+        self._writers = [w for w in self._writers if w.is_alive()] + [t]
+        t.start()
+
+    @Slot(str, str)
+    def _on_written(self, path: str, error: str) -> None:
+        if error:
+            self.panel.show_message(tr("Could not export to {path}: {error}").format(path=path, error=error),
+                                    error=True)
+        else:
+            self.panel.show_message(tr("Exported to {path}").format(path=path))
+        self.exported.emit(path, error)
+
+
+def _save_image(image: QImage, path: str) -> None:
+    """QImage (unlike QPixmap) may be saved off the GUI thread."""
+    if not image.save(path, "PNG"):
+        raise OSError(f"could not write {path}")
