@@ -1,0 +1,57 @@
+"""stockscan-cli analyze: print the analysis report of one stock.
+
+    stockscan-cli analyze CODE [--source demo|akshare] [--json] [--lang zh|en] [--seed N]
+
+Bad codes print the symbols module's message on stderr and exit 2; data failures exit 1.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("code", help="stock code, e.g. 600519, sh600519, 600519.SH")
+    parser.add_argument("--source", choices=["demo", "akshare"], default="demo",
+                        help="data source (default: demo, the built-in synthetic market)")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="report language (default zh)")
+    parser.add_argument("--seed", type=int, default=7, help="demo market seed (default 7)")
+
+
+def _source_and_store(name: str, seed: int):
+    if name == "demo":
+        from desktop_app.core.data.demo import DemoSource
+        return DemoSource(seed=seed), None
+    from desktop_app.core.data.akshare_source import AkShareSource
+    store = None
+    try:
+        from desktop_app.core.data.store import BarStore
+        store = BarStore.for_source("akshare")
+    except Exception:  # no usable local store: fetch from the network instead
+        store = None
+    return AkShareSource(), store
+
+
+def run(args: argparse.Namespace) -> int:
+    from desktop_app.core.analysis import analyze
+    from desktop_app.core.data.errors import DataError
+    from desktop_app.core.report_format import to_markdown
+    from desktop_app.core.symbols import SymbolError, parse_symbol
+
+    try:
+        code = parse_symbol(args.code).code
+    except SymbolError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    source, store = _source_and_store(args.source, args.seed)
+    try:
+        report = analyze(code, source, store)
+    except DataError as e:
+        print(f"error: {e.user_message}", file=sys.stderr)
+        return 1
+    finally:
+        if store is not None:
+            store.close()
+    print(report.to_json() if args.json else to_markdown(report, args.lang))
+    return 0

@@ -1,0 +1,259 @@
+"""The explained 0–100 score of every stock of a panel, at one date (DESIGN.md §5.2).
+
+Rules and weights are in ``score_rules.RULES`` (the one table). ``score_panel`` works on the
+panel's shared ``indicators.PackedPanel`` (each stock's valid bars, gaps skipped): the recursive
+indicators (MACD, RSI, KDJ) over the full history of every stock at once, the windowed ones (MAs,
+ATR, BOLL, volume means) on a short window ending at column ``at`` (bit-identical to the full
+series), then applies the table vectorised. ``score_frame`` scores one stock by building a one-row
+panel, so its numbers are those of the stock's row in any panel. The indicator cache stays on the
+panel object (``strategies.fired_at`` reuses it); ``indicators.drop_cache(panel)`` frees it.
+
+MIN_BARS = 60: the longest window (MA60) must be full. The EMA-based values (MACD) are seeded on
+the first bar like 通达信, so they equal what 通达信 shows for the same history; with little history
+they differ from a longer-history value (the seed's weight after 60 bars is (25/27)^60 ≈ 1%).
+"""
+from __future__ import annotations
+
+import math
+import operator
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import indicators as ind
+from .panel import Panel
+from .score_rules import DIMENSIONS, PARAMS, RULES, Rule
+
+MIN_BARS = 60
+
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
+
+
+@dataclass(frozen=True)
+class Label:
+    min_score: float
+    zh: str
+    en: str
+
+
+LABELS: tuple[Label, ...] = (
+    Label(85, "强烈建议买入", "Strong buy"),
+    Label(70, "建议买入", "Buy"),
+    Label(55, "谨慎买入", "Cautious buy"),
+    Label(45, "持观望态度", "Hold / wait and see"),
+    Label(30, "谨慎持有", "Hold cautiously"),
+    Label(15, "建议减仓", "Reduce position"),
+    Label(0, "建议卖出", "Sell"),
+)
+NOT_SCORED = Label(math.nan, "无评分", "Not scored")
+
+
+def label_for(score: float) -> Label:
+    """The label whose threshold is the highest one <= score (unrounded); NaN -> NOT_SCORED."""
+    if score is None or not np.isfinite(score):
+        return NOT_SCORED
+    for lab in LABELS:
+        if score >= lab.min_score:
+            return lab
+    return LABELS[-1]
+
+
+@dataclass
+class RuleTrace:
+    rule_id: str
+    dimension: str
+    desc_zh: str
+    desc_en: str
+    values: dict
+    points_possible: float
+    points_given: float
+    met: bool
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _cond_values(rule: Rule) -> list[str]:
+    keys = []
+    for key, _op, ref in rule.when:
+        keys.append(key)
+        if isinstance(ref, str):
+            keys.append(ref)
+    return keys
+
+
+@dataclass
+class ScoreResult:
+    symbols: np.ndarray
+    total: np.ndarray
+    dims: dict[str, np.ndarray]
+    values: dict[str, np.ndarray]
+    rule_points: dict[str, np.ndarray]
+    valid: np.ndarray
+    invalid_reason: list[str]
+    date: pd.Timestamp | None = None
+    rules: tuple[Rule, ...] = field(default=RULES, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.symbols)
+
+    def trace(self, i: int) -> list[RuleTrace]:
+        """Every rule, met or not, with its points; plus a cap line per capped dimension.
+        ``sum(t.points_given) == total[i]``. Empty for an invalid row."""
+        if not self.valid[i]:
+            return []
+        out: list[RuleTrace] = []
+        for dim, (cap, zh, en) in DIMENSIONS.items():
+            raw = 0.0
+            for rule in self.rules:
+                if rule.dimension != dim:
+                    continue
+                pts = float(self.rule_points[rule.id][i])
+                raw += pts
+                vals = {k: _py(self.values[k][i]) for k in _cond_values(rule)}
+                out.append(RuleTrace(rule.id, dim, rule.desc_zh, rule.desc_en, vals,
+                                     float(rule.points), pts, bool(self._applied[rule.id][i])))
+            if raw > cap:
+                out.append(RuleTrace(f"{dim}.cap", dim, f"{zh}上限 {cap:g} 分", f"{en} capped at {cap:g}",
+                                     {"raw": raw}, 0.0, cap - raw, True))
+        return out
+
+    def label(self, i: int) -> Label:
+        return label_for(float(self.total[i]))
+
+    def ma_trend(self, i: int) -> str:
+        v = self.values
+        m5, m20, m60 = v["ma5"][i], v["ma20"][i], v["ma60"][i]
+        if m5 > m20 > m60:
+            return "bull"
+        if m5 < m20 < m60:
+            return "bear"
+        return "mixed"
+
+    def macd_state(self, i: int) -> str:
+        v = self.values
+        above, was_above = v["dif"][i] > v["dea"][i], v["dif_prev"][i] > v["dea_prev"][i]
+        if above and not was_above:
+            return "golden_cross"
+        if not above and was_above:
+            return "dead_cross"
+        return "above" if above else "below"
+
+    # filled by score_panel
+    _applied: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+
+def _py(x):
+    x = float(x)
+    return None if math.isnan(x) else x
+
+
+VIEW_WIDTH = 11  # rows of history the score reads directly: ROC10 needs the close 10 bars back
+
+
+def compute_values(x) -> dict[str, np.ndarray]:
+    """Indicator values on the last row of a WindowView (``indicators.PackedPanel.window``)."""
+    P = PARAMS
+    last = lambda a, back=0: a[-1 - back]
+    vals: dict[str, np.ndarray] = {}
+    vals["close"], vals["open"], vals["high"], vals["low"], vals["volume"] = (
+        last(x.c), last(x.o), last(x.h), last(x.l), last(x.v))
+    vals["prev_close"] = last(x.c, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vals["chg_pct"] = (vals["close"] / vals["prev_close"] - 1.0) * 100.0
+    for n in P["ma"]:
+        vals[f"ma{n}"] = last(x.ma(n))
+    vals["atr"] = last(x.atr(P["atr"]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vals["atr_pct"] = vals["atr"] / vals["close"] * 100.0
+    vals["rsi"] = last(x.rsi(P["rsi"]))
+    dif, dea, hist = x.macd(*P["macd"])
+    vals["dif"], vals["dea"], vals["macd"] = last(dif), last(dea), last(hist)
+    vals["dif_prev"], vals["dea_prev"] = last(dif, 1), last(dea, 1)
+    k, d, j = x.kdj(*P["kdj"])
+    vals["k"], vals["d"], vals["j"] = last(k), last(d), last(j)
+    mid, up, lo = x.boll(*P["boll"])
+    vals["boll_mid"], vals["boll_upper"], vals["boll_lower"] = last(mid), last(up), last(lo)
+    width = vals["boll_upper"] - vals["boll_lower"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vals["boll_pos"] = np.where(width > 0, (vals["close"] - vals["boll_lower"]) / width,
+                                    np.where(np.isnan(width), np.nan, 0.5))
+    vs, vl = P["vol_short"], P["vol_long"]
+    v_short, v_long = last(x.vma(vs)), last(x.vma(vl), vs)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vals["vol_ratio"] = np.where(v_long > 0, v_short / v_long, np.nan)
+        vals["up"] = (vals["close"] > vals["prev_close"]).astype(float)
+        vals["down"] = (vals["close"] < vals["prev_close"]).astype(float)
+        vals["roc10"] = (vals["close"] / last(x.c, P["roc"]) - 1.0) * 100.0
+    return vals
+
+
+def apply_rules(vals: dict[str, np.ndarray], valid: np.ndarray):
+    """Apply RULES to per-row values: (total, dims, rule_points, applied). Invalid rows get NaN."""
+    n = len(valid)
+    rule_points: dict[str, np.ndarray] = {}
+    applied: dict[str, np.ndarray] = {}
+    taken: dict[str, np.ndarray] = {}
+    dims = {d: np.zeros(n) for d in DIMENSIONS}
+    for rule in RULES:
+        ok = np.ones(n, dtype=bool)
+        for key, op, ref in rule.when:
+            rhs = vals[ref] if isinstance(ref, str) else ref
+            with np.errstate(invalid="ignore"):
+                ok &= _OPS[op](vals[key], rhs)
+        if rule.group is not None:
+            prior = taken.setdefault(rule.group, np.zeros(n, dtype=bool))
+            ok = ok & ~prior
+            taken[rule.group] = prior | ok
+        ok &= valid
+        applied[rule.id] = ok
+        pts = np.where(ok, float(rule.points), 0.0)
+        dims[rule.dimension] += pts
+        rule_points[rule.id] = np.where(valid, pts, np.nan)
+    total = np.zeros(n)
+    for d, (cap, _zh, _en) in DIMENSIONS.items():
+        dims[d] = np.where(valid, np.minimum(dims[d], cap), np.nan)
+        total = total + dims[d]
+    return total, dims, rule_points, applied
+
+
+def score_panel(panel: Panel, at: int = -1) -> ScoreResult:
+    """Score every row of ``panel`` at column ``at`` from its valid bars up to ``at``."""
+    n, t = panel.shape
+    if t == 0:
+        raise ValueError("cannot score an empty panel (no dates)")
+    col = at % t
+    date = panel.dates[col]
+    x = ind.packed_panel(panel)
+    view = x.window(col, VIEW_WIDTH)
+    has_bar = view.pos >= 0
+    bars = x.pk.count_until(col)
+    valid = has_bar & (bars >= MIN_BARS)
+    vals = compute_values(view)
+    finite = np.ones(n, dtype=bool)
+    for key in ("close", "ma60", "atr_pct", "rsi", "dif", "dea", "boll_pos", "roc10"):
+        finite &= np.isfinite(vals[key])
+    reasons = []
+    day = date.date().isoformat()
+    for i in range(n):
+        if not has_bar[i]:
+            reasons.append(f"no bar on {day} (suspended)" if bars[i] else f"no bars up to {day} (not listed yet)")
+        elif bars[i] < MIN_BARS:
+            reasons.append(f"history too short: {bars[i]} bars < {MIN_BARS}")
+        elif not finite[i]:
+            reasons.append("bad bar data (non-finite indicator values)")
+        else:
+            reasons.append("")
+    valid &= finite
+    total, dims, rule_points, applied = apply_rules(vals, valid)
+    res = ScoreResult(np.asarray(panel.symbols), total, dims, vals, rule_points, valid, reasons, date)
+    res._applied = applied
+    return res
+
+
+def score_frame(bars: pd.DataFrame, symbol: str | None = None) -> ScoreResult:
+    """Score one stock's bars (DatetimeIndex, BAR_COLUMNS) at its last bar; same numbers as its
+    row in any panel scored at that date."""
+    sym = symbol if symbol is not None else str(bars.attrs.get("symbol", ""))
+    return score_panel(Panel.from_frames({sym: bars}))
