@@ -288,3 +288,18 @@ def test_packed_rows_roundtrip_and_position():
     np.testing.assert_array_equal(pk.position(2), [1, 0, 2])
     np.testing.assert_array_equal(pk.position(1), [-1, -1, 1])
     np.testing.assert_array_equal(pk.count_until(1), [1, 0, 2])
+
+
+def test_single_row_fast_path_equals_the_panel_loop_bit_for_bit():
+    """The one-stock recursion (used by the chart) must give the same bits as the 2-D loop."""
+    from desktop_app.core.indicators import _k_recur, _k_recur_general
+
+    rng = np.random.default_rng(3)
+    x = np.cumsum(rng.normal(size=300)) + 50
+    x[:7] = np.nan
+    col = x.reshape(-1, 1)
+    two = np.hstack([col, col])  # same start in both columns -> the vectorised loop
+    for seed in (None, 50.0):
+        one = _k_recur(col, 0.2, seed)
+        assert np.array_equal(one[:, 0], _k_recur(two, 0.2, seed)[:, 0], equal_nan=True)
+        assert np.array_equal(one[:, 0], _k_recur_general(two, 0.2, seed)[:, 0], equal_nan=True)
