@@ -340,3 +340,21 @@ def test_grab_png_writes_an_image(chart, tmp_path):
     assert chart.grab_png(path)
     img = QtGui.QImage(str(path))
     assert not img.isNull() and img.width() == chart.width()
+
+
+@pytest.mark.parametrize("lang,words", [("en", ["Open", "Close", "Resistance"]), ("zh_CN", ["开盘", "收盘", "压力位"])])
+def test_readout_and_level_labels_speak_the_ui_language(chart, lang, words):
+    from desktop_app.ui import i18n
+
+    before = i18n.current_language()
+    try:
+        i18n.set_language(lang)
+        bars = make_bars(80)
+        chart.set_bars(bars, symbol="600000", name="X", levels=[(float(bars["high"].max()), "resistance")])
+        chart.move_cursor_to(40)
+        text = chart._price_readout(40) + " ".join(line.label.textItem.toPlainText()
+                                                   for line in chart.overlays.level_lines)
+        for w in words:
+            assert w in text
+    finally:
+        i18n.set_language(before)

@@ -136,7 +136,7 @@ class StockView(QWidget):
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([700, 320])
+        self.splitter.setSizes([620, 400])
         lay.addWidget(self.splitter, 1)
         self.pane_actions: dict[str, QAction] = {}
         for key, text in PANE_CHOICES:

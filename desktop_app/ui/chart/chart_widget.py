@@ -19,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from ._qt import QtCore, QtGui, QtWidgets, pg
+from ..i18n import tr
 from .bar_data import BarData
 from .candle_item import CandleItem
 from .cursor import ChartCursor, _fmt_value
 from .date_axis import TradingDateAxis
 from .grid_item import GridItem
 from .indicator_pane import PANE_NAMES, IndicatorPane, fmt
+from .labels import axis_number
 from .overlays import Overlays
 from .style import THEMES, ChartStyle
 from .volume_item import VolumeItem
@@ -122,7 +124,7 @@ class ChartWidget(QtWidgets.QWidget):
         if data.n == 0:
             self._data = None
             self._apply_data()
-            self._show_placeholder_text(f"{symbol} {name} 无K线数据".strip())
+            self._show_placeholder_text(tr("{stock}: no bars").format(stock=f"{symbol} {name}".strip()))
             return
         self._data = data
         self.cursor.index = None
@@ -332,10 +334,8 @@ class ChartWidget(QtWidgets.QWidget):
 
         def tick_strings(values, scale, spacing):
             top = max((abs(v) for v in values), default=0.0)
-            if top >= 1e8:
-                return [f"{v / 1e8:.3g}亿" if v else "0" for v in values]
             if top >= 1e4:  # short labels: a 64-px axis drops labels that do not fit
-                return [f"{v / 1e4:.4g}万" if v else "0" for v in values]
+                return [axis_number(v, top) for v in values]
             return original(values, scale, spacing)
         return tick_strings
 
@@ -552,9 +552,9 @@ class ChartWidget(QtWidgets.QWidget):
         chg_s = "—" if not math.isfinite(chg) else f"{chg:+.2f}%"
         head = f"<b>{self._symbol} {self._name}</b>".strip()
         parts = [head, b["date"].strftime("%Y-%m-%d")]
-        for label, key in (("开", "open"), ("高", "high"), ("低", "low"), ("收", "close")):
-            parts.append(f"{label}<span style='color:{col(b[key])}'>{b[key]:.2f}</span>")
-        parts.append(f"涨幅<span style='color:{col(b['close'])}'>{chg_s}</span>")
+        for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"), (tr("Close"), "close")):
+            parts.append(f"{label} <span style='color:{col(b[key])}'>{b[key]:.2f}</span>")
+        parts.append(f"{tr('Change')} <span style='color:{col(b['close'])}'>{chg_s}</span>")
         if self._overlay_flags["ma"] and ready:
             for key, c in zip(("ma5", "ma10", "ma20", "ma60"), st.ma):
                 parts.append(f"<span style='color:{c}'>{key.upper()}:{fmt(b[key])}</span>")
@@ -563,7 +563,7 @@ class ChartWidget(QtWidgets.QWidget):
                 parts.append(f"<span style='color:{c}'>{lab}:{fmt(b[key])}</span>")
         sig = self.overlays.signals_at(b["index"])
         if sig:
-            parts.append("信号:" + "、".join(sig))
+            parts.append(tr("Signals") + ": " + ", ".join(sig))
         return f"<span style='color:{st.foreground}'>" + "&nbsp;&nbsp;".join(parts) + "</span>"
 
     def _volume_readout(self, i: int) -> str:

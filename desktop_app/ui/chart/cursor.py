@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ._qt import QtCore, QtGui, QtWidgets, cosmetic_pen, pg
+from .labels import big_number
 from .style import LIGHT, ChartStyle
 
 ReadoutFn = Callable[[int], str]
@@ -117,9 +118,4 @@ class ChartCursor(QtCore.QObject):
 
 
 def _fmt_value(y: float) -> str:
-    a = abs(y)
-    if a >= 1e8:
-        return f"{y / 1e8:.2f}亿"
-    if a >= 1e4:
-        return f"{y / 1e4:.2f}万"
-    return f"{y:.2f}"
+    return big_number(y, 2)

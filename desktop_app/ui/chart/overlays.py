@@ -10,11 +10,11 @@ import numpy as np
 
 from ._qt import QtCore, QtGui, cosmetic_pen, pg
 from .bar_data import MA_PERIODS, BarData
+from .labels import level_name
 from .style import LIGHT, ChartStyle
 
 MA_KEYS = tuple(f"ma{p}" for p in MA_PERIODS)
 BOLL_KEYS = ("boll_mid", "boll_upper", "boll_lower")
-LEVEL_NAMES = {"support": "支撑", "resistance": "压力"}
 
 
 def make_curve(pen: QtGui.QPen) -> pg.PlotDataItem:
@@ -122,14 +122,15 @@ class Overlays:
                              brush=self._mk_brush, data=self._mk_label)
 
     def _set_levels(self, levels: list[tuple[float, str]]) -> None:
-        for price, kind in levels:
-            if price is None or not np.isfinite(price):
-                continue
+        # Nearby levels would print their labels on top of each other: stagger them along x.
+        shown = [(p, k) for p, k in levels if p is not None and np.isfinite(p)]
+        for slot, (price, kind) in enumerate(shown):
             color = self.style.resistance if kind == "resistance" else self.style.support
             pen = cosmetic_pen(color, 1.0, QtCore.Qt.PenStyle.DashLine)
             line = pg.InfiniteLine(pos=float(price), angle=0, pen=pen, movable=False,
-                                   label=f"{LEVEL_NAMES.get(kind, kind)} {price:.2f}",
-                                   labelOpts={"position": 0.02, "color": color, "anchors": [(0, 1), (0, 1)]})
+                                   label=f"{level_name(kind)} {price:.2f}",
+                                   labelOpts={"position": 0.97 - 0.13 * (slot % 6), "color": color,
+                                              "anchors": [(1, 1), (1, 1)]})
             line.setZValue(4)
             self.plot.addItem(line, ignoreBounds=True)
             self.level_lines.append(line)
