@@ -26,7 +26,7 @@ def test_batched_insert_and_sort_inside_the_model(qtbot, qtmodeltester, qtlog):
     m.append_rows([row("000001", 70.0), row("000002", 9.5), row("000003", float("nan"))])
     m.append_rows([row("000004", 70.0), row("000005", 100.0)])
     assert inserts == [(0, 2), (3, 4)]                       # one insert per batch
-    keep = QPersistentModelIndex(m.index(1, 0))                # 000002
+    keep = QPersistentModelIndex(m.index(m.symbols().index("000002"), 0))
     m.sort(SCORE, Qt.SortOrder.DescendingOrder)
     assert m.symbols() == ["000005", "000001", "000004", "000002", "000003"]   # stable, NaN last
     assert m.data(m.index(keep.row(), 0), SymbolRole) == "000002"
@@ -65,3 +65,12 @@ def test_board_and_states_are_shown_in_the_ui_language():
     assert format_cell("ma_trend", "bull", "zh") == "多头"
     assert format_cell("macd_state", "golden_cross", "en") == "golden cross"
     assert format_cell("board", "unknown_board", "en") == "unknown_board"
+
+
+def test_hits_arrive_sorted_best_score_first_by_default():
+    from desktop_app.workers.results_model import ResultsModel
+
+    m = ResultsModel()
+    m.append_rows([{"symbol": "000001", "score": 61.0}, {"symbol": "600000", "score": 88.0}])
+    m.append_rows([{"symbol": "300001", "score": 75.0}])
+    assert [r["symbol"] for r in m.rows()] == ["600000", "300001", "000001"]

@@ -58,6 +58,16 @@ class HitFilterProxy(QSortFilterProxyModel):
                 return True
         return False
 
+    def multiData(self, index, roleDataSpan) -> None:  # noqa: N802,N803 (Qt override)
+        """Forward a cell's roles in one call to the source's ``multiData`` (the base proxy asks the
+        source role by role, each a GIL-taking call into Python; see ResultsModel.multiData)."""
+        src = self.sourceModel()
+        if src is None or not index.isValid():
+            for rd in roleDataSpan:
+                rd.clearData()
+            return
+        src.multiData(self.mapToSource(index), roleDataSpan)
+
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Route any sort request to the source model (never sort a big table in the proxy)."""
         src = self.sourceModel()
@@ -164,8 +174,13 @@ class ResultsView(QWidget):
         hh.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         hh.setSectionsMovable(True)
         hh.sortIndicatorChanged.connect(self._on_sort_indicator)
+        # Only the score and change columns get the Python delegate (set per column in
+        # ``set_model``); the other columns keep the view's C++ default delegate. Every Python
+        # paint/initStyleOption callback has to take the GIL, which a running scan thread holds
+        # for up to the switch interval: a delegate on all ~20 columns made each repaint of the
+        # table cost 300+ ms during a scan (benchmarks/bench_gui_stall.py).
         self.delegate = HitDelegate(self.table)
-        self.table.setItemDelegate(self.delegate)
+        self._delegate_columns: list[int] = []
         self.table.doubleClicked.connect(self._on_activated)
         self.table.activated.connect(self._on_activated)  # Enter on a row
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -222,6 +237,11 @@ class ResultsView(QWidget):
         self.proxy.setSourceModel(model)
         self.delegate.score_column = model_column(model, "score") if model is not None else -1
         self.delegate.change_column = model_column(model, "chg_pct") if model is not None else -1
+        for c in self._delegate_columns:
+            self.table.setItemDelegateForColumn(c, None)
+        self._delegate_columns = [c for c in (self.delegate.score_column, self.delegate.change_column) if c >= 0]
+        for c in self._delegate_columns:
+            self.table.setItemDelegateForColumn(c, self.delegate)
         if model is not None:
             if self._saved_header:
                 hh.restoreState(self._saved_header)

@@ -21,6 +21,9 @@ SortRole = Qt.ItemDataRole.UserRole + 2     # the raw value (numbers as numbers)
 RowRole = Qt.ItemDataRole.UserRole + 3      # the whole row dict
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+#: Every role ``ResultsModel.data`` answers (keep in step with it; ``multiData`` skips the rest).
+_DATA_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
+                         SortRole, SymbolRole, RowRole})
 
 
 @functools.lru_cache(maxsize=4)
@@ -104,7 +107,8 @@ class ResultsModel(QAbstractTableModel):
         self._rows: list[dict] = []
         self._lang = lang if lang in ("zh", "en") else "zh"
         self._names = _strategy_names(self._lang)
-        self._sort: tuple[int, Qt.SortOrder] | None = None
+        # Best hits first until the user picks another column.
+        self._sort: tuple[int, Qt.SortOrder] | None = (HIT_COLUMNS.index("score"), Qt.SortOrder.DescendingOrder)
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -130,6 +134,27 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC_HIT_COLUMNS:
             return _RIGHT
         return None
+
+    # -- fewer calls from C++ into Python --------------------------------------------------
+    # Every call from Qt into a Python override must take the GIL, which a running scan thread
+    # holds for up to the interpreter's switch interval. Painting one cell used to cost ~21 such
+    # calls (7 roles × data + index(), whose base version calls rowCount and columnCount); with
+    # these two overrides (and HitFilterProxy.multiData) it costs ~2. benchmarks/bench_gui_stall.py
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+        if parent.isValid() or not (0 <= row < len(self._rows) and 0 <= column < len(self.COLUMNS)):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def multiData(self, index, roleDataSpan) -> None:  # noqa: N802,N803 (Qt override)
+        """All the roles a view asks for one cell (≈7 per paint) in one call. Roles ``data``
+        never answers (font, colours, decoration, check state) are cleared without a lookup."""
+        for rd in roleDataSpan:
+            role = rd.role()
+            if role in _DATA_ROLES:
+                rd.setData(self.data(index, role))
+            else:
+                rd.clearData()
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
