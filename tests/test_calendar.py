@@ -64,3 +64,51 @@ def test_calendar_does_not_import_akshare():
     root = str(__import__("pathlib").Path(__file__).resolve().parent.parent)
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
+
+
+def test_network_calendar_fills_the_days_past_the_bundled_one():
+    """Past akshare's bundled calendar, a calendar fetched from the network decides (a holiday
+    there is not a trading day); beyond what it covers, weekdays."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from desktop_app.core.calendar import calendar_end, trading_days
+
+    last = calendar_end()
+    start = last + dt.timedelta(days=1)
+    weekdays = pd.bdate_range(start, start + dt.timedelta(days=20))
+    holiday = weekdays[2]
+    network = weekdays[:10].drop(holiday)
+    got = trading_days(start, start + dt.timedelta(days=20), extra=network)
+    assert holiday not in got
+    assert list(got[:9]) == list(network)
+    assert list(got[9:]) == list(weekdays[10:])  # past the network calendar: weekdays
+    assert holiday in trading_days(start, start + dt.timedelta(days=20))  # without it: weekdays
+
+
+def test_refresh_asks_the_source_for_a_calendar_only_past_the_bundled_one():
+    import datetime as dt
+
+    import pandas as pd
+
+    from desktop_app.core.calendar import calendar_end
+    from desktop_app.core.data.errors import NetworkError
+    from desktop_app.core.data.refresh import network_calendar
+
+    calls = []
+
+    class Source:
+        def trade_calendar(self):
+            calls.append(1)
+            return pd.DatetimeIndex(["2027-01-04"])
+
+    end = calendar_end()
+    assert network_calendar(Source(), end) is None and calls == []
+    assert list(network_calendar(Source(), end + dt.timedelta(days=5))) == [pd.Timestamp("2027-01-04")]
+
+    class Offline:
+        def trade_calendar(self):
+            raise NetworkError("offline")
+
+    assert network_calendar(Offline(), end + dt.timedelta(days=5)) is None

@@ -72,8 +72,11 @@ def _calendar_start() -> dt.date:
     return cal[0].date() if len(cal) else dt.date(1990, 12, 19)
 
 
-def trading_days(start, end) -> pd.DatetimeIndex:
-    """Trading days in [start, end] (both inclusive), ascending, DatetimeIndex named "date"."""
+def trading_days(start, end, extra: pd.DatetimeIndex | None = None) -> pd.DatetimeIndex:
+    """Trading days in [start, end] (both inclusive), ascending, DatetimeIndex named "date".
+
+    Past the bundled calendar's last date, ``extra`` (a calendar fetched from the network, e.g.
+    ``AkShareSource.trade_calendar()``) is used where it reaches, and weekdays beyond it."""
     start, end = _as_date(start), _as_date(end)
     if end < start:
         return pd.DatetimeIndex([], name="date")
@@ -87,7 +90,16 @@ def trading_days(start, end) -> pd.DatetimeIndex:
         hi = cal.searchsorted(pd.Timestamp(min(end, last)), side="right")
         parts.append(cal[lo:hi])
     if end > last:
-        parts.append(_weekdays(max(start, last + dt.timedelta(days=1)), end))
+        lo_day = max(start, last + dt.timedelta(days=1))
+        if extra is not None and len(extra):
+            ext = pd.DatetimeIndex(extra).normalize()
+            ext_last = ext.max().date()
+            if ext_last > last:
+                upto = min(end, ext_last)
+                parts.append(ext[(ext >= pd.Timestamp(lo_day)) & (ext <= pd.Timestamp(upto))].sort_values())
+                lo_day = max(lo_day, upto + dt.timedelta(days=1))
+        if lo_day <= end:
+            parts.append(_weekdays(lo_day, end))
     values = np.concatenate([p.values for p in parts]) if parts else np.array([], dtype="datetime64[ns]")
     return pd.DatetimeIndex(values, name="date")
 

@@ -39,6 +39,7 @@ import pandas as pd
 
 from ..jobs import Cancelled, Progress, ProgressFn, no_progress
 from . import bar_codec as codec
+from .errors import DataError
 from .host_fanout import FetchResult, FetchTask, HostFanout, failure_reason
 from .source import BAR_COLUMNS
 from .store import BarStore
@@ -206,15 +207,31 @@ def backfill(source, store: BarStore, symbols: list[str] | None = None, progress
 
 
 # ----------------------------------------------------------------------------- update
-def _trading_days(start: dt.date, end: dt.date) -> pd.DatetimeIndex:
+def _trading_days(start: dt.date, end: dt.date, extra: pd.DatetimeIndex | None = None) -> pd.DatetimeIndex:
     from ..calendar import trading_days
 
-    return trading_days(start, end)
+    return trading_days(start, end, extra)
 
 
-def _day_pair(anchor: dt.date) -> tuple[int, int]:
+def network_calendar(source, today: dt.date) -> pd.DatetimeIndex | None:
+    """The source's own trade calendar, asked only when ``today`` lies past akshare's bundled one
+    (FACTS.md: it ends 2026-12-31). None when not needed, not offered, or not reachable: the
+    calendar then falls back to weekdays."""
+    from ..calendar import calendar_end
+
+    fetch = getattr(source, "trade_calendar", None)
+    if fetch is None or today <= calendar_end():
+        return None
+    try:
+        return fetch()
+    except DataError as e:
+        log.warning("network trade calendar unavailable, using weekdays past %s: %s", calendar_end(), e)
+        return None
+
+
+def _day_pair(anchor: dt.date, extra: pd.DatetimeIndex | None = None) -> tuple[int, int]:
     """(T, P): the last trading day on or before ``anchor`` and the trading day before it."""
-    days = _trading_days(anchor - dt.timedelta(days=60), anchor)
+    days = _trading_days(anchor - dt.timedelta(days=60), anchor, extra)
     if len(days) < 2:
         raise ValueError(f"no trading days before {anchor}")
     return codec.day_number(days[-1]), codec.day_number(days[-2])
@@ -237,18 +254,18 @@ def _snapshot_is_of(day: int, snap: dict[str, dict], tails: dict[str, np.ndarray
 
 
 def _target_days(spot: pd.DataFrame, today: dt.date, snap: dict[str, dict],
-                 tails: dict[str, np.ndarray]) -> tuple[int, int]:
+                 tails: dict[str, np.ndarray], extra: pd.DatetimeIndex | None = None) -> tuple[int, int]:
     """(T, P) as day numbers: the snapshot's trading day and the trading day before it.
 
     ``spot.attrs["date"]`` wins when the source sets it. Otherwise T is the last trading day on or
     before ``today`` — unless the store's newest day is older and the snapshot shows that very day."""
     stamp = spot.attrs.get("date") if hasattr(spot, "attrs") else None
     if stamp is not None:
-        return _day_pair(pd.Timestamp(stamp).date())
-    T, P = _day_pair(today)
+        return _day_pair(pd.Timestamp(stamp).date(), extra)
+    T, P = _day_pair(today, extra)
     newest = max((int(r["d"][-1]) for r in tails.values() if len(r)), default=None)
     if newest is not None and newest < T and _snapshot_is_of(newest, snap, tails):
-        return _day_pair(codec.day_to_date(newest))
+        return _day_pair(codec.day_to_date(newest), extra)
     return T, P
 
 
@@ -287,7 +304,8 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
         return job.finish()
     snap = {str(r["symbol"]): r for r in spot.to_dict("records")}
     tails = store.tail_records(2)
-    T, P = _target_days(spot, today or dt.date.today(), snap, tails)
+    today = today or dt.date.today()
+    T, P = _target_days(spot, today, snap, tails, network_calendar(source, today))
 
     adjusted: list[str] = []
     appends: dict[str, pd.DataFrame] = {}
