@@ -309,3 +309,40 @@ def test_ctrl_f_delete_and_rerun(make_window, qtbot):
     w.task_view.setFocus()
     QTest.keyClick(w.task_view, Qt.Key.Key_Delete)
     assert w.tm.task_ids() == [new_id]
+
+
+def test_one_click_from_demo_to_live_data_and_back(make_window, qtbot, monkeypatch, tmp_path):
+    """The status bar's switch button moves between the demo market and akshare, off the GUI
+    thread; the DEMO badge follows the source."""
+    from desktop_app.ui import app_context
+
+    class LiveSource:  # stands in for AkShareSource: no network in tests
+        name, is_demo = "akshare", False
+
+        def boards(self, kind):
+            return []
+
+        def universe(self):
+            import pandas as pd
+            return pd.DataFrame(columns=["symbol", "name", "exchange", "board", "industry", "listed_date", "is_st"])
+
+    built = []
+    real = app_context.build_source
+
+    def fake_build(preference, demo_stocks=None):
+        built.append(preference)
+        if preference == "akshare":
+            return LiveSource(), BarStore(tmp_path / "bars-akshare.sqlite"), ""
+        return real(preference, 200)
+
+    monkeypatch.setattr(app_context, "build_source", fake_build)
+    w = make_window(auto_backfill=False)
+    assert w.ctx.is_demo and not w.demo_badge.isHidden()
+    assert w.switch_source_action.text() in ("Use live data (akshare)", "切换到实时数据 (akshare)")
+    w.switch_source_button.click()
+    qtbot.waitUntil(lambda: not w.ctx.is_demo and not w.ctx.switching, timeout=5000)
+    assert built == ["akshare"] and w.demo_badge.isHidden()
+    assert w.switch_source_action.text() in ("Use the demo market", "切换到演示市场")
+    w.switch_source_button.click()
+    qtbot.waitUntil(lambda: w.ctx.is_demo and not w.ctx.switching, timeout=10000)
+    assert built == ["akshare", "demo"] and not w.demo_badge.isHidden()

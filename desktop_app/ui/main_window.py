@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QFrame, QLabel, QMainWindow, QMessageBox,
-                               QSplitter, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolButton,
+                               QToolBar, QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
 from desktop_app.ui import i18n, theme
@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         K = QKeySequence
         self.scan_action = self._action("actionScan", self.start_scan, K(Qt.Key.Key_F5))
         self.cancel_action = self._action("actionCancel", self.task_view.cancel_selected, K(Qt.Key.Key_Escape))
+        self.switch_source_action = self._action("actionSwitchSource", self.toggle_source)
         self.filter_action = self._action("actionFilter", self.focus_filter, K(K.StandardKey.Find))
         self.export_action = self._action("actionExport", self.export_dialog, K("Ctrl+E"))
         self.quit_action = self._action("actionQuit", self.close, K("Ctrl+Q"))
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.scan_menu.addAction(self.filter_action)
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
+        self.data_menu.addAction(self.switch_source_action)
         self.view_menu = mb.addMenu("")
         for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
             self.view_menu.addAction(d.toggleViewAction())
@@ -190,8 +192,14 @@ class MainWindow(QMainWindow):
         self.freshness_label.setObjectName("freshnessLabel")
         self.running_label = QLabel()
         self.running_label.setObjectName("runningLabel")
+        # One click from the DEMO badge to live data (and back): DESIGN.md §4.1.
+        self.switch_source_button = QToolButton()
+        self.switch_source_button.setObjectName("switchSourceButton")
+        self.switch_source_button.setDefaultAction(self.switch_source_action)
+        self.switch_source_button.setAutoRaise(True)
         sb.addPermanentWidget(self.demo_badge)
         sb.addPermanentWidget(self.source_label)
+        sb.addPermanentWidget(self.switch_source_button)
         sb.addPermanentWidget(self.freshness_label)
         sb.addPermanentWidget(self.running_label)
 
@@ -276,6 +284,15 @@ class MainWindow(QMainWindow):
         name = tr("Demo market") if self.ctx.is_demo else "akshare"
         self.source_label.setText(tr("Source: {name}").format(name=name))
         self.source_label.setToolTip(self.ctx.source_note or "")
+        self.switch_source_action.setText(tr("Use live data (akshare)") if self.ctx.is_demo
+                                          else tr("Use the demo market"))
+
+    @Slot()
+    def toggle_source(self) -> None:
+        """Switch between the demo market and akshare (the switch itself runs off the GUI thread)."""
+        if self.ctx.source is None or self.ctx.switching:
+            return
+        self.apply_settings({"source": "akshare" if self.ctx.is_demo else "demo"})
 
     @Slot()
     def _on_source_changed(self) -> None:
@@ -283,6 +300,8 @@ class MainWindow(QMainWindow):
         src = self.ctx.source
         if src is None:
             return
+        if self.ctx.is_demo and self.ctx.source_note:  # why we fell back to the demo market
+            self.statusBar().showMessage(self.ctx.source_note, 15000)
         self.watchlist_view.reload()
 
         def boards() -> dict[str, list[str]]:
