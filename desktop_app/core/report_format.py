@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 
-from .score_rules import DIMENSIONS
+from .score_rules import DIMENSIONS, STATE_NAMES
+from .symbols import BOARDS
 
 _T = {
     "zh": {
@@ -45,19 +46,29 @@ def _f(x, nd: int = 2, suffix: str = "") -> str:
     return str(x)
 
 
+def _state(value: str | None, lang: str) -> str:
+    """MA-trend / MACD-state ids in words."""
+    if not value:
+        return "—"
+    pair = STATE_NAMES.get(value)
+    return (pair[0] if lang == "zh" else pair[1]) if pair else value
+
+
 def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     """(heading, header row, rows) tables shared by both formats."""
     t = _T[lang]
     d = r.to_dict()
     dim_names = {k: (v[1] if lang == "zh" else v[2]) for k, v in DIMENSIONS.items()}
-    ident = [[t["board"], d["board"]], [t["industry"], d["industry"]],
+    board = BOARDS.get(d["board"])
+    ident = [[t["board"], (board[0] if lang == "zh" else board[1]) if board else d["board"]],
+             [t["industry"], d["industry"]],
              [t["listed"], d["listed_date"] or "—"], [t["st"], t["yes"] if d["is_st"] else t["no"]]]
     price = [[t["date"], d["date"]], [t["last"], _f(d["last"])], [t["change"], _f(d["change"])],
              [t["chg_pct"], _f(d["chg_pct"], 2, "%")], [t["open"], _f(d["open"])], [t["high"], _f(d["high"])],
              [t["low"], _f(d["low"])], [t["volume"], _f(d["volume"], 0)], [t["amount"], _f(d["amount"], 0)]]
     score = [[t["score"], _f(d["score"], 1) if d["score"] is not None else f"{t['not_scored']}: {d['score_note']}"],
              [t["label"], d["label_zh"] if lang == "zh" else d["label_en"]],
-             [t["trend"], d["ma_trend"] or "—"], [t["macd_state"], d["macd_state"] or "—"]]
+             [t["trend"], _state(d["ma_trend"], lang)], [t["macd_state"], _state(d["macd_state"], lang)]]
     score += [[dim_names[k], _f(v, 1) + f" / {DIMENSIONS[k][0]:g}" if v is not None else "—"]
               for k, v in d["dims"].items()]
     trace = [[(x["desc_zh"] if lang == "zh" else x["desc_en"]),

@@ -45,9 +45,9 @@ RULES: tuple[Rule, ...] = (
     R("trend.ma_bull", "trend", 15, (("ma5", ">", "ma20"), ("ma20", ">", "ma60")),
       "均线多头排列 MA5>MA20>MA60", "Bullish MA order MA5>MA20>MA60", "ma_order"),
     R("trend.ma5_gt_ma20", "trend", 10, (("ma5", ">", "ma20"),),
-      "MA5>MA20（短期向上）", "MA5 > MA20 (short-term up)", "ma_order"),
+      "否则 MA5>MA20（短期向上）", "Otherwise MA5 > MA20 (short-term up)", "ma_order"),
     R("trend.ma20_gt_ma60", "trend", 5, (("ma20", ">", "ma60"),),
-      "MA20>MA60（中期向上）", "MA20 > MA60 (medium-term up)", "ma_order"),
+      "再否则 MA20>MA60（中期向上）", "Otherwise MA20 > MA60 (medium-term up)", "ma_order"),
     R("trend.close_gt_ma5", "trend", 5, (("close", ">", "ma5"),), "收盘价在MA5之上", "Close above MA5"),
     R("trend.close_gt_ma20", "trend", 5, (("close", ">", "ma20"),), "收盘价在MA20之上", "Close above MA20"),
     R("trend.close_gt_ma60", "trend", 5, (("close", ">", "ma60"),), "收盘价在MA60之上", "Close above MA60"),
@@ -107,4 +107,12 @@ RULES: tuple[Rule, ...] = (
 PARAMS = {
     "ma": (5, 10, 20, 60), "atr": 14, "rsi": 14, "macd": (12, 26, 9), "kdj": (9, 3, 3),
     "boll": (20, 2.0), "vol_short": 5, "vol_long": 20, "roc": 10,
+}
+
+
+#: Words for ScoreResult.ma_trend() / macd_state() ids: (zh, en).
+STATE_NAMES: dict[str, tuple[str, str]] = {
+    "bull": ("多头", "bullish"), "bear": ("空头", "bearish"), "mixed": ("震荡", "mixed"),
+    "golden_cross": ("金叉", "golden cross"), "dead_cross": ("死叉", "dead cross"),
+    "above": ("DIF在DEA上方", "DIF above DEA"), "below": ("DIF在DEA下方", "DIF below DEA"),
 }

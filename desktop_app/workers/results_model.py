@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..core.scan import HIT_COLUMNS, HIT_HEADERS, NUMERIC_HIT_COLUMNS
+from ..core.score_rules import STATE_NAMES
 from ..core.symbols import BOARDS
 
 SymbolRole = Qt.ItemDataRole.UserRole + 1
@@ -54,13 +55,6 @@ def format_amount(v: float, lang: str) -> str:
     if a >= 1e3:
         return f"{v / 1e3:.1f}K"
     return f"{v:.0f}"
-
-
-STATE_NAMES: dict[str, tuple[str, str]] = {
-    "bull": ("多头", "bullish"), "bear": ("空头", "bearish"), "mixed": ("震荡", "mixed"),
-    "golden_cross": ("金叉", "golden cross"), "dead_cross": ("死叉", "dead cross"),
-    "above": ("DIF在上", "DIF above"), "below": ("DIF在下", "DIF below"),
-}
 
 
 def pick_name(names: tuple[str, str] | None, fallback: str, lang: str) -> str:
