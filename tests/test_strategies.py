@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from desktop_app.core import indicators as ind
+from desktop_app.core import panel_cache as pc
 from desktop_app.core.panel import Panel
 from desktop_app.core.strategies import STRATEGIES, find_strategy, fired_at, screen, signals
 
@@ -251,7 +252,7 @@ def test_indicator_cache_is_freed_with_the_panel_without_gc():
     p = Panel.from_frames({"000001": frame(RISE), "000002": frame(FALL)})
     score_panel(p)
     fired_at(p)
-    ref = weakref.ref(ind.packed_panel(p))
+    ref = weakref.ref(pc.packed_panel(p))
     gc.disable()
     try:
         del p

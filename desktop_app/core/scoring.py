@@ -1,12 +1,12 @@
 """The explained 0–100 score of every stock of a panel, at one date (DESIGN.md §5.2).
 
 Rules and weights are in ``score_rules.RULES`` (the one table). ``score_panel`` works on the
-panel's shared ``indicators.PackedPanel`` (each stock's valid bars, gaps skipped): the recursive
+panel's shared ``panel_cache.PackedPanel`` (each stock's valid bars, gaps skipped): the recursive
 indicators (MACD, RSI, KDJ) over the full history of every stock at once, the windowed ones (MAs,
 ATR, BOLL, volume means) on a short window ending at column ``at`` (bit-identical to the full
 series), then applies the table vectorised. ``score_frame`` scores one stock by building a one-row
 panel, so its numbers are those of the stock's row in any panel. The indicator cache stays on the
-panel object (``strategies.fired_at`` reuses it); ``indicators.drop_cache(panel)`` frees it.
+panel object (``strategies.fired_at`` reuses it); ``panel_cache.drop_cache(panel)`` frees it.
 
 MIN_BARS = 60: the longest window (MA60) must be full. The EMA-based values (MACD) are seeded on
 the first bar like 通达信, so they equal what 通达信 shows for the same history; with little history
@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import indicators as ind
+from . import panel_cache as pc
 from .panel import Panel
 from .score_rules import DIMENSIONS, PARAMS, RULES, Rule
 
@@ -153,7 +153,7 @@ VIEW_WIDTH = 11  # rows of history the score reads directly: ROC10 needs the clo
 
 
 def compute_values(x) -> dict[str, np.ndarray]:
-    """Indicator values on the last row of a WindowView (``indicators.PackedPanel.window``)."""
+    """Indicator values on the last row of a WindowView (``panel_cache.PackedPanel.window``)."""
     P = PARAMS
     last = lambda a, back=0: a[-1 - back]
     vals: dict[str, np.ndarray] = {}
@@ -225,7 +225,7 @@ def score_panel(panel: Panel, at: int = -1) -> ScoreResult:
         raise ValueError("cannot score an empty panel (no dates)")
     col = at % t
     date = panel.dates[col]
-    x = ind.packed_panel(panel)
+    x = pc.packed_panel(panel)
     view = x.window(col, VIEW_WIDTH)
     has_bar = view.pos >= 0
     bars = x.pk.count_until(col)

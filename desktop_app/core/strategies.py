@@ -7,7 +7,7 @@ stock. Definitions follow Sequoia/InStock where they exist (SEED_SYSTEM.md §9);
 lists them with every simplification.
 
 Internally all presets (and ``scoring``) share one packed copy of the panel and its indicator
-cache (``indicators.packed_panel``), so running every preset costs little more than running one.
+cache (``panel_cache.packed_panel``), so running every preset costs little more than running one.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import indicators as ind
+from . import panel_cache as pc
 from .panel import Panel
 
 
@@ -30,7 +31,7 @@ class Strategy:
     fn: Callable[[Panel], np.ndarray]
 
 
-_Ctx = ind.PackedPanel
+_Ctx = pc.PackedPanel
 
 
 # Everything below works on the PackedPanel's time-major arrays (t, n).
@@ -178,7 +179,7 @@ def _packed_signal(x: _Ctx, kernel: Callable[[_Ctx], np.ndarray]) -> np.ndarray:
 
 def _wrap(kernel: Callable[[_Ctx], np.ndarray]) -> Callable[[Panel], np.ndarray]:
     def fn(panel: Panel) -> np.ndarray:
-        x = ind.packed_panel(panel)
+        x = pc.packed_panel(panel)
         return x.pk.unpack(_packed_signal(x, kernel).T, fill=False).astype(bool)
     fn.__name__ = kernel.__name__.lstrip("_")
     fn.kernel = kernel
@@ -276,7 +277,7 @@ def fired_at(panel: Panel, ids: Iterable[str] | None = None, at: int = -1) -> di
         return {s.id: np.zeros(panel.shape[0], dtype=bool) for s in _resolve(ids)}
     # Only column ``at`` is wanted: run the rules on a LOOKBACK-bar window ending there, gathered
     # from the shared full-history indicators (identical values, a fraction of the work).
-    view = ind.packed_panel(panel).window(at % panel.shape[1], LOOKBACK)
+    view = pc.packed_panel(panel).window(at % panel.shape[1], LOOKBACK)
     has_bar = view.inside[-1]
     out = {}
     for s in _resolve(ids):
