@@ -17,7 +17,8 @@ from desktop_app.core.data.refresh import backfill
 from desktop_app.core.data.store import BarStore
 from desktop_app.ui import i18n
 from desktop_app.ui.app_context import AppContext
-from desktop_app.ui.main_window import DEMO_BADGE, MainWindow
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.status_bar import DEMO_BADGE
 
 N_STOCKS = 300
 

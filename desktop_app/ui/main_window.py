@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolButton,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
                                QToolBar, QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
@@ -24,15 +24,13 @@ from desktop_app.ui.i18n import tr
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
+from desktop_app.ui.status_bar import StatusBarWidgets
 from desktop_app.ui.stock_area import attach_stock_view
 from desktop_app.ui.task_view import TaskView
 from desktop_app.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
 
-DEMO_BADGE = "DEMO 演示数据"
-BADGE_STYLE = ("QLabel { background: #d84315; color: white; font-weight: bold;"
-               " border-radius: 3px; padding: 1px 6px; }")
 LAYOUT_VERSION = 1
 
 
@@ -181,27 +179,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
     def _build_status_bar(self) -> None:
-        sb = self.statusBar()
-        self.source_label = QLabel()
-        self.source_label.setObjectName("sourceLabel")
-        self.demo_badge = QLabel(DEMO_BADGE)
-        self.demo_badge.setObjectName("demoBadge")
-        self.demo_badge.setStyleSheet(BADGE_STYLE)
-        self.demo_badge.hide()
-        self.freshness_label = QLabel()
-        self.freshness_label.setObjectName("freshnessLabel")
-        self.running_label = QLabel()
-        self.running_label.setObjectName("runningLabel")
-        # One click from the DEMO badge to live data (and back): DESIGN.md §4.1.
-        self.switch_source_button = QToolButton()
-        self.switch_source_button.setObjectName("switchSourceButton")
-        self.switch_source_button.setDefaultAction(self.switch_source_action)
-        self.switch_source_button.setAutoRaise(True)
-        sb.addPermanentWidget(self.demo_badge)
-        sb.addPermanentWidget(self.source_label)
-        sb.addPermanentWidget(self.switch_source_button)
-        sb.addPermanentWidget(self.freshness_label)
-        sb.addPermanentWidget(self.running_label)
+        self.status = StatusBarWidgets(self.statusBar(), self.switch_source_action)
+        # the names tests and the stock view know
+        self.demo_badge, self.source_label = self.status.demo_badge, self.status.source_label
+        self.switch_source_button = self.status.switch_button
+        self.freshness_label, self.running_label = self.status.freshness_label, self.status.running_label
 
     def _connect(self) -> None:
         self.scan_panel.scan_requested.connect(self.submit_scan)
@@ -275,17 +257,7 @@ class MainWindow(QMainWindow):
 
     # -- status bar ---------------------------------------------------------------------------
     def _update_source_label(self) -> None:
-        src = self.ctx.source
-        if src is None:
-            self.source_label.setText(tr("Detecting data source…") if self.ctx.switching else tr("No data source"))
-            self.demo_badge.hide()
-            return
-        self.demo_badge.setVisible(self.ctx.is_demo)
-        name = tr("Demo market") if self.ctx.is_demo else "akshare"
-        self.source_label.setText(tr("Source: {name}").format(name=name))
-        self.source_label.setToolTip(self.ctx.source_note or "")
-        self.switch_source_action.setText(tr("Use live data (akshare)") if self.ctx.is_demo
-                                          else tr("Use the demo market"))
+        self.status.show_source(self.ctx)
 
     @Slot()
     def toggle_source(self) -> None:
@@ -330,15 +302,11 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_freshness(self, date: Any) -> None:
-        if date is None:
-            self.freshness_label.setText(tr("No data cached yet"))
-        else:
-            self.freshness_label.setText(tr("Data as of {date}").format(
-                date=date.isoformat() if hasattr(date, "isoformat") else str(date)))
+        self.status.show_freshness(date)
 
     @Slot(int)
     def _update_running(self, n: int) -> None:
-        self.running_label.setText(tr("Running tasks: {n}").format(n=n))
+        self.status.show_running(n)
 
     # -- scanning -----------------------------------------------------------------------------
     @Slot()
