@@ -26,9 +26,9 @@ from .cursor import ChartCursor, _fmt_value
 from .date_axis import TradingDateAxis
 from .grid_item import GridItem
 from .indicator_pane import PANE_NAMES, IndicatorPane, fmt
-from .labels import axis_number
 from .overlays import Overlays
 from .style import THEMES, ChartStyle
+from .value_axis import ValueAxis
 from .volume_item import VolumeItem
 
 DEFAULT_VISIBLE = 120
@@ -207,8 +207,7 @@ class ChartWidget(QtWidgets.QWidget):
         if self._data is None:
             return
         i0, i1 = self._data.clamp(min(i0, i1)), self._data.clamp(max(i0, i1))
-        self.price_plot.setXRange(i0 - 0.5, i1 + 0.5, padding=0)
-        self._refit()
+        self._set_x_range(i0 - 0.5, i1 + 0.5)
 
     def price_y_range(self) -> tuple[float, float]:
         lo, hi = self.price_plot.getViewBox().viewRange()[1]
@@ -301,7 +300,7 @@ class ChartWidget(QtWidgets.QWidget):
 
     def _new_plot(self, row: int, stretch: int) -> pg.PlotItem:
         axis = TradingDateAxis(self._dates, orientation="bottom")
-        plot = pg.PlotItem(axisItems={"bottom": axis})
+        plot = pg.PlotItem(axisItems={"bottom": axis, "right": ValueAxis("right")})
         plot.setMenuEnabled(False)
         plot.hideButtons()
         # PlotItem.addItem imposes the plot's own clip/downsample modes on every curve added, so
@@ -314,11 +313,16 @@ class ChartWidget(QtWidgets.QWidget):
         # one level of ticks and labels: pyqtgraph lays out every candidate label in Python on
         # each y refit, and the minor level doubled that cost for labels that rarely fit
         plot.getAxis("right").setStyle(maxTickLevel=0, maxTextLevel=0)
-        plot.getAxis("right").tickStrings = self._y_tick_strings(plot.getAxis("right"))
         for name in ("right", "bottom"):
             ax = plot.getAxis(name)
             ax.setPen(self.style_.foreground)
             ax.setTextPen(self.style_.foreground)
+        for name in ("left", "top", "right", "bottom"):
+            # the axes have no label, so an SI prefix is never shown; with it on, every range
+            # change re-set each axis' (empty) label HTML and re-laid it out (≈10 setHtml/frame)
+            plot.getAxis(name).enableAutoSIPrefix(False)
+        for name in ("left", "top"):  # never shown: they need not follow the view either
+            plot.getAxis(name).unlinkFromView()
         vb = plot.getViewBox()
         vb.setMouseEnabled(x=True, y=False)
         vb.disableAutoRange()
@@ -327,17 +331,6 @@ class ChartWidget(QtWidgets.QWidget):
         self._view.ci.addItem(plot, row=row, col=0)
         self._view.ci.layout.setRowStretchFactor(row, stretch)
         return plot
-
-    @staticmethod
-    def _y_tick_strings(axis: pg.AxisItem):
-        original = axis.tickStrings
-
-        def tick_strings(values, scale, spacing):
-            top = max((abs(v) for v in values), default=0.0)
-            if top >= 1e4:  # short labels: a 64-px axis drops labels that do not fit
-                return [axis_number(v, top) for v in values]
-            return original(values, scale, spacing)
-        return tick_strings
 
     def _plots(self) -> list[pg.PlotItem]:
         return [self.price_plot, self.volume_plot, *(p.plot for p in self._pane_objs.values())]
@@ -453,6 +446,16 @@ class ChartWidget(QtWidgets.QWidget):
         return False
 
     # ================================================================== navigation
+    def _set_x_range(self, x0: float, x1: float) -> None:
+        """Show [x0, x1] and fit the y ranges once. A changed range refits through
+        ``sigXRangeChanged`` already; only an unchanged one (e.g. clamped at an edge) needs the
+        explicit refit, which then costs nothing new to draw."""
+        vb = self.price_plot.getViewBox()
+        before = vb.viewRange()[0]
+        self.price_plot.setXRange(x0, x1, padding=0)
+        if vb.viewRange()[0] == before:
+            self._refit()
+
     def _visible_width(self) -> float:
         (x0, x1), _ = self.price_plot.getViewBox().viewRange()
         return x1 - x0
@@ -481,8 +484,7 @@ class ChartWidget(QtWidgets.QWidget):
         nw = min(max(w * factor, min(MIN_VISIBLE, n)), n + 3.0)
         nx0 = anchor - (anchor - x0) * nw / w
         nx0 = min(max(nx0, -2.0), n + 1.0 - nw)
-        self.price_plot.setXRange(nx0, nx0 + nw, padding=0)
-        self._refit()
+        self._set_x_range(nx0, nx0 + nw)
 
     def pan(self, bars: float) -> None:
         if self._data is None:
@@ -490,8 +492,7 @@ class ChartWidget(QtWidgets.QWidget):
         (x0, x1), _ = self.price_plot.getViewBox().viewRange()
         w = x1 - x0
         nx0 = min(max(x0 + bars, -2.0), self._data.n + 1.0 - w)
-        self.price_plot.setXRange(nx0, nx0 + w, padding=0)
-        self._refit()
+        self._set_x_range(nx0, nx0 + w)
 
     def step_cursor(self, delta: int) -> None:
         """Move the crosshair ``delta`` bars, panning when it leaves the view. With no crosshair

@@ -32,6 +32,7 @@ class _PaneCursor:
         self.text.setDefaultTextColor(QtGui.QColor(style.foreground))
         self.text.setPos(2, -2)
         self.text.setZValue(30)
+        self.html: str | None = None  # what ``text`` shows: re-parsing unchanged HTML is skipped
         self.ylabel = QtWidgets.QGraphicsSimpleTextItem(vb)
         self.ylabel.setBrush(QtGui.QColor(style.foreground))
         self.ylabel.setZValue(30)
@@ -107,7 +108,10 @@ class ChartCursor(QtCore.QObject):
         if i is None:
             i = self.index if self.index is not None else self.n - 1
         for p in self._panes:
-            p.text.setHtml(p.readout(i) if self.n else "")
+            html = p.readout(i) if self.n else ""
+            if html != p.html:  # a move within the same bar, or a repeated refresh, costs no layout
+                p.text.setHtml(html)
+                p.html = html
 
     def _place_ylabel(self, p: _PaneCursor, i: int, y: float) -> None:
         vb = p.plot.getViewBox()

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._qt import pg
+from .axis_base import ChartAxis
 
 MIN_LABEL_PX = 90.0
 
@@ -36,14 +36,43 @@ def _fmt(d: np.datetime64, fmt: str) -> str:
     return s[5:]  # MM-DD
 
 
-class TradingDateAxis(pg.AxisItem):
+LEVELS = ("week", "month", "quarter", "year")
+
+
+def _boundaries(dates: np.ndarray) -> dict[str, np.ndarray]:
+    """Per level, the indices j >= 1 where bar j starts a new week/month/quarter/year."""
+    return {name: np.nonzero(p[1:] != p[:-1])[0] + 1 for name, p in _parts(dates).items()}
+
+
+class TradingDateAxis(ChartAxis):
     def __init__(self, dates: Callable[[], np.ndarray], orientation: str = "bottom", **kw) -> None:
         super().__init__(orientation, **kw)
         self._dates = dates
         self._labels: dict[int, str] = {}
+        # calendar boundaries of the whole series, computed once per series: a zoom or pan then
+        # only bisects them (the visible slice's dates were converted on every frame before)
+        self._bounds_of: np.ndarray | None = None
+        self._bounds: dict[str, np.ndarray] = {}
+        self._ticks_key: tuple | None = None
+        self._ticks: list = []
+
+    def _level_bounds(self, dates: np.ndarray) -> dict[str, np.ndarray]:
+        if dates is not self._bounds_of:
+            self._bounds_of = dates  # holding the array keeps its identity unique
+            self._bounds = _boundaries(dates)
+        return self._bounds
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802,N803 (Qt/pg API)
         dates = self._dates()
+        key = (minVal, maxVal, size, len(dates))
+        if dates is self._bounds_of and key == self._ticks_key:
+            return self._ticks
+        ticks = self._tick_values(dates, minVal, maxVal, size)
+        self._ticks_key, self._ticks = key, ticks
+        return ticks
+
+    def _tick_values(self, dates: np.ndarray, minVal: float, maxVal: float,  # noqa: N803
+                     size: float):
         n = len(dates)
         self._labels = {}
         if n == 0 or maxVal <= minVal or size <= 0:
@@ -54,16 +83,13 @@ class TradingDateAxis(pg.AxisItem):
             return []
         px_per_bar = size / (maxVal - minVal)
         gap = MIN_LABEL_PX / px_per_bar  # minimum bars between two labels
-        lo = max(0, i0 - 1)
-        seg = dates[lo:i1 + 1]
-        parts = _parts(seg)
+        bounds = self._level_bounds(dates)
         visible = i1 - i0 + 1
         ticks: list[int] = []
         level = "day"
-        for name in ("week", "month", "quarter", "year"):
-            p = parts[name]
-            idx = np.nonzero(p[1:] != p[:-1])[0] + 1 + lo
-            idx = idx[idx >= i0]
+        for name in LEVELS:
+            b = bounds[name]
+            idx = b[np.searchsorted(b, i0):np.searchsorted(b, i1, side="right")]
             if len(idx) and visible / len(idx) >= gap:
                 ticks, level = idx.tolist(), name
                 break

@@ -112,6 +112,8 @@ class Overlays:
         self._mk_x = np.asarray(xs, dtype=np.float64)
         self._mk_low = np.asarray(lows, dtype=np.float64)
         self._mk_row = np.asarray(rows, dtype=np.float64)
+        # an empty scatter still runs its Python paint on every frame: hide it when it has nothing
+        self.markers.setVisible(bool(len(self._mk_x)))
 
     def place_markers(self, units_per_px: float) -> None:
         """Put each marker a fixed number of pixels under its bar's low (called after a y refit)."""

@@ -1,0 +1,201 @@
+"""Common base of the chart's axes: pyqtgraph's AxisItem with its per-label overhead removed.
+
+``AxisItem.generateDrawSpecs`` runs on every y refit (every zoom and pan) and measures each label
+with ``QPainter.boundingRect`` and recomputes the axis' own ``boundingRect`` once per label. The
+labels repeat from frame to frame ("12.50", "2024-03") and the axis does not move while its specs
+are generated, so both answers are remembered: the same specs, hence the same picture, for less
+Python and text-layout work per frame.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._qt import QtCore, QtGui, pg
+
+_MAX_SIZES = 4096  # distinct label strings remembered per axis before starting over
+
+
+class _MeasuringPainter:
+    """Stands in for the QPainter given to ``generateDrawSpecs``: forwards ``setFont`` and
+    answers ``boundingRect`` from a per-axis cache keyed by font and text."""
+
+    __slots__ = ("_p", "_cache", "_font")
+
+    def __init__(self, p: QtGui.QPainter, cache: dict) -> None:
+        self._p = p
+        self._cache = cache
+        self._font = p.font().key()
+
+    def setFont(self, font: QtGui.QFont) -> None:  # noqa: N802 (QPainter API)
+        self._p.setFont(font)
+        self._font = font.key()
+
+    def boundingRect(self, rect, flags, text: str) -> QtCore.QRectF:  # noqa: N802 (QPainter API)
+        key = (self._font, rect.width(), rect.height(), int(flags), text)
+        br = self._cache.get(key)
+        if br is None:
+            if len(self._cache) >= _MAX_SIZES:
+                self._cache.clear()
+            br = self._cache[key] = self._p.boundingRect(rect, flags, text)
+        return QtCore.QRectF(br)  # a copy: pyqtgraph shrinks the rect it gets in place
+
+    def __getattr__(self, name: str):
+        return getattr(self._p, name)
+
+
+class ChartAxis(pg.AxisItem):
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self._sizes: dict = {}
+        self._frozen_br: QtCore.QRectF | None = None
+
+    def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
+        self._frozen_br = super().boundingRect()
+        try:
+            measure = _MeasuringPainter(p, self._sizes)
+            if self._lean_case():
+                return self._lean_specs(measure)
+            return super().generateDrawSpecs(measure)
+        finally:
+            self._frozen_br = None
+
+    def _lean_case(self) -> bool:
+        """The configuration the chart uses (right or bottom axis, no grid, computed ticks, linear,
+        default tick alpha and axis extent), for which :meth:`_lean_specs` applies."""
+        st = self.style
+        return (self.orientation in ("right", "bottom") and self.grid is False
+                and self._tickLevels is None and not self.logMode and st["tickAlpha"] is None
+                and tuple(st["stopAxisAtTick"]) == (False, False))
+
+    def _lean_specs(self, p: _MeasuringPainter):
+        """``AxisItem.generateDrawSpecs`` for :meth:`_lean_case`: the same arithmetic, in the
+        same order, with the branches that cannot apply removed and the per-tick objects
+        (pyqtgraph Points, pens) made once."""
+        st = self.style
+        if st["tickFont"] is not None:
+            p.setFont(st["tickFont"])
+        bounds = self.mapRectFromParent(self.geometry())
+        if self.orientation == "right":
+            span = (bounds.topLeft() + QtCore.QPointF(1.0, -1.0),
+                    bounds.bottomLeft() + QtCore.QPointF(1.0, 1.0))
+            tick_stop = bounds.left()
+            axis = 0
+        else:  # bottom
+            span = (bounds.topLeft() + QtCore.QPointF(-1.0, 1.0),
+                    bounds.topRight() + QtCore.QPointF(1.0, 1.0))
+            tick_stop = bounds.top()
+            axis = 1
+        tick_start = tick_stop  # no grid: the ticks start at the axis line
+        d0, d1 = self.mapToDevice(span[0]), self.mapToDevice(span[1])
+        if d0 is None or d1 is None:
+            return None
+        length_px = pg.Point(d1 - d0).length()
+        if length_px == 0:
+            return None
+        r0, r1 = self.range
+        tick_levels = self.tickValues(r0, r1, length_px)
+        dif = r1 - r0
+        if dif == 0:
+            x_scale, offset = 1, 0
+        elif axis == 0:
+            x_scale = -bounds.height() / dif
+            offset = r0 * x_scale - bounds.height()
+        else:
+            x_scale = bounds.width() / dif
+            offset = r0 * x_scale
+        x_range = [x * x_scale - offset for x in self.range]
+        x_min, x_max = min(x_range), max(x_range)
+
+        tick_positions: list[list] = []
+        tick_specs = []
+        for i, (_, ticks) in enumerate(tick_levels):
+            positions: list = []
+            tick_positions.append(positions)
+            tick_length = st["tickLength"] / ((i * 0.5) + 1.0)
+            tick_pen = self.tickPen()
+            if tick_pen.brush().style() == QtCore.Qt.BrushStyle.SolidPattern:
+                tick_pen = QtGui.QPen(tick_pen)
+                color = QtGui.QColor(tick_pen.color())
+                color.setAlpha(int(255 / (i + 1)))
+                tick_pen.setColor(color)
+            end = tick_stop + tick_length
+            for v in ticks:
+                x = (v * x_scale) - offset
+                if x < x_min or x > x_max:
+                    positions.append(None)
+                    continue
+                positions.append(x)
+                if axis == 0:
+                    tick_specs.append((tick_pen, QtCore.QPointF(tick_start, x),
+                                       QtCore.QPointF(end, x)))
+                else:
+                    tick_specs.append((tick_pen, QtCore.QPointF(x, tick_start),
+                                       QtCore.QPointF(x, end)))
+        axis_spec = (self.pen(), span[0], span[1])
+
+        text_specs: list = []
+        if not st["showValues"]:
+            return axis_spec, tick_specs, text_specs
+        text_offset = st["tickTextOffset"][axis]
+        text_size2 = last_text_size2 = 0
+        text_rects = []
+        probe = QtCore.QRectF(0, 0, 100, 100)
+        center = QtCore.Qt.AlignmentFlag.AlignCenter
+        if axis == 0:
+            align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+        else:
+            align = QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
+        flags = align | QtCore.Qt.TextFlag.TextDontClip
+        br_axis = self.boundingRect()
+        shift = max(0, st["tickLength"]) + text_offset
+        for i in range(min(len(tick_levels), st["maxTextLevel"] + 1)):
+            spacing, values = tick_levels[i]
+            strings = self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)
+            if len(strings) == 0:
+                continue
+            for j in range(len(strings)):
+                if tick_positions[i][j] is None:
+                    strings[j] = None
+            rects = []
+            for s in strings:
+                if s is None:
+                    rects.append(None)
+                else:
+                    br = p.boundingRect(probe, center, s)
+                    br.setHeight(br.height() * 0.8)
+                    rects.append(br)
+                    text_rects.append(br)
+            if text_rects:
+                if axis == 0:
+                    text_size = np.sum([r.height() for r in text_rects])
+                    text_size2 = np.max([r.width() for r in text_rects])
+                else:
+                    text_size = np.sum([r.width() for r in text_rects])
+                    text_size2 = np.max([r.height() for r in text_rects])
+            else:
+                text_size = text_size2 = 0
+            if i > 0:
+                fill = float(text_size) / length_px
+                if any(len(text_specs) >= n and fill >= limit
+                       for n, limit in st["textFillLimits"]):
+                    break
+            last_text_size2 = text_size2
+            for j, vstr in enumerate(strings):
+                if vstr is None:
+                    continue
+                x = tick_positions[i][j]
+                height, width = rects[j].height(), rects[j].width()
+                if axis == 0:
+                    rect = QtCore.QRectF(tick_stop + shift, x - (height / 2), width, height)
+                else:
+                    rect = QtCore.QRectF(x - width / 2., tick_stop + shift, width, height)
+                if br_axis & rect != rect:
+                    continue
+                text_specs.append((rect, flags, vstr))
+        self._updateMaxTextSize(last_text_size2)
+        return axis_spec, tick_specs, text_specs
+
+    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
+        if self._frozen_br is not None:
+            return QtCore.QRectF(self._frozen_br)
+        return super().boundingRect()
