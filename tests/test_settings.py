@@ -124,3 +124,31 @@ def test_tr_and_qt_translator_follow_the_language():
     i18n.set_language("en")
     assert i18n.tr("Watchlist") == "Watchlist"
     assert QCoreApplication.translate("TaskManager", "Pending") == "Pending"
+
+
+def test_background_result_for_a_deleted_widget_is_dropped(qtbot):
+    """A worker result whose receiver's widget was closed and deleted meanwhile is dropped,
+    not delivered into a dead C++ object."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from desktop_app.ui.app_context import BackgroundRunner
+
+    class Receiver(QObject):
+        got: list = []
+
+        def take(self, value):
+            self.got.append(value)
+
+    runner = BackgroundRunner()
+    release = threading.Event()
+    dead, live = Receiver(), Receiver()
+    runner.run(lambda: release.wait(5) and 1, dead.take)
+    runner.run(lambda: 2, live.take)
+    shiboken6.delete(dead)
+    release.set()
+    qtbot.waitUntil(lambda: runner.pending_count() == 0, timeout=3000)
+    runner.shutdown()
+    assert Receiver.got == [2]

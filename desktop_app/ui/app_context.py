@@ -12,9 +12,19 @@ import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 log = logging.getLogger(__name__)
+
+
+def _alive(callback: Callable | None) -> Callable | None:
+    """The callback, or None when it is a method of a QObject Qt has already deleted (a result
+    that outlived its widget, e.g. a closed window's model)."""
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        return None
+    return callback
 
 
 class BackgroundRunner(QObject):
@@ -59,7 +69,7 @@ class BackgroundRunner(QObject):
 
     @Slot(int, object, object)
     def _deliver(self, key: int, result: Any, exc: BaseException | None) -> None:
-        on_done, on_error = self._pending.pop(key, (None, None))
+        on_done, on_error = (_alive(cb) for cb in self._pending.pop(key, (None, None)))
         try:
             if exc is not None:
                 if on_error is not None:
