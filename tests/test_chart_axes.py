@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from PySide6 import QtCore, QtGui  # noqa: I001  (PySide6 before pyqtgraph)
+from PySide6 import QtGui  # noqa: I001  (PySide6 before pyqtgraph)
 
 import pyqtgraph as pg
 from desktop_app.ui.chart.bar_data import BarData

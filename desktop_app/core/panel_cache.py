@@ -11,7 +11,7 @@ import weakref
 
 import numpy as np
 
-from .indicators import PackedRows, _k_kdj, _k_macd, _k_movsum, _k_rollext, _k_rsi, _k_shift, _k_sma, _k_std, _k_tr, _k_winsum
+from .indicators import PackedRows, _k_kdj, _k_macd, _k_rollext, _k_rsi, _k_shift, _k_sma, _k_std, _k_tr, _k_winsum
 
 
 class PackedPanel:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._qt import PrimitiveArray, QtCore, QtGui, pg
+from ._qt import PrimitiveArray, QtCore, QtGui, cosmetic_pen, pg
 from .bar_data import BarData, Slice
+from .style import ChartStyle
 
 #: Resample when more bars are visible than pixel width / PIXELS_PER_BAR (≈480 entries at 1440 px,
 #: finplot draws ≈600).
@@ -69,6 +70,13 @@ class VisibleSliceItem(pg.GraphicsObject):
         self._key = None
         self.last_slice = None
         self._bounds = self._compute_bounds() if data is not None and data.n else QtCore.QRectF()
+        self.update()
+
+    def set_style(self, style: ChartStyle) -> None:
+        """Pens and brushes per direction: ``True`` = up (red), ``False`` = down (green)."""
+        self._pens = {True: cosmetic_pen(style.up), False: cosmetic_pen(style.down)}
+        self._brushes = {True: QtGui.QBrush(QtGui.QColor(style.up)),
+                         False: QtGui.QBrush(QtGui.QColor(style.down))}
         self.update()
 
     def _compute_bounds(self) -> QtCore.QRectF:

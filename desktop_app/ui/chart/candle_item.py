@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._qt import PrimitiveArray, QtCore, QtGui, cosmetic_pen
+from ._qt import PrimitiveArray, QtCore, QtGui
 from .bar_data import Slice
 from .base_item import THIN_PX, VisibleSliceItem, draw_lines, draw_rects, fill_lines, fill_rects
 from .style import LIGHT, ChartStyle
@@ -21,12 +21,6 @@ class CandleItem(VisibleSliceItem):
         self._wicks = {True: PrimitiveArray(QtCore.QLineF, 4), False: PrimitiveArray(QtCore.QLineF, 4)}
         self._bodies = {True: PrimitiveArray(QtCore.QRectF, 4), False: PrimitiveArray(QtCore.QRectF, 4)}
         self.set_style(style)
-
-    def set_style(self, style: ChartStyle) -> None:
-        self._pens = {True: cosmetic_pen(style.up), False: cosmetic_pen(style.down)}
-        self._brushes = {True: QtGui.QBrush(QtGui.QColor(style.up)),
-                         False: QtGui.QBrush(QtGui.QColor(style.down))}
-        self.update()
 
     def _compute_bounds(self) -> QtCore.QRectF:
         d = self._data
