@@ -9,8 +9,8 @@ the demo BarStore. Then:
   Baseline: the seed system's way — per stock, read its bars from SQLite stored one row per bar and
   compute the indicators with pandas rolling/ewm, then the score rules — timed on a sample of
   stocks in this process and scaled linearly to the full universe (reported as such).
-- ``scan_peak_rss_mb``: peak resident memory of that scan subprocess (its own
-  ``getrusage(RUSAGE_SELF).ru_maxrss``, reported at exit). Goal < 600 MB.
+- ``scan_peak_rss_mb``: peak resident memory of that scan subprocess (its own ``VmHWM`` from
+  ``/proc/self/status``, reported at exit). Goal < 600 MB.
 """
 from __future__ import annotations
 
@@ -32,11 +32,14 @@ METRICS = ["scan_full_market", "scan_peak_rss_mb"]
 
 YEARS = 500 / 244           # ≈500 trading days of history per stock
 
-_CHILD = ("import resource, sys\n"
+# Peak RSS is the child's own VmHWM. Not getrusage's ru_maxrss: Linux carries the pre-exec
+# memory's high-water mark into it, and subprocess vforks, so it would report the (large) parent.
+_CHILD = ("import sys\n"
           "from desktop_app.cli import main\n"
           "rc = main(sys.argv[1:])\n"
           "sys.stdout.flush()\n"
-          "sys.stderr.write('\\nMAXRSS_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+          "hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+          "sys.stderr.write('\\nMAXRSS_KB %s\\n' % hwm)\n"
           "sys.exit(rc)\n")
 
 

@@ -290,3 +290,29 @@ def test_bare_qt_submit_is_answered_not_crashing(qtbot):
         qtbot.waitUntil(lambda: tm.get(tid).status.value == "completed", timeout=3000)
     finally:
         tm.shutdown()
+
+
+def test_worker_pauses_after_publishing_so_the_gui_can_repaint(qtbot):
+    """After emitting a hits batch the worker sleeps briefly with the GIL released (on its cancel
+    token, so a cancel still ends the pause at once)."""
+    from desktop_app.core.jobs import CancelToken
+    from desktop_app.workers import job_runner as jr
+
+    waits: list[float] = []
+
+    class SpyToken(CancelToken):
+        def wait(self, seconds: float) -> bool:
+            waits.append(seconds)
+            return super().wait(seconds)
+
+    def job(progress, cancel, emit_hits):
+        emit_hits([{"symbol": "600000"}])          # first batch goes out at once
+        progress(Progress(done=1, total=2))
+        return "ok"
+
+    signals = jr.JobSignals()
+    got = []
+    signals.hits.connect(lambda tid, rows: got.append(rows))  # run() below is on this thread: direct
+    runner = jr.JobRunner("t1", job, SpyToken(), signals)
+    runner.run()
+    assert got and jr.YIELD_AFTER_HITS in waits

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                 for t in tasks:
                     t["hits"] = counts.get(t["id"], 0)
                     t.pop("result", None)
-                json.dump(json_clean(tasks), sys.stdout, ensure_ascii=False, allow_nan=False)
+                sys.stdout.write(json.dumps(json_clean(tasks), ensure_ascii=False, allow_nan=False))
                 sys.stdout.write("\n")
                 return 0
             if not tasks:
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         task = store.get_task(tid)
         hits = store.load_hits(tid)
         if args.json:
-            json.dump(json_clean({"task": task, "hits": hits}), sys.stdout, ensure_ascii=False, allow_nan=False)
+            sys.stdout.write(json.dumps(json_clean({"task": task, "hits": hits}), ensure_ascii=False, allow_nan=False))
             sys.stdout.write("\n")
             return 0
         if args.csv:

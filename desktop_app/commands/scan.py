@@ -170,7 +170,8 @@ def run(args: argparse.Namespace) -> int:
         payload = {"task_id": record["id"], "title": record["title"], "request": request.to_dict(),
                    "source": source.name, **outcome.to_dict(),
                    "excluded_total": outcome.excluded_count, "failed_total": outcome.failed_count}
-        json.dump(json_clean(payload), sys.stdout, ensure_ascii=False, allow_nan=False)
+        # one write: json.dump streams ~100k tiny writes (0.2 s for a full-market scan)
+        sys.stdout.write(json.dumps(json_clean(payload), ensure_ascii=False, allow_nan=False))
         sys.stdout.write("\n")
         return 0
     if args.csv:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (QModelIndex, QPersistentModelIndex, QPoint, QRectF, QSortFilterProxyModel,
+from PySide6.QtCore import (QModelIndex, QPoint, QRectF, QSortFilterProxyModel,
                             Qt, Signal, Slot)
 from PySide6.QtGui import QAction, QColor, QGuiApplication, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
@@ -18,45 +18,32 @@ from desktop_app.ui import theme
 from desktop_app.ui.i18n import current_language, tr
 from desktop_app.ui.task_view import model_column
 
-FILTER_KEYS = ("symbol", "name", "industry")
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2     # ResultsModel.SortRole: the raw value
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 1   # ResultsModel.SymbolRole
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 4   # ResultsModel.SearchRole
 
 
 class HitFilterProxy(QSortFilterProxyModel):
-    """Filters rows by a text across code/name/industry. Never sorts (the source model does)."""
+    """Filters rows by a text across code/name/industry. Never sorts (the source model does).
+
+    Uses Qt's own fixed-string filter on the model's SearchRole instead of a Python
+    ``filterAcceptsRow``: with no filter text Qt then accepts rows without calling into Python at
+    all, so rows streaming in during a scan cost no GIL round trip per row."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._needle = ""
-        self._cols: list[int] = []
         self.setDynamicSortFilter(True)
-
-    def setSourceModel(self, model) -> None:  # noqa: N802 (Qt override)
-        super().setSourceModel(model)
-        self._cols = [c for c in (model_column(model, k) for k in FILTER_KEYS) if c >= 0] if model else []
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(0)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()
         if needle == self._needle:
             return
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10 (invalidateRowsFilter is deprecated)
-            self.beginFilterChange()
-            self._needle = needle
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            self._needle = needle
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row: int, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802
-        if not self._needle:
-            return True
-        src = self.sourceModel()
-        for c in self._cols:
-            v = src.index(row, c, parent).data(SORT_ROLE)
-            if v is not None and self._needle in str(v).lower():
-                return True
-        return False
+        self._needle = needle
+        self.setFilterFixedString(needle)
 
     def multiData(self, index, roleDataSpan) -> None:  # noqa: N802,N803 (Qt override)
         """Forward a cell's roles in one call to the source's ``multiData`` (the base proxy asks the

@@ -20,11 +20,12 @@ from ..core.symbols import BOARDS
 SymbolRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2     # the raw value (numbers as numbers)
 RowRole = Qt.ItemDataRole.UserRole + 3      # the whole row dict
+SearchRole = Qt.ItemDataRole.UserRole + 4   # "code name industry", lower case: what the filter matches
 
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 #: Every role ``ResultsModel.data`` answers (keep in step with it; ``multiData`` skips the rest).
 _DATA_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole,
-                         SortRole, SymbolRole, RowRole})
+                         SortRole, SymbolRole, RowRole, SearchRole})
 
 
 @functools.lru_cache(maxsize=4)
@@ -125,6 +126,8 @@ class ResultsModel(QAbstractTableModel):
             return row.get("symbol")
         if role == RowRole:
             return dict(row)
+        if role == SearchRole:
+            return " ".join(str(row.get(k) or "") for k in ("symbol", "name", "industry")).lower()
         if role == Qt.ItemDataRole.TextAlignmentRole and col in NUMERIC_HIT_COLUMNS:
             return _RIGHT
         return None
