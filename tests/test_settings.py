@@ -11,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from desktop_app.core import paths
 from desktop_app.ui import i18n, theme
+from desktop_app.ui.chart.style import THEMES
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.settings_dialog import DEFAULTS, SettingsDialog, load_settings, save_settings
@@ -67,6 +68,7 @@ def test_applied_settings_take_effect_and_survive_a_restart(window, qtbot):
     assert w.scan_dock.windowTitle() == "扫描" and w.results_dock.windowTitle() == "结果"
     assert w.scan_action.text() == "开始扫描"
     assert theme.is_dark()
+    assert w.stock_view.chart.style_ is THEMES["dark"]   # the chart follows the app theme
     w.close()
     assert load_settings()["max_running"] == 3
     w2 = window()

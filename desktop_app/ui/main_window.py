@@ -465,7 +465,8 @@ class MainWindow(QMainWindow):
         if changed("history_keep") and hasattr(self.tm, "set_retention"):
             self.tm.set_retention(int(values["history_keep"]))
         if changed("theme"):
-            theme.apply_theme(values["theme"])
+            dark = theme.apply_theme(values["theme"])
+            self.stock_view.chart.set_theme("dark" if dark else "light")
         if changed("language"):
             self.apply_language(values["language"])
         if changed("source"):

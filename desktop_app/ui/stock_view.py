@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushBut
                                QToolButton, QVBoxLayout, QWidget)
 
 from desktop_app.core.symbols import SymbolError, parse_symbol
+from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
 from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.i18n import is_zh, tr
@@ -130,7 +131,7 @@ class StockView(QWidget):
         lay.addLayout(bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("stockSplitter")
-        self.chart = ChartWidget()
+        self.chart = ChartWidget(theme="dark" if theme.is_dark() else "light")
         self.panel = AnalysisPanel()
         self.splitter.addWidget(self.chart)
         self.splitter.addWidget(self.panel)

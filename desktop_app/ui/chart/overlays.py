@@ -125,14 +125,17 @@ class Overlays:
 
     def _set_levels(self, levels: list[tuple[float, str]]) -> None:
         # Nearby levels would print their labels on top of each other: stagger them along x.
+        # Resistance labels hang below their line (the read-out owns the pane's top edge),
+        # support labels sit above theirs.
         shown = [(p, k) for p, k in levels if p is not None and np.isfinite(p)]
         for slot, (price, kind) in enumerate(shown):
             color = self.style.resistance if kind == "resistance" else self.style.support
             pen = cosmetic_pen(color, 1.0, QtCore.Qt.PenStyle.DashLine)
             line = pg.InfiniteLine(pos=float(price), angle=0, pen=pen, movable=False,
                                    label=f"{level_name(kind)} {price:.2f}",
-                                   labelOpts={"position": 0.97 - 0.13 * (slot % 6), "color": color,
-                                              "anchors": [(1, 1), (1, 1)]})
+                                   labelOpts={"position": 0.97 - 0.2 * (slot % 4), "color": color,
+                                              "anchors": [(1, 0), (1, 0)] if kind == "resistance"
+                                              else [(1, 1), (1, 1)]})
             line.setZValue(4)
             self.plot.addItem(line, ignoreBounds=True)
             self.level_lines.append(line)

@@ -1,0 +1,103 @@
+"""Take the README's screenshots from the real window (offscreen, demo market).
+
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py
+
+Writes ``window_zh_light.png`` (mid-scan, a stock open), ``window_en_dark.png`` (mid-scan, dark
+theme) and ``stock_view.png`` (chart + analysis) next to this file. Scoring is slowed down here
+(and only here) so the scan is still running when the picture is taken. Needs a CJK font
+(Debian: fonts-noto-cjk) for the Chinese text.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["STOCKSCAN_HOME"] = tempfile.mkdtemp(prefix="stockscan-shots-")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+N_STOCKS = 2000
+
+
+def pump(app: QApplication, until, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not until() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def slow_scoring() -> None:
+    """Stretch the scan over a few seconds so a mid-scan picture can be taken."""
+    from desktop_app.core import scan, scoring
+
+    real = scoring.score_panel
+    if getattr(real, "slowed", False):
+        return
+
+    def slow(panel, *a, **k):
+        time.sleep(0.15)
+        return real(panel, *a, **k)
+
+    slow.slowed = True
+    scan.CHUNK = 100
+    scoring.score_panel = slow
+
+
+def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: str | None = None) -> None:
+    from desktop_app.core.data.demo import DemoSource
+    from desktop_app.core.data.refresh import backfill
+    from desktop_app.core.data.store import BarStore
+    from desktop_app.ui import i18n, theme
+    from desktop_app.ui.app_context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+
+    i18n.set_language(lang)
+    theme.apply_theme(theme_name)
+    src = DemoSource(n_stocks=N_STOCKS)
+    store = BarStore(Path(os.environ["STOCKSCAN_HOME"]) / f"bars-{lang}.sqlite")
+    backfill(src, store)
+    w = MainWindow(context=AppContext(source=src, store=store, auto_backfill=False), restore=False)
+    w.resize(1600, 950)
+    w.show()
+    pump(app, lambda: w.ctx.latest_date is not None, 30)
+    first = w.start_scan()
+    pump(app, lambda: w.tm.get(first).is_terminal)
+    rows = w.tm.results_model(first)
+    w.open_symbol(rows.row_dict(0)["symbol"])
+    pump(app, lambda: w.stock_view.current_report() is not None, 20)
+    pump(app, lambda: False, 0.8)   # indicators and the panel settle
+    if stock_out:
+        w.stock_view.grab().save(str(HERE / stock_out))
+    slow_scoring()
+    w.scan_panel.min_score.setValue(50)
+    second = w.start_scan()
+    pump(app, lambda: 0.35 < w.tm.get(second).progress < 0.8)
+    w.task_view.select_task(second)
+    pump(app, lambda: False, 0.2)
+    w.grab().save(str(HERE / out))
+    w.tm.cancel(second)
+    w.close()
+    w.shutdown()
+
+
+def main() -> int:
+    app = QApplication.instance() or QApplication([])
+    app.setOrganizationName("StockScanShots")
+    app.setApplicationName("screenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["STOCKSCAN_HOME"])
+    shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png")
+    shoot(app, "en", "dark", "window_en_dark.png")
+    print("screenshots written to", HERE)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
