@@ -3,16 +3,16 @@
 # F5 pressed through xdotool, the X root window grabbed once the scan has completed (or, with
 # SHOT_AFTER=SECONDS, that long after F5: mid-scan).
 #
-#   benchmarks/xvfb_screenshot.sh [OUT.png]        default docs/screenshots/xvfb_window.png
-#   DEMO_STOCKS=5000 SHOT_AFTER=0.4 LANG=zh_CN.UTF-8 benchmarks/xvfb_screenshot.sh
+#   docs/screenshots/xvfb_screenshot.sh [OUT.png]        default docs/screenshots/xvfb_window.png
+#   DEMO_STOCKS=5000 SHOT_AFTER=0.4 LANG=zh_CN.UTF-8 docs/screenshots/xvfb_screenshot.sh
 #
 # Needs: xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 (Debian), the package installed
 # (pip install -e .). No ImageMagick needed: the root window is grabbed by a few lines of PySide6
 # connected to the same X server (QScreen.grabWindow(0) reads the X framebuffer, not the app).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-PY="${PYTHON:-/work/venv/bin/python}"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PY="${PYTHON:-$(command -v python3)}"
 BIN="$(dirname "$PY")"
 OUT="${1:-$ROOT/docs/screenshots/xvfb_window.png}"
 DEMO_STOCKS="${DEMO_STOCKS:-5000}"
