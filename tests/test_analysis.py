@@ -220,3 +220,26 @@ def test_cli_bad_code(capsys):
     assert main(["analyze", "12345", "--source", "demo"]) == 2
     err = capsys.readouterr().err
     assert "12345" in err and "6 digits" in err
+
+
+@pytest.mark.parametrize("code, words", [
+    ("000300", ["000300", "沪深300", "not a stock"]), ("abc", ["'abc'", "not a stock code"]),
+    ("", ["empty"]), ("510300", ["fund"]), ("sz600519", ["Shanghai"])])
+def test_cli_bad_codes_say_why_and_print_no_report(capsys, code, words):
+    from desktop_app.cli import main
+    assert main(["analyze", code, "--source", "demo", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and all(w in err for w in words), err
+
+
+def test_cli_unknown_stock_names_the_legacy_code(small_demo, capsys):
+    from desktop_app.cli import main
+    listed = set(small_demo.universe()["symbol"])
+    legacy = next(f"43{n:04d}" for n in range(1000) if f"920{n % 1000:03d}" not in listed)
+    assert main(["analyze", legacy, "--source", "demo"]) == 1
+    err = capsys.readouterr().err
+    assert legacy in err and "920" + legacy[-3:] in err and "old Beijing code" in err
+    missing = next(f"600{n:03d}" for n in range(1000) if f"600{n:03d}" not in listed)
+    assert main(["analyze", missing, "--source", "demo"]) == 1
+    err = capsys.readouterr().err
+    assert missing in err and "old Beijing" not in err

@@ -100,3 +100,23 @@ def test_update_only_after_backfill_requests_nothing(tiny, capsys):
 def test_every_symbol_failing_is_an_error_exit(tiny, capsys):
     assert cli.main(["refresh", "--symbols", "000005", "--backfill", "--quiet"]) == 1
     assert "failed 000005" in capsys.readouterr().out
+
+
+def test_bad_symbols_are_refused_with_each_reason_before_any_request(tiny, capsys):
+    assert cli.main(["refresh", "--symbols", "000001, abc ,000300,60051", "--backfill", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "'abc': not a stock code" in err and "'000300'" in err and "沪深300" in err
+    assert "'60051': a stock code has 6 digits" in err
+    assert tiny.requests == 0
+    assert cli.main(["refresh", "--symbols", " , ", "--quiet"]) == 2
+    assert "no stock code" in capsys.readouterr().err
+
+
+def test_symbols_in_any_form_and_limit_must_be_positive(tiny, capsys):
+    assert cli.main(["refresh", "--symbols", "sz000001 000002.SZ，000001", "--backfill", "--quiet"]) == 0
+    assert tiny.requests == 2                                   # parsed, de-duplicated
+    for bad in ("0", "-3", "x"):
+        with pytest.raises(SystemExit) as e:
+            cli.main(["refresh", "--limit", bad])
+        assert e.value.code == 2
+    assert "--limit" in capsys.readouterr().err

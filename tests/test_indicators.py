@@ -303,3 +303,18 @@ def test_single_row_fast_path_equals_the_panel_loop_bit_for_bit():
         one = _k_recur(col, 0.2, seed)
         assert np.array_equal(one[:, 0], _k_recur(two, 0.2, seed)[:, 0], equal_nan=True)
         assert np.array_equal(one[:, 0], _k_recur_general(two, 0.2, seed)[:, 0], equal_nan=True)
+
+
+def test_degenerate_ranges_follow_the_documented_conventions():
+    """docs/INDICATORS.md: WR 50 and RSV 50 when the range is 0, CCI 0 when AVEDEV is 0, the
+    volume ratio NaN where the previous mean volume is 0, no warnings or infinities anywhere."""
+    c = np.r_[np.full(30, 10.0), 10.5, np.full(30, 10.5)]   # flat, a step, flat again (一字板 days)
+    with np.errstate(all="raise"):
+        wr, cci = ind.wr(c, c, c, 10), ind.cci(c, c, c, 14)
+        k, d, _j = ind.kdj(c, c, c)
+        vr = ind.volume_ratio(np.r_[np.zeros(10), np.full(5, 100.0)], 5)
+    assert (wr[9:30] == 50).all() and (wr[-10:] == 50).all() and wr[30] == 0   # close at the high
+    assert (cci[13:30] == 0).all() and (cci[-14:] == 0).all() and cci[30] > 0
+    assert (k[8:30] == 50).all() and (d[8:30] == 50).all()
+    assert np.isnan(vr[:11]).all() and vr[-1] == 100 / 80   # previous five: 0, 100, 100, 100, 100
+    assert not np.isinf(np.r_[wr, cci, k, d]).any()

@@ -313,3 +313,16 @@ def test_update_ignores_a_snapshot_that_contradicts_the_store(store):
     assert market.calls == [] and report.extended == [] and report.refetched_adjusted == []
     assert len(report.failed) == 12 and all("snapshot inconsistent" in r for r in report.failed.values())
     assert store.latest_date() == market.dates[-2].date()
+
+
+def test_update_limited_to_symbols_touches_only_those(store):
+    market = FakeMarket(n=10)
+    backfill(market, store)
+    for sym in ("600001", "600002"):
+        store.write(sym, market.bars[sym].iloc[:-3])   # both three days behind
+    market.calls.clear()
+    report = update(market, store, today=END, symbols=["600001", "600009", "999999"])
+    assert set(market.requested()) == {"600001"}
+    assert report.fetched == ["600001"] and report.failed == {}
+    assert sorted(report.skipped) == ["600009"]
+    assert len(store.read("600002")) == len(market.bars["600002"]) - 3   # left alone

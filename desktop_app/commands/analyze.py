@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +34,17 @@ def _source_and_store(name: str, seed: int):
     return AkShareSource(), store
 
 
+def _legacy_note(typed: str, code: str) -> str:
+    """Say so when a legacy Beijing code (43/83/87xxxx) was read as its 920xxx code, so an error
+    about 920xxx is not a mystery to someone who typed 430047."""
+    from desktop_app.core.symbols import LEGACY_BSE_PREFIXES
+
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if ch.isdigit())
+    if digits != code and digits.startswith(LEGACY_BSE_PREFIXES):
+        return f" ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"
+    return ""
+
+
 def run(args: argparse.Namespace) -> int:
     from desktop_app.core.analysis import analyze
     from desktop_app.core.data.errors import DataError
@@ -48,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = analyze(code, source, store)
     except DataError as e:
-        print(f"error: {e.user_message}", file=sys.stderr)
+        print(f"error: {e.user_message}{_legacy_note(args.code, code)}", file=sys.stderr)
         return 1
     finally:
         if store is not None:

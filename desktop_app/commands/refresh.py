@@ -21,12 +21,42 @@ _MAX_LISTED_FAILURES = 20
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo", help="data source (default demo)")
-    parser.add_argument("--symbols", default=None, help="comma-separated codes (default: the whole universe)")
+    parser.add_argument("--symbols", default=None,
+                        help="codes separated by commas or spaces, any form (600519, sh600519, 600519.SH); "
+                             "default: the whole universe")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--backfill", action="store_true", help="only fetch the history of symbols not stored yet")
-    mode.add_argument("--update", action="store_true", help="only bring stored series up to date")
-    parser.add_argument("--limit", type=int, default=None, help="backfill at most N symbols (first N of the list)")
+    mode.add_argument("--update", action="store_true",
+                      help="only bring stored series up to date (with --symbols: only those)")
+    parser.add_argument("--limit", type=_positive_int, default=None,
+                        help="backfill at most N symbols (first N of the list)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _parse_symbols(text: str) -> list[str] | None:
+    """The codes of ``--symbols``; prints every rejected token with its reason and returns None
+    when any token is not a stock code (nothing is silently dropped)."""
+    from desktop_app.core.symbols import parse_symbols
+
+    parsed = parse_symbols(text)
+    for token, reason in parsed.rejected:
+        print(f"error: --symbols: {token!r}: {reason}", file=sys.stderr)
+    if parsed.rejected:
+        return None
+    if not parsed.codes:
+        print("error: --symbols lists no stock code", file=sys.stderr)
+        return None
+    return parsed.codes
 
 
 def _make_source(name: str):
@@ -76,6 +106,11 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.core.data.refresh import backfill, update
     from desktop_app.core.data.store import BarStore
 
+    requested = None
+    if args.symbols is not None:
+        requested = _parse_symbols(args.symbols)
+        if requested is None:
+            return 2
     source = _make_source(args.source)
     store = BarStore.for_source(source.name)
     if store.rebuilt_reason:
@@ -89,11 +124,11 @@ def run(args: argparse.Namespace) -> int:
     rc = 0
     try:
         if do_backfill:
-            symbols = [s.strip() for s in args.symbols.split(",") if s.strip()] if args.symbols else None
+            symbols = requested
             if symbols is None and args.limit is not None:
                 symbols = [str(s) for s in source.universe()["symbol"]]
             if symbols is not None and args.limit is not None:
-                symbols = symbols[: max(0, args.limit)]
+                symbols = symbols[: args.limit]
             line = _ProgressLine("backfill", args.quiet)
             try:
                 report = backfill(source, store, symbols, progress=line, cancel=cancel)
@@ -104,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
         if do_update:
             line = _ProgressLine("update", args.quiet)
             try:
-                report = update(source, store, progress=line, cancel=cancel)
+                report = update(source, store, progress=line, cancel=cancel, symbols=requested)
             finally:
                 line.end()
             _print_report("update", report)

@@ -169,7 +169,7 @@ def parse_symbol(token: str) -> Symbol:
     shown = token.strip()
     s = _normalise(token).upper()
     if not s:
-        raise SymbolError(shown, "empty")
+        raise SymbolError(shown, "empty: no stock code given")
     exchange: str | None = None
     if s.startswith("INDEX:"):
         raise SymbolError(shown, "this is an index code, not a stock")

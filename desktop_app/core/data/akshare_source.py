@@ -59,6 +59,25 @@ def _null_data(text: str) -> bool:
     return isinstance(body, dict) and "data" in body and not body["data"]
 
 
+_CAUSES = (  # (substring of the exception chain's text, what a user reads)
+    (("NameResolutionError", "Name or service not known", "getaddrinfo", "nodename nor servname",
+      "Temporary failure in name resolution"), "no network? the host name could not be resolved"),
+    (("Connection refused", "ConnectionRefusedError"), "connection refused"),
+    (("Network is unreachable",), "network is unreachable"),
+    (("ProxyError",), "the proxy refused the connection"),
+    (("SSLError", "CERTIFICATE_VERIFY_FAILED"), "secure connection failed (SSL)"),
+)
+
+
+def _connection_cause(exc: BaseException) -> str:
+    """A short readable cause for a requests ConnectionError (whose own text is a long repr)."""
+    text = f"{type(exc).__name__}: {exc}"
+    for needles, cause in _CAUSES:
+        if any(n in text for n in needles):
+            return cause
+    return text[:160]
+
+
 def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: str) -> DataError:
     """Map an exception raised inside an akshare call to a typed, readable DataError."""
     import requests
@@ -77,7 +96,7 @@ def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: st
         if is_disconnect(exc):  # normally caught earlier as HostThrottled
             return ThrottledError(f"{what}: {host} dropped the connection (throttling); "
                                   f"resting {host}")
-        return NetworkError(f"{what}: cannot reach {host} ({detail})")
+        return NetworkError(f"{what}: cannot reach {host} ({_connection_cause(exc)})")
     if isinstance(exc, requests.HTTPError) or (status is not None and status >= 400):
         code = status if status is not None else getattr(exc.response, "status_code", None)
         if throttle_sign(code, text):

@@ -291,8 +291,9 @@ def _snapshot_bar(row: dict, day: int) -> pd.DataFrame | None:
 
 
 def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: Any = None,
-           today: dt.date | None = None) -> RefreshReport:
-    """Bring every stored series up to the snapshot's trading day (see the module docstring).
+           today: dt.date | None = None, symbols: list[str] | None = None) -> RefreshReport:
+    """Bring every stored series (or only the stored ones among ``symbols``) up to the snapshot's
+    trading day (see the module docstring).
 
     Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes."""
     report = RefreshReport()
@@ -306,6 +307,9 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
     tails = store.tail_records(2)
     today = today or dt.date.today()
     T, P = _target_days(spot, today, snap, tails, network_calendar(source, today))
+    if symbols is not None:  # after _target_days, which reads the whole store's tails
+        wanted = set(symbols)
+        tails = {sym: rec for sym, rec in tails.items() if sym in wanted}
 
     adjusted: list[str] = []
     appends: dict[str, pd.DataFrame] = {}
