@@ -8,6 +8,7 @@ import requests
 
 from desktop_app.core.data.errors import ThrottledError
 from desktop_app.core.data.hosts import (DEFAULT_MIN_INTERVAL, HostGate, HostPool, HostThrottled,
+                                         HostTimedOut,
                                          _default_sleep, enforced_timeout, throttle_sign)
 from desktop_app.core.jobs import CancelToken, Cancelled
 from fake_http import FakeHttp, RequestWithoutTimeout
@@ -205,7 +206,7 @@ def test_enforced_timeout_applies_only_inside_the_block_and_this_thread(monkeypa
     fake.hang(r"hang\.example")
     fake.body(r"ok\.example", b"{}")
     with enforced_timeout(0.01) as scope:
-        with pytest.raises(requests.exceptions.ReadTimeout):
+        with pytest.raises(HostTimedOut):
             requests.get("https://hang.example/x")                 # akshare-style: no timeout
         requests.get("https://ok.example/y", timeout=100)        # a longer one is capped
         assert scope.requests == 2 and scope.last_status == 200
@@ -244,3 +245,17 @@ def test_first_throttling_sign_stops_the_block(monkeypatch):
     assert throttle_sign(429, "") == "HTTP 429"
     assert throttle_sign(200, '{"data": null}') is None
     assert throttle_sign(404, "<html>Not Found</html>") is None
+
+
+def test_a_timeout_ends_the_call_instead_of_akshares_retry_loop(monkeypatch):
+    """akshare's request_with_retry retries requests exceptions 3 times with 1-5 s sleeps; a
+    timeout inside our scope must not be one of those, so one hang costs one timeout."""
+    from akshare.utils.request import request_with_retry
+
+    fake = FakeHttp().install(monkeypatch)
+    fake.hang(r"hang\.example")
+    with enforced_timeout(0.01):
+        with pytest.raises(HostTimedOut):
+            request_with_retry("https://hang.example/list", timeout=15)
+    assert len([c for c in fake.calls if "hang.example" in str(c[1])]) == 1
+    assert not issubclass(HostTimedOut, requests.RequestException)

@@ -34,7 +34,7 @@ from desktop_app.core import symbols
 from desktop_app.core.data import akshare_normalize as norm
 from desktop_app.core.data.errors import (DataError, NetworkError, NoDataError, ThrottledError,
                                           UnparseableError)
-from desktop_app.core.data.hosts import (HostPool, HostThrottled, TimeoutScope, is_disconnect,
+from desktop_app.core.data.hosts import (HostPool, HostThrottled, HostTimedOut, TimeoutScope, is_disconnect,
                                          enforced_timeout, throttle_sign)
 from desktop_app.core.data.source import UNIVERSE_COLUMNS, BoardKind
 from desktop_app.core.jobs import Cancelled, CancelToken
@@ -89,7 +89,7 @@ def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: st
     status = scope.last_status if scope else None
     text = scope.last_text if scope else ""
     detail = f"{type(exc).__name__}: {exc}"[:200]
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, (requests.Timeout, HostTimedOut)):
         limit = f" ({scope.timeout:g} s)" if scope else ""
         return NetworkError(f"{what}: {host} did not answer in time{limit}")
     if isinstance(exc, requests.ConnectionError):

@@ -227,6 +227,15 @@ class HostThrottled(Exception):
     """
 
 
+class HostTimedOut(Exception):
+    """Raised inside an :func:`enforced_timeout` block when a request timed out.
+
+    Like :class:`HostThrottled`, not a ``requests`` exception on purpose: akshare's
+    ``request_with_retry`` would retry a timeout three times with 1–5 s sleeps (≈50 s with a 15 s
+    timeout) that a cancel cannot interrupt. One timeout ends the call; the caller decides whether
+    to ask again (backfill moves the symbol to another host)."""
+
+
 class TimeoutScope:
     """What one :func:`enforced_timeout` block saw: the timeout and the last response."""
 
@@ -268,6 +277,8 @@ def _install_hook() -> None:
             scope.last_url = str(url)
             try:
                 response = original(self, method, url, *args, **kwargs)
+            except requests.Timeout as exc:
+                raise HostTimedOut(f"no answer within {scope.timeout:g} s") from exc
             except requests.ConnectionError as exc:
                 if is_disconnect(exc):
                     scope.throttled = "the server dropped the connection (RemoteDisconnected)"
