@@ -13,7 +13,7 @@ import math
 import re
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
@@ -191,7 +191,7 @@ class AnalysisPanel(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         outer.addWidget(self.scroll)
         body = QWidget()
         self.scroll.setWidget(body)
@@ -237,8 +237,8 @@ class AnalysisPanel(QWidget):
             k, v = QLabel(), QLabel()
             v.setObjectName(f"price_{key}")
             self.price_fields[key] = (k, v)
-            self.price_grid.addWidget(k, i // 3, (i % 3) * 2)
-            self.price_grid.addWidget(v, i // 3, (i % 3) * 2 + 1)
+            self.price_grid.addWidget(k, i // 2, (i % 2) * 2)  # two pairs a row: fits a narrow panel
+            self.price_grid.addWidget(v, i // 2, (i % 2) * 2 + 1)
         lay.addLayout(self.price_grid)
 
         # actions
@@ -316,6 +316,7 @@ class AnalysisPanel(QWidget):
         # risk
         self.risk_box = QGroupBox()
         self.risk_form = QFormLayout(self.risk_box)
+        self.risk_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.risk_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for key in ("ann_volatility", "max_drawdown_1y", "worst_day_pct", "days_since_52w_high"):
             k, v = QLabel(), QLabel()
@@ -341,12 +342,18 @@ class AnalysisPanel(QWidget):
             t, v = QLabel(title), QLabel()
             v.setObjectName(f"ind_{key}")
             self.ind_labels[key] = v
-            self.ind_grid.addWidget(t, i // 3, (i % 3) * 2)
-            self.ind_grid.addWidget(v, i // 3, (i % 3) * 2 + 1)
+            self.ind_grid.addWidget(t, i // 2, (i % 2) * 2)
+            self.ind_grid.addWidget(v, i // 2, (i % 2) * 2 + 1)
         lay.addWidget(self.ind_box)
         lay.addStretch(1)
         self._sections = (self.score_box, self.trace_box, self.levels_box, self.risk_box,
                           self.signals_box, self.ind_box)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        """As wide as the report's content, so a splitter never squeezes it into clipped text."""
+        body = self.scroll.widget().minimumSizeHint()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        return QSize(body.width() + bar + 2, 120)
 
     # -- public API ---------------------------------------------------------------------------
     def set_report(self, report: Any, is_demo: bool = False) -> None:

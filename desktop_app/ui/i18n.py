@@ -14,7 +14,7 @@ import json
 import logging
 from functools import lru_cache
 
-from PySide6.QtCore import QCoreApplication, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
 from desktop_app.core import paths
 
@@ -91,6 +91,23 @@ class _Notifier(QObject):
 
 notifier = _Notifier()
 _translator: JsonTranslator | None = None
+_qt_translator: QTranslator | None = None  # Qt's own strings (OK / Cancel, file dialogs) in Chinese
+
+
+def _apply_qt_translations(app: QCoreApplication, lang: str) -> None:
+    """Install Qt's bundled ``qtbase_<lang>.qm`` (standard buttons, dialogs) or remove it for English."""
+    global _qt_translator
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if lang == "en":
+        return
+    t = QTranslator(app)
+    if t.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(t)
+        _qt_translator = t
+    else:  # a Qt build without translations: Qt's few own strings stay English
+        log.info("no qtbase_%s.qm in this Qt build", lang)
 
 
 def set_language(choice: str | None) -> str:
@@ -103,6 +120,8 @@ def set_language(choice: str | None) -> str:
     if app is not None and _translator is None:
         _translator = JsonTranslator(app)
         app.installTranslator(_translator)
+    if app is not None and (changed or (_qt_translator is None) != (lang == "en")):
+        _apply_qt_translations(app, lang)
     if changed:
         notifier.language_changed.emit(lang)
     return lang

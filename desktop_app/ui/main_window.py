@@ -21,6 +21,7 @@ from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.export import export_job
 from desktop_app.ui.i18n import tr
+from desktop_app.ui.reasons import reason_text
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
@@ -349,9 +350,9 @@ class MainWindow(QMainWindow):
             return
         if status == "failed":
             self.statusBar().showMessage(
-                tr("Task failed: {title} — {error}").format(title=info.title, error=info.error), 15000)
+                tr("Task failed: {title} — {error}").format(title=info.title, error=reason_text(info.error)), 15000)
             if task_id == self.last_scan_id and info.kind == "scan":
-                self.scan_panel.show_refusal(info.error)
+                self.scan_panel.show_refusal(reason_text(info.error))
         elif status == "completed" and info.kind == "export":
             self.statusBar().showMessage(tr("Exported to {path}").format(path=info.result), 10000)
 
@@ -408,7 +409,6 @@ class MainWindow(QMainWindow):
                               params={"path": str(path), "rows": len(rows)})
 
     # -- the stock area (filled by the chart/analysis issue) -----------------------------------
-    @Slot(str)
     @property
     def pending_open_symbol(self) -> str | None:
         """A stock to open once a data source is ready (``stockscan 600519``)."""
@@ -422,6 +422,7 @@ class MainWindow(QMainWindow):
         else:
             self._pending_open = symbol or None
 
+    @Slot(str)
     def open_symbol(self, symbol: str) -> None:
         self.current_symbol = symbol
         self._show_symbol_label()

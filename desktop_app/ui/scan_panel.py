@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
 
 from desktop_app.core.symbols import BOARDS, INDEXES, parse_symbols
 from desktop_app.ui.i18n import pick, tr
+from desktop_app.ui.reasons import reason_text
 
 SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
 AMOUNT_UNIT = 1e4    # the amount field is in 万元; ScanRequest.min_amount is in yuan
@@ -284,7 +285,7 @@ class ScanPanel(QWidget):
         lines = [tr("{n} valid codes").format(n=len(res.symbols))]
         if res.rejected:
             lines.append(tr("{n} rejected:").format(n=len(res.rejected)))
-            lines += [f"  {tok} — {reason}" for tok, reason in res.rejected[:20]]
+            lines += [f"  {tok} — {reason_text(reason)}" for tok, reason in res.rejected[:20]]
             if len(res.rejected) > 20:
                 lines.append(tr("… and {n} more").format(n=len(res.rejected) - 20))
         self.codes_info.setText("\n".join(lines))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from desktop_app.ui.i18n import tr
 from desktop_app.ui.progress_delegate import TaskDelegate, status_key
+from desktop_app.ui.reasons import reason_text
 
 TERMINAL = {"completed", "failed", "cancelled", "interrupted"}
 
@@ -33,10 +34,23 @@ def failures_text(info: Any, limit: int = 30) -> str:
     failures = list(getattr(info, "failures", None) or [])
     if not failures:
         return ""
-    lines = [f"{item}: {reason}" for item, reason in failures[:limit]]
+    lines = [f"{item}: {reason_text(reason)}" for item, reason in failures[:limit]]
     if len(failures) > limit:
         lines.append(tr("… and {n} more").format(n=len(failures) - limit))
     return "\n".join(lines)
+
+
+def kind_label(kind: str) -> str:
+    """A task kind in the UI language (the words the task table uses)."""
+    return {"scan": tr("Scan"), "analysis": tr("Analysis"), "refresh": tr("Data refresh"),
+            "export": tr("Export")}.get(kind, kind)
+
+
+def status_label(status: Any) -> str:
+    """A task status in the UI language."""
+    key = status_key(status)
+    return {"pending": tr("Pending"), "running": tr("Running"), "completed": tr("Completed"),
+            "failed": tr("Failed"), "cancelled": tr("Cancelled"), "interrupted": tr("Interrupted")}.get(key, key)
 
 
 class TaskDetailsDialog(QDialog):
@@ -59,15 +73,15 @@ class TaskDetailsDialog(QDialog):
     def describe(info: Any) -> str:
         parts = [
             f"{tr('Task')}: {getattr(info, 'title', '')}  ({getattr(info, 'id', '')})",
-            f"{tr('Kind')}: {getattr(info, 'kind', '')}",
-            f"{tr('Status')}: {status_key(getattr(info, 'status', ''))}",
+            f"{tr('Kind')}: {kind_label(getattr(info, 'kind', ''))}",
+            f"{tr('Status')}: {status_label(getattr(info, 'status', ''))}",
             f"{tr('Processed')}: {getattr(info, 'done', 0)}/{getattr(info, 'total', 0)}   "
             f"{tr('Found')}: {getattr(info, 'found', 0)}   {tr('Failed')}: {getattr(info, 'failed', 0)}",
         ]
         if getattr(info, "params", None):
             parts.append(f"{tr('Parameters')}: {info.params}")
         if getattr(info, "error", None):
-            parts += ["", tr("Error") + ":", str(info.error)]
+            parts += ["", tr("Error") + ":", reason_text(str(info.error))]
         ft = failures_text(info, limit=10_000)
         if ft:
             parts += ["", tr("Failed items and reasons") + ":", ft]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from desktop_app.core.symbols import parse_symbols
 from desktop_app.ui import theme
 from desktop_app.ui.i18n import current_language, tr
+from desktop_app.ui.reasons import reason_text
 from desktop_app.workers.watchlist_model import SortRole, SymbolRole, WatchlistModel, quotes_from_store
 
 
@@ -184,7 +185,7 @@ class WatchlistView(QWidget):
             parts.append(tr("Added {n}.").format(n=len(added)))
         if res.rejected:
             parts.append(tr("Rejected: {items}").format(
-                items="; ".join(f"{t} — {r}" for t, r in res.rejected[:10])))
+                items="; ".join(f"{t} — {reason_text(r)}" for t, r in res.rejected[:10])))
         self._say(" ".join(parts), error=bool(res.rejected))
         if not res.rejected:
             self.add_edit.clear()

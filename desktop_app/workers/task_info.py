@@ -5,10 +5,11 @@ Times are epoch seconds (``time.time()``) so they survive a restart through the 
 from __future__ import annotations
 
 import copy
+import re
 import time
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
 
 
 class TaskStatus(str, Enum):
@@ -114,3 +115,24 @@ class TaskInfo:
             error=rec.get("error") or "", params=dict(rec.get("params") or {}),
             result=rec.get("result"),
         )
+
+
+_FETCHING = re.compile(r"^fetching (\d+)/(\d+)\s*(.*)$")
+
+
+def phase_text(current: str, tr: Callable[[str], str]) -> str:
+    """A job's ``current`` phase in the UI language. Core jobs report their phase in English words
+    ("universe", "fetching 3/289 600120" …); anything else (a symbol, a file name) passes through."""
+    m = _FETCHING.match(current)
+    if m:
+        return tr("fetching {done}/{total} {symbol}").format(
+            done=m.group(1), total=m.group(2), symbol=m.group(3)).strip()
+    if current == "universe":
+        return tr("resolving the universe")
+    if current == "prefilters":
+        return tr("applying prefilters")
+    if current == "reading bars":
+        return tr("reading bars")
+    if current == "snapshot":
+        return tr("market snapshot")
+    return current

@@ -34,7 +34,7 @@ from ..core.history import HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
 from .job_runner import Job, JobRunner, JobSignals
 from .results_model import ResultsModel
-from .task_info import TERMINAL, TaskInfo, TaskStatus
+from .task_info import TERMINAL, TaskInfo, TaskStatus, phase_text
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ class TaskManager(QAbstractTableModel):
         if col == "eta":
             return format_seconds(t.eta)
         if col == "current":
-            return t.error if t.status == TaskStatus.FAILED else t.current
+            return t.error if t.status == TaskStatus.FAILED else phase_text(t.current, self.tr)
         return ""
 
     # -- queries -----------------------------------------------------------------------------
