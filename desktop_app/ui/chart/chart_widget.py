@@ -554,8 +554,8 @@ class ChartWidget(QtWidgets.QWidget):
         head = f"<b>{self._symbol} {self._name}</b>".strip()
         parts = [head, b["date"].strftime("%Y-%m-%d")]
         for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"), (tr("Close"), "close")):
-            parts.append(f"{label} <span style='color:{col(b[key])}'>{b[key]:.2f}</span>")
-        parts.append(f"{tr('Change')} <span style='color:{col(b['close'])}'>{chg_s}</span>")
+            parts.append(f"{label}&nbsp;<span style='color:{col(b[key])}'>{b[key]:.2f}</span>")
+        parts.append(f"{tr('Change')}&nbsp;<span style='color:{col(b['close'])}'>{chg_s}</span>")
         if self._overlay_flags["ma"] and ready:
             for key, c in zip(("ma5", "ma10", "ma20", "ma60"), st.ma):
                 parts.append(f"<span style='color:{c}'>{key.upper()}:{fmt(b[key])}</span>")
@@ -565,7 +565,7 @@ class ChartWidget(QtWidgets.QWidget):
         sig = self.overlays.signals_at(b["index"])
         if sig:
             parts.append(tr("Signals") + ": " + ", ".join(sig))
-        return f"<span style='color:{st.foreground}'>" + "&nbsp;&nbsp;".join(parts) + "</span>"
+        return f"<span style='color:{st.foreground}'>" + "&nbsp; ".join(parts) + "</span>"
 
     def _volume_readout(self, i: int) -> str:
         d = self._data

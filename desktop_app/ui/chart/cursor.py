@@ -109,6 +109,10 @@ class ChartCursor(QtCore.QObject):
             i = self.index if self.index is not None else self.n - 1
         for p in self._panes:
             html = p.readout(i) if self.n else ""
+            # wrap between items (never inside one) when the pane is narrower than the read-out
+            width = max(40.0, p.plot.getViewBox().width() - 4)
+            if abs(p.text.textWidth() - width) > 0.5:
+                p.text.setTextWidth(width)
             if html != p.html:  # a move within the same bar, or a repeated refresh, costs no layout
                 p.text.setHtml(html)
                 p.html = html

@@ -83,4 +83,4 @@ class IndicatorPane:
             v = float(ind[key][i])
             color = colors.get(key) or (self.style.up if v >= 0 else self.style.down)
             parts.append(f"<span style='color:{color}'>{LABELS[key]}: {fmt(v, 3 if key != 'rsi' else 2)}</span>")
-        return "&nbsp;&nbsp;".join(parts)
+        return "&nbsp; ".join(parts)
