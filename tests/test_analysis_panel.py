@@ -66,9 +66,10 @@ def test_report_content_matches_core(panel, demo):
     # the full trace
     t = panel.trace_table
     assert t.rowCount() == len(rep.trace)
-    assert _col(t, 1) == [r["desc_en"] for r in rep.trace]
-    assert _col(t, 3) == [MET_MARK if r["met"] else NOT_MET_MARK for r in rep.trace]
-    assert _col(t, 4) == [f"{r['points_given']:.0f} / {r['points_possible']:.0f}" for r in rep.trace]
+    assert [text.split("\n")[0] for text in _col(t, 1)] == [r["desc_en"] for r in rep.trace]
+    assert all(text.split("\n")[1] for text, r in zip(_col(t, 1), rep.trace) if r["values"])  # values below
+    assert _col(t, 2) == [MET_MARK if r["met"] else NOT_MET_MARK for r in rep.trace]
+    assert _col(t, 3) == [f"{r['points_given']:.0f} / {r['points_possible']:.0f}" for r in rep.trace]
     assert sum(r["points_given"] for r in rep.trace) >= rep.score  # dims are capped
     # levels: resistances (farthest first) then supports (nearest first)
     levels = list(reversed(rep.resistances)) + list(rep.supports)
@@ -127,7 +128,7 @@ def test_chinese_labels(panel, demo):
     assert panel.watch_button.text() == "加入自选股"
     assert panel.scan_button.text() == "扫描所属板块"
     assert rep.label_zh in panel.score_text.text()
-    assert _col(panel.trace_table, 1) == [r["desc_zh"] for r in rep.trace]
+    assert [text.split("\n")[0] for text in _col(panel.trace_table, 1)] == [r["desc_zh"] for r in rep.trace]
     assert panel.scan_menu.actions()[0].text() == f"扫描行业：{rep.industry}"
     i18n.set_language("en")
     panel.retranslate()

@@ -302,7 +302,9 @@ class AnalysisPanel(QWidget):
         # trace
         self.trace_box = QGroupBox()
         tl = QVBoxLayout(self.trace_box)
-        self.trace_table = _table(5, "traceTable")
+        self.trace_table = _table(4, "traceTable")
+        self.trace_table.setWordWrap(True)  # rule and values wrap in their (stretching) column
+        self.trace_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         tl.addWidget(self.trace_table)
         lay.addWidget(self.trace_box)
 
@@ -434,7 +436,7 @@ class AnalysisPanel(QWidget):
                           ("worst_day_pct", "Worst day"), ("days_since_52w_high", "Days since 52-week high")):
             self.risk_labels[key][0].setText(tr(text))
         self.trace_table.setHorizontalHeaderLabels(
-            [tr("Dimension"), tr("Rule"), tr("Values"), tr("Met"), tr("Points")])
+            [tr("Dimension"), tr("Rule and values"), tr("Met"), tr("Points")])
         self.levels_table.setHorizontalHeaderLabels([tr("Type"), tr("Price"), tr("Distance"), tr("Source")])
         self.signals_table.setHorizontalHeaderLabels([tr("Date"), tr("Strategy")])
 
@@ -494,14 +496,16 @@ class AnalysisPanel(QWidget):
             met = bool(rule.get("met"))
             given, possible = rule.get("points_given"), rule.get("points_possible")
             pts = f"{fmt_num(given, 0) if _finite(given) else '—'} / {fmt_num(possible, 0)}"
-            t.setItem(row, 0, _item(dim_text))
-            t.setItem(row, 1, _item(desc, tooltip=f"{desc}\n{rule.get('rule_id', '')}"))
             values = fmt_values(rule.get("values") or {})
-            t.setItem(row, 2, _item(values, tooltip=values))
-            t.setItem(row, 3, _item(MET_MARK if met else NOT_MET_MARK,
+            # the rule on its first line, the values it looked at under it: the rule column gets
+            # the whole width instead of two squeezed columns
+            t.setItem(row, 0, _item(dim_text))
+            t.setItem(row, 1, _item(f"{desc}\n{values}" if values else desc,
+                                    tooltip=f"{desc}\n{values}\n{rule.get('rule_id', '')}".strip()))
+            t.setItem(row, 2, _item(MET_MARK if met else NOT_MET_MARK,
                                     color=UP_COLOR if met else FLAT_COLOR))
-            t.setItem(row, 4, _item(pts, align_right=True))
-        _column_modes(t, stretch=(1, 2))
+            t.setItem(row, 3, _item(pts, align_right=True))
+        _column_modes(t, stretch=(1,))
         _fit_height(t)
 
     def _render_levels(self, r: Any) -> None:
