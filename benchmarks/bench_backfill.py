@@ -19,14 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desktop_app.core.data.demo import DemoSource  # noqa: E402
 from desktop_app.core.data.refresh import backfill  # noqa: E402
 from desktop_app.core.data.store import BarStore  # noqa: E402
+from common import metric as _metric  # noqa: E402
 
 METRICS = ["backfill_three_hosts"]
 LATENCY = 0.15
-
-
-def _metric(value: float, unit: str, baseline: float | None = None) -> dict:
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
 def run(quick: bool = False) -> dict:

@@ -28,18 +28,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from common import metric as _metric  # noqa: E402
 
 METRICS = ["chart_frame_p95_250", "chart_frame_p95_2500", "chart_frame_p95_10000",
            "chart_first_paint_5000"]
 
 SIZE = (1600, 900)
 N_BARS = 10_000
-
-
-def _metric(value: float, unit: str, baseline: float | None = None) -> dict:
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit,
-            "baseline": None if baseline is None else float(baseline), "ratio": ratio}
 
 
 def synthetic_bars(n: int, seed: int = 7) -> pd.DataFrame:

@@ -22,15 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desktop_app.core.calendar import last_trading_day  # noqa: E402
 from desktop_app.core.data.demo import DemoSource  # noqa: E402
+from common import metric as _metric  # noqa: E402
 
 METRICS = ["demo_generate_full_market"]
 N_STOCKS = 5000
-
-
-def _metric(value, unit, baseline=None):
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit,
-            "baseline": None if baseline is None else float(baseline), "ratio": ratio}
 
 
 def _vectorised(end) -> float:

@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from common import metric as _metric, stockscan_home  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -53,15 +54,6 @@ MIN_SCORE = 40          # lower than the panel's default 60: more hits streaming
 WINDOW_SIZE = (1600, 900)
 TIMEOUT_S = 180.0
 RUNS, RUNS_QUICK = 3, 1  # threaded measurements; the median run is reported (the 2 cores are shared)
-
-
-def _metric(value, unit, baseline=None):
-    try:
-        from run import metric
-        return metric(value, unit, baseline)
-    except ImportError:  # pragma: no cover - run standalone
-        ratio = (baseline / value) if (baseline is not None and value) else None
-        return {"value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
 class Heartbeat:
@@ -209,8 +201,7 @@ def run(quick: bool = False) -> dict:
     n = 1000 if quick else 5000
     base_home = Path(os.environ.get("STOCKSCAN_HOME") or tempfile.mkdtemp(prefix="stockscan-bench-"))
     home = base_home / f"bench_scan_{n}"         # shared with bench_scan: one warm store per size
-    old_home = os.environ.get("STOCKSCAN_HOME")
-    try:
+    with stockscan_home(home):
         src, store = _warm_store(home, n)
         from PySide6.QtCore import QCoreApplication, QSettings
         QCoreApplication.setOrganizationName("StockScanBench")
@@ -236,11 +227,6 @@ def run(quick: bool = False) -> dict:
         bmax = max(bgaps)
         print(f"   baseline (run_scan on the GUI thread): {bst['rows']} rows; longest stall {bmax:.0f} ms",
               flush=True)
-    finally:
-        if old_home is None:
-            os.environ.pop("STOCKSCAN_HOME", None)
-        else:
-            os.environ["STOCKSCAN_HOME"] = old_home
     return {
         "gui_stall_max_ms": _metric(mx, "ms", bmax),
         "gui_stall_p99_ms": _metric(p99, "ms", None),

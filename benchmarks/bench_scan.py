@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from common import metric as _metric, stockscan_home  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -43,17 +44,8 @@ _CHILD = ("import sys\n"
           "sys.exit(rc)\n")
 
 
-def _metric(value, unit, baseline=None):
-    try:
-        from run import metric
-        return metric(value, unit, baseline)
-    except ImportError:  # pragma: no cover - run standalone
-        ratio = (baseline / value) if (baseline is not None and value) else None
-        return {"value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio}
-
-
 def _warm_store(home: Path, n: int):
-    os.environ["STOCKSCAN_HOME"] = str(home)
+    """The demo market's warm store under ``home`` (the caller points STOCKSCAN_HOME there)."""
     from desktop_app.core.data.demo import DemoSource
     from desktop_app.core.data.refresh import backfill
     from desktop_app.core.data.store import BarStore
@@ -162,8 +154,7 @@ def run(quick: bool = False) -> dict:
     n = 1000 if quick else 5000
     base_home = Path(os.environ.get("STOCKSCAN_HOME") or tempfile.mkdtemp(prefix="stockscan-bench-"))
     home = base_home / f"bench_scan_{n}"
-    old_home = os.environ.get("STOCKSCAN_HOME")
-    try:
+    with stockscan_home(home):
         src, store = _warm_store(home, n)
         symbols = [str(s) for s in src.universe()["symbol"]]
         with tempfile.TemporaryDirectory() as tmp:
@@ -179,11 +170,6 @@ def run(quick: bool = False) -> dict:
               f"found {res['found']}, not matching {res['not_matching']}, excluded {res['excluded_total']}, "
               f"failed {res['failed_total']}; in-process scan {res['elapsed']:.2f} s; peak RSS {rss:.0f} MB",
               flush=True)
-    finally:
-        if old_home is None:
-            os.environ.pop("STOCKSCAN_HOME", None)
-        else:
-            os.environ["STOCKSCAN_HOME"] = old_home
     return {
         "scan_full_market": _metric(wall, "s", baseline),
         "scan_peak_rss_mb": _metric(rss, "MB", None),

@@ -18,14 +18,9 @@ import time
 
 import numpy as np
 import pandas as pd
+from common import metric as _metric  # noqa: E402
 
 METRICS = ["score_full_market"]
-
-
-def _metric(value, unit, baseline=None):
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit, "baseline": None if baseline is None else float(baseline),
-            "ratio": ratio}
 
 
 def baseline_score(df: pd.DataFrame) -> float:

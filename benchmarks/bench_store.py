@@ -22,13 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desktop_app.core.data.source import BAR_COLUMNS  # noqa: E402
 from desktop_app.core.data.store import BarStore  # noqa: E402
 from desktop_app.core.panel import Panel  # noqa: E402
+from common import metric as _metric  # noqa: E402
 
 METRICS = ["store_panel_read"]
-
-
-def _metric(value: float, unit: str, baseline: float | None = None) -> dict:
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
 def make_market(n_symbols: int, n_days: int, seed: int = 1) -> tuple[list[str], pd.DatetimeIndex, dict[str, np.ndarray]]:

@@ -18,17 +18,12 @@ import tempfile
 import time
 from pathlib import Path
 
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 os.environ.setdefault("TQDM_DISABLE", "1")
-
-
-def metric(value, unit, baseline=None):
-    ratio = (baseline / value) if (baseline is not None and value) else None
-    return {"value": float(value), "unit": unit,
-            "baseline": None if baseline is None else float(baseline), "ratio": ratio}
 
 
 def _modules():

@@ -1,0 +1,28 @@
+"""What every benchmark module shares: the metric record and a scoped STOCKSCAN_HOME."""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Iterator
+
+
+def metric(value: float, unit: str, baseline: float | None = None) -> dict:
+    """One metric of the benchmark JSON (DESIGN.md §8); ratio = baseline / value."""
+    ratio = (baseline / value) if (baseline is not None and value) else None
+    return {"value": float(value), "unit": unit,
+            "baseline": None if baseline is None else float(baseline), "ratio": ratio}
+
+
+@contextlib.contextmanager
+def stockscan_home(path: Path) -> Iterator[Path]:
+    """Point STOCKSCAN_HOME at ``path`` for the block, then restore what it was."""
+    old = os.environ.get("STOCKSCAN_HOME")
+    os.environ["STOCKSCAN_HOME"] = str(path)
+    try:
+        yield path
+    finally:
+        if old is None:
+            os.environ.pop("STOCKSCAN_HOME", None)
+        else:
+            os.environ["STOCKSCAN_HOME"] = old
