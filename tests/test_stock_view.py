@@ -295,3 +295,17 @@ def test_quick_open_and_panel_buttons(window, qtbot, demo):
     assert w.scan_panel.universe_string() == (f"industry:{rep.industry}", "")
     assert len(w.tm.task_ids()) == n_before + 1
     qtbot.waitUntil(lambda: w.tm.running_count() == 0, timeout=20000)
+
+
+def test_empty_chart_says_how_to_open_a_stock(qtbot, tmp_path):
+    from desktop_app.ui.app_context import AppContext
+    from desktop_app.ui.stock_view import StockView
+
+    ctx = AppContext.for_demo(n_stocks=50, store=BarStore(tmp_path / "b.sqlite"))
+    view = StockView(ctx)
+    qtbot.addWidget(view)
+    try:
+        assert view.chart.is_placeholder_shown() and "Ctrl+K" in view.chart.placeholder_text()
+    finally:
+        view.shutdown()
+        ctx.shutdown()

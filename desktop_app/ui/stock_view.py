@@ -175,6 +175,9 @@ class StockView(QWidget):
         self.png_button.setText(tr("Export chart PNG…"))
         self.panel.retranslate()
         self._update_title()
+        if not self._symbol:  # the empty chart says how to fill it
+            self.chart.show_placeholder(
+                tr("Open a stock: double-click a result or a watchlist entry, or press Ctrl+K."))
         # the chart is not rebuilt (that would reset the user's zoom): marker names follow the
         # language from the next stock opened
 
