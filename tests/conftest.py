@@ -39,3 +39,57 @@ def no_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     yield
+
+
+@pytest.fixture(scope="session")
+def demo_store_file(tmp_path_factory):
+    """``demo_store_file(n)``: a bar-store file backfilled once per session from DemoSource(n)."""
+    made: dict = {}
+
+    def get(n_stocks: int):
+        if n_stocks not in made:
+            from desktop_app.core.data.demo import DemoSource
+            from desktop_app.core.data.refresh import backfill
+            from desktop_app.core.data.store import BarStore
+
+            path = tmp_path_factory.mktemp(f"demo{n_stocks}") / "bars-demo.sqlite"
+            store = BarStore(path)
+            backfill(DemoSource(n_stocks=n_stocks), store)
+            store.close()
+            made[n_stocks] = path
+        return made[n_stocks]
+
+    return get
+
+
+def copy_store(src, dst_dir):
+    """A private copy (with its WAL files) of a store file, opened."""
+    import shutil
+
+    from desktop_app.core.data.store import BarStore
+
+    dst_dir.mkdir(parents=True, exist_ok=True)
+    for f in src.parent.glob(src.name + "*"):
+        shutil.copy(f, dst_dir / f.name)
+    return BarStore(dst_dir / src.name)
+
+
+@pytest.fixture
+def make_chart(qtbot):
+    """``make_chart(width, height)``: a shown ChartWidget, cleaned up with the test."""
+    def make(width: int = 1000, height: int = 700):
+        from PySide6 import QtWidgets
+
+        from desktop_app.ui.chart import ChartWidget
+
+        app = QtWidgets.QApplication.instance()
+        if not app.organizationName():
+            app.setOrganizationName("StockScanTest")
+            app.setApplicationName("test_chart")
+        w = ChartWidget()
+        qtbot.addWidget(w)
+        w.resize(width, height)
+        w.show()
+        return w
+
+    return make

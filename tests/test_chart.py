@@ -26,16 +26,8 @@ def make_bars(n: int, seed: int = 1, start: str = "2020-01-02") -> pd.DataFrame:
 
 
 @pytest.fixture
-def chart(qtbot):
-    app = QtWidgets.QApplication.instance()
-    if not app.organizationName():
-        app.setOrganizationName("StockScanTest")
-        app.setApplicationName("test_chart")
-    w = ChartWidget()
-    qtbot.addWidget(w)
-    w.resize(1000, 700)
-    w.show()
-    return w
+def chart(make_chart):
+    return make_chart(1000, 700)
 
 
 def assert_fitted(chart: ChartWidget, bars: pd.DataFrame) -> None:

@@ -6,10 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from PySide6 import QtWidgets  # noqa: I001  (PySide6 before pyqtgraph)
 
 from desktop_app.ui.chart.bar_data import BarData
-from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.chart.date_axis import TradingDateAxis
 
 
@@ -106,16 +104,8 @@ def test_indicators_match_numpy_formulas():
 
 # ---------------------------------------------------------------------------- items in a chart
 @pytest.fixture
-def chart(qtbot):
-    app = QtWidgets.QApplication.instance()
-    if not app.organizationName():
-        app.setOrganizationName("StockScanTest")
-        app.setApplicationName("test_chart")
-    w = ChartWidget()
-    qtbot.addWidget(w)
-    w.resize(800, 600)
-    w.show()
-    return w
+def chart(make_chart):
+    return make_chart(800, 600)
 
 
 def test_items_draw_only_the_visible_slice(chart):

@@ -4,7 +4,6 @@ universe is refused, double-click opens a stock, the layout survives a restart, 
 switches live, and closing with a running task joins every thread."""
 from __future__ import annotations
 
-import shutil
 import threading
 
 import pytest
@@ -12,31 +11,19 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDockWidget
 
-from desktop_app.core.data.demo import DemoSource
-from desktop_app.core.data.refresh import backfill
 from desktop_app.core.data.store import BarStore
 from desktop_app.ui import i18n
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.status_bar import DEMO_BADGE
+from conftest import copy_store
 
 N_STOCKS = 300
 
 
-@pytest.fixture(scope="module")
-def warm_store_file(tmp_path_factory):
-    d = tmp_path_factory.mktemp("warm")
-    st = BarStore(d / "bars-demo.sqlite")
-    backfill(DemoSource(n_stocks=N_STOCKS), st)
-    st.close()
-    return d / "bars-demo.sqlite"
-
-
-def copy_store(src, dst_dir):
-    dst_dir.mkdir(parents=True, exist_ok=True)
-    for f in src.parent.glob(src.name + "*"):
-        shutil.copy(f, dst_dir / f.name)
-    return BarStore(dst_dir / src.name)
+@pytest.fixture
+def warm_store_file(demo_store_file):
+    return demo_store_file(N_STOCKS)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ import shutil
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_app.core.data.demo import DemoSource
-from desktop_app.core.data.refresh import backfill
 from desktop_app.core.data.store import BarStore
 from desktop_app.core.watchlist import Watchlist
 from desktop_app.ui.app_context import AppContext
@@ -20,13 +18,9 @@ from desktop_app.ui.watchlist_view import WatchlistView
 N_STOCKS = 200
 
 
-@pytest.fixture(scope="module")
-def warm_store_file(tmp_path_factory):
-    d = tmp_path_factory.mktemp("warm_wl")
-    st = BarStore(d / "bars-demo.sqlite")
-    backfill(DemoSource(n_stocks=N_STOCKS), st)
-    st.close()
-    return d / "bars-demo.sqlite"
+@pytest.fixture
+def warm_store_file(demo_store_file):
+    return demo_store_file(N_STOCKS)
 
 
 @pytest.fixture
