@@ -20,6 +20,7 @@ from desktop_app.core import paths
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.export import export_job
+from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import tr
 from desktop_app.ui.reasons import reason_text
 from desktop_app.ui.results_view import ResultsView
@@ -119,14 +120,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.tasks_dock], [200], Qt.Orientation.Vertical)
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
-        a = QAction(self)
-        a.setObjectName(name)
-        if shortcut is not None:
-            a.setShortcut(shortcut)
-            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.triggered.connect(slot)
-        self.addAction(a)
-        return a
+        return make_action(self, name, slot, shortcut)
 
     def _build_actions(self) -> None:
         K = QKeySequence

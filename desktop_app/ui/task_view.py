@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QMenu,
                                QPlainTextEdit, QTableView, QToolTip, QVBoxLayout, QWidget)
 
+from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import tr
 from desktop_app.ui.progress_delegate import TaskDelegate, status_key
 from desktop_app.ui.reasons import reason_text
@@ -134,14 +135,7 @@ class TaskView(QTableView):
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
         def act(name: str, shortcut: Any, slot) -> QAction:
-            a = QAction(self)
-            a.setObjectName(name)
-            if shortcut is not None:
-                a.setShortcut(shortcut)
-                a.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            a.triggered.connect(slot)
-            self.addAction(a)
-            return a
+            return make_action(self, name, slot, shortcut, Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
         # Esc is the main window's shortcut (two actions on one key would be ambiguous and neither fires)
         self.cancel_action = act("cancelTask", None, self.cancel_selected)
