@@ -93,3 +93,19 @@ def make_chart(qtbot):
         return w
 
     return make
+
+
+def synthetic_bars(n: int, seed: int = 1, start: str = "2020-01-02", base: float = 20.0):
+    """A random-walk OHLCV frame of ``n`` business days (chart tests)."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    dates = pd.bdate_range(start, periods=n, name="date")
+    close = base * np.exp(np.cumsum(rng.normal(0, 0.02, n)))
+    open_ = close * np.exp(rng.normal(0, 0.01, n))
+    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.01, n)))
+    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.01, n)))
+    vol = rng.integers(1e5, 1e7, n).astype(float)
+    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": vol},
+                        index=dates)

@@ -8,21 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import synthetic_bars
+
 from PySide6 import QtCore, QtGui, QtWidgets  # noqa: I001  (PySide6 before pyqtgraph)
 
 from desktop_app.ui.chart.chart_widget import DEFAULT_VISIBLE, ChartWidget
 
 
 def make_bars(n: int, seed: int = 1, start: str = "2020-01-02") -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    dates = pd.bdate_range(start, periods=n, name="date")
-    close = 20 * np.exp(np.cumsum(rng.normal(0, 0.02, n)))
-    open_ = close * np.exp(rng.normal(0, 0.01, n))
-    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.01, n)))
-    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.01, n)))
-    vol = rng.integers(1e5, 1e7, n).astype(float)
-    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": vol},
-                        index=dates)
+    return synthetic_bars(n, seed, start, base=20.0)
 
 
 @pytest.fixture

@@ -6,21 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import synthetic_bars
+
 
 from desktop_app.ui.chart.bar_data import BarData
 from desktop_app.ui.chart.date_axis import TradingDateAxis
 
 
 def make_bars(n: int, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    dates = pd.bdate_range("2015-01-05", periods=n, name="date")
-    close = 10 * np.exp(np.cumsum(rng.normal(0, 0.02, n)))
-    open_ = close * np.exp(rng.normal(0, 0.01, n))
-    high = np.maximum(open_, close) * (1 + np.abs(rng.normal(0, 0.01, n)))
-    low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.01, n)))
-    vol = rng.integers(1e5, 1e7, n).astype(float)
-    return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": vol},
-                        index=dates)
+    return synthetic_bars(n, seed, "2015-01-05", base=10.0)
 
 
 # ---------------------------------------------------------------------------- BarData

@@ -139,23 +139,10 @@ class StockView(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([620, 400])
         lay.addWidget(self.splitter, 1)
-        self.pane_actions: dict[str, QAction] = {}
-        for key, text in PANE_CHOICES:
-            a = QAction(text, self.panes_menu)
-            a.setCheckable(True)
-            a.setData(key)
-            a.toggled.connect(self._on_pane_toggled)
-            self.panes_menu.addAction(a)
-            self.pane_actions[key] = a
+        self.pane_actions = self._checkable_actions(PANE_CHOICES, self._on_pane_toggled)
         self.panes_menu.addSeparator()
-        self.overlay_actions: dict[str, QAction] = {}
-        for key, text in (("ma", "MA5/10/20/60"), ("boll", "BOLL")):
-            a = QAction(text, self.panes_menu)
-            a.setCheckable(True)
-            a.setData(key)
-            a.toggled.connect(self._on_overlay_toggled)
-            self.panes_menu.addAction(a)
-            self.overlay_actions[key] = a
+        self.overlay_actions = self._checkable_actions((("ma", "MA5/10/20/60"), ("boll", "BOLL")),
+                                                       self._on_overlay_toggled)
         self._sync_pane_actions()
 
     def _sync_pane_actions(self) -> None:
@@ -169,6 +156,18 @@ class StockView(QWidget):
             a.blockSignals(True)
             a.setChecked(bool(flags.get(key)))
             a.blockSignals(False)
+
+    def _checkable_actions(self, choices, on_toggled) -> dict[str, QAction]:
+        """Checkable entries of the Panes menu, keyed by choice (the key is also the action's data)."""
+        out: dict[str, QAction] = {}
+        for key, text in choices:
+            a = QAction(text, self.panes_menu)
+            a.setCheckable(True)
+            a.setData(key)
+            a.toggled.connect(on_toggled)
+            self.panes_menu.addAction(a)
+            out[key] = a
+        return out
 
     def retranslate(self) -> None:
         self.panes_button.setText(tr("Panes"))
