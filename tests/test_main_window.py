@@ -197,8 +197,10 @@ def test_failed_task_shows_its_full_error_on_demand(make_window, qtbot):
 
 def test_layout_and_scan_settings_survive_a_restart(make_window, qtbot):
     w = make_window()
+    w.resize(1900, 1000)   # room for the chart and the panel above their minimum widths
+    qtbot.wait(50)
     w.watchlist_dock.hide()
-    w.stock_splitter.setSizes([200, 600])
+    w.stock_splitter.setSizes([820, 300])   # far from the default split, so a lost state shows
     sizes = w.stock_splitter.sizes()
     w.scan_panel.min_score.setValue(77)
     w.scan_panel.set_universe("index:000905")
@@ -208,6 +210,9 @@ def test_layout_and_scan_settings_survive_a_restart(make_window, qtbot):
 
     w2 = make_window()
     assert not w2.watchlist_dock.isVisible()
+    qtbot.wait(50)
+    # offscreen, restoreGeometry fits the window to the 800-px virtual screen: give it the same room
+    w2.resize(w.width(), w.height())
     qtbot.wait(50)
     s2 = w2.stock_splitter.sizes()  # the central area's width depends on the docks: compare shares
     assert abs(s2[0] / sum(s2) - sizes[0] / sum(sizes)) < 0.02

@@ -116,7 +116,7 @@ class MainWindow(QMainWindow):
         self.scan_dock.raise_()
         self.results_dock = self._dock("resultsDock", self.results_view, R)
         self.tasks_dock = self._dock("tasksDock", self.task_view, B)
-        self.resizeDocks([self.scan_dock, self.results_dock], [300, 500], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.scan_dock, self.results_dock], [280, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tasks_dock], [200], Qt.Orientation.Vertical)
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:

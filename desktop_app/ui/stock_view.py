@@ -132,6 +132,8 @@ class StockView(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("stockSplitter")
         self.chart = ChartWidget(theme="dark" if theme.is_dark() else "light")
+        # pyqtgraph's layout asks for ~575 px; left at that, it squeezes the scan and results docks
+        self.chart.setMinimumWidth(320)
         self.panel = AnalysisPanel()
         self.splitter.addWidget(self.chart)
         self.splitter.addWidget(self.panel)

@@ -94,6 +94,7 @@ class ChartWidget(QtWidgets.QWidget):
 
         self._placeholder = QtWidgets.QLabel(self)
         self._placeholder.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self._placeholder.setWordWrap(True)  # long hints wrap in a narrow chart
         self._placeholder.setObjectName("chartPlaceholder")
         self._view = pg.GraphicsLayoutWidget(self)
         self._view.setFocusPolicy(QtCore.Qt.FocusPolicy.NoFocus)
