@@ -19,16 +19,21 @@ COMMANDS = {
 }
 
 
+def _common() -> argparse.ArgumentParser:
+    """Options every command takes (``stockscan-cli scan --lang en …``)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=["zh", "en"], default="zh",
+                        help="language of every message, header and report (default zh)")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stockscan-cli", description="StockScan, headless.")
     sub = parser.add_subparsers(dest="command", required=True)
+    common = _common()
     for name, help_text in COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        try:
-            mod = importlib.import_module(f"desktop_app.commands.{name}")
-        except ModuleNotFoundError:
-            p.set_defaults(_module=None)
-            continue
+        p = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+        mod = importlib.import_module(f"desktop_app.commands.{name}")
         mod.add_arguments(p)
         p.set_defaults(_module=mod)
     return parser
@@ -38,12 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TQDM_DISABLE", "1")
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args._module is None:
-        parser.error(f"command {args.command!r} is not available in this build")
     try:
         return int(args._module.run(args) or 0)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        from desktop_app.core.catalogue import say
+
+        print(say("interrupted", args.lang), file=sys.stderr)
         return 130
 
 

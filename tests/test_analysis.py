@@ -79,8 +79,8 @@ def test_levels_sources_on_constructed_series():
     df = pd.DataFrame({"open": c, "high": c * 1.001, "low": c * 0.999, "close": c, "volume": 1e6,
                        "amount": 1e7, "turnover": 1.0}, index=idx)
     rep = build_report(df, INFO)
-    assert [s["source"] for s in rep.supports] == ["MA5", "MA10", "MA20"]  # BOLL mid == MA20: deduplicated
-    assert rep.resistances[0]["source"] in ("BOLL upper", "20-day high", "60-day high")
+    assert [str(s["source"]) for s in rep.supports] == ["MA5", "MA10", "MA20"]  # BOLL mid == MA20: deduplicated
+    assert str(rep.resistances[0]["source"]) in ("BOLL upper", "20-day high", "60-day high")
     assert rep.ma_trend == "bull"
 
 
@@ -135,7 +135,7 @@ def test_recent_signal_on_constructed_cross():
 
 def test_short_history_is_not_scored():
     rep = build_report(walk(30), INFO)
-    assert rep.score is None and rep.label_en == "Not scored" and "history too short" in rep.score_note
+    assert rep.score is None and rep.label_en == "Not scored" and "history too short" in str(rep.score_note)
     assert rep.trace == []
     json.loads(rep.to_json())
 
@@ -207,7 +207,7 @@ def small_demo(monkeypatch):
 def test_cli_analyze(small_demo, capsys):
     from desktop_app.cli import main
     code = small_demo.universe()["symbol"].iloc[3]
-    assert main(["analyze", code, "--source", "demo", "--json"]) == 0
+    assert main(["analyze", code, "--lang", "en", "--source", "demo", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["symbol"] == code and d["is_demo"] is True and len(d["trace"]) > 20
     assert main(["analyze", code, "--lang", "en"]) == 0
@@ -217,7 +217,7 @@ def test_cli_analyze(small_demo, capsys):
 
 def test_cli_bad_code(capsys):
     from desktop_app.cli import main
-    assert main(["analyze", "12345", "--source", "demo"]) == 2
+    assert main(["analyze", "12345", "--lang", "en", "--source", "demo"]) == 2
     err = capsys.readouterr().err
     assert "12345" in err and "6 digits" in err
 
@@ -227,7 +227,7 @@ def test_cli_bad_code(capsys):
     ("", ["empty"]), ("510300", ["fund"]), ("sz600519", ["Shanghai"])])
 def test_cli_bad_codes_say_why_and_print_no_report(capsys, code, words):
     from desktop_app.cli import main
-    assert main(["analyze", code, "--source", "demo", "--json"]) == 2
+    assert main(["analyze", code, "--lang", "en", "--source", "demo", "--json"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and all(w in err for w in words), err
 
@@ -236,10 +236,10 @@ def test_cli_unknown_stock_names_the_legacy_code(small_demo, capsys):
     from desktop_app.cli import main
     listed = set(small_demo.universe()["symbol"])
     legacy = next(f"43{n:04d}" for n in range(1000) if f"920{n % 1000:03d}" not in listed)
-    assert main(["analyze", legacy, "--source", "demo"]) == 1
+    assert main(["analyze", legacy, "--lang", "en", "--source", "demo"]) == 1
     err = capsys.readouterr().err
     assert legacy in err and "920" + legacy[-3:] in err and "old Beijing code" in err
     missing = next(f"600{n:03d}" for n in range(1000) if f"600{n:03d}" not in listed)
-    assert main(["analyze", missing, "--source", "demo"]) == 1
+    assert main(["analyze", missing, "--lang", "en", "--source", "demo"]) == 1
     err = capsys.readouterr().err
     assert missing in err and "old Beijing" not in err

@@ -6,8 +6,8 @@ import pytest
 from desktop_app.core.analysis import build_report
 from desktop_app.core.data.demo import DemoSource
 from desktop_app.ui import i18n
-from desktop_app.ui.analysis_panel import (DOWN_COLOR, MET_MARK, NOT_MET_MARK, UP_COLOR, AnalysisPanel,
-                                           fmt_num, fmt_pct)
+from desktop_app.ui import theme
+from desktop_app.ui.analysis_panel import MET_MARK, NOT_MET_MARK, AnalysisPanel, fmt_num, fmt_pct
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +51,8 @@ def test_report_content_matches_core(panel, demo):
     assert "DEMO" in panel.identity_label.text()
     assert panel.price_label.text() == fmt_num(rep.last)
     assert fmt_pct(rep.chg_pct) in panel.change_label.text()
-    want = UP_COLOR if rep.chg_pct > 0 else DOWN_COLOR if rep.chg_pct < 0 else None
+    want = (theme.up_color().name() if rep.chg_pct > 0 else theme.down_color().name() if rep.chg_pct < 0
+            else None)
     if want:
         assert want in panel.price_label.styleSheet()
     assert panel.price_fields["high"][1].text() == fmt_num(rep.high)

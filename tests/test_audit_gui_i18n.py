@@ -15,9 +15,9 @@ from desktop_app.core.jobs import Progress
 from desktop_app.core.symbols import parse_symbols
 from desktop_app.ui import i18n
 from desktop_app.ui.analysis_panel import AnalysisPanel
-from desktop_app.ui.reasons import reason_text
+from desktop_app.core.reasons import R
+from desktop_app.ui.i18n import reason_text
 from desktop_app.ui.task_view import TaskDetailsDialog
-from desktop_app.workers.task_info import phase_text
 from desktop_app.workers.task_manager import COLUMNS, TaskManager
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -31,43 +31,45 @@ def english_after():
     i18n.set_language("en")
 
 
-def test_every_rejection_reason_is_translated_and_unknown_text_passes_through():
+def test_every_rejection_reason_has_chinese_and_stored_text_passes_through():
     rejected = parse_symbols(BAD_TOKENS).rejected
     assert len(rejected) == len(BAD_TOKENS.split())
     i18n.set_language("zh_CN")
     for token, why in rejected:
         zh = reason_text(why)
-        assert zh != why and CJK.search(zh), (token, why, zh)
-    assert reason_text("history too short: 12 bars < 60") == "历史太短：12 根K线 < 60"
-    nested = reason_text("the universe 自选代码 has no stocks to scan "
-                         "(1 rejected: 600000: not in the source's list of stocks (unknown or delisted))")
-    assert "not in the source" not in nested and "600000" in nested
+        assert zh != str(why) and CJK.search(zh), (token, why, zh)
+    assert reason_text(R("history_too_short", bars=12, minimum=60)) == "历史太短：12 根K线 < 60"
+    first = R("token_rejected", token="600000", reason=R("not_listed"))
+    nested = reason_text(R("universe_empty_rejected", name={"zh": "自选代码", "en": "codes"}, n=1, first=first))
+    assert "not in the source" not in nested and "600000" in nested and CJK.search(nested)
+    # a row written by an older version keeps its text, whatever the language
     assert reason_text("a sentence core never says") == "a sentence core never says"
     i18n.set_language("en")
-    assert all(reason_text(why) == why for _t, why in rejected)
+    assert all(reason_text(why) == str(why) for _t, why in rejected)
+    assert "600000: not in the source's list of stocks" in reason_text(nested_reason := R(
+        "universe_empty_rejected", name={"zh": "自选代码", "en": "codes"}, n=1, first=first)), nested_reason
 
 
 def test_task_phase_is_shown_in_the_ui_language(qtbot):
-    i18n.set_language("zh_CN")
-    assert phase_text("fetching 3/289 600120", i18n.tr) == "下载数据 3/289 600120"
-    assert phase_text("universe", i18n.tr) == "解析股票范围"
-    assert phase_text("600000–600100", i18n.tr) == "600000–600100"  # a chunk passes through
-
     gate, shown = threading.Event(), threading.Event()
 
     def job(progress, cancel, emit_hits):
-        progress(Progress(done=0, total=10, current="reading bars"))
+        progress(Progress(done=0, total=10, current=R("phase_fetching", done=3, total=289, symbol="600120")))
         shown.set()
         gate.wait(5)
         return None
 
     tm = TaskManager(max_running=1)
+    tm.set_language("zh")
     try:
         tid = tm.submit("scan", "t", job)
         col = COLUMNS.index("current")
-        qtbot.waitUntil(lambda: tm.index(0, col).data() == "读取K线", timeout=5000)
-        i18n.set_language("en")
-        assert tm.index(0, col).data() == "reading bars"
+        qtbot.waitUntil(lambda: tm.index(0, col).data() == "下载数据 3/289 600120", timeout=5000)
+        assert tm.index(0, COLUMNS.index("kind")).data() == "扫描"
+        assert tm.index(0, COLUMNS.index("status")).data() == "运行中"
+        tm.set_language("en")
+        assert tm.index(0, col).data() == "fetching 3/289 600120"
+        assert tm.index(0, COLUMNS.index("status")).data() == "Running"
     finally:
         gate.set()
         assert tm.shutdown(5000)
@@ -76,18 +78,21 @@ def test_task_phase_is_shown_in_the_ui_language(qtbot):
 
 def test_failed_task_details_speak_chinese(qtbot):
     i18n.set_language("zh_CN")
+    tm = TaskManager()
+    tm.set_language("zh")
 
     class Info:
         id, kind, title, status = "abc", "analysis", "分析 600000", "failed"
         done = total = found = failed = 0
         params: dict = {}
-        error = "the watchlist is empty: add stocks to it first"
-        failures = [("600001", "history too short: 5 bars < 60")]
+        error = R("watchlist_empty")
+        failures = [("600001", R("history_too_short", bars=5, minimum=60))]
 
-    text = TaskDetailsDialog.describe(Info())
+    text = TaskDetailsDialog.describe(Info(), tm)
     assert "类型: 分析" in text and "状态: 失败" in text
-    assert "自选股为空" in text and "600001: 历史太短" in text
+    assert "自选股为空" in text and "600001：历史太短" in text
     assert "analysis" not in text and "failed" not in text
+    assert tm.shutdown(1000)
 
 
 def test_qt_standard_buttons_follow_the_language(qtbot):

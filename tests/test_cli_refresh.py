@@ -64,22 +64,23 @@ def tiny(monkeypatch):
 
 
 def test_backfill_with_limit_prints_progress_and_reasons(tiny, capsys):
-    rc = cli.main(["refresh", "--source", "demo", "--backfill", "--limit", "6"])
+    rc = cli.main(["refresh", "--lang", "en", "--source", "demo", "--backfill", "--limit", "6"])
     out, err = capsys.readouterr()
     assert rc == 0
-    assert "\r" in err and "backfill:" in err
+    # redirected: one newline-terminated line per report, no carriage returns running together
+    assert "\r" not in err and err.endswith("\n") and "backfill:" in err
     assert "fetched 5" in out and "failed 1" in out
     assert "failed 000005: network: 000005: connection reset by peer" in out
     store = BarStore.for_source("demo")
     try:
         assert store.symbols() == ["000001", "000002", "000003", "000004", "000006"]
-        assert store.failures()["000005"].startswith("network:")
+        assert str(store.failures()["000005"]).startswith("network:")
     finally:
         store.close()
 
 
 def test_default_runs_backfill_then_update(tiny, capsys):
-    assert cli.main(["refresh", "--source", "demo", "--symbols", "000001,000002", "--quiet"]) == 0
+    assert cli.main(["refresh", "--lang", "en", "--source", "demo", "--symbols", "000001,000002", "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
     assert "backfill: fetched 2" in out
@@ -88,35 +89,35 @@ def test_default_runs_backfill_then_update(tiny, capsys):
 
 
 def test_update_only_after_backfill_requests_nothing(tiny, capsys):
-    cli.main(["refresh", "--symbols", "000001,000002,000003", "--backfill", "--quiet"])
+    cli.main(["refresh", "--lang", "en", "--symbols", "000001,000002,000003", "--backfill", "--quiet"])
     before = tiny.requests
     capsys.readouterr()
-    assert cli.main(["refresh", "--update"]) == 0
+    assert cli.main(["refresh", "--lang", "en", "--update"]) == 0
     out, _ = capsys.readouterr()
     assert tiny.requests == before
-    assert "update: fetched 0; skipped 3; failed 0" in out
+    assert "update: fetched 0, skipped 3, failed 0" in out
 
 
 def test_every_symbol_failing_is_an_error_exit(tiny, capsys):
-    assert cli.main(["refresh", "--symbols", "000005", "--backfill", "--quiet"]) == 1
+    assert cli.main(["refresh", "--lang", "en", "--symbols", "000005", "--backfill", "--quiet"]) == 1
     assert "failed 000005" in capsys.readouterr().out
 
 
 def test_bad_symbols_are_refused_with_each_reason_before_any_request(tiny, capsys):
-    assert cli.main(["refresh", "--symbols", "000001, abc ,000300,60051", "--backfill", "--quiet"]) == 2
+    assert cli.main(["refresh", "--lang", "en", "--symbols", "000001, abc ,000300,60051", "--backfill", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "'abc': not a stock code" in err and "'000300'" in err and "沪深300" in err
     assert "'60051': a stock code has 6 digits" in err
     assert tiny.requests == 0
-    assert cli.main(["refresh", "--symbols", " , ", "--quiet"]) == 2
+    assert cli.main(["refresh", "--lang", "en", "--symbols", " , ", "--quiet"]) == 2
     assert "no stock code" in capsys.readouterr().err
 
 
 def test_symbols_in_any_form_and_limit_must_be_positive(tiny, capsys):
-    assert cli.main(["refresh", "--symbols", "sz000001 000002.SZ，000001", "--backfill", "--quiet"]) == 0
+    assert cli.main(["refresh", "--lang", "en", "--symbols", "sz000001 000002.SZ，000001", "--backfill", "--quiet"]) == 0
     assert tiny.requests == 2                                   # parsed, de-duplicated
     for bad in ("0", "-3", "x"):
         with pytest.raises(SystemExit) as e:
-            cli.main(["refresh", "--limit", bad])
+            cli.main(["refresh", "--lang", "en", "--limit", bad])
         assert e.value.code == 2
     assert "--limit" in capsys.readouterr().err

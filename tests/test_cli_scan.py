@@ -37,10 +37,11 @@ def test_scan_json_csv_and_history(capsys, tmp_path, isolated_home):
     assert raw.startswith(b"\xef\xbb\xbf")                                    # BOM for Excel
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0][:3] == ["代码", "名称", "板块"]
-    assert all(r[2] == "chinext" and "MACD金叉" in r[15] for r in rows[1:])
+    assert all(r[2] == "创业板" and "MACD金叉" in r[15] for r in rows[1:])   # ids exported as names
 
     # bad input: a readable error, exit 2, and nothing recorded
-    rc, out, err = run_cli(capsys, "scan", "--demo-stocks", "200", "--universe", "planet:mars", "--quiet")
+    rc, out, err = run_cli(capsys, "scan", "--lang", "en", "--demo-stocks", "200", "--universe", "planet:mars",
+                           "--quiet")
     assert rc == 2 and "unknown universe" in err
 
     tasks = HistoryStore().load_tasks()
@@ -57,7 +58,7 @@ def test_scan_json_csv_and_history(capsys, tmp_path, isolated_home):
     assert rc == 0 and [h["symbol"] for h in shown["hits"]] == [h["symbol"] for h in res["hits"]]
     rc, out, err = run_cli(capsys, "history", "show", first, "--csv", str(tmp_path / "again.csv"))
     assert rc == 0 and (tmp_path / "again.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    rc, out, err = run_cli(capsys, "history", "show", "zzzz")
+    rc, out, err = run_cli(capsys, "history", "--lang", "en", "show", "zzzz")
     assert rc == 1 and "no task" in err
 
 
@@ -70,5 +71,7 @@ def test_gui_tasks_appear_in_cli_history(qtbot, capsys):
             tm.submit("analysis", "分析 600519", lambda p, c, e: None)
     finally:
         assert tm.shutdown(5000)
-    rc, out, err = run_cli(capsys, "history")
-    assert rc == 0 and "分析 600519" in out and "analysis" in out and "completed" in out
+    rc, out, err = run_cli(capsys, "history", "--lang", "en")
+    assert rc == 0 and "分析 600519" in out and "Analysis" in out and "Completed" in out
+    rc, out, err = run_cli(capsys, "history", "--lang", "zh")
+    assert rc == 0 and "分析 600519" in out and "已完成" in out and "completed" not in out

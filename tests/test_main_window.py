@@ -256,7 +256,7 @@ def test_close_with_a_running_task_exits_cleanly(make_window, qtbot, slow_scorin
 def test_ctrl_e_exports_the_visible_sorted_rows(make_window, qtbot, tmp_path, monkeypatch, suffix):
     from PySide6.QtWidgets import QFileDialog
 
-    from desktop_app.ui.export import read_back
+    from desktop_app.core.table_file import read_table as read_back
 
     w = make_window()
     w.activateWindow()

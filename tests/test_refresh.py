@@ -106,7 +106,7 @@ def test_backfill_totals_reasons_and_hosts(store):
     assert sorted(report.fetched + list(report.failed)) == market.symbols
     assert set(report.failed) == set(faults)
     for sym, kind in faults.items():
-        assert report.failed[sym].startswith(kind + ":") and sym in report.failed[sym]
+        assert str(report.failed[sym]).startswith(kind + ":") and sym in str(report.failed[sym])
     assert store.failures() == report.failed
     assert sorted(store.symbols()) == sorted(report.fetched)
     same_bars(store.read("600000"), market.bars["600000"])
@@ -173,7 +173,7 @@ def test_all_hosts_throttled_fails_the_rest_with_reason(store):
     market.throttled.update(market.bar_hosts)
     report = backfill(market, store)
     assert report.fetched == [] and len(report.failed) == 10
-    assert all(r.startswith("throttled:") for r in report.failed.values())
+    assert all(str(r).startswith("throttled:") for r in report.failed.values())
     assert len(market.calls) == 3
     assert no_fetch_threads()
 
@@ -311,7 +311,7 @@ def test_update_ignores_a_snapshot_that_contradicts_the_store(store):
     market.calls.clear()
     report = update(market, store, today=END)
     assert market.calls == [] and report.extended == [] and report.refetched_adjusted == []
-    assert len(report.failed) == 12 and all("snapshot inconsistent" in r for r in report.failed.values())
+    assert len(report.failed) == 12 and all("snapshot inconsistent" in str(r) for r in report.failed.values())
     assert store.latest_date() == market.dates[-2].date()
 
 

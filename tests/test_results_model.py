@@ -5,7 +5,7 @@ import math
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from desktop_app.core.scan import HIT_COLUMNS
+from desktop_app.core.hits import HIT_COLUMNS
 from desktop_app.workers.results_model import ResultsModel, RowRole, SortRole, SymbolRole, format_cell
 
 SCORE = HIT_COLUMNS.index("score")

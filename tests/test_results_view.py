@@ -9,8 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop_app.core.scan import HIT_COLUMNS
-from desktop_app.ui.export import cell, export_job, read_back
+from desktop_app.core.hits import HIT_COLUMNS
+from desktop_app.core.hits import DIGITS, NUMERIC_HIT_COLUMNS, display, export_job, missing
+from desktop_app.core.table_file import read_table
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.workers.results_model import ResultsModel
 from desktop_app.workers.task_manager import TaskManager
@@ -118,28 +119,33 @@ def test_badges_and_colours_paint(view):
 def test_export_through_a_task_reads_back_equal_to_the_model(view, qtbot, tmp_path, suffix):
     view.sort_by("score", Qt.SortOrder.DescendingOrder)
     view.filter_edit.setText("银行")
-    headers, rows = view.export_snapshot()
+    rows = view.export_snapshot()
     assert len(rows) == 30
     path = tmp_path / f"hits.{suffix}"
     tm = TaskManager()
     try:
-        tid = tm.submit("export", "export", export_job(path, headers, rows))
+        tid = tm.submit("export", "export", export_job(path, rows, view.source_model.language))
         qtbot.waitUntil(lambda: tm.get(tid).is_terminal, timeout=10000)
         assert tm.get(tid).status.value == "completed", tm.get(tid).error
     finally:
         assert tm.shutdown(5000)
     if suffix == "csv":
         assert path.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel reads the Chinese right
-    got_headers, got_rows = read_back(path)
+    got_headers, got_rows = read_table(path)
     assert got_headers == [view.source_model.headerData(c, Qt.Orientation.Horizontal)
                            for c in range(len(HIT_COLUMNS))]
     model_rows = [view.source_model.row_dict(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
                   for r in range(view.proxy.rowCount())]
     assert len(got_rows) == len(model_rows)
+    lang = view.source_model.language
     for got, want in zip(got_rows, model_rows):
         for c, v in zip(HIT_COLUMNS, got):
-            exp = cell(want[c])
-            if isinstance(exp, float):
-                assert float(v) == pytest.approx(exp)
+            raw = want[c]
+            if c in NUMERIC_HIT_COLUMNS and raw is not None and raw == raw:  # a number: as shown, rounded
+                assert float(v) == pytest.approx(float(raw), abs=10 ** -DIGITS[c] / 2 + 1e-9), (c, v, raw)
+                # the exported number, read back, shows exactly what the table shows
+                assert display(c, float(v), lang) == display(c, raw, lang)
+            elif c in ("board", "ma_trend", "macd_state", "strategies"):    # ids exported as their names
+                assert (v or "") == ("" if missing(raw) and c != "strategies" else display(c, raw, lang))
             else:
-                assert (v if v is not None else "") == (str(exp) if suffix == "csv" else exp)
+                assert (v if v is not None else "") == ("" if raw is None else str(raw))

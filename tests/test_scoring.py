@@ -191,9 +191,9 @@ def test_invalid_reasons():
     res = score_panel(Panel.from_frames(frames))
     last = res.date.date().isoformat()
     assert res.valid.tolist() == [True, False, False, False]
-    assert res.invalid_reason[0] == ""
-    assert res.invalid_reason[1] == f"history too short: 30 bars < {MIN_BARS}"
-    assert res.invalid_reason[2] == f"no bar on {last} (suspended)"
+    assert res.invalid_reason[0] is None
+    assert str(res.invalid_reason[1]) == f"history too short: 30 bars < {MIN_BARS}"
+    assert str(res.invalid_reason[2]) == f"no bar on {last} (suspended)"
     assert np.isnan(res.total[1:]).all() and res.trace(1) == []
     assert res.label(1).en == "Not scored"
     # scoring an earlier column uses history up to that column only
@@ -201,13 +201,13 @@ def test_invalid_reasons():
     assert res_at.valid[3] and res_at.valid[0] and not res_at.valid[1]
     assert res_at.total[3] == score_frame(frames["000004"]).total[0]
     short = score_panel(Panel.from_frames(frames), at=MIN_BARS - 2)
-    assert short.invalid_reason[0] == f"history too short: {MIN_BARS - 1} bars < {MIN_BARS}"
+    assert str(short.invalid_reason[0]) == f"history too short: {MIN_BARS - 1} bars < {MIN_BARS}"
 
 
 def test_not_listed_yet_reason():
     frames = {"000001": walk(100, 1), "000002": walk(20, 2)}
     res = score_panel(Panel.from_frames(frames), at=10)
-    assert "not listed yet" in res.invalid_reason[1]
+    assert "not listed yet" in str(res.invalid_reason[1])
 
 
 @pytest.mark.parametrize("score, zh", [(100, "强烈建议买入"), (85, "强烈建议买入"), (84.999, "建议买入"), (70, "建议买入"),

@@ -89,7 +89,7 @@ def test_clear_cache_empties_the_store_off_the_gui_thread(window, qtbot):
 def _tr_literals() -> set[str]:
     out = set()
     # the window's modules (the stock view has its own part catalogue, checked with it)
-    own = ["app_context", "error_dialog", "export", "main_window", "progress_delegate", "results_view",
+    own = ["app_context", "error_dialog", "main_window", "progress_delegate", "results_view",
            "scan_panel", "settings_dialog", "task_view", "theme", "watchlist_view"]
     files = [ROOT / "desktop_app" / "ui" / f"{m}.py" for m in own] + [ROOT / "desktop_app/workers/task_manager.py"]
     for f in files:

@@ -75,7 +75,7 @@ def test_write_many_extend_delete_and_metadata(store):
 def test_failures_and_meta(store):
     store.record_failure("600519", "network: timed out")
     store.record_failure("000001", "no_data: empty")
-    assert store.failures() == {"000001": "no_data: empty", "600519": "network: timed out"}
+    assert {s: str(r) for s, r in store.failures().items()} == {"000001": "no_data: empty", "600519": "network: timed out"}
     store.clear_failure("000001")
     assert list(store.failures()) == ["600519"]
     store.write("600519", bars("2024-01-01", 3))  # a stored series is not failing any more

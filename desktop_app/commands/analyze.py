@@ -7,8 +7,9 @@ Bad codes print the symbols module's message on stderr and exit 2; data failures
 from __future__ import annotations
 
 import argparse
-import sys
 import unicodedata
+
+from desktop_app.core.catalogue import say
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo",
                         help="data source (default: demo, the built-in synthetic market)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="report language (default zh)")
     parser.add_argument("--seed", type=int, default=7, help="demo market seed (default 7)")
 
 
@@ -34,19 +34,21 @@ def _source_and_store(name: str, seed: int):
     return AkShareSource(), store
 
 
-def _legacy_note(typed: str, code: str) -> str:
+def _legacy_note(typed: str, code: str, lang: str) -> str:
     """Say so when a legacy Beijing code (43/83/87xxxx) was read as its 920xxx code, so an error
     about 920xxx is not a mystery to someone who typed 430047."""
     from desktop_app.core.symbols import LEGACY_BSE_PREFIXES
 
     digits = "".join(ch for ch in unicodedata.normalize("NFKC", typed) if ch.isdigit())
     if digits != code and digits.startswith(LEGACY_BSE_PREFIXES):
-        return f" ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"
+        return say("legacy_bse", lang, digits=digits, code=code)
     return ""
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.core.analysis import analyze
+    from desktop_app.commands.scan import error
+    from desktop_app.core.analysis import AnalysisError, analyze
+    from desktop_app.core.reasons import R
     from desktop_app.core.data.errors import DataError
     from desktop_app.core.report_format import to_markdown
     from desktop_app.core.symbols import SymbolError, parse_symbol
@@ -54,13 +56,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         code = parse_symbol(args.code).code
     except SymbolError as e:
-        print(f"error: {e}", file=sys.stderr)
+        error(R("token_rejected", token=e.token if e.token.startswith("'") else repr(e.token),
+                reason=e.reason), args.lang)
         return 2
     source, store = _source_and_store(args.source, args.seed)
     try:
         report = analyze(code, source, store)
-    except DataError as e:
-        print(f"error: {e.user_message}{_legacy_note(args.code, code)}", file=sys.stderr)
+    except (DataError, AnalysisError) as e:
+        error(e.reason.text(args.lang) + _legacy_note(args.code, code, args.lang), args.lang)
         return 1
     finally:
         if store is not None:

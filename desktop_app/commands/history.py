@@ -21,7 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", metavar="PATH", help="show: write the hits to a CSV file (UTF-8 with BOM)")
     parser.add_argument("--limit", type=int, default=50, help="rows printed in table form (default 50)")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
 
 
 def _when(ts) -> str:
@@ -37,15 +36,28 @@ def _elapsed(rec: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.commands.scan import json_clean, print_hits_table
+    from desktop_app.commands.scan import error, json_clean, print_hits_table
+    from desktop_app.core.catalogue import TASK_KINDS, TASK_STATES, pick, say
+    from desktop_app.core.hits import write_hits
     from desktop_app.core.history import HistoryStore
-    from desktop_app.core.scan import write_hits_csv
+    from desktop_app.core.reasons import reason_from_column
+
+    lang = args.lang
+
+    def kind(t: dict) -> str:
+        return pick(TASK_KINDS.get(t.get("kind") or ""), lang, t.get("kind") or "")
+
+    def state(t: dict) -> str:
+        return pick(TASK_STATES.get(t.get("status") or ""), lang, t.get("status") or "")
+
+    def err(t: dict) -> str:
+        return reason_from_column(t["error"]).text(lang) if t.get("error") else ""
 
     store = HistoryStore()
     try:
         if args.action == "list":
             if args.csv:
-                print("error: --csv applies to 'history show ID'", file=sys.stderr)
+                error(say("csv_only_show", lang), lang)
                 return 2
             tasks = store.load_tasks()
             tasks.reverse()                      # newest first
@@ -58,26 +70,26 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write("\n")
                 return 0
             if not tasks:
-                print("no tasks in the history")
+                print(say("no_tasks", lang))
                 return 0
-            print("id\tkind\tstatus\tdone/total\tfound\tfailed\tcreated\telapsed\ttitle")
+            print(say("history_header", lang))
             for t in tasks[:args.limit]:
-                print(f"{t['id']}\t{t['kind']}\t{t['status']}\t{t.get('done') or 0}/{t.get('total') or 0}\t"
+                print(f"{t['id']}\t{kind(t)}\t{state(t)}\t{t.get('done') or 0}/{t.get('total') or 0}\t"
                       f"{t.get('found') or 0}\t{t.get('failed') or 0}\t{_when(t.get('created'))}\t"
-                      f"{_elapsed(t)}\t{t['title']}" + (f"\t({t['error']})" if t.get("error") else ""))
+                      f"{_elapsed(t)}\t{t['title']}" + (f"\t({err(t)})" if t.get("error") else ""))
             if len(tasks) > args.limit:
-                print(f"… {len(tasks) - args.limit} older tasks (--limit)")
+                print(say("older_tasks", lang, n=len(tasks) - args.limit))
             return 0
 
         if not args.task_id:
-            print("error: 'history show' needs a task id", file=sys.stderr)
+            error(say("show_needs_id", lang), lang)
             return 2
         ids = store.find_ids(args.task_id)
         if not ids:
-            print(f"error: no task {args.task_id!r} in the history", file=sys.stderr)
+            error(say("no_such_task", lang, id=repr(args.task_id)), lang)
             return 1
         if len(ids) > 1 and args.task_id not in ids:
-            print(f"error: {args.task_id!r} matches {len(ids)} tasks: {', '.join(ids[:10])}", file=sys.stderr)
+            error(say("ambiguous_task", lang, id=repr(args.task_id), n=len(ids), ids=", ".join(ids[:10])), lang)
             return 2
         tid = args.task_id if args.task_id in ids else ids[0]
         task = store.get_task(tid)
@@ -87,14 +99,16 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             return 0
         if args.csv:
-            write_hits_csv(args.csv, hits, args.lang)
-            print(f"wrote {len(hits)} hits of task {tid} to {args.csv}")
+            write_hits(args.csv, sorted(hits, key=lambda r: -(r.get("score") or 0)), lang)
+            print(say("wrote_task_hits", lang, n=len(hits), id=tid, path=args.csv))
             return 0
-        print(f"{task['title']}  [{task['kind']} {tid}, {task['status']}, {_when(task.get('created'))}]")
-        print(f"done {task.get('done') or 0}/{task.get('total') or 0}, found {task.get('found') or 0}, "
-              f"failed {task.get('failed') or 0}" + (f", error: {task['error']}" if task.get("error") else ""))
+        print(say("task_line", lang, title=task["title"], kind=kind(task), id=tid, status=state(task),
+                  created=_when(task.get("created"))))
+        print(say("task_counts", lang, done=task.get("done") or 0, total=task.get("total") or 0,
+                  found=task.get("found") or 0, failed=task.get("failed") or 0,
+                  error=say("task_error", lang, error=err(task)) if task.get("error") else ""))
         if hits:
-            print_hits_table(sorted(hits, key=lambda r: -(r.get("score") or 0)), args.lang, args.limit)
+            print_hits_table(sorted(hits, key=lambda r: -(r.get("score") or 0)), lang, args.limit)
         return 0
     finally:
         store.close()

@@ -12,8 +12,9 @@ import argparse
 import signal
 import sys
 import threading
-import time
 
+from desktop_app.commands.scan import ProgressLine, current_text, error
+from desktop_app.core.catalogue import say
 from desktop_app.core.jobs import Cancelled, CancelToken, Progress
 
 _MAX_LISTED_FAILURES = 20
@@ -43,18 +44,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _parse_symbols(text: str) -> list[str] | None:
+def _parse_symbols(text: str, lang: str) -> list[str] | None:
     """The codes of ``--symbols``; prints every rejected token with its reason and returns None
     when any token is not a stock code (nothing is silently dropped)."""
     from desktop_app.core.symbols import parse_symbols
 
     parsed = parse_symbols(text)
     for token, reason in parsed.rejected:
-        print(f"error: --symbols: {token!r}: {reason}", file=sys.stderr)
+        error(say("symbols_rejected", lang, token=repr(token), reason=reason), lang)
     if parsed.rejected:
         return None
     if not parsed.codes:
-        print("error: --symbols lists no stock code", file=sys.stderr)
+        error(say("symbols_none", lang), lang)
         return None
     return parsed.codes
 
@@ -69,52 +70,36 @@ def _make_source(name: str):
     return DemoSource()
 
 
-class _ProgressLine:
-    """A single status line on stderr (carriage return), at most ~10 redraws a second."""
-
-    def __init__(self, label: str, quiet: bool):
-        self.label, self.quiet, self._last, self._width = label, quiet, 0.0, 0
-
-    def __call__(self, p: Progress) -> None:
-        now = time.monotonic()
-        if self.quiet or (now - self._last < 0.1 and p.done < p.total):
-            return
-        self._last = now
-        total = f"/{p.total}" if p.total else ""
-        text = f"{self.label}: {p.done}{total} done, {p.failed} failed {p.current}".rstrip()
-        pad = max(0, self._width - len(text))
-        self._width = len(text)
-        sys.stderr.write("\r" + text + " " * pad)
-        sys.stderr.flush()
-
-    def end(self) -> None:
-        if not self.quiet and self._width:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-            self._width = 0
+def _progress_line(label: str, quiet: bool, lang: str) -> ProgressLine:
+    def render(p: Progress) -> str:
+        return say("refresh_progress", lang, label=say(label, lang), done=p.done,
+                   total=f"/{p.total}" if p.total else "", failed=p.failed,
+                   current=current_text(p.current, lang))
+    return ProgressLine(quiet, lang, render, interval=0.1)
 
 
-def _print_report(title: str, report) -> None:
-    print(f"{title}: {report.summary()}")
+def _print_report(title: str, report, lang: str) -> None:
+    print(say("report_line", lang, title=title, summary=report.summary(lang)))
     for sym, reason in list(report.failed.items())[:_MAX_LISTED_FAILURES]:
-        print(f"  failed {sym}: {reason}")
+        print(say("report_failed", lang, symbol=sym, reason=reason))
     if len(report.failed) > _MAX_LISTED_FAILURES:
-        print(f"  … and {len(report.failed) - _MAX_LISTED_FAILURES} more failures")
+        print(say("report_more_failures", lang, n=len(report.failed) - _MAX_LISTED_FAILURES))
 
 
 def run(args: argparse.Namespace) -> int:
     from desktop_app.core.data.refresh import backfill, update
     from desktop_app.core.data.store import BarStore
 
+    lang = args.lang
     requested = None
     if args.symbols is not None:
-        requested = _parse_symbols(args.symbols)
+        requested = _parse_symbols(args.symbols, lang)
         if requested is None:
             return 2
     source = _make_source(args.source)
     store = BarStore.for_source(source.name)
     if store.rebuilt_reason:
-        print(f"note: the bar store was rebuilt: {store.rebuilt_reason}", file=sys.stderr)
+        print(say("store_rebuilt", lang, reason=store.rebuilt_reason), file=sys.stderr)
     cancel = CancelToken()
     old_handler = None
     if threading.current_thread() is threading.main_thread():
@@ -129,27 +114,27 @@ def run(args: argparse.Namespace) -> int:
                 symbols = [str(s) for s in source.universe()["symbol"]]
             if symbols is not None and args.limit is not None:
                 symbols = symbols[: args.limit]
-            line = _ProgressLine("backfill", args.quiet)
+            line = _progress_line("backfill", args.quiet, lang)
             try:
                 report = backfill(source, store, symbols, progress=line, cancel=cancel)
             finally:
                 line.end()
-            _print_report("backfill", report)
+            _print_report(say("backfill", lang), report, lang)
             rc = 1 if report.failed and not report.fetched and not report.skipped else 0
         if do_update:
-            line = _ProgressLine("update", args.quiet)
+            line = _progress_line("update", args.quiet, lang)
             try:
                 report = update(source, store, progress=line, cancel=cancel, symbols=requested)
             finally:
                 line.end()
-            _print_report("update", report)
+            _print_report(say("update", lang), report, lang)
         latest = store.latest_date()
-        print(f"store: {len(store)} symbols, latest bar {latest or '-'} ({store.path})")
+        print(say("store_line", lang, n=len(store), latest=str(latest or "-"), path=str(store.path)))
     except Cancelled as exc:
         report = getattr(exc, "report", None)
         if report is not None:
-            _print_report("cancelled", report)
-        print("cancelled", file=sys.stderr)
+            _print_report(say("cancelled", lang), report, lang)
+        print(say("cancelled", lang), file=sys.stderr)
         rc = 130
     finally:
         if old_handler is not None:

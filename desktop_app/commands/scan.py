@@ -15,6 +15,9 @@ import math
 import sys
 import time
 
+from typing import Any, Callable
+
+from desktop_app.core.catalogue import say
 from desktop_app.core.jobs import Cancelled, CancelToken, Progress
 
 
@@ -38,7 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mcap-min", type=float, help="minimum market cap, yuan")
     parser.add_argument("--mcap-max", type=float, help="maximum market cap, yuan")
     parser.add_argument("--no-fetch", action="store_true", help="do not fetch symbols missing from the store")
-    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headers and title")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the outcome and every hit as JSON")
     out.add_argument("--csv", metavar="PATH", help="write the hits to a CSV file (UTF-8 with BOM)")
@@ -76,52 +78,79 @@ def request_from_args(args: argparse.Namespace):
         min_score=args.min_score, strategies=strategies, mode=args.mode)
 
 
-class _ProgressLine:
-    def __init__(self, quiet: bool):
-        self.quiet, self._last, self._w = quiet, 0.0, 0
+class ProgressLine:
+    """One progress line on stderr: rewritten in place on a terminal, one line per report
+    (newline-terminated) when stderr is redirected, at most ~5 reports a second."""
+
+    def __init__(self, quiet: bool, lang: str, render: Callable[[Progress], str], interval: float = 0.2):
+        self.quiet, self.lang, self.render, self.interval = quiet, lang, render, interval
+        self._last, self._w = 0.0, 0
+        self._tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
 
     def __call__(self, p: Progress) -> None:
         now = time.monotonic()
-        if self.quiet or (now - self._last < 0.2 and (not p.total or p.done < p.total)):
+        if self.quiet or (now - self._last < self.interval and (not p.total or p.done < p.total)):
             return
         self._last = now
-        text = f"scan: {p.done}/{p.total} found {p.found} failed {p.failed} {p.current}".rstrip()
-        sys.stderr.write("\r" + text + " " * max(0, self._w - len(text)))
+        text = self.render(p).rstrip()
+        if self._tty:
+            sys.stderr.write("\r" + text + " " * max(0, self._w - len(text)))
+            self._w = len(text)
+        else:
+            sys.stderr.write(text + "\n")
         sys.stderr.flush()
-        self._w = len(text)
 
     def end(self) -> None:
         if not self.quiet and self._w:
             sys.stderr.write("\n")
             sys.stderr.flush()
+            self._w = 0
+
+
+def current_text(current: Any, lang: str) -> str:
+    """A job's ``Progress.current`` (a phase Reason or a symbol) in ``lang``."""
+    from desktop_app.core.reasons import Reason
+    if isinstance(current, Reason):
+        return current.text(lang)
+    return str(current or "")
+
+
+def _scan_line(lang: str) -> Callable[[Progress], str]:
+    return lambda p: say("scan_progress", lang, done=p.done, total=p.total, found=p.found, failed=p.failed,
+                         current=current_text(p.current, lang))
+
+
+TABLE_COLUMNS = ["symbol", "name", "score", "label", "last", "chg_pct", "rsi", "strategies"]
 
 
 def print_hits_table(rows: list[dict], lang: str, limit: int) -> None:
-    from desktop_app.core.scan import HIT_HEADERS, hit_cell_text
-    cols = ["symbol", "name", "score", "label_zh" if lang == "zh" else "label_en", "last", "chg_pct",
-            "rsi", "strategies"]
-    head = [HIT_HEADERS[c][0 if lang == "zh" else 1] for c in cols]
-    print("\t".join(head))
-    for r in rows[:limit]:
-        cells = []
-        for c in cols:
-            v = hit_cell_text(c, r.get(c), lang)
-            cells.append(f"{v:.2f}" if isinstance(v, float) else str(v))
-        print("\t".join(cells))
+    from desktop_app.core.hits import table_lines
+    cols = [("label_zh" if lang == "zh" else "label_en") if c == "label" else c for c in TABLE_COLUMNS]
+    for line in table_lines(rows, lang, cols, limit):
+        print(line)
     if len(rows) > limit:
-        print(f"… {len(rows) - limit} more (use --json or --csv for all)")
+        print(say("more_rows", lang, n=len(rows) - limit))
+
+
+def error(text: Any, lang: str) -> None:
+    """``error: …`` on stderr, a Reason in ``lang``."""
+    print(say("error", lang, text=text), file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop_app.core.catalogue import EXCLUDE_REASONS, pick
     from desktop_app.core.data.store import BarStore
+    from desktop_app.core.hits import json_row, write_hits
     from desktop_app.core.history import HistoryStore, new_task_id
-    from desktop_app.core.scan import EXCLUDE_REASONS, ScanError, run_scan, write_hits_csv
+    from desktop_app.core.reasons import Reason, unexpected
+    from desktop_app.core.scan import ScanError, run_scan
 
+    lang = args.lang
     request = request_from_args(args)
     problems = request.validate()
     if problems:
         for p in problems:
-            print(f"error: {p}", file=sys.stderr)
+            error(p, lang)
         return 2
     watch = None
     if request.universe.strip().lower() == "watchlist":
@@ -130,12 +159,12 @@ def run(args: argparse.Namespace) -> int:
     source = make_source(args.source, args.demo_stocks, args.demo_years)
     store = BarStore.for_source(source.name)
     history = None if args.no_history else HistoryStore()
-    record = {"id": new_task_id(), "kind": "scan", "title": request.title(args.lang), "status": "running",
+    record = {"id": new_task_id(), "kind": "scan", "title": request.title(lang), "status": "running",
               "params": {"request": request.to_dict(), "source": source.name, "via": "cli"},
               "created": time.time(), "started": time.time()}
     if history is not None:
         history.save_task(record)
-    line = _ProgressLine(args.quiet)
+    line = ProgressLine(args.quiet, lang, _scan_line(lang))
     cancel = CancelToken()
     outcome = None
     try:
@@ -145,15 +174,15 @@ def run(args: argparse.Namespace) -> int:
     except (Cancelled, KeyboardInterrupt):
         record.update(status="cancelled")
         line.end()
-        print("cancelled", file=sys.stderr)
+        print(say("cancelled", lang), file=sys.stderr)
         return 130
     except ScanError as e:
-        record.update(status="failed", error=str(e))
+        record.update(status="failed", error=e.reason)
         line.end()
-        print(f"error: {e}", file=sys.stderr)
+        error(e.reason, lang)
         return 2
     except Exception as e:  # noqa: BLE001 - recorded, then re-raised for the traceback
-        record.update(status="failed", error=str(e) or type(e).__name__)
+        record.update(status="failed", error=unexpected(e))
         raise
     finally:
         record["finished"] = time.time()
@@ -169,28 +198,36 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         payload = {"task_id": record["id"], "title": record["title"], "request": request.to_dict(),
                    "source": source.name, **outcome.to_dict(),
+                   "hits": [json_row(h, lang) for h in outcome.hits],
+                   "failed": [[s, Reason.of(r).text(lang)] for s, r in outcome.failed],
+                   "rejected": [[t, Reason.of(r).text(lang)] for t, r in outcome.rejected],
+                   "failed_reasons": [[s, Reason.of(r).to_json()] for s, r in outcome.failed],
                    "excluded_total": outcome.excluded_count, "failed_total": outcome.failed_count}
         # one write: json.dump streams ~100k tiny writes (0.2 s for a full-market scan)
         sys.stdout.write(json.dumps(json_clean(payload), ensure_ascii=False, allow_nan=False))
         sys.stdout.write("\n")
         return 0
     if args.csv:
-        write_hits_csv(args.csv, outcome.hits, args.lang)
-    zh = args.lang == "zh"
-    excl = ", ".join(f"{EXCLUDE_REASONS.get(k, (k, k))[0 if zh else 1]} {v}" for k, v in outcome.excluded.items())
-    print(f"{record['title']}  [task {record['id']}]")
-    print(f"universe {outcome.universe_size}: found {outcome.found}, not matching {outcome.not_matching}, "
-          f"excluded {outcome.excluded_count}{f' ({excl})' if excl else ''}, failed {outcome.failed_count}"
-          f"; {outcome.elapsed:.2f} s; bars as of {outcome.as_of}")
+        write_hits(args.csv, outcome.hits, lang)
+    sep = "，" if lang == "zh" else ", "
+    excl = sep.join(f"{pick(EXCLUDE_REASONS.get(k), lang, k)} {v}" for k, v in outcome.excluded.items())
+    print(say("scan_title", lang, title=record["title"], id=record["id"]))
+    print(say("scan_summary", lang, size=outcome.universe_size, found=outcome.found,
+              not_matching=outcome.not_matching, excluded=outcome.excluded_count,
+              detail=(f"（{excl}）" if lang == "zh" else f" ({excl})") if excl else "",
+              failed=outcome.failed_count, elapsed=outcome.elapsed, as_of=str(outcome.as_of)))
+    colon = "：" if lang == "zh" else ": "
     if outcome.rejected:
-        print(f"rejected {len(outcome.rejected)}: " + "; ".join(f"{t}: {r}" for t, r in outcome.rejected[:10]))
+        print(say("rejected_list", lang, n=len(outcome.rejected),
+                  items="; ".join(f"{t}{colon}{Reason.of(r).text(lang)}" for t, r in outcome.rejected[:10])))
     if outcome.failed:
-        print("failed: " + "; ".join(f"{s}: {r}" for s, r in outcome.failed[:10])
-              + (f" … (+{len(outcome.failed) - 10})" if len(outcome.failed) > 10 else ""))
+        more = say("more", lang, n=len(outcome.failed) - 10) if len(outcome.failed) > 10 else ""
+        print(say("failed_list", lang, more=more,
+                  items="; ".join(f"{s}{colon}{Reason.of(r).text(lang)}" for s, r in outcome.failed[:10])))
     if args.csv:
-        print(f"wrote {len(outcome.hits)} hits to {args.csv}")
+        print(say("wrote_hits", lang, n=len(outcome.hits), path=args.csv))
     else:
-        print_hits_table(outcome.hits, args.lang, args.limit)
+        print_hits_table(outcome.hits, lang, args.limit)
     return 0
 
 

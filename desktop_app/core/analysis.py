@@ -17,12 +17,14 @@ import datetime as dt
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import strategies as strat
 from .panel import Panel
+from .reasons import R, Reason, ReasonError
 from .scoring import NOT_SCORED, label_for, score_panel
 
 RISK_WINDOW = 250
@@ -30,6 +32,10 @@ RECENT_BARS = 10
 SWING_LOOKBACK = 120
 SWING_HALF = 5
 LEVEL_DEDUP_PCT = 0.3
+
+class AnalysisError(ReasonError, ValueError):
+    """A stock that cannot be analysed (no bars)."""
+
 
 INDICATOR_KEYS = ("ma5", "ma10", "ma20", "ma60", "rsi", "dif", "dea", "macd", "k", "d", "j",
                   "boll_upper", "boll_mid", "boll_lower", "boll_pos", "atr", "atr_pct", "vol_ratio",
@@ -58,7 +64,7 @@ class StockReport:
     dims: dict[str, float | None]
     label_zh: str
     label_en: str
-    score_note: str
+    score_note: Any                 # a Reason (why there is no score) or None
     trace: list[dict]
     supports: list[dict]
     resistances: list[dict]
@@ -105,26 +111,27 @@ def _num(x) -> float | None:
 
 
 def _levels(bars: pd.DataFrame, vals: dict, price: float) -> tuple[list[dict], list[dict]]:
-    cands: list[tuple[float, str]] = []
-    for key, src in (("ma5", "MA5"), ("ma10", "MA10"), ("ma20", "MA20"), ("ma60", "MA60"),
-                     ("boll_lower", "BOLL lower"), ("boll_mid", "BOLL mid"), ("boll_upper", "BOLL upper")):
+    cands: list[tuple[float, Reason]] = []
+    for key, src in (("ma5", R("level_ma", n=5)), ("ma10", R("level_ma", n=10)), ("ma20", R("level_ma", n=20)),
+                     ("ma60", R("level_ma", n=60)), ("boll_lower", R("level_boll_lower")),
+                     ("boll_mid", R("level_boll_mid")), ("boll_upper", R("level_boll_upper"))):
         v = vals.get(key)
         if v is not None and np.isfinite(v):
             cands.append((float(v), src))
     low, high = bars["low"].to_numpy(float), bars["high"].to_numpy(float)
     for n in (20, 60):
         if len(bars) >= n:
-            cands.append((float(low[-n:].min()), f"{n}-day low"))
-            cands.append((float(high[-n:].max()), f"{n}-day high"))
+            cands.append((float(low[-n:].min()), R("level_n_low", n=n)))
+            cands.append((float(high[-n:].max()), R("level_n_high", n=n)))
     start = max(0, len(bars) - SWING_LOOKBACK)
     h = SWING_HALF
     for i in range(max(start, h), len(bars) - h):
         if low[i] == low[i - h:i + h + 1].min():
-            cands.append((float(low[i]), f"swing low {bars.index[i].date().isoformat()}"))
+            cands.append((float(low[i]), R("level_swing_low", date=bars.index[i].date().isoformat())))
         if high[i] == high[i - h:i + h + 1].max():
-            cands.append((float(high[i]), f"swing high {bars.index[i].date().isoformat()}"))
+            cands.append((float(high[i]), R("level_swing_high", date=bars.index[i].date().isoformat())))
 
-    def pick(side: list[tuple[float, str]]) -> list[dict]:
+    def pick(side: list[tuple[float, Reason]]) -> list[dict]:
         side.sort(key=lambda c: abs(c[0] - price))
         out: list[dict] = []
         for lvl, src in side:
@@ -165,7 +172,7 @@ def build_report(bars: pd.DataFrame, info: dict, spot: dict | None = None) -> St
     """The report of one stock from its bars (DatetimeIndex, BAR_COLUMNS) and universe row."""
     bars = bars.dropna(subset=["close"]).sort_index()
     if bars.empty:
-        raise ValueError(f"no bars to analyse for {info.get('symbol', '?')}")
+        raise AnalysisError(R("no_bars_to_analyse", symbol=info.get("symbol", "?")))
     sym = str(info.get("symbol", bars.attrs.get("symbol", "")))
     panel = Panel.from_frames({sym: bars})
     res = score_panel(panel)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import paths
+from .reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ UNFINISHED = ("pending", "running")
 TASK_FIELDS = ("id", "kind", "title", "status", "params", "created", "started", "finished", "done",
                "total", "found", "failed", "failures", "error", "current", "result")
 _JSON_FIELDS = {"params", "failures", "result"}
+_REASON_FIELDS = {"error", "current"}   # TEXT columns: a Reason as JSON, or plain text (older rows)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
@@ -46,7 +48,9 @@ def new_task_id() -> str:
 
 
 def _default(o: Any):
-    """JSON for numpy scalars, tuples and anything else stringly."""
+    """JSON for reasons (code, params and the English text), numpy scalars, sets; else text."""
+    if isinstance(o, Reason):
+        return o.to_json()
     if hasattr(o, "item"):
         return o.item()
     if isinstance(o, (set, frozenset)):
@@ -80,6 +84,8 @@ class HistoryStore:
             v = record.get(f)
             if f in _JSON_FIELDS:
                 v = None if v is None else _dumps(v)
+            elif f in _REASON_FIELDS and isinstance(v, Reason):
+                v = _dumps(v)      # read back with core.reasons.reason_from_column
             elif f == "status" and v is not None:
                 v = str(getattr(v, "value", v))
             values.append(v)

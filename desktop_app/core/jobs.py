@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 
 class Cancelled(Exception):
@@ -44,8 +44,8 @@ class Progress:
     total: int = 0           # items in all (0 = unknown)
     found: int = 0           # hits so far (scans)
     failed: int = 0          # items that failed so far
-    current: str = ""        # what is being worked on, for the user
-    failures: list[tuple[str, str]] = field(default_factory=list)  # new (item, reason) since last call
+    current: Any = ""        # what is being worked on: a Reason (a phase) or plain text (a symbol)
+    failures: list[tuple[str, Any]] = field(default_factory=list)  # new (item, Reason) since last call
 
 
 ProgressFn = Callable[[Progress], None]

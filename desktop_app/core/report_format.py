@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from . import numfmt
+from .reasons import Reason
 from .score_rules import DIMENSIONS, STATE_NAMES
 from .symbols import BOARDS
 
@@ -37,12 +39,11 @@ _T = {
 
 
 def _f(x, nd: int = 2, suffix: str = "") -> str:
-    if x is None:
-        return "—"
     if isinstance(x, bool):
         return str(x)
-    if isinstance(x, (int, float)):
-        return f"{x:,.{nd}f}{suffix}"
+    if x is None or isinstance(x, (int, float)):
+        text = numfmt.num(x, nd, thousands=True)
+        return text + suffix if text != numfmt.MISSING else text
     return str(x)
 
 
@@ -66,7 +67,7 @@ def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     price = [[t["date"], d["date"]], [t["last"], _f(d["last"])], [t["change"], _f(d["change"])],
              [t["chg_pct"], _f(d["chg_pct"], 2, "%")], [t["open"], _f(d["open"])], [t["high"], _f(d["high"])],
              [t["low"], _f(d["low"])], [t["volume"], _f(d["volume"], 0)], [t["amount"], _f(d["amount"], 0)]]
-    score = [[t["score"], _f(d["score"], 1) if d["score"] is not None else f"{t['not_scored']}: {d['score_note']}"],
+    score = [[t["score"], _f(d["score"], 1) if d["score"] is not None else f"{t['not_scored']}: {Reason.of(d['score_note']).text(lang)}"],
              [t["label"], d["label_zh"] if lang == "zh" else d["label_en"]],
              [t["trend"], _state(d["ma_trend"], lang)], [t["macd_state"], _state(d["macd_state"], lang)]]
     score += [[dim_names[k], _f(v, 1) + f" / {DIMENSIONS[k][0]:g}" if v is not None else "—"]
@@ -76,8 +77,10 @@ def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
               f"{_f(x['points_given'], 0)} / {_f(x['points_possible'], 0)}", "✓" if x["met"] else "✗"]
              for x in d["trace"]]
     inds = [[k, _f(v, 3)] for k, v in d["indicators"].items()]
-    lv = [[t["supports"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), x["source"]] for x in d["supports"]]
-    lv += [[t["resistances"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), x["source"]] for x in d["resistances"]]
+    lv = [[t["supports"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), Reason.of(x["source"]).text(lang)]
+          for x in d["supports"]]
+    lv += [[t["resistances"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), Reason.of(x["source"]).text(lang)]
+           for x in d["resistances"]]
     rk = d["risk"]
     risk = [[t["ann_vol"], _f(rk["ann_volatility"], 1, "%")], [t["mdd"], _f(rk["max_drawdown_1y"], 1, "%")],
             [t["worst"], f"{_f(rk['worst_day_pct'], 2, '%')} ({rk['worst_day_date'] or '—'})"],

@@ -17,19 +17,19 @@ Steps of ``run_scan``:
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import logging
 import math
 import time
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from .catalogue import WORDS, pick, word
 from .jobs import CancelToken, Progress, ProgressFn, no_progress
+from .reasons import R, Reason, ReasonError
 from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 
 log = logging.getLogger(__name__)
@@ -40,39 +40,14 @@ CHUNK = 500            # panel rows scored per step (progress + cancel granulari
 MATCH_ALL_STRATEGIES = True
 LOOKBACK_DAYS = 320    # bars read per stock: 250 for 年线 strategies + warm-up of EMAs/MACD
 
-HIT_COLUMNS: list[str] = [
-    "symbol", "name", "board", "industry", "score", "label_zh", "label_en", "last", "chg_pct",
-    "amount", "turnover", "rsi", "ma_trend", "macd_state", "vol_ratio", "strategies",
-    "trend", "volatility", "technical", "volume", "momentum",
-]
-HIT_HEADERS: dict[str, tuple[str, str]] = {
-    "symbol": ("代码", "Code"), "name": ("名称", "Name"), "board": ("板块", "Board"),
-    "industry": ("行业", "Industry"), "score": ("得分", "Score"), "label_zh": ("评级", "Rating (zh)"),
-    "label_en": ("评级(英)", "Rating"), "last": ("最新价", "Last"), "chg_pct": ("涨跌幅", "Change %"),
-    "amount": ("成交额", "Amount"), "turnover": ("换手率", "Turnover %"), "rsi": ("RSI", "RSI"),
-    "ma_trend": ("均线趋势", "MA trend"), "macd_state": ("MACD状态", "MACD"),
-    "vol_ratio": ("量比", "Vol ratio"), "strategies": ("命中策略", "Strategies"),
-    "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
-    "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
-}
-NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
-                                 "trend", "volatility", "technical", "volume", "momentum"})
 DIMENSIONS = ("trend", "volatility", "technical", "volume", "momentum")
 
-#: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).
-EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
-    "st": ("ST/*ST 股票", "ST / *ST stock"),
-    "new_listing": ("上市天数不足", "listed too recently"),
-    "suspended": ("今日停牌", "suspended today"),
-    "price": ("价格不在范围内", "price outside the range"),
-    "amount": ("成交额过低", "turnover amount too low"),
-    "market_cap": ("市值不在范围内", "market cap outside the range"),
-}
 UNIVERSE_KINDS = ("all", "board", "index", "industry", "concept", "watchlist", "codes")
 
 
-class ScanError(ValueError):
-    """A scan that cannot start (bad request, empty universe). ``str()`` is readable."""
+class ScanError(ReasonError, ValueError):
+    """A scan that cannot start (bad request, empty universe). ``reason`` says why in any
+    language; ``str()`` is the English."""
 
 
 class EmptyUniverseError(ScanError):
@@ -128,82 +103,72 @@ class ScanRequest:
             kw["strategies"] = list(kw["strategies"] or [])
         return cls(**kw)
 
-    def validate(self) -> list[str]:
-        """Readable problems (English); empty when the request can run."""
-        problems: list[str] = []
+    def validate(self) -> list[Reason]:
+        """The request's problems as reasons; empty when the request can run."""
+        problems: list[Reason] = []
         kind, arg = split_universe(self.universe)
         if kind not in UNIVERSE_KINDS:
-            problems.append(f"unknown universe {self.universe!r}: use all, board:ID, index:CODE, "
-                            "industry:NAME, concept:NAME, watchlist or codes:600519,000001")
+            problems.append(R("universe_unknown", universe=self.universe))
         elif kind == "board" and arg not in BOARDS:
-            problems.append(f"unknown board {arg!r}; boards: {', '.join(BOARDS)}")
+            problems.append(R("board_unknown", board=arg, boards=list(BOARDS)))
         elif kind == "index":
             try:
                 parse_index(arg)
             except SymbolError as e:
-                problems.append(f"index: {e}")
+                problems.append(R("universe_index", reason=e.reason))
         elif kind in ("industry", "concept") and not arg:
-            problems.append(f"{kind}: give a board name, e.g. {kind}:银行")
+            problems.append(R("board_name_missing", kind=_kind_term(kind),
+                              example=f"{kind}:银行"))
         elif kind == "codes" and not parse_symbols(arg).symbols:
-            problems.append("codes: no valid stock code in the list")
-        if not (0 <= float(self.min_score) <= 100):
-            problems.append("minimum score must be between 0 and 100")
+            problems.append(R("codes_none_valid"))
+        if not _finite_or_none(self.min_score) or not (0 <= float(self.min_score) <= 100):
+            problems.append(R("min_score_range"))
         if self.min_listed_days is not None and self.min_listed_days < 0:
-            problems.append("minimum days listed cannot be negative")
+            problems.append(R("min_listed_negative"))
         for lo, hi, what in ((self.price_min, self.price_max, "price"),
-                             (self.mcap_min, self.mcap_max, "market cap")):
+                             (self.mcap_min, self.mcap_max, "market_cap")):
             if lo is not None and lo < 0 or hi is not None and hi < 0:
-                problems.append(f"{what} bounds cannot be negative")
+                problems.append(R("bounds_negative", what=_word_term(what)))
             if lo is not None and hi is not None and lo > hi:
-                problems.append(f"{what}: minimum {lo:g} is above maximum {hi:g}")
+                problems.append(R("bounds_inverted", what=_word_term(what), lo=float(lo), hi=float(hi)))
         if self.min_amount is not None and self.min_amount < 0:
-            problems.append("minimum amount cannot be negative")
+            problems.append(R("min_amount_negative"))
         if self.mode not in ("all", "any"):
-            problems.append(f"mode must be 'all' or 'any', not {self.mode!r}")
+            problems.append(R("mode_unknown", mode=repr(self.mode)))
         if self.strategies:
-            try:
-                from .strategies import find_strategy
-            except ImportError:  # pragma: no cover - strategies arrive with another module
-                find_strategy = None
-            if find_strategy is not None:
-                for s in self.strategies:
-                    try:
-                        if find_strategy(s) is None:
-                            problems.append(f"unknown strategy {s!r}")
-                    except (KeyError, ValueError) as e:
-                        problems.append(f"unknown strategy {s!r}: {e}")
+            from .strategies import STRATEGIES
+            for s in self.strategies:
+                if str(s) not in STRATEGIES and _strategy_or_none(s) is None:
+                    problems.append(R("strategy_unknown", strategy=repr(s)))
         return problems
 
     def universe_description(self, lang: str = "zh") -> str:
         kind, arg = split_universe(self.universe)
-        zh = lang == "zh"
         if kind == "all":
-            return "全市场" if zh else "All A-shares"
+            return word("all_market", lang)
         if kind == "board" and arg in BOARDS:
-            return BOARDS[arg][0 if zh else 1]
+            return pick(BOARDS[arg], lang)
         if kind == "index":
             try:
                 code = parse_index(arg)
-                return INDEXES[code][0 if zh else 1]
+                return pick(INDEXES[code][:2], lang)
             except SymbolError:
                 return arg
-        if kind == "industry":
-            return f"行业·{arg}" if zh else f"Industry {arg}"
-        if kind == "concept":
-            return f"概念·{arg}" if zh else f"Concept {arg}"
+        if kind in ("industry", "concept"):
+            return f"{word(kind, lang)}·{arg}"
         if kind == "watchlist":
-            return "自选股" if zh else "Watchlist"
+            return word("watchlist", lang)
         if kind == "codes":
             codes = parse_symbols(arg).codes
             if len(codes) <= 3:
                 return ",".join(codes)
-            return f"{len(codes)}只股票" if zh else f"{len(codes)} stocks"
+            return word("n_stocks", lang, n=len(codes))
         return self.universe
 
     def title(self, lang: str = "zh") -> str:
         """E.g. "沪深300 · 得分≥60 · MACD金叉+均线多头排列"."""
         zh = lang == "zh"
-        parts = [self.universe_description(lang), f"{'得分' if zh else 'score'}≥{float(self.min_score):g}"]
+        parts = [self.universe_description(lang), f"{word('score', lang)}≥{float(self.min_score):g}"]
         if self.strategies:
             names = [strategy_name(s, lang) for s in self.strategies]
             joiner = "+" if self.mode == "all" else ("|" if zh else " or ")
@@ -211,12 +176,32 @@ class ScanRequest:
         return " · ".join(parts)
 
 
-def strategy_name(sid: str, lang: str = "zh") -> str:
+def _finite_or_none(x: Any) -> bool:
     try:
-        from .strategies import find_strategy
-        s = find_strategy(sid)
-    except Exception:  # noqa: BLE001 - an unknown id just shows as itself
-        return sid
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _kind_term(kind: str) -> dict:
+    return {"zh": WORDS[kind][0], "en": kind}
+
+
+def _word_term(key: str) -> dict:
+    zh, en = WORDS[key]
+    return {"zh": zh, "en": en}
+
+
+def _strategy_or_none(sid: str):
+    from .strategies import find_strategy
+    try:
+        return find_strategy(sid)
+    except (KeyError, ValueError):
+        return None
+
+
+def strategy_name(sid: str, lang: str = "zh") -> str:
+    s = _strategy_or_none(sid)
     if s is None:
         return sid
     return s.name_zh if lang == "zh" else s.name_en
@@ -240,11 +225,12 @@ def _board_members(source, kind: str, name: str) -> list[str]:
     try:
         names = list(source.boards(kind))
     except Exception as e:  # noqa: BLE001 - a source error is reported readably
-        raise ScanError(f"could not list the {kind} boards: {e}") from e
+        raise ScanError(R("boards_unavailable", kind=_kind_term(kind), reason=Reason.of(e))) from e
     if name not in names:
         close = [n for n in names if name in n or n in name][:8]
-        hint = f"; did you mean: {', '.join(close)}" if close else (f"; e.g. {', '.join(names[:8])}" if names else "")
-        raise EmptyUniverseError(f"no {kind} board named {name!r}{hint}")
+        hint = (R("board_hint_close", names=close) if close
+                else R("board_hint_examples", names=names[:8]) if names else "")
+        raise EmptyUniverseError(R("board_not_found", kind=_kind_term(kind), name=name, hint=hint))
     return list(source.board_members(kind, name))
 
 
@@ -264,37 +250,40 @@ def resolve_universe(request: ScanRequest, source, watchlist: list[str] | None =
         syms = list(universe_df["symbol"].astype(str))
     elif kind == "board":
         if arg not in BOARDS:
-            raise ScanError(f"unknown board {arg!r}; boards: {', '.join(BOARDS)}")
+            raise ScanError(R("board_unknown", board=arg, boards=list(BOARDS)))
         syms = list(universe_df.loc[universe_df["board"] == arg, "symbol"].astype(str))
     elif kind == "index":
         try:
             code = parse_index(arg)
         except SymbolError as e:
-            raise ScanError(f"index: {e}") from e
+            raise ScanError(R("universe_index", reason=e.reason)) from e
         syms = list(source.index_members(code))
     elif kind in ("industry", "concept"):
         if not arg:
-            raise ScanError(f"{kind}: give a board name")
+            raise ScanError(R("board_name_missing", kind=_kind_term(kind), example=f"{kind}:银行"))
         syms = _board_members(source, kind, arg)
     elif kind == "watchlist":
         syms = list(watchlist or [])
         if not syms:
-            raise EmptyUniverseError("the watchlist is empty: add stocks to it first")
+            raise EmptyUniverseError(R("watchlist_empty"))
     elif kind == "codes":
         parsed = parse_symbols(arg)
         rejected.extend(parsed.rejected)
         syms = parsed.codes
     else:
-        raise ScanError(f"unknown universe {request.universe!r}")
+        raise ScanError(R("universe_unknown", universe=request.universe))
     out = []
     for s in _dedupe(syms):
         if s in listed:
             out.append(s)
         else:
-            rejected.append((s, "not in the source's list of stocks (unknown or delisted)"))
+            rejected.append((s, R("not_listed")))
     if not out:
-        why = f" ({len(rejected)} rejected: {rejected[0][0]}: {rejected[0][1]})" if rejected else ""
-        raise EmptyUniverseError(f"the universe {desc} has no stocks to scan{why}")
+        name = {"zh": request.universe_description("zh"), "en": request.universe_description("en")}
+        if rejected:
+            first = R("token_rejected", token=rejected[0][0], reason=rejected[0][1])
+            raise EmptyUniverseError(R("universe_empty_rejected", name=name, n=len(rejected), first=first))
+        raise EmptyUniverseError(R("universe_empty", name=name))
     return Universe(out, rejected, desc)
 
 
@@ -307,8 +296,8 @@ class ScanOutcome:
     found: int = 0
     not_matching: int = 0
     excluded: dict[str, int] = field(default_factory=dict)          # reason id -> count
-    failed: list[tuple[str, str]] = field(default_factory=list)     # (symbol, reason)
-    rejected: list[tuple[str, str]] = field(default_factory=list)   # (token, reason), not in universe
+    failed: list[tuple[str, Reason]] = field(default_factory=list)     # (symbol, reason)
+    rejected: list[tuple[str, Reason]] = field(default_factory=list)   # (token, reason), not in universe
     hits: list[dict] = field(default_factory=list)                  # HIT_COLUMNS dicts, best first
     elapsed: float = 0.0
     as_of: str | None = None                                        # date of the scored bar
@@ -330,8 +319,9 @@ class ScanOutcome:
     def to_dict(self) -> dict:
         return {
             "universe_size": self.universe_size, "found": self.found, "not_matching": self.not_matching,
-            "excluded": dict(self.excluded), "failed": [list(f) for f in self.failed],
-            "rejected": [list(r) for r in self.rejected], "elapsed": self.elapsed, "as_of": self.as_of,
+            "excluded": dict(self.excluded),
+            "failed": [[s, Reason.of(r).to_json()] for s, r in self.failed],
+            "rejected": [[t, Reason.of(r).to_json()] for t, r in self.rejected], "elapsed": self.elapsed, "as_of": self.as_of,
             "description": self.description, "hits": self.hits,
         }
 
@@ -367,12 +357,12 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     cancel = cancel or CancelToken()
     problems = request.validate()
     if problems:
-        raise ScanError("; ".join(problems))
+        raise ScanError(R("request_invalid", problems=problems))
     if fetch_missing is None:
         fetch_missing = True
     wanted = [find_strategy(s).id for s in request.strategies]
 
-    progress(Progress(current="universe"))
+    progress(Progress(current=R("phase_universe")))
     uni_df = source.universe().copy()
     uni_df["symbol"] = uni_df["symbol"].astype(str)
     uni_df = uni_df.drop_duplicates("symbol").set_index("symbol", drop=False)
@@ -398,7 +388,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         try:
             spot = source.spot()
         except Exception as e:  # noqa: BLE001 - a readable failure of the whole scan
-            raise ScanError(f"the market-cap filter needs the spot snapshot, which failed: {e}") from e
+            raise ScanError(R("mcap_needs_snapshot", reason=Reason.of(e))) from e
         spot = spot.assign(symbol=spot["symbol"].astype(str)).drop_duplicates("symbol").set_index("symbol")
         mcap = pd.to_numeric(spot["market_cap"], errors="coerce").reindex(pd.Index(syms)).to_numpy(dtype=float)
         bad = np.isnan(mcap)     # an unknown cap cannot pass a cap filter (counted, not silent)
@@ -417,29 +407,30 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     note_excluded(reason)
     keep = [s for s, r in zip(syms, reason) if r == ""]
     done = n_total - len(keep)
-    pending_failures: list[tuple[str, str]] = []
+    pending_failures: list[tuple[str, Reason]] = []
 
-    def report(current: str) -> None:
+    def report(current: Reason | str) -> None:
         progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
                           current=current, failures=list(pending_failures)))
         pending_failures.clear()
 
-    def fail(sym: str, why: str) -> None:
+    def fail(sym: str, why: Reason) -> None:
         out.failed.append((sym, why))
         pending_failures.append((sym, why))
 
-    report("prefilters")
+    report(R("phase_prefilters"))
 
     # -- bars from the store, fetching what is missing ---------------------------------------
     stored = set(store.symbols()) if keep else set()
     missing = [s for s in keep if s not in stored]
-    fetch_failed: dict[str, str] = {}
+    fetch_failed: dict[str, Reason] = {}
     if missing and fetch_missing:
         from .data.refresh import backfill
 
         def fetch_progress(p: Progress) -> None:
             progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
-                              current=f"fetching {p.done}/{p.total or len(missing)} {p.current}".strip()))
+                              current=R("phase_fetching", done=p.done, total=p.total or len(missing),
+                                        symbol=p.current or "")))
 
         rep = backfill(source, store, symbols=missing, progress=fetch_progress, cancel=cancel)
         cancel.raise_if_cancelled()
@@ -450,19 +441,19 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         if s in stored:
             readable.append(s)
         elif s in fetch_failed:
-            fail(s, str(fetch_failed[s]))
+            fail(s, Reason.of(fetch_failed[s]))
         elif fetch_missing:
-            fail(s, "no data: the source returned no bars")
+            fail(s, R("no_data_source"))
         else:
-            fail(s, "no bars in the local store (refresh the data first)")
+            fail(s, R("no_bars_stored"))
     done += len(keep) - len(readable)
-    report("reading bars")
+    report(R("phase_reading"))
     cancel.raise_if_cancelled()
     panel = store.read_panel(readable, last_n=LOOKBACK_DAYS)
     in_panel = set(panel.symbols.tolist())
     for s in readable:
         if s not in in_panel:  # raced with a delete, or an empty series
-            fail(s, "no data: no bars in the local store")
+            fail(s, R("no_bars_in_store"))
             done += 1
     out.as_of = None if len(panel.dates) == 0 else str(panel.dates[-1].date())
 
@@ -504,7 +495,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         chunk_hits: list[dict] = []
         sub_syms = sub.symbols.tolist()
         for i in np.flatnonzero(~valid):
-            fail(sub_syms[i], str(res.invalid_reason[i]) or "could not be scored")
+            fail(sub_syms[i], Reason.of(res.invalid_reason[i]) if res.invalid_reason[i] else R("not_scored"))
         out.not_matching += int((valid & ~hit_mask).sum())
         for j, i in enumerate(hit_idx):
             fired_ids = [k for k in order if bool(fired_hits[k][j])]
@@ -514,7 +505,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         done += len(sub_syms)
         if chunk_hits and on_hits is not None:
             on_hits(chunk_hits)
-        report(f"{sub_syms[0]}–{sub_syms[-1]}")
+        report(R("phase_scoring", first=sub_syms[0], last=sub_syms[-1]))
     out.hits.sort(key=lambda r: -r["score"])
     out.elapsed = time.perf_counter() - t0
     if out.accounted != out.universe_size:  # a bug, not a user problem: say so loudly
@@ -559,31 +550,3 @@ def _hit_row(sym: str, i: int, res, sub, fired_ids: list[str], meta: dict[str, t
     for d in DIMENSIONS:
         row[d] = _f(res.dims[d][i])
     return row
-
-
-# ---------------------------------------------------------------------------------------------
-# export
-# ---------------------------------------------------------------------------------------------
-def hit_cell_text(col: str, value: Any, lang: str = "zh") -> Any:
-    """CSV/JSON-friendly cell: numbers stay numbers, strategy ids become names."""
-    if col == "strategies":
-        items = value if isinstance(value, (list, tuple)) else ([] if not value else str(value).split(","))
-        return ("、" if lang == "zh" else ", ").join(strategy_name(s, lang) for s in items)
-    if isinstance(value, float) and not math.isfinite(value):
-        return ""
-    if isinstance(value, float):
-        return round(value, 4)
-    return value
-
-
-def write_hits_csv(path: str | Path, rows: list[dict], lang: str = "zh",
-                   columns: list[str] | None = None) -> None:
-    """CSV with a UTF-8 BOM (Excel opens Chinese text correctly), headers in ``lang``."""
-    columns = columns or HIT_COLUMNS
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow([HIT_HEADERS[c][0 if lang == "zh" else 1] for c in columns])
-        for r in rows:
-            w.writerow([hit_cell_text(c, r.get(c), lang) for c in columns])
-
-

@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import panel_cache as pc
 from .panel import Panel
+from .reasons import R, Reason
 from .score_rules import DIMENSIONS, PARAMS, RULES, Rule
 
 MIN_BARS = 60
@@ -91,7 +92,7 @@ class ScoreResult:
     values: dict[str, np.ndarray]
     rule_points: dict[str, np.ndarray]
     valid: np.ndarray
-    invalid_reason: list[str]
+    invalid_reason: list[Reason | None]   # why a row is not valid (None when it is)
     date: pd.Timestamp | None = None
     rules: tuple[Rule, ...] = field(default=RULES, repr=False)
 
@@ -238,13 +239,13 @@ def score_panel(panel: Panel, at: int = -1) -> ScoreResult:
     day = date.date().isoformat()
     for i in range(n):
         if not has_bar[i]:
-            reasons.append(f"no bar on {day} (suspended)" if bars[i] else f"no bars up to {day} (not listed yet)")
+            reasons.append(R("suspended_on", day=day) if bars[i] else R("not_listed_yet", day=day))
         elif bars[i] < MIN_BARS:
-            reasons.append(f"history too short: {bars[i]} bars < {MIN_BARS}")
+            reasons.append(R("history_too_short", bars=int(bars[i]), minimum=MIN_BARS))
         elif not finite[i]:
-            reasons.append("bad bar data (non-finite indicator values)")
+            reasons.append(R("bad_bars"))
         else:
-            reasons.append("")
+            reasons.append(None)
     valid &= finite
     total, dims, rule_points, applied = apply_rules(vals, valid)
     res = ScoreResult(np.asarray(panel.symbols), total, dims, vals, rule_points, valid, reasons, date)

@@ -33,6 +33,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .reasons import R, Reason, ReasonError
+
 BOARDS: dict[str, tuple[str, str]] = {
     "sh_main": ("沪市主板", "Shanghai main board"),
     "star": ("科创板", "STAR Market"),
@@ -94,13 +96,17 @@ _SEPARATORS = re.compile(r"[\s,;|，、；]+")
 _ST_NAME = re.compile(r"^(S\s?\*?|\*)?ST")
 
 
-class SymbolError(ValueError):
-    """A token that is not a stock (or index) code. ``str()`` names the token and says why."""
+class SymbolError(ReasonError, ValueError):
+    """A token that is not a stock (or index) code. ``str()`` names the token and says why;
+    ``reason`` is the why alone (a :class:`Reason`)."""
 
-    def __init__(self, token: str, reason: str):
+    def __init__(self, token: str, reason: Reason):
         self.token = token
-        self.reason = reason
-        super().__init__(f"{token!r}: {reason}")
+        super().__init__(reason)
+        self.args = (f"{token!r}: {self.reason}",)
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @dataclass(frozen=True)
@@ -124,7 +130,7 @@ class Symbol:
 @dataclass
 class ParseResult:
     symbols: list[Symbol] = field(default_factory=list)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (token, reason)
+    rejected: list[tuple[str, Reason]] = field(default_factory=list)  # (token, reason)
 
     @property
     def codes(self) -> list[str]:
@@ -140,21 +146,33 @@ def _board_or_none(code: str) -> str | None:
     return _PREFIX_BOARD.get(code[:3]) if len(code) == 6 and code.isdigit() else None
 
 
-def _why_not_a_stock(code: str) -> str:
+def _why_not_a_stock(code: str) -> Reason:
     """A reason for a 6-digit code that belongs to no A-share board."""
     if code.startswith("399"):
-        return "399xxx codes are Shenzhen indexes, not stocks"
+        return R("code_sz_index_range")
     if code.startswith("900"):
-        return "900xxx is a Shanghai B-share code; only A shares are supported"
+        return R("code_sh_b_share")
     if code.startswith("200"):
-        return "200xxx is a Shenzhen B-share code; only A shares are supported"
+        return R("code_sz_b_share")
     if code.startswith(("5", "15", "16", "18")):
-        return f"{code} is a fund (ETF/LOF) code, not a stock"
+        return R("code_fund", code=code)
     if code.startswith(("1", "01", "02")):
-        return f"{code} is a bond or repo code, not a stock"
+        return R("code_bond", code=code)
     if code.startswith(("4", "8")):
-        return f"{code} is not a listed A-share (NEEQ/old third-board range)"
-    return f"no A-share board uses codes starting with {code[:3]}"
+        return R("code_neeq", code=code)
+    return R("code_no_board", prefix=code[:3])
+
+
+def _index_term(code: str) -> dict:
+    """An index's name as a Reason parameter (its Chinese name in both languages: users know
+    沪深300 by that name; the English name follows in English)."""
+    zh, en, _ = INDEXES[code]
+    return {"zh": zh, "en": zh}
+
+
+def _exchange_term(exchange: str) -> dict:
+    zh, en = EXCHANGES[exchange]
+    return {"zh": zh, "en": f"{en} ({exchange})"}
 
 
 def parse_symbol(token: str) -> Symbol:
@@ -165,44 +183,46 @@ def parse_symbol(token: str) -> Symbol:
     full-width characters and surrounding whitespace.
     """
     if not isinstance(token, str):
-        raise SymbolError(repr(token), "a stock code must be text")
+        raise SymbolError(repr(token), R("code_not_text"))
     shown = token.strip()
     s = _normalise(token).upper()
     if not s:
-        raise SymbolError(shown, "empty: no stock code given")
+        raise SymbolError(shown, R("code_empty"))
     exchange: str | None = None
     if s.startswith("INDEX:"):
-        raise SymbolError(shown, "this is an index code, not a stock")
+        raise SymbolError(shown, R("code_is_index_prefix"))
     if m := _PREFIXED.match(s):
         exchange, digits = m.group(1), m.group(2)
     elif m := _SUFFIXED.match(s):
         digits, suffix = m.group(1), m.group(2)
         if suffix not in _SUFFIX_EXCHANGE:
-            raise SymbolError(shown, f"unknown exchange suffix .{suffix} (use .SH, .SZ or .BJ)")
+            raise SymbolError(shown, R("code_bad_suffix", suffix=suffix))
         exchange = _SUFFIX_EXCHANGE[suffix]
     elif s.isdigit():
         digits = s
     else:
-        raise SymbolError(shown, "not a stock code (expected 6 digits, e.g. 600519 or sh600519)")
+        raise SymbolError(shown, R("code_not_digits"))
     if len(digits) != 6:
-        raise SymbolError(shown, "a stock code has 6 digits")
+        raise SymbolError(shown, R("code_length"))
 
     code = digits
     if code.startswith(LEGACY_BSE_PREFIXES):
         code = "920" + code[-3:]
     # Index collisions: on the Shanghai side 000xxx is an index; 399xxx is always an index.
     if exchange == "SH" and code.startswith("000"):
-        what = f"the {INDEXES[code][0]} index" if code in INDEXES else "a Shanghai index code"
-        raise SymbolError(shown, f"{exchange.lower()}{code} is {what}, not a stock")
+        shown_code = f"{exchange.lower()}{code}"
+        if code in INDEXES:
+            raise SymbolError(shown, R("code_is_named_index", code=shown_code, index=_index_term(code)))
+        raise SymbolError(shown, R("code_is_sh_index", code=shown_code))
     if code in INDEX_ONLY_CODES or (code.startswith("399") and code in INDEXES):
-        raise SymbolError(shown, f"{code} is the {INDEXES[code][0]} index, not a stock")
+        raise SymbolError(shown, R("code_is_named_index", code=code, index=_index_term(code)))
     board = _board_or_none(code)
     if board is None:
         raise SymbolError(shown, _why_not_a_stock(code))
     real_exchange = BOARD_EXCHANGE[board]
     if exchange is not None and exchange != real_exchange:
-        raise SymbolError(shown, f"{code} is listed in {EXCHANGES[real_exchange][1]} ({real_exchange}), "
-                                 f"not {EXCHANGES[exchange][1]} ({exchange})")
+        raise SymbolError(shown, R("code_wrong_exchange", code=code, where=_exchange_term(real_exchange),
+                                   other=_exchange_term(exchange)))
     return Symbol(code, real_exchange, board)
 
 
@@ -261,7 +281,7 @@ def parse_index(token: str) -> str:
     """The 6-digit code of a known index given as a code, prefixed/suffixed code, Chinese name
     or alias ("000300", "sh000300", "000300.SH", "index:000300", "沪深300", "CSI300", "hs300")."""
     if not isinstance(token, str):
-        raise SymbolError(repr(token), "an index must be given as text")
+        raise SymbolError(repr(token), R("index_not_text"))
     shown = token.strip()
     s = re.sub(r"[\s_\-]+", "", _normalise(token)).lower()
     if s.startswith("index:"):
@@ -276,10 +296,11 @@ def parse_index(token: str) -> str:
         exchange = _SUFFIX_EXCHANGE.get(suffix, "SH" if suffix == "CSI" else None)
     if s in INDEXES:
         if exchange is not None and exchange != INDEXES[s][2]:
-            raise SymbolError(shown, f"{s} {INDEXES[s][0]} is a {INDEXES[s][2]} index, not {exchange}")
+            raise SymbolError(shown, R("index_wrong_exchange", code=s, index=_index_term(s),
+                                       where=_exchange_term(INDEXES[s][2]), other=_exchange_term(exchange)))
         return s
-    known = ", ".join(f"{v[0]} ({k})" for k, v in INDEXES.items())
-    raise SymbolError(shown, f"not a known index; known: {known}")
+    known = [{"zh": f"{v[0]}（{k}）", "en": f"{v[0]} ({k})"} for k, v in INDEXES.items()]
+    raise SymbolError(shown, R("index_unknown", known=known))
 
 
 def index_name(code: str, lang: str = "zh") -> str:

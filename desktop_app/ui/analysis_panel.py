@@ -9,8 +9,6 @@ and the stock view does the work.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
@@ -20,12 +18,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayo
                                QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
+from desktop_app.core import numfmt
 from desktop_app.core.score_rules import DIMENSIONS
 from desktop_app.core.symbols import BOARDS
-from desktop_app.ui.i18n import is_zh, tr
+from desktop_app.ui import theme
+from desktop_app.ui.i18n import is_zh, model_lang, reason_text, tr
 
-UP_COLOR = "#d32f2f"     # red: up (A-share convention)
-DOWN_COLOR = "#2e7d32"   # green: down
 FLAT_COLOR = "#616161"
 MET_MARK, NOT_MET_MARK = "✓", "✗"
 INDICATOR_ROWS = (("MA5", "ma5"), ("MA10", "ma10"), ("MA20", "ma20"), ("MA60", "ma60"),
@@ -37,33 +35,20 @@ INDICATOR_ROWS = (("MA5", "ma5"), ("MA10", "ma10"), ("MA20", "ma20"), ("MA60", "
 
 # ---------------------------------------------------------------------------- formatting helpers
 def _finite(x: Any) -> bool:
-    return x is not None and isinstance(x, (int, float)) and math.isfinite(float(x))
+    return numfmt.finite(x) and isinstance(x, (int, float))
 
 
 def fmt_num(x: Any, digits: int = 2) -> str:
-    return f"{float(x):,.{digits}f}" if _finite(x) else "—"
+    return numfmt.num(x, digits, thousands=True)
 
 
 def fmt_pct(x: Any, digits: int = 2, sign: bool = True) -> str:
-    if not _finite(x):
-        return "—"
-    return f"{float(x):+.{digits}f}%" if sign else f"{float(x):.{digits}f}%"
+    return numfmt.pct(x, digits, sign)
 
 
 def fmt_big(x: Any) -> str:
-    """Large counts the way each language reads them: 万/亿 in Chinese, K/M/B in English."""
-    if not _finite(x):
-        return "—"
-    v = float(x)
-    if is_zh():
-        for div, unit in ((1e8, "亿"), (1e4, "万")):
-            if abs(v) >= div:
-                return f"{v / div:.2f}{unit}"
-        return f"{v:.0f}"
-    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(v) >= div:
-            return f"{v / div:.2f}{unit}"
-    return f"{v:.0f}"
+    """Volumes and amounts in 万/亿 (zh) or K/M/B (en): core's one formatter."""
+    return numfmt.big(x, model_lang())
 
 
 def fmt_date(d: Any) -> str:
@@ -75,9 +60,18 @@ def fmt_date(d: Any) -> str:
 
 
 def change_color(x: Any) -> str:
+    """The theme's red (up) / green (down), grey when flat or unknown."""
     if not _finite(x) or float(x) == 0:
         return FLAT_COLOR
-    return UP_COLOR if float(x) > 0 else DOWN_COLOR
+    return up_color_name() if float(x) > 0 else down_color_name()
+
+
+def up_color_name() -> str:
+    return theme.up_color().name()
+
+
+def down_color_name() -> str:
+    return theme.down_color().name()
 
 
 def fmt_values(values: dict) -> str:
@@ -89,27 +83,6 @@ def fmt_values(values: dict) -> str:
         else:
             parts.append(f"{k}={fmt_num(v, 2 if abs(float(v)) < 1e5 else 0)}" if _finite(v) else f"{k}=—")
     return ", ".join(parts)
-
-
-_LEVEL_ZH = (
-    (re.compile(r"^swing low (.+)$"), r"波段低点 \1"),
-    (re.compile(r"^swing high (.+)$"), r"波段高点 \1"),
-    (re.compile(r"^(\d+)-day low$"), r"\1日最低"),
-    (re.compile(r"^(\d+)-day high$"), r"\1日最高"),
-    (re.compile(r"^BOLL lower$"), "布林下轨"),
-    (re.compile(r"^BOLL mid$"), "布林中轨"),
-    (re.compile(r"^BOLL upper$"), "布林上轨"),
-)
-
-
-def level_source_text(source: str) -> str:
-    """Where a level comes from, in the current language (core writes English)."""
-    if not is_zh():
-        return source
-    for pat, rep in _LEVEL_ZH:
-        if pat.match(source):
-            return pat.sub(rep, source)
-    return source
 
 
 def scan_universes(report: Any) -> list[tuple[str, str]]:
@@ -381,7 +354,7 @@ class AnalysisPanel(QWidget):
         """A line under the title: loading, or why there is no report."""
         self._message = text
         self.message_label.setText(text)
-        self.message_label.setStyleSheet(f"color: {UP_COLOR};" if error else "color: palette(mid);")
+        self.message_label.setStyleSheet(f"color: {up_color_name()};" if error else "color: palette(mid);")
         self.message_label.setVisible(bool(text))
 
     def retranslate(self) -> None:
@@ -449,7 +422,7 @@ class AnalysisPanel(QWidget):
         if r.listed_date:
             parts.append(tr("listed {date}").format(date=fmt_date(r.listed_date)))
         if r.is_st:
-            parts.append("<b style='color:%s'>ST</b>" % UP_COLOR)
+            parts.append("<b style='color:%s'>ST</b>" % up_color_name())
         if self._is_demo:
             parts.append("<b style='color:#d84315'>DEMO</b>")
         self.identity_label.setText(" · ".join(p for p in parts if p))
@@ -470,7 +443,7 @@ class AnalysisPanel(QWidget):
         label = r.label_zh if is_zh() else r.label_en
         if r.score is None:
             self.score_label.setText("—")
-            note = getattr(r, "score_note", "") or ""
+            note = reason_text(r.score_note) if getattr(r, "score_note", None) else ""
             self.score_text.setText(f"{label}  {note}".strip())
         else:
             self.score_label.setText(f"{float(r.score):.0f}")
@@ -503,21 +476,21 @@ class AnalysisPanel(QWidget):
             t.setItem(row, 1, _item(f"{desc}\n{values}" if values else desc,
                                     tooltip=f"{desc}\n{values}\n{rule.get('rule_id', '')}".strip()))
             t.setItem(row, 2, _item(MET_MARK if met else NOT_MET_MARK,
-                                    color=UP_COLOR if met else FLAT_COLOR))
+                                    color=up_color_name() if met else FLAT_COLOR))
             t.setItem(row, 3, _item(pts, align_right=True))
         _column_modes(t, stretch=(1,))
         _fit_height(t)
 
     def _render_levels(self, r: Any) -> None:
-        rows = [(tr("Resistance"), lv, UP_COLOR) for lv in reversed(r.resistances)]
-        rows += [(tr("Support"), lv, DOWN_COLOR) for lv in r.supports]
+        rows = [(tr("Resistance"), lv, up_color_name()) for lv in reversed(r.resistances)]
+        rows += [(tr("Support"), lv, down_color_name()) for lv in r.supports]
         t = self.levels_table
         t.setRowCount(len(rows))
         for i, (kind, lv, color) in enumerate(rows):
             t.setItem(i, 0, _item(kind, color=color))
             t.setItem(i, 1, _item(fmt_num(lv.get("price")), align_right=True))
             t.setItem(i, 2, _item(fmt_pct(lv.get("distance_pct")), align_right=True))
-            t.setItem(i, 3, _item(level_source_text(str(lv.get("source", "")))))
+            t.setItem(i, 3, _item(reason_text(lv.get("source", ""))))
         _column_modes(t, stretch=(3,))
         _fit_height(t)
 

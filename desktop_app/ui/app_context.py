@@ -15,6 +15,9 @@ from typing import Any, Callable
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
+from desktop_app.core.reasons import Reason
+from desktop_app.ui.i18n import model_lang
+
 log = logging.getLogger(__name__)
 
 
@@ -112,17 +115,11 @@ def build_source(preference: str, demo_stocks: int | None = None) -> tuple[Any, 
     return source, BarStore.for_source(source.name), note
 
 
-def _model_lang() -> str:
-    from desktop_app.ui.i18n import current_language
-
-    return "zh" if current_language() == "zh_CN" else "en"
-
-
 class AppContext(QObject):
     """Everything the window works with. Inject parts in tests (small demo market, fake store)."""
 
     source_changed = Signal()             # source and store replaced (or first set)
-    source_failed = Signal(str)           # switching failed; the old source stays
+    source_failed = Signal(object)        # a Reason: switching failed; the old source stays
     freshness_changed = Signal(object)    # datetime.date | None: the store's latest bar date
     backfill_started = Signal(str)        # task id of the automatic demo backfill
 
@@ -160,6 +157,9 @@ class AppContext(QObject):
         self.switching = False
         self._shut = False
         self.task_manager.task_finished.connect(self._on_task_finished)
+        from desktop_app.workers.task_factory import install_rerun
+
+        install_rerun(self.task_manager, self)   # re-runs read self.source/self.store when they run
 
     @classmethod
     def for_demo(cls, n_stocks: int = 300, latency: float = 0.0, store: Any = None,
@@ -186,27 +186,17 @@ class AppContext(QObject):
         self.switching = False
         self.source, self.store, self.source_note = result
         log.info("data source: %s (%s)", self.source.name, self.source_note)
-        self._install_rerun()
         self.source_changed.emit()
         self.refresh_freshness(backfill_if_empty=self.auto_backfill)
 
     def _on_source_error(self, exc: BaseException) -> None:
         self.switching = False
         log.error("switching source failed", exc_info=exc)
-        self.source_failed.emit(f"{type(exc).__name__}: {exc}")
-
-    def _install_rerun(self) -> None:
-        """Let tasks loaded from history be re-run against the current source and store."""
-        try:
-            from desktop_app.workers.task_factory import install_rerun
-        except ImportError:  # pragma: no cover
-            return
-        install_rerun(self.task_manager, self.source, self.store, self.watchlist)
+        self.source_failed.emit(Reason.of(exc))
 
     def start(self) -> None:
         """Call once the window is up: freshness (and the first demo backfill) for an injected source."""
         if self.source is not None:
-            self._install_rerun()
             self.refresh_freshness(backfill_if_empty=self.auto_backfill)
 
     # -- store freshness ----------------------------------------------------------------------
@@ -229,14 +219,14 @@ class AppContext(QObject):
         from desktop_app.workers.task_factory import submit_refresh
 
         tid = submit_refresh(self.task_manager, self.source, self.store, mode="backfill", symbols=symbols,
-                             lang=_model_lang())
+                             lang=model_lang())
         self.backfill_started.emit(tid)
         return tid
 
     def start_update(self) -> str:
         from desktop_app.workers.task_factory import submit_refresh
 
-        return submit_refresh(self.task_manager, self.source, self.store, mode="update", lang=_model_lang())
+        return submit_refresh(self.task_manager, self.source, self.store, mode="update", lang=model_lang())
 
     @Slot(str, str)
     def _on_task_finished(self, task_id: str, status: str) -> None:

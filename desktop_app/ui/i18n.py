@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from functools import lru_cache
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator, Signal
 
@@ -66,6 +67,18 @@ def tr(text: str) -> str:
 def is_zh() -> bool:
     """True when the UI speaks Chinese."""
     return current_language() == "zh_CN"
+
+
+def model_lang() -> str:
+    """The UI language as core and the models name it ("zh" | "en")."""
+    return "zh" if _current == "zh_CN" else "en"
+
+
+def reason_text(reason: Any) -> str:
+    """A core Reason (or an exception carrying one, or stored text) in the UI language."""
+    from desktop_app.core.reasons import Reason
+
+    return Reason.of(reason).text(model_lang())
 
 
 def pick(pair: tuple[str, str] | list[str]) -> str:

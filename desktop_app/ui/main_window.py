@@ -17,12 +17,11 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QM
                                QToolBar, QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
+from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
-from desktop_app.ui.export import export_job
 from desktop_app.ui.actions import make_action
-from desktop_app.ui.i18n import tr
-from desktop_app.ui.reasons import reason_text
+from desktop_app.ui.i18n import model_lang, reason_text, tr
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
@@ -34,11 +33,6 @@ from desktop_app.ui.watchlist_view import WatchlistView
 log = logging.getLogger(__name__)
 
 LAYOUT_VERSION = 1
-
-
-def model_lang() -> str:
-    """The language code the models take ("zh" | "en")."""
-    return "zh" if i18n.current_language() == "zh_CN" else "en"
 
 
 class MainWindow(QMainWindow):
@@ -225,16 +219,7 @@ class MainWindow(QMainWindow):
         self.task_view.retranslate()
         self.results_view.retranslate()
         self.watchlist_view.retranslate()
-        lang = model_lang()
-        for tid in self.tm.task_ids():
-            m = self.tm.results_model(tid)
-            if m is not None:
-                m.set_language(lang)
-        n = self.tm.columnCount()
-        if n:
-            self.tm.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, n - 1)
-            if self.tm.rowCount():
-                self.tm.dataChanged.emit(self.tm.index(0, 0), self.tm.index(self.tm.rowCount() - 1, n - 1))
+        self.tm.set_language(model_lang())     # task texts and every results model
         self._update_source_label()
         self._on_freshness(self.ctx.latest_date)
         self._update_running(self.tm.running_count())
@@ -290,10 +275,11 @@ class MainWindow(QMainWindow):
         for kind, lst in names.items():
             self.scan_panel.set_board_names(kind, lst)
 
-    @Slot(str)
-    def _on_source_failed(self, message: str) -> None:
+    @Slot(object)
+    def _on_source_failed(self, reason: Any) -> None:
         self._update_source_label()
-        self.statusBar().showMessage(tr("Could not switch the data source: {error}").format(error=message), 10000)
+        self.statusBar().showMessage(tr("Could not switch the data source: {error}").format(
+            error=reason_text(reason)), 10000)
 
     @Slot(object)
     def _on_freshness(self, date: Any) -> None:
@@ -322,9 +308,6 @@ class MainWindow(QMainWindow):
 
         tid = submit_scan(self.tm, request, self.ctx.source, self.ctx.store,
                           watchlist=self.ctx.watchlist.symbols(), lang=model_lang())
-        m = self.tm.results_model(tid)
-        if m is not None:
-            m.set_language(model_lang())
         self.last_scan_id = tid
         self._save_scan_settings()
         self.task_view.select_task(tid)
@@ -397,9 +380,9 @@ class MainWindow(QMainWindow):
 
     def export_results(self, path: str | Path) -> str:
         """Snapshot the visible rows on the GUI thread; write the file in an export task."""
-        headers, rows = self.results_view.export_snapshot()
+        rows = self.results_view.export_snapshot()
         title = tr("Export {n} rows to {name}").format(n=len(rows), name=Path(path).name)
-        return self.tm.submit("export", title, export_job(str(path), headers, rows),
+        return self.tm.submit("export", title, export_job(str(path), rows, model_lang()),
                               params={"path": str(path), "rows": len(rows)})
 
     # -- the stock area (filled by the chart/analysis issue) -----------------------------------

@@ -304,18 +304,13 @@ class ResultsView(QWidget):
                 out.append(str(s))
         return out
 
-    def export_snapshot(self) -> tuple[list[str], list[list[Any]]]:
-        """Headers and raw row values as the user sees them (filtered, in the current order)."""
+    def export_snapshot(self) -> list[dict]:
+        """The hit rows as the user sees them (filtered, in the current order): plain dicts the
+        export task writes through core's presenter (``core.hits.export_job``)."""
         m = self.source_model
         if m is None:
-            return [], []
-        cols = list(getattr(m, "COLUMNS", []))
-        headers = [str(m.headerData(c, Qt.Orientation.Horizontal)) for c in range(len(cols))]
-        rows = []
-        for r in self.visible_source_rows():
-            d = m.row_dict(r)
-            rows.append([d.get(c) for c in cols])
-        return headers, rows
+            return []
+        return [m.row_dict(r) for r in self.visible_source_rows()]
 
     @Slot(QModelIndex)
     def _on_activated(self, idx: QModelIndex) -> None:

@@ -13,8 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from desktop_app.core.symbols import BOARDS, INDEXES, parse_symbols
-from desktop_app.ui.i18n import pick, tr
-from desktop_app.ui.reasons import reason_text
+from desktop_app.ui.i18n import pick, reason_text, tr
 
 SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
 AMOUNT_UNIT = 1e4    # the amount field is in 万元; ScanRequest.min_amount is in yuan
@@ -370,7 +369,7 @@ class ScanPanel(QWidget):
             strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()))
         problems = req.validate()
         if problems:
-            self._show_error(self.request_error, "\n".join(tr(p) for p in problems))
+            self._show_error(self.request_error, "\n".join(reason_text(p) for p in problems))
             return None
         return req
 

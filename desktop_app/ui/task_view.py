@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import tr
 from desktop_app.ui.progress_delegate import TaskDelegate, status_key
-from desktop_app.ui.reasons import reason_text
+from desktop_app.workers.task_info import TERMINAL as _TERMINAL_STATES
 
-TERMINAL = {"completed", "failed", "cancelled", "interrupted"}
+TERMINAL = frozenset(s.value for s in _TERMINAL_STATES)
 
 
 def model_column(model: Any, *keys: str) -> int:
@@ -31,38 +31,15 @@ def model_column(model: Any, *keys: str) -> int:
     return -1
 
 
-def failures_text(info: Any, limit: int = 30) -> str:
-    failures = list(getattr(info, "failures", None) or [])
-    if not failures:
-        return ""
-    lines = [f"{item}: {reason_text(reason)}" for item, reason in failures[:limit]]
-    if len(failures) > limit:
-        lines.append(tr("… and {n} more").format(n=len(failures) - limit))
-    return "\n".join(lines)
-
-
-def kind_label(kind: str) -> str:
-    """A task kind in the UI language (the words the task table uses)."""
-    return {"scan": tr("Scan"), "analysis": tr("Analysis"), "refresh": tr("Data refresh"),
-            "export": tr("Export")}.get(kind, kind)
-
-
-def status_label(status: Any) -> str:
-    """A task status in the UI language."""
-    key = status_key(status)
-    return {"pending": tr("Pending"), "running": tr("Running"), "completed": tr("Completed"),
-            "failed": tr("Failed"), "cancelled": tr("Cancelled"), "interrupted": tr("Interrupted")}.get(key, key)
-
-
 class TaskDetailsDialog(QDialog):
     """The whole story of one task: parameters, counts, error text and every failure reason."""
 
-    def __init__(self, info: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, info: Any, words: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("taskDetails")
         self.setWindowTitle(tr("Task details"))
         lay = QVBoxLayout(self)
-        self.text = QPlainTextEdit(self.describe(info))
+        self.text = QPlainTextEdit(self.describe(info, words))
         self.text.setReadOnly(True)
         lay.addWidget(self.text)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -71,19 +48,20 @@ class TaskDetailsDialog(QDialog):
         self.resize(640, 420)
 
     @staticmethod
-    def describe(info: Any) -> str:
+    def describe(info: Any, words: Any) -> str:
+        """``words``: the TaskManager, whose kind/status/reason texts the task table shows."""
         parts = [
             f"{tr('Task')}: {getattr(info, 'title', '')}  ({getattr(info, 'id', '')})",
-            f"{tr('Kind')}: {kind_label(getattr(info, 'kind', ''))}",
-            f"{tr('Status')}: {status_label(getattr(info, 'status', ''))}",
+            f"{tr('Kind')}: {words.kind_text(getattr(info, 'kind', ''))}",
+            f"{tr('Status')}: {words.status_text(status_key(getattr(info, 'status', '')))}",
             f"{tr('Processed')}: {getattr(info, 'done', 0)}/{getattr(info, 'total', 0)}   "
             f"{tr('Found')}: {getattr(info, 'found', 0)}   {tr('Failed')}: {getattr(info, 'failed', 0)}",
         ]
         if getattr(info, "params", None):
             parts.append(f"{tr('Parameters')}: {info.params}")
         if getattr(info, "error", None):
-            parts += ["", tr("Error") + ":", reason_text(str(info.error))]
-        ft = failures_text(info, limit=10_000)
+            parts += ["", tr("Error") + ":", words.text(info.error)]
+        ft = words.failures_text(info, limit=10_000)
         if ft:
             parts += ["", tr("Failed items and reasons") + ":", ft]
         return "\n".join(parts)
@@ -234,7 +212,7 @@ class TaskView(QTableView):
         info = self.info(tid)
         if info is None:
             return None
-        dlg = TaskDetailsDialog(info, self)
+        dlg = TaskDetailsDialog(info, self.tm, self)
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.show()
         return dlg
@@ -267,9 +245,9 @@ class TaskView(QTableView):
                 info = self.info(str(tid) if tid else "")
                 text = ""
                 if info is not None:
-                    text = failures_text(info)
+                    text = self.tm.failures_text(info)
                     if getattr(info, "error", None):
-                        text = (str(info.error)[:600] + ("\n\n" + text if text else ""))
+                        text = (self.tm.text(info.error)[:600] + ("\n\n" + text if text else ""))
                 if text:
                     QToolTip.showText(event.globalPos(), text, self)
                     return True

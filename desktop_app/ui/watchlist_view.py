@@ -11,8 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from desktop_app.core.symbols import parse_symbols
 from desktop_app.ui import theme
-from desktop_app.ui.i18n import current_language, tr
-from desktop_app.ui.reasons import reason_text
+from desktop_app.ui.i18n import current_language, reason_text, tr
 from desktop_app.workers.watchlist_model import SortRole, SymbolRole, WatchlistModel, quotes_from_store
 
 

@@ -20,8 +20,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from ..core.data.errors import DataError
 from ..core.jobs import Cancelled, CancelToken, Progress
+from ..core.reasons import Reason
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class JobSignals(QObject):
     progress = Signal(str, object)    # task id, Progress (failures: new since the last signal)
     hits = Signal(str, object)        # task id, list[dict]
     finished = Signal(str, object)    # task id, result
-    failed = Signal(str, str)         # task id, readable message
+    failed = Signal(str, object)      # task id, Reason (core/reasons.py)
     cancelled = Signal(str)           # task id
     done = Signal(str)                # task id; always the last signal: the thread is free again
 
@@ -47,7 +47,7 @@ class ProgressThrottle:
         self.clock = clock
         self._last = -1e18
         self._pending: Progress | None = None
-        self._failures: list[tuple[str, str]] = []
+        self._failures: list[tuple[str, Reason]] = []
 
     def offer(self, p: Progress) -> Progress | None:
         self._failures.extend(p.failures)
@@ -101,12 +101,10 @@ class HitBatcher:
         return out
 
 
-def error_text(exc: BaseException) -> str:
-    """A message a user can read: the exception's own text, else its type name."""
-    if isinstance(exc, DataError):
-        return exc.user_message
-    text = str(exc).strip()
-    return text if text else type(exc).__name__
+def error_reason(exc: BaseException) -> Reason:
+    """Why a job failed, in any language: core's exceptions carry a Reason; anything else is an
+    unexpected error named by its type and text."""
+    return Reason.of(exc)
 
 
 #: After publishing to the GUI, the worker sleeps this long (seconds), releasing the GIL. Each view
@@ -173,7 +171,7 @@ class JobRunner(QRunnable):
             except BaseException as exc:  # noqa: BLE001 - a job must never kill its thread silently
                 log.exception("task %s failed", tid)
                 self._flush()
-                self.signals.failed.emit(tid, error_text(exc))
+                self.signals.failed.emit(tid, error_reason(exc))
             else:
                 if self.cancel.cancelled:
                     self.signals.cancelled.emit(tid)

@@ -7,15 +7,13 @@ QT_NOTES §4.3). While a sort is active, appended rows are merged into the order
 """
 from __future__ import annotations
 
-import functools
-import math
 from typing import Any, Iterable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ..core.scan import HIT_COLUMNS, HIT_HEADERS, NUMERIC_HIT_COLUMNS
-from ..core.score_rules import STATE_NAMES
-from ..core.symbols import BOARDS
+from ..core import hits
+from ..core.hits import HIT_COLUMNS, NUMERIC_HIT_COLUMNS, missing as _missing
+from ..core.reasons import lang_of
 
 SymbolRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2     # the raw value (numbers as numbers)
@@ -28,70 +26,9 @@ _DATA_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignm
                          SortRole, SymbolRole, RowRole, SearchRole})
 
 
-@functools.lru_cache(maxsize=4)
-def _strategy_names(lang: str) -> dict[str, str]:
-    try:
-        from ..core.strategies import STRATEGIES
-    except ImportError:  # pragma: no cover - strategies arrive with another module
-        return {}
-    return {sid: (s.name_zh if lang == "zh" else s.name_en) for sid, s in STRATEGIES.items()}
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def format_amount(v: float, lang: str) -> str:
-    a = abs(v)
-    if lang == "zh":
-        if a >= 1e8:
-            return f"{v / 1e8:.2f}亿"
-        if a >= 1e4:
-            return f"{v / 1e4:.1f}万"
-        return f"{v:.0f}"
-    if a >= 1e9:
-        return f"{v / 1e9:.2f}B"
-    if a >= 1e6:
-        return f"{v / 1e6:.1f}M"
-    if a >= 1e3:
-        return f"{v / 1e3:.1f}K"
-    return f"{v:.0f}"
-
-
-def pick_name(names: tuple[str, str] | None, fallback: str, lang: str) -> str:
-    """The zh or en name from a (zh, en) pair, or the raw value when unknown."""
-    if not names:
-        return fallback
-    return names[0] if lang == "zh" else names[1]
-
-
-def format_cell(col: str, v: Any, lang: str = "zh", names: dict[str, str] | None = None) -> str:
-    """The display text of one hit cell (shared by the model and CSV export)."""
-    if col == "strategies":
-        if not v:
-            return ""
-        items = v if isinstance(v, (list, tuple)) else str(v).split(",")
-        names = names if names is not None else _strategy_names(lang)
-        return ("、" if lang == "zh" else ", ").join(names.get(s, s) for s in items)
-    if _missing(v):
-        return "—"
-    if col == "board":
-        return pick_name(BOARDS.get(str(v)), str(v), lang)
-    if col in ("ma_trend", "macd_state"):
-        return pick_name(STATE_NAMES.get(str(v)), str(v), lang)
-    if col in ("score", "trend", "volatility", "technical", "volume", "momentum", "rsi"):
-        return f"{float(v):.1f}"
-    if col == "last":
-        return f"{float(v):.2f}"
-    if col == "chg_pct":
-        return f"{float(v):+.2f}%"
-    if col == "turnover":
-        return f"{float(v):.2f}%"
-    if col == "amount":
-        return format_amount(float(v), lang)
-    if col == "vol_ratio":
-        return f"{float(v):.2f}"
-    return str(v)
+def format_cell(col: str, v: Any, lang: str = "zh") -> str:
+    """The display text of one hit cell: core's one presenter (``core/hits.py``)."""
+    return hits.display(col, v, lang)
 
 
 class ResultsModel(QAbstractTableModel):
@@ -100,8 +37,7 @@ class ResultsModel(QAbstractTableModel):
     def __init__(self, lang: str = "zh", parent=None):
         super().__init__(parent)
         self._rows: list[dict] = []
-        self._lang = lang if lang in ("zh", "en") else "zh"
-        self._names = _strategy_names(self._lang)
+        self._lang = lang_of(lang)
         # Best hits first until the user picks another column.
         self._sort: tuple[int, Qt.SortOrder] | None = (HIT_COLUMNS.index("score"), Qt.SortOrder.DescendingOrder)
 
@@ -118,7 +54,7 @@ class ResultsModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return format_cell(col, row.get(col), self._lang, self._names)
+            return hits.display(col, row.get(col), self._lang)
         if role == SortRole:
             v = row.get(col)
             return None if _missing(v) else (v if not isinstance(v, list) else ",".join(v))
@@ -158,8 +94,7 @@ class ResultsModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.COLUMNS):
-                zh, en = HIT_HEADERS[self.COLUMNS[section]]
-                return zh if self._lang == "zh" else en
+                return hits.header(self.COLUMNS[section], self._lang)
             return None
         return str(section + 1)
 
@@ -187,7 +122,7 @@ class ResultsModel(QAbstractTableModel):
         if col in NUMERIC_HIT_COLUMNS:
             present.sort(key=lambda r: float(r[col]), reverse=desc)
         else:
-            present.sort(key=lambda r: format_cell(col, r[col], self._lang, self._names), reverse=desc)
+            present.sort(key=lambda r: hits.display(col, r[col], self._lang), reverse=desc)
         return present + missing
 
     # -- feeding -----------------------------------------------------------------------------
@@ -208,10 +143,10 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_language(self, lang: str) -> None:
-        if lang not in ("zh", "en") or lang == self._lang:
+        lang = lang_of(lang)
+        if lang == self._lang:
             return
         self._lang = lang
-        self._names = _strategy_names(lang)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1),

@@ -1,15 +1,17 @@
 """Helpers that turn a user action into a TaskManager task around a ``core`` job.
 
 Every helper returns the task id at once; the job runs on a pool thread. ``install_rerun``
-registers job factories so tasks loaded from history (which have no live job) can be re-run from
-their stored params.
+registers job factories so a re-run rebuilds its job from the task's stored params on the current
+source and store (tasks loaded from history have no live job at all).
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
+from ..core.catalogue import word
 from ..core.jobs import Progress
-from ..core.scan import ScanRequest, run_scan
+from ..core.reasons import R
+from ..core.scan import ScanError, ScanRequest, run_scan
 from .results_model import ResultsModel
 from .task_manager import TaskManager
 
@@ -56,9 +58,10 @@ def refresh_job(source, store, mode: str = "update", symbols: list[str] | None =
 
 def submit_scan(tm: TaskManager, request: ScanRequest, source, store, watchlist: Any = None,
                 lang: str = "zh") -> str:
+    """Raises ``ScanError`` (its ``reason`` lists every problem) for a request that cannot run."""
     problems = request.validate()
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ScanError(R("request_invalid", problems=problems))
     symbols = _watch_symbols(watchlist)
     params = {"request": request.to_dict(), "source": getattr(source, "name", "")}
     if symbols is not None and request.universe.strip().lower() == "watchlist":
@@ -68,16 +71,13 @@ def submit_scan(tm: TaskManager, request: ScanRequest, source, store, watchlist:
 
 
 def submit_analysis(tm: TaskManager, symbol: str, source, store, lang: str = "zh") -> str:
-    title = f"分析 {symbol}" if lang == "zh" else f"Analyse {symbol}"
-    return tm.submit("analysis", title, analysis_job(symbol, source, store),
+    return tm.submit("analysis", word("analyse", lang, symbol=symbol), analysis_job(symbol, source, store),
                      params={"symbol": symbol, "source": getattr(source, "name", "")})
 
 
 def submit_refresh(tm: TaskManager, source, store, mode: str = "update", symbols: list[str] | None = None,
                    lang: str = "zh") -> str:
-    zh = {"update": "更新行情", "backfill": "补全历史"}
-    en = {"update": "Update bars", "backfill": "Backfill history"}
-    title = (zh if lang == "zh" else en)[mode]
+    title = word(mode, lang)
     if symbols:
         title += f" ({len(symbols)})"
     return tm.submit("refresh", title, refresh_job(source, store, mode, symbols),
@@ -85,17 +85,28 @@ def submit_refresh(tm: TaskManager, source, store, mode: str = "update", symbols
                              "source": getattr(source, "name", "")})
 
 
-def install_rerun(tm: TaskManager, source, store, watchlist: Any = None) -> None:
-    """Let ``tm.rerun`` rebuild scan/analysis/refresh jobs of tasks loaded from history.
-    ``watchlist`` is read when the re-run is submitted (its current content)."""
+def install_rerun(tm: TaskManager, context: Any) -> None:
+    """Let ``tm.rerun`` rebuild scan/analysis/refresh jobs from their stored params.
+
+    ``context`` is read at re-run time — its ``source``, ``store`` and ``watchlist`` (an AppContext)
+    — so a task re-run after a source switch runs on the new source and store, and a watchlist
+    scan on the watchlist as it is then."""
+
+    def current() -> dict:
+        return {"source": getattr(context.source, "name", "")}
+
+    def with_current(factory: Callable[[dict], Callable]) -> Callable[[dict], Callable]:
+        factory.current_params = current  # type: ignore[attr-defined]
+        return factory
 
     def scan_factory(params: dict) -> Callable:
         req = ScanRequest.from_dict(params.get("request") or {})
-        syms = _watch_symbols(watchlist)
+        syms = _watch_symbols(getattr(context, "watchlist", None))
         if syms is None:
             syms = params.get("watchlist")
-        return scan_job(req, source, store, syms)
+        return scan_job(req, context.source, context.store, syms)
 
-    tm.set_job_factory("scan", scan_factory)
-    tm.set_job_factory("analysis", lambda p: analysis_job(p["symbol"], source, store))
-    tm.set_job_factory("refresh", lambda p: refresh_job(source, store, p.get("mode", "update"), p.get("symbols")))
+    tm.set_job_factory("scan", with_current(scan_factory))
+    tm.set_job_factory("analysis", with_current(lambda p: analysis_job(p["symbol"], context.source, context.store)))
+    tm.set_job_factory("refresh", with_current(
+        lambda p: refresh_job(context.source, context.store, p.get("mode", "update"), p.get("symbols"))))

@@ -5,11 +5,12 @@ Times are epoch seconds (``time.time()``) so they survive a restart through the 
 from __future__ import annotations
 
 import copy
-import re
 import time
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
+
+from ..core.reasons import Reason, reason_from_column
 
 
 class TaskStatus(str, Enum):
@@ -39,12 +40,12 @@ class TaskInfo:
     total: int = 0
     found: int = 0
     failed: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)   # (item, reason)
+    failures: list[tuple[str, Reason]] = field(default_factory=list)   # (item, reason)
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
-    current: str = ""
-    error: str = ""
+    current: Reason | str = ""     # a phase (Reason) or what is worked on (a symbol, a file name)
+    error: Reason | str = ""       # why it failed ("" unless failed)
     params: dict = field(default_factory=dict)
     result: Any = None
 
@@ -109,30 +110,14 @@ class TaskInfo:
             id=rec["id"], kind=rec.get("kind") or "", title=rec.get("title") or "", status=status,
             progress=progress, done=done, total=total, found=int(rec.get("found") or 0),
             failed=int(rec.get("failed") or 0),
-            failures=[(str(a), str(b)) for a, b in (rec.get("failures") or [])],
+            failures=[(str(a), Reason.of(b)) for a, b in (rec.get("failures") or [])],
             created=float(rec.get("created") or 0.0), started=rec.get("started"),
-            finished=rec.get("finished"), current=rec.get("current") or "",
-            error=rec.get("error") or "", params=dict(rec.get("params") or {}),
+            finished=rec.get("finished"), current=_stored_reason(rec.get("current")),
+            error=_stored_reason(rec.get("error")), params=dict(rec.get("params") or {}),
             result=rec.get("result"),
         )
 
 
-_FETCHING = re.compile(r"^fetching (\d+)/(\d+)\s*(.*)$")
-
-
-def phase_text(current: str, tr: Callable[[str], str]) -> str:
-    """A job's ``current`` phase in the UI language. Core jobs report their phase in English words
-    ("universe", "fetching 3/289 600120" …); anything else (a symbol, a file name) passes through."""
-    m = _FETCHING.match(current)
-    if m:
-        return tr("fetching {done}/{total} {symbol}").format(
-            done=m.group(1), total=m.group(2), symbol=m.group(3)).strip()
-    if current == "universe":
-        return tr("resolving the universe")
-    if current == "prefilters":
-        return tr("applying prefilters")
-    if current == "reading bars":
-        return tr("reading bars")
-    if current == "snapshot":
-        return tr("market snapshot")
-    return current
+def _stored_reason(value: Any) -> Reason | str:
+    """A stored error/current column: "" when empty, else its Reason (JSON or older plain text)."""
+    return reason_from_column(value) if value else ""

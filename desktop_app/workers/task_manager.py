@@ -25,16 +25,19 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QThreadPool,
                             QTimer, Qt, Signal, Slot)
 
+from ..core.catalogue import TASK_KINDS, TASK_STATES, pick
 from ..core.history import HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
+from ..core.reasons import Reason, lang_of
 from .job_runner import Job, JobRunner, JobSignals
 from .results_model import ResultsModel
-from .task_info import TERMINAL, TaskInfo, TaskStatus, phase_text
+from .task_info import TERMINAL, TaskInfo, TaskStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,15 @@ def format_seconds(s: float | None) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+@dataclass
+class _Task:
+    """Everything the manager keeps about one task, in one place."""
+    info: TaskInfo
+    job: Job | None = None
+    model: ResultsModel | None = None
+    token: CancelToken | None = None
+
+
 class TaskManager(QAbstractTableModel):
     IdRole = IdRole
     StatusRole = StatusRole
@@ -80,11 +92,11 @@ class TaskManager(QAbstractTableModel):
         super().__init__(parent)
         self._order: list[str] = []
         self._row: dict[str, int] = {}
-        self._tasks: dict[str, TaskInfo] = {}
-        self._jobs: dict[str, Job] = {}
-        self._models: dict[str, ResultsModel] = {}
-        self._tokens: dict[str, CancelToken] = {}
-        self._runners: dict[str, JobRunner] = {}     # runners whose thread has not finished yet
+        self._entries: dict[str, _Task] = {}
+        # Threads that have not finished yet, by task id. Not part of _Task: a removed task's
+        # thread may still be finishing (it frees its pool slot when the job notices the token).
+        self._runners: dict[str, JobRunner] = {}
+        self._lang = "en"
         self._queue: deque[str] = deque()
         self._factories: dict[str, Callable[[dict], Job]] = {}
         self._max_running = max(1, int(max_running))
@@ -140,21 +152,48 @@ class TaskManager(QAbstractTableModel):
             "current": self.tr("Current"),
         }[col]
 
-    def kind_text(self, kind: str) -> str:
-        return {"scan": self.tr("Scan"), "analysis": self.tr("Analysis"), "refresh": self.tr("Data refresh"),
-                "export": self.tr("Export")}.get(kind, kind)
+    # -- words (the one place the task table's texts come from) ---------------------------
+    def set_language(self, lang: str) -> None:
+        """"zh"/"zh_CN"/"en": kinds, states, phases, errors and failure reasons follow it."""
+        lang = lang_of(lang)
+        if lang == self._lang:
+            return
+        self._lang = lang
+        for e in self._entries.values():
+            if e.model is not None:
+                e.model.set_language(lang)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._order:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, len(COLUMNS) - 1))
 
-    def status_text(self, status: TaskStatus) -> str:
-        return {
-            TaskStatus.PENDING: self.tr("Pending"), TaskStatus.RUNNING: self.tr("Running"),
-            TaskStatus.COMPLETED: self.tr("Completed"), TaskStatus.FAILED: self.tr("Failed"),
-            TaskStatus.CANCELLED: self.tr("Cancelled"), TaskStatus.INTERRUPTED: self.tr("Interrupted"),
-        }[status]
+    @property
+    def language(self) -> str:
+        return self._lang
+
+    def kind_text(self, kind: str) -> str:
+        return pick(TASK_KINDS.get(kind), self._lang, kind)
+
+    def status_text(self, status: TaskStatus | str) -> str:
+        key = str(getattr(status, "value", status))
+        return pick(TASK_STATES.get(key), self._lang, key)
+
+    def text(self, value: Any) -> str:
+        """A task's Reason (error, phase, failure) in the manager's language."""
+        return value.text(self._lang) if isinstance(value, Reason) else str(value or "")
+
+    def failures_text(self, info: TaskInfo, limit: int = 20) -> str:
+        """``item: reason`` lines for a tooltip or the details dialog."""
+        colon = "：" if self._lang == "zh" else ": "
+        lines = [f"{item}{colon}{self.text(why)}" for item, why in info.failures[:limit]]
+        if len(info.failures) > limit:
+            more = len(info.failures) - limit
+            lines.append(f"… 另有 {more} 个" if self._lang == "zh" else f"… and {more} more")
+        return "\n".join(lines)
 
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._order)) or not (0 <= index.column() < len(COLUMNS)):
             return None
-        t = self._tasks[self._order[index.row()]]
+        t = self._entries[self._order[index.row()]].info
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(t, col)
@@ -167,13 +206,10 @@ class TaskManager(QAbstractTableModel):
         if role == TaskRole:
             return t.copy()
         if role == Qt.ItemDataRole.ToolTipRole:
-            if col == "status" and t.error:
-                return t.error
+            if col in ("status", "current") and t.error:
+                return self.text(t.error)
             if col == "failed" and t.failures:
-                lines = [f"{item}: {why}" for item, why in t.failures[:20]]
-                if len(t.failures) > 20:
-                    lines.append(f"… (+{len(t.failures) - 20})")
-                return "\n".join(lines)
+                return self.failures_text(t)
             if col == "title":
                 return t.title
             return None
@@ -201,33 +237,34 @@ class TaskManager(QAbstractTableModel):
         if col == "eta":
             return format_seconds(t.eta)
         if col == "current":
-            return t.error if t.status == TaskStatus.FAILED else phase_text(t.current, self.tr)
+            return self.text(t.error) if t.status == TaskStatus.FAILED else self.text(t.current)
         return ""
 
     # -- queries -----------------------------------------------------------------------------
     def get(self, task_id: str) -> TaskInfo:
         """A copy of the task. KeyError only for an id never submitted here or removed by the user."""
-        return self._tasks[task_id].copy()
+        return self._entries[task_id].info.copy()
 
     def task_ids(self) -> list[str]:
         return list(self._order)
 
     def task_at(self, row: int) -> TaskInfo:
-        return self._tasks[self._order[row]].copy()
+        return self._entries[self._order[row]].info.copy()
 
     def row_of(self, task_id: str) -> int:
         return self._row[task_id]
 
     def results_model(self, task_id: str) -> ResultsModel | None:
-        return self._models.get(task_id)
+        e = self._entries.get(task_id)
+        return None if e is None else e.model
 
     def report(self, task_id: str) -> Any:
         """The analysis result (a StockReport, or its dict when loaded from history)."""
-        t = self._tasks.get(task_id)
-        return None if t is None else t.result
+        e = self._entries.get(task_id)
+        return None if e is None else e.info.result
 
     def running_count(self) -> int:
-        return sum(1 for t in self._tasks.values() if t.status == TaskStatus.RUNNING)
+        return sum(1 for e in self._entries.values() if e.info.status == TaskStatus.RUNNING)
 
     def active_workers(self) -> int:
         """Threads still running a job (a cancelled task keeps its thread until the job notices)."""
@@ -245,7 +282,8 @@ class TaskManager(QAbstractTableModel):
         self._retention = keep
 
     def set_job_factory(self, kind: str, factory: Callable[[dict], Job]) -> None:
-        """How ``rerun`` rebuilds a job from stored params (tasks loaded from history)."""
+        """How ``rerun`` rebuilds a job from a task's stored params. ``factory(params)`` is called
+        at re-run time, so it builds on whatever source and store are current then."""
         self._factories[kind] = factory
 
     # -- commands ----------------------------------------------------------------------------
@@ -263,18 +301,17 @@ class TaskManager(QAbstractTableModel):
         if self._closed:
             raise RuntimeError("the task manager is shut down")
         tid = new_task_id()
-        while tid in self._tasks:  # pragma: no cover - 48 random bits
+        while tid in self._entries:  # pragma: no cover - 48 random bits
             tid = new_task_id()
         info = TaskInfo(id=tid, kind=kind, title=title, params=dict(params or {}))
         row = len(self._order)
         self.beginInsertRows(QModelIndex(), row, row)
         self._order.append(tid)
         self._row[tid] = row
-        self._tasks[tid] = info
+        self._entries[tid] = _Task(info, job, results_model)
         self.endInsertRows()
-        self._jobs[tid] = job
         if results_model is not None:
-            self._models[tid] = results_model
+            results_model.set_language(self._lang)
         self._queue.append(tid)
         self._persist(tid)
         self.task_added.emit(tid)
@@ -282,28 +319,26 @@ class TaskManager(QAbstractTableModel):
         return tid
 
     def cancel(self, task_id: str) -> bool:
-        t = self._tasks.get(task_id)
-        if t is None or t.status in TERMINAL:
+        e = self._entries.get(task_id)
+        if e is None or e.info.status in TERMINAL:
             return False
-        tok = self._tokens.get(task_id)
-        if tok is not None:
-            tok.cancel()
-        self._finish(t, TaskStatus.CANCELLED)
+        if e.token is not None:
+            e.token.cancel()
+        self._finish(e.info, TaskStatus.CANCELLED)
         return True
 
     def remove(self, task_id: str) -> bool:
-        if task_id not in self._tasks:
+        if task_id not in self._entries:
             return False
         self.cancel(task_id)
         row = self._row[task_id]
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._order[row]
-        del self._tasks[task_id]
+        entry = self._entries.pop(task_id)
         self._row = {tid: i for i, tid in enumerate(self._order)}
         self.endRemoveRows()
         self._dirty.discard(task_id)
-        self._jobs.pop(task_id, None)
-        m = self._models.pop(task_id, None)
+        m = entry.model
         if m is not None and m.parent() is None:
             m.deleteLater()
         if self._writer is not None:
@@ -311,17 +346,20 @@ class TaskManager(QAbstractTableModel):
         return True
 
     def rerun(self, task_id: str) -> str:
-        t = self._tasks[task_id]
-        job = self._jobs.get(task_id)
-        if job is None:
-            factory = self._factories.get(t.kind)
-            if factory is None:
-                raise ValueError(f"cannot re-run a {t.kind!r} task loaded from history: no job factory")
-            job = factory(dict(t.params))
-        model = ResultsModel() if (task_id in self._models or t.kind == "scan") else None
-        if model is not None and task_id in self._models:
-            model.set_language(self._models[task_id].language)
-        return self.submit(t.kind, t.title, job, params=dict(t.params), results_model=model)
+        """Submit the task again. A kind with a factory is rebuilt from its stored params on the
+        current source and store (a task loaded from history, or one whose source has since been
+        switched); otherwise the task's own job runs again."""
+        e = self._entries[task_id]
+        t = e.info
+        factory = self._factories.get(t.kind)
+        if factory is not None:
+            job, params = factory(dict(t.params)), factory_params(t.params, factory)
+        elif e.job is not None:
+            job, params = e.job, dict(t.params)
+        else:
+            raise ValueError(f"cannot re-run a {t.kind!r} task loaded from history: no job factory")
+        model = ResultsModel(lang=self._lang) if (e.model is not None or t.kind == "scan") else None
+        return self.submit(t.kind, t.title, job, params=params, results_model=model)
 
     def load_history(self) -> None:
         """Load stored tasks on the writer thread; they are inserted when the load comes back.
@@ -329,7 +367,7 @@ class TaskManager(QAbstractTableModel):
         if self._writer is None:
             self.history_loaded.emit(0)
             return
-        exclude = set(self._tasks)
+        exclude = set(self._entries)
         self._writer.submit(self._load_history_job, exclude)
 
     def _load_history_job(self, exclude: set[str]) -> None:  # on the writer thread
@@ -351,12 +389,11 @@ class TaskManager(QAbstractTableModel):
         self._closed = True
         self._tick.stop()
         for tid in list(self._order):
-            t = self._tasks[tid]
-            if t.status not in TERMINAL:
-                tok = self._tokens.get(tid)
-                if tok is not None:
-                    tok.cancel()
-                self._finish(t, TaskStatus.INTERRUPTED)
+            e = self._entries[tid]
+            if e.info.status not in TERMINAL:
+                if e.token is not None:
+                    e.token.cancel()
+                self._finish(e.info, TaskStatus.INTERRUPTED)
         self._queue.clear()
         ok = self._pool.waitForDone(max(0, int(timeout_ms)))
         if not ok:
@@ -371,15 +408,14 @@ class TaskManager(QAbstractTableModel):
     def _schedule(self) -> None:
         while not self._closed and self._queue and len(self._runners) < self._max_running:
             tid = self._queue.popleft()
-            t = self._tasks.get(tid)
-            if t is None or t.status != TaskStatus.PENDING:
+            e = self._entries.get(tid)
+            if e is None or e.info.status != TaskStatus.PENDING:
                 continue
-            job = self._jobs.get(tid)
-            tok = CancelToken()
-            self._tokens[tid] = tok
+            t = e.info
+            e.token = tok = CancelToken()
             t.status = TaskStatus.RUNNING
             t.started = time.time()
-            runner = JobRunner(tid, job, tok, self._signals)
+            runner = JobRunner(tid, e.job, tok, self._signals)
             self._runners[tid] = runner
             self._mark(tid)
             self._persist(tid)
@@ -396,8 +432,8 @@ class TaskManager(QAbstractTableModel):
 
     # -- worker signals (GUI thread) ---------------------------------------------------------
     def _live(self, tid: str) -> TaskInfo | None:
-        t = self._tasks.get(tid)
-        return None if t is None or t.status in TERMINAL else t
+        e = self._entries.get(tid)
+        return None if e is None or e.info.status in TERMINAL else e.info
 
     @Slot(str, object)
     def _on_progress(self, tid: str, p: Progress) -> None:
@@ -420,7 +456,7 @@ class TaskManager(QAbstractTableModel):
         t = self._live(tid)
         if t is None:
             return
-        m = self._models.get(tid)
+        m = self._entries[tid].model
         if m is not None:
             m.append_rows(rows)
             t.found = max(t.found, m.rowCount())
@@ -438,12 +474,12 @@ class TaskManager(QAbstractTableModel):
         t.progress = 1.0
         self._finish(t, TaskStatus.COMPLETED)
 
-    @Slot(str, str)
-    def _on_failed(self, tid: str, message: str) -> None:
+    @Slot(str, object)
+    def _on_failed(self, tid: str, reason: Any) -> None:
         t = self._live(tid)
         if t is None:
             return
-        t.error = message
+        t.error = Reason.of(reason)
         self._finish(t, TaskStatus.FAILED)
 
     @Slot(str)
@@ -455,7 +491,9 @@ class TaskManager(QAbstractTableModel):
     @Slot(str)
     def _on_done(self, tid: str) -> None:
         self._runners.pop(tid, None)
-        self._tokens.pop(tid, None)
+        e = self._entries.get(tid)
+        if e is not None:
+            e.token = None
         if not self._runners:
             self._tick.stop()
         self._schedule()
@@ -508,19 +546,19 @@ class TaskManager(QAbstractTableModel):
     @Slot()
     def _on_tick(self) -> None:
         for tid in self._order:
-            if self._tasks[tid].status == TaskStatus.RUNNING:
+            if self._entries[tid].info.status == TaskStatus.RUNNING:
                 self._mark(tid)
 
     # -- history -----------------------------------------------------------------------------
     def _persist(self, tid: str, final: bool = False) -> None:
         if self._writer is None:
             return
-        t = self._tasks.get(tid)
-        if t is None:
+        e = self._entries.get(tid)
+        if e is None:
             return
-        self._writer.submit(self._history.save_task, t.to_record())
+        self._writer.submit(self._history.save_task, e.info.to_record())
         if final:
-            m = self._models.get(tid)
+            m = e.model
             if m is not None:
                 self._writer.submit(self._history.save_hits, tid, m.rows())
             if self._retention is not None and self._retention > 0:
@@ -529,20 +567,20 @@ class TaskManager(QAbstractTableModel):
     @Slot(object)
     def _on_history_ready(self, payload) -> None:
         recs, hits = payload
-        recs = [r for r in recs if r["id"] not in self._tasks]
+        recs = [r for r in recs if r["id"] not in self._entries]
         if recs:
             infos = [TaskInfo.from_record(r) for r in recs]
             self.beginInsertRows(QModelIndex(), 0, len(infos) - 1)
             self._order[0:0] = [t.id for t in infos]
             for t in infos:
-                self._tasks[t.id] = t
+                model = None
+                if t.kind == "scan":
+                    model = ResultsModel(lang=self._lang)
+                    model.append_rows(hits.get(t.id, []))
+                self._entries[t.id] = _Task(t, None, model)
             self._row = {tid: i for i, tid in enumerate(self._order)}
             self.endInsertRows()
             for t in infos:
-                if t.kind == "scan":
-                    m = ResultsModel()
-                    m.append_rows(hits.get(t.id, []))
-                    self._models[t.id] = m
                 self.task_added.emit(t.id)
         self.history_loaded.emit(len(recs))
 
@@ -552,10 +590,10 @@ def _adopt_result(t: TaskInfo, result: Any) -> None:
     RefreshReport …): progress signals are throttled, the result is the truth."""
     failed = getattr(result, "failed", None)
     if isinstance(failed, dict):
-        t.failures = [(str(k), str(v)) for k, v in failed.items()]
+        t.failures = [(str(k), Reason.of(v)) for k, v in failed.items()]
         t.failed = len(t.failures)
     elif isinstance(failed, list):
-        t.failures = [(str(a), str(b)) for a, b in failed]
+        t.failures = [(str(a), Reason.of(b)) for a, b in failed]
         t.failed = len(t.failures)
     found = getattr(result, "found", None)
     if isinstance(found, int):
@@ -565,3 +603,13 @@ def _adopt_result(t: TaskInfo, result: Any) -> None:
         t.total = t.done = size
     elif t.total:
         t.done = t.total
+
+
+def factory_params(params: dict, factory: Callable) -> dict:
+    """The params a re-run task records: the stored ones, updated by what the factory says it
+    used (e.g. the current source's name), when it says so."""
+    out = dict(params)
+    current = getattr(factory, "current_params", None)
+    if callable(current):
+        out.update(current())
+    return out

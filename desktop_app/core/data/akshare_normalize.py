@@ -25,6 +25,7 @@ import pandas as pd
 
 from desktop_app.core.data.errors import NoDataError, UnparseableError
 from desktop_app.core.data.source import BAR_COLUMNS, SPOT_COLUMNS
+from desktop_app.core.reasons import R, Reason
 
 SHARES_PER_LOT = 100
 
@@ -36,11 +37,11 @@ def clean_name(name: object) -> str:
     return "".join(unicodedata.normalize("NFKC", str(name)).split())
 
 
-def _require(df: pd.DataFrame, columns: list[str], what: str) -> None:
+def _require(df: pd.DataFrame, columns: list[str], what: Reason | str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise UnparseableError(f"{what}: the answer lacks columns {missing} "
-                               f"(got {list(df.columns)[:12]}); the upstream format changed")
+        raise UnparseableError(R("data_missing_columns", what=what, columns=str(missing),
+                                 has=str(list(df.columns)[:12])))
 
 
 def _numeric(series: pd.Series) -> pd.Series:
@@ -48,7 +49,7 @@ def _numeric(series: pd.Series) -> pd.Series:
 
 
 def finish_bars(df: pd.DataFrame, dates: pd.Series, start: dt.date | None,
-                end: dt.date | None, what: str) -> pd.DataFrame:
+                end: dt.date | None, what: Reason | str) -> pd.DataFrame:
     """DatetimeIndex "date", BAR_COLUMNS float64, ascending, unique, sliced to [start, end]."""
     out = pd.DataFrame({c: _numeric(df[c]) for c in BAR_COLUMNS})
     index = pd.to_datetime(pd.Series(dates).astype(str), errors="coerce")
@@ -60,12 +61,12 @@ def finish_bars(df: pd.DataFrame, dates: pd.Series, start: dt.date | None,
     if end is not None:
         out = out[out.index <= pd.Timestamp(end)]
     if out.empty:
-        raise NoDataError(f"{what}: no bars in the requested range")
+        raise NoDataError(R("data_no_bars_in_range", what=what))
     return out
 
 
 def eastmoney_bars(raw: pd.DataFrame, start: dt.date | None, end: dt.date | None,
-                   what: str) -> pd.DataFrame:
+                   what: Reason | str) -> pd.DataFrame:
     """stock_zh_a_hist → protocol bars (成交量 手 × 100; 换手率 already percent)."""
     cols = ["日期", "开盘", "收盘", "最高", "最低", "成交量", "成交额", "换手率"]
     _require(raw, cols, what)
@@ -87,7 +88,7 @@ def volume_in_lots(volume: pd.Series, amount: pd.Series, close: pd.Series) -> bo
 
 
 def tencent_bars(raw: pd.DataFrame, start: dt.date | None, end: dt.date | None,
-                 what: str) -> pd.DataFrame:
+                 what: Reason | str) -> pd.DataFrame:
     """stock_zh_a_hist_tx → protocol bars (turnover fraction × 100; lots fixed, see module doc)."""
     _require(raw, ["date", "open", "close", "high", "low", "volume", "turnover", "amount"], what)
     volume = _numeric(raw["volume"])
@@ -101,7 +102,7 @@ def tencent_bars(raw: pd.DataFrame, start: dt.date | None, end: dt.date | None,
 
 
 def sina_bars(raw: pd.DataFrame, start: dt.date | None, end: dt.date | None,
-              what: str) -> pd.DataFrame:
+              what: Reason | str) -> pd.DataFrame:
     """stock_zh_a_daily → protocol bars (volume already shares; turnover fraction × 100)."""
     _require(raw, ["date", "open", "high", "low", "close", "volume", "amount", "turnover"], what)
     df = pd.DataFrame({
@@ -119,7 +120,7 @@ _SPOT_MAP = {
 }
 
 
-def spot_frame(raw: pd.DataFrame, what: str = "snapshot") -> pd.DataFrame:
+def spot_frame(raw: pd.DataFrame, what: Reason | str = "snapshot") -> pd.DataFrame:
     """stock_zh_a_spot_em → SPOT_COLUMNS (成交量 手 × 100). Rows keep NaN prices (suspended)."""
     _require(raw, list(_SPOT_MAP), what)
     df = raw[list(_SPOT_MAP)].rename(columns=_SPOT_MAP)

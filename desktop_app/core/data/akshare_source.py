@@ -37,7 +37,9 @@ from desktop_app.core.data.errors import (DataError, NetworkError, NoDataError, 
 from desktop_app.core.data.hosts import (HostPool, HostThrottled, HostTimedOut, TimeoutScope, is_disconnect,
                                          enforced_timeout, throttle_sign)
 from desktop_app.core.data.source import UNIVERSE_COLUMNS, BoardKind
+from desktop_app.core.catalogue import WORDS, host_term
 from desktop_app.core.jobs import Cancelled, CancelToken
+from desktop_app.core.reasons import R, Reason
 
 _ak_lock = threading.Lock()
 
@@ -59,62 +61,65 @@ def _null_data(text: str) -> bool:
     return isinstance(body, dict) and "data" in body and not body["data"]
 
 
-_CAUSES = (  # (substring of the exception chain's text, what a user reads)
+_CAUSES = (  # (substrings of the exception chain's text, the reason a user reads)
     (("NameResolutionError", "Name or service not known", "getaddrinfo", "nodename nor servname",
-      "Temporary failure in name resolution"), "no network? the host name could not be resolved"),
-    (("Connection refused", "ConnectionRefusedError"), "connection refused"),
-    (("Network is unreachable",), "network is unreachable"),
-    (("ProxyError",), "the proxy refused the connection"),
-    (("SSLError", "CERTIFICATE_VERIFY_FAILED"), "secure connection failed (SSL)"),
+      "Temporary failure in name resolution"), "cause_dns"),
+    (("Connection refused", "ConnectionRefusedError"), "cause_refused"),
+    (("Network is unreachable",), "cause_unreachable"),
+    (("ProxyError",), "cause_proxy"),
+    (("SSLError", "CERTIFICATE_VERIFY_FAILED"), "cause_ssl"),
 )
 
 
-def _connection_cause(exc: BaseException) -> str:
+def _connection_cause(exc: BaseException) -> Reason:
     """A short readable cause for a requests ConnectionError (whose own text is a long repr)."""
     text = f"{type(exc).__name__}: {exc}"
     for needles, cause in _CAUSES:
         if any(n in text for n in needles):
-            return cause
-    return text[:160]
+            return R(cause)
+    return R("cause_other", detail=text[:160])
 
 
-def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: str) -> DataError:
+def _kind(kind: str) -> dict:
+    """"industry"/"concept" as a Reason parameter."""
+    return {"zh": WORDS[kind][0] if kind in WORDS else kind, "en": kind}
+
+
+def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: Reason | str) -> DataError:
     """Map an exception raised inside an akshare call to a typed, readable DataError."""
     import requests
 
     if isinstance(exc, DataError):
         return exc
     if isinstance(exc, HostThrottled):
-        return ThrottledError(f"{what}: {host} is throttling us ({exc}); resting {host}")
+        return ThrottledError(R("data_throttling", what=what, host=host_term(host), detail=str(exc)))
     status = scope.last_status if scope else None
     text = scope.last_text if scope else ""
     detail = f"{type(exc).__name__}: {exc}"[:200]
     if isinstance(exc, (requests.Timeout, HostTimedOut)):
-        limit = f" ({scope.timeout:g} s)" if scope else ""
-        return NetworkError(f"{what}: {host} did not answer in time{limit}")
+        limit = R("timeout_limit", seconds=float(scope.timeout)) if scope else ""
+        return NetworkError(R("data_timeout", what=what, host=host_term(host), limit=limit))
     if isinstance(exc, requests.ConnectionError):
         if is_disconnect(exc):  # normally caught earlier as HostThrottled
-            return ThrottledError(f"{what}: {host} dropped the connection (throttling); "
-                                  f"resting {host}")
-        return NetworkError(f"{what}: cannot reach {host} ({_connection_cause(exc)})")
+            return ThrottledError(R("data_dropped", what=what, host=host_term(host)))
+        return NetworkError(R("data_unreachable", what=what, host=host_term(host), cause=_connection_cause(exc)))
     if isinstance(exc, requests.HTTPError) or (status is not None and status >= 400):
         code = status if status is not None else getattr(exc.response, "status_code", None)
         if throttle_sign(code, text):
-            return ThrottledError(f"{what}: {host} refused the request (HTTP {code}); "
-                                  f"resting {host}")
+            return ThrottledError(R("data_http_throttled", what=what, host=host_term(host), status=code))
         if code is not None and code >= 500:
-            return NetworkError(f"{what}: {host} server error (HTTP {code})")
+            return NetworkError(R("data_http_server", what=what, host=host_term(host), status=code))
         if code is not None:
-            return NetworkError(f"{what}: {host} refused the request (HTTP {code})")
+            return NetworkError(R("data_http_refused", what=what, host=host_term(host), status=code))
     if _null_data(text):
-        return NoDataError(f"{what}: {host} has no data")
+        return NoDataError(R("data_host_no_data", what=what, host=host_term(host)))
     # before RequestException: requests' JSONDecodeError is both a RequestException and a
     # ValueError, and it means garbage, not a network fault
     if isinstance(exc, (ValueError, KeyError, TypeError, IndexError, AttributeError,
                         LookupError, ArithmeticError)) or "JS" in type(exc).__name__:
-        return UnparseableError(f"{what}: could not understand {host}'s answer ({detail})")
+        return UnparseableError(R("data_unparseable", what=what, host=host_term(host), detail=detail))
     if isinstance(exc, (requests.RequestException, OSError)):
-        return NetworkError(f"{what}: network error talking to {host} ({detail})")
+        return NetworkError(R("data_network", what=what, host=host_term(host), detail=detail))
     raise exc  # a programming error: do not disguise it as a data error
 
 
@@ -148,7 +153,7 @@ class AkShareSource:
         self._board_codes: dict[str, dict[str, str]] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
-    def _call(self, host: str, func: str, *args: Any, what: str = "",
+    def _call(self, host: str, func: str, *args: Any, what: Reason | str = "",
               cancel: CancelToken | None = None, **kwargs: Any) -> Any:
         """Run ``akshare.<func>`` through the host's gate, under a timeout, errors mapped."""
         ak = load_akshare()
@@ -165,10 +170,10 @@ class AkShareSource:
             except Exception as exc:  # noqa: BLE001 - classify() re-raises programming errors
                 err = classify(exc, scope, host, what)
                 if isinstance(err, ThrottledError):
-                    gate.trip(str(err))
+                    gate.trip(err.reason)
                 raise err from exc
         if isinstance(result, pd.DataFrame) and result.empty:
-            raise NoDataError(f"{what}: {host} returned no rows")
+            raise NoDataError(R("data_no_rows", what=what, host=host_term(host)))
         return result
 
     @staticmethod
@@ -176,7 +181,7 @@ class AkShareSource:
         try:
             return symbols.parse_symbol(token)
         except ValueError as exc:
-            raise NoDataError(f"{token!r} is not an A-share stock code: {exc}",
+            raise NoDataError(R("data_not_a_stock", token=repr(token), reason=Reason.of(exc)),
                               symbol=str(token)) from exc
 
     # -- universe -----------------------------------------------------------------------------
@@ -186,17 +191,17 @@ class AkShareSource:
             getattr(getattr(ak, f), "cache_clear", lambda: None)()
         rows: list[dict[str, Any]] = []
         for board in ("主板A股", "科创板"):
-            sh = self._call("sse", "stock_info_sh_name_code", symbol=board, what=f"SSE list {board}")
-            norm._require(sh, ["证券代码", "证券简称", "上市日期"], "SSE list")
+            sh = self._call("sse", "stock_info_sh_name_code", symbol=board, what=R("what_stock_list", exchange=host_term("sse"), part=board))
+            norm._require(sh, ["证券代码", "证券简称", "上市日期"], R("what_stock_list", exchange=host_term("sse"), part=board))
             rows += [dict(code=c, name=n, listed=d, industry="")
                      for c, n, d in zip(sh["证券代码"], sh["证券简称"], sh["上市日期"])]
-        sz = self._call("szse", "stock_info_sz_name_code", symbol="A股列表", what="SZSE list")
-        norm._require(sz, ["A股代码", "A股简称", "A股上市日期"], "SZSE list")
+        sz = self._call("szse", "stock_info_sz_name_code", symbol="A股列表", what=R("what_stock_list", exchange=host_term("szse"), part=""))
+        norm._require(sz, ["A股代码", "A股简称", "A股上市日期"], R("what_stock_list", exchange=host_term("szse"), part=""))
         industry = sz["所属行业"] if "所属行业" in sz.columns else [""] * len(sz)
         rows += [dict(code=c, name=n, listed=d, industry=i)
                  for c, n, d, i in zip(sz["A股代码"], sz["A股简称"], sz["A股上市日期"], industry)]
-        bj = self._call("bse", "stock_info_bj_name_code", what="BSE list")
-        norm._require(bj, ["证券代码", "证券简称", "上市日期", "所属行业"], "BSE list")
+        bj = self._call("bse", "stock_info_bj_name_code", what=R("what_stock_list", exchange=host_term("bse"), part=""))
+        norm._require(bj, ["证券代码", "证券简称", "上市日期", "所属行业"], R("what_stock_list", exchange=host_term("bse"), part=""))
         rows += [dict(code=c, name=n, listed=d, industry=i)
                  for c, n, d, i in zip(bj["证券代码"], bj["证券简称"], bj["上市日期"], bj["所属行业"])]
         return self._universe_frame(rows)
@@ -217,7 +222,7 @@ class AkShareSource:
                         "listed_date": norm.to_date(r["listed"]),
                         "is_st": symbols.is_st_name(name)})
         if not out:
-            raise NoDataError("stock lists: no A-share stocks in the exchanges' answers")
+            raise NoDataError(R("data_no_stocks"))
         df = pd.DataFrame(out, columns=UNIVERSE_COLUMNS)
         df["listed_date"] = pd.to_datetime(df["listed_date"], errors="coerce")
         return df.drop_duplicates("symbol", keep="first").sort_values("symbol").reset_index(drop=True)
@@ -241,10 +246,9 @@ class AkShareSource:
                 raise
             except DataError as exc:
                 errors.append(exc)
-        detail = "; ".join(str(e) for e in errors)
         kind = (ThrottledError if all(isinstance(e, ThrottledError) for e in errors)
                 else type(next(e for e in errors if not isinstance(e, ThrottledError))))
-        raise kind(f"{symbol}: every daily-bar host failed: {detail}", symbol=symbol)
+        raise kind(R("data_all_hosts_failed", symbol=symbol, errors=[e.reason for e in errors]), symbol=symbol)
 
     def daily_bars_via(self, host: str, symbol: str, start: dt.date | None = None,
                        end: dt.date | None = None,
@@ -253,7 +257,7 @@ class AkShareSource:
         if host not in _BAR_FUNCS:
             raise ValueError(f"unknown bar host {host!r}; one of {self.bar_hosts}")
         sym = self._symbol(symbol)
-        what = f"{sym.code} daily bars ({host})"
+        what = R("what_daily_bars", symbol=sym.code, host=host_term(host))
         try:
             if host == "eastmoney":
                 raw = self._call(host, "stock_zh_a_hist", symbol=sym.code, period="daily",
@@ -263,7 +267,7 @@ class AkShareSource:
                 return norm.eastmoney_bars(raw, start, end, what)
             if host == "tencent":
                 if sym.exchange == "BJ":
-                    raise NoDataError(f"{what}: Tencent has no Beijing (BSE) data")
+                    raise NoDataError(R("data_no_bse_on_tencent", what=what))
                 raw = self._call(host, "stock_zh_a_hist_tx", symbol=sym.prefixed,
                                  start_date=_ymd(start, "19000101"),
                                  end_date=_ymd(end, "20500101"), adjust="qfq",
@@ -280,7 +284,7 @@ class AkShareSource:
     # -- snapshot, indexes, boards, company ---------------------------------------------------
     def spot(self) -> pd.DataFrame:
         """The whole-market snapshot (≈55 pages, ≈1 min: call at most every few minutes)."""
-        raw = self._call("eastmoney", "stock_zh_a_spot_em", what="market snapshot")
+        raw = self._call("eastmoney", "stock_zh_a_spot_em", what=R("what_snapshot"))
         df = norm.spot_frame(raw)
         ok = df["symbol"].map(_is_stock)
         return df[ok].drop_duplicates("symbol").reset_index(drop=True)
@@ -292,11 +296,11 @@ class AkShareSource:
         except ValueError:
             bare = token.removeprefix("index:")
             if not re.fullmatch(r"\d{6}", bare):
-                raise NoDataError(f"{token!r} is not an index code") from None
+                raise NoDataError(R("data_not_an_index", token=repr(token))) from None
             code = bare
         raw = self._call("csindex", "index_stock_cons_csindex", symbol=code,
-                         what=f"members of index {code}")
-        norm._require(raw, ["成分券代码"], f"members of index {code}")
+                         what=R("what_index_members", code=code))
+        norm._require(raw, ["成分券代码"], R("what_index_members", code=code))
         codes = raw["成分券代码"].astype(str).str.strip().str.zfill(6)
         return sorted({c for c in codes if _is_stock(c)})
 
@@ -307,8 +311,8 @@ class AkShareSource:
             import akshare.stock.stock_board_concept_em as concept_mod
             cached = getattr(concept_mod, "__stock_board_concept_name_em", None)
             getattr(cached, "cache_clear", lambda: None)()
-        raw = self._call("eastmoney", names_fn, what=f"{kind} boards")
-        norm._require(raw, ["板块名称", "板块代码"], f"{kind} boards")
+        raw = self._call("eastmoney", names_fn, what=R("what_boards", kind=_kind(kind)))
+        norm._require(raw, ["板块名称", "板块代码"], R("what_boards", kind=_kind(kind)))
         mapping = {str(n).strip(): str(c).strip() for n, c in zip(raw["板块名称"], raw["板块代码"])}
         self._board_codes[kind] = mapping
         return list(mapping)
@@ -322,9 +326,10 @@ class AkShareSource:
             self.boards(kind)
             code = self._board_codes[kind].get(name)
             if code is None:
-                raise NoDataError(f"no {kind} board named {name!r}")
-        raw = self._call("eastmoney", cons_fn, symbol=code, what=f"members of {kind} board {name}")
-        norm._require(raw, ["代码"], f"members of {name}")
+                raise NoDataError(R("data_no_board", kind=_kind(kind), name=name))
+        what = R("what_board_members", kind=_kind(kind), name=name)
+        raw = self._call("eastmoney", cons_fn, symbol=code, what=what)
+        norm._require(raw, ["代码"], what)
         codes = raw["代码"].astype(str).str.strip().str.zfill(6)
         return sorted({c for c in codes if _is_stock(c)})
 
@@ -337,7 +342,7 @@ class AkShareSource:
     def company_info(self, symbol: str) -> dict[str, Any]:
         """Basics from eastmoney: name, industry, listing date, share counts (shares), caps (yuan)."""
         sym = self._symbol(symbol)
-        what = f"{sym.code} company info"
+        what = R("what_company", symbol=sym.code)
         raw = self._call("eastmoney", "stock_individual_info_em", symbol=sym.code,
                          timeout=self.timeout, what=what)
         norm._require(raw, ["item", "value"], what)
@@ -357,12 +362,12 @@ class AkShareSource:
     def trade_calendar(self) -> pd.DatetimeIndex:
         """All SSE/SZSE trading days from Sina (network). core.calendar prefers akshare's
         bundled calendar and calls this only past that file's last date."""
-        raw = self._call("sina", "tool_trade_date_hist_sina", what="trade calendar")
-        norm._require(raw, ["trade_date"], "trade calendar")
+        raw = self._call("sina", "tool_trade_date_hist_sina", what=R("what_calendar"))
+        norm._require(raw, ["trade_date"], R("what_calendar"))
         days = pd.DatetimeIndex(pd.to_datetime(raw["trade_date"].astype(str), errors="coerce"))
         days = days[days.notna()].astype("datetime64[ns]").normalize().unique().sort_values()
         if days.empty:
-            raise NoDataError("trade calendar: no dates in Sina's answer")
+            raise NoDataError(R("data_no_calendar"))
         return days.rename("date")
 
 

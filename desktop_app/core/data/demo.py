@@ -39,18 +39,14 @@ from desktop_app.core.data.errors import (
     DataError, NetworkError, NoDataError, ThrottledError, UnparseableError,
 )
 from desktop_app.core.data.source import BAR_COLUMNS, SPOT_COLUMNS, UNIVERSE_COLUMNS, BoardKind
+from desktop_app.core.catalogue import WORDS, host_term
 from desktop_app.core.panel import Panel
+from desktop_app.core.reasons import R
 
 FAULT_KINDS = ("no_data", "network", "throttled", "unparseable")
 _FAULT_ERRORS: dict[str, type[DataError]] = {
     "no_data": NoDataError, "network": NetworkError,
     "throttled": ThrottledError, "unparseable": UnparseableError,
-}
-_FAULT_TEXT = {
-    "no_data": "returned no data for {s}",
-    "network": "timed out fetching {s}",
-    "throttled": "refused the request for {s} (throttled)",
-    "unparseable": "sent an unreadable answer for {s}",
 }
 # Share of the real market per board (2025: ≈1,690 / 590 / 1,490 / 1,390 / 270 stocks).
 BOARD_SHARE = {"sh_main": 0.31, "star": 0.11, "sz_main": 0.28, "chinext": 0.25, "bse": 0.05}
@@ -151,9 +147,9 @@ class DemoSource:
         try:
             code = sym.parse_index(index_code)
         except sym.SymbolError as e:
-            raise NoDataError(f"demo market: unknown index {index_code!r} ({e.reason})") from None
+            raise NoDataError(R("demo_unknown_index", token=repr(index_code), reason=e.reason)) from None
         if code not in st.index_members:
-            raise NoDataError(f"demo market: no constituent list for index {code} {sym.INDEXES[code][0]}")
+            raise NoDataError(R("demo_no_constituents", code=code, index=sym.INDEXES[code][0]))
         return list(st.index_members[code])
 
     def boards(self, kind: BoardKind) -> list[str]:
@@ -162,7 +158,7 @@ class DemoSource:
     def board_members(self, kind: BoardKind, name: str) -> list[str]:
         boards = self._board_map(kind)
         if name not in boards:
-            raise NoDataError(f"demo market: no {kind} board named {name!r}")
+            raise NoDataError(R("demo_no_board", kind={"zh": WORDS[kind][0], "en": kind}, name=name))
         return list(boards[name])
 
     # ---------------------------------------------------------------- extras
@@ -193,7 +189,7 @@ class DemoSource:
             raise ValueError(f"unknown demo host {host!r}; hosts: {', '.join(self.bar_hosts)}")
         self._sleep()
         if host in self._throttled:
-            raise ThrottledError(f"{host}: too many requests, the host refuses connections", symbol)
+            raise ThrottledError(R("demo_throttled", host=host_term(host)), symbol)
         return self._bars(symbol, start, end, via=host)
 
     def throttle_host(self, host: str, throttled: bool = True) -> None:
@@ -236,12 +232,13 @@ class DemoSource:
             try:
                 code = sym.parse_symbol(code).code
             except sym.SymbolError as e:
-                raise NoDataError(f"demo market: {e}", str(symbol)) from None
+                raise NoDataError(R("demo_bad_code", reason=R("token_rejected", token=e.token, reason=e.reason)),
+                                  str(symbol)) from None
             if code not in st.row_of:
-                raise NoDataError(f"demo market has no stock {code}", code)
+                raise NoDataError(R("demo_no_stock", code=code), code)
         kind = self._fault_of(code)
         if kind is not None:
-            raise _FAULT_ERRORS[kind](f"{via}: " + _FAULT_TEXT[kind].format(s=code) + " (injected fault)", code)
+            raise _FAULT_ERRORS[kind](R(f"demo_fault_{kind}", host=host_term(via), symbol=code), code)
         df = self._market().panel.row_frame(st.row_of[code])[BAR_COLUMNS]
         if start is not None:
             df = df[df.index >= pd.Timestamp(start)]

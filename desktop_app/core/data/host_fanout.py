@@ -25,6 +25,7 @@ from typing import Callable
 
 import pandas as pd
 
+from ..reasons import R, Reason
 from .errors import DataError, NoDataError, ThrottledError
 
 Fetcher = Callable[[str, "dt.date | None"], pd.DataFrame]  # (symbol, start) -> bars
@@ -51,14 +52,6 @@ class FetchResult:
         return self.error is None
 
 
-def failure_reason(exc: BaseException | None) -> str:
-    """A readable failure reason that names the error kind, e.g. ``network: timed out``."""
-    if exc is None:
-        return "unknown error"
-    kind = exc.kind if isinstance(exc, DataError) else type(exc).__name__
-    return f"{kind}: {exc}"
-
-
 class HostFanout:
     """Run fetch tasks over ``fetchers`` (host name → fetch function), one thread per host."""
 
@@ -83,7 +76,7 @@ class HostFanout:
         with self._cond:
             if not self._live:
                 for t in tasks:
-                    self._results.put(FetchResult(t, None, error=ThrottledError("all bar hosts are resting (throttled)")))
+                    self._results.put(FetchResult(t, None, error=ThrottledError(R("hosts_all_resting"))))
                 return
             self._pending.extend(tasks)
             self._cond.notify_all()
@@ -145,7 +138,7 @@ class HostFanout:
                 self._retry_or_fail(host, task, exc)
             else:
                 if bars is None or len(bars) == 0:
-                    self._finish(FetchResult(task, host, error=NoDataError(f"{task.symbol}: empty answer", task.symbol)))
+                    self._finish(FetchResult(task, host, error=NoDataError(R("data_empty_answer", symbol=task.symbol), task.symbol)))
                 else:
                     with self._cond:
                         self.per_host[host] += 1
@@ -181,7 +174,7 @@ class HostFanout:
                     keep.append(t)
                 else:
                     err = t.last_error if (t.last_error is not None and self._live) else ThrottledError(
-                        f"all bar hosts are resting (throttled); last: {exc}", t.symbol)
+                        R("hosts_all_resting_last", last=Reason.of(exc)), t.symbol)
                     self._results.put(FetchResult(t, host, error=err))
             self._pending = keep
             self._cond.notify_all()

@@ -22,10 +22,12 @@ import contextlib
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from desktop_app.core.data.errors import ThrottledError
+from desktop_app.core.catalogue import host_term
 from desktop_app.core.jobs import CancelToken, Cancelled
+from desktop_app.core.reasons import R, Reason
 
 Clock = Callable[[], float]
 Sleep = Callable[[float, "CancelToken | None"], None]
@@ -86,7 +88,7 @@ class HostGate:
         with self._cond:
             return max(0.0, self._resting_until - self._clock())
 
-    def trip(self, reason: str, seconds: float | None = None) -> None:
+    def trip(self, reason: Any, seconds: float | None = None) -> None:
         """Rest this host for ``seconds`` (default ``rest_seconds``); queued callers fail fast."""
         with self._cond:
             until = self._clock() + (self.rest_seconds if seconds is None else seconds)
@@ -102,8 +104,8 @@ class HostGate:
 
     def _resting_error(self) -> ThrottledError:
         minutes = max(1, round((self._resting_until - self._clock()) / 60))
-        why = f" after: {self.last_trip_reason}" if self.last_trip_reason else ""
-        return ThrottledError(f"{self.name} is resting for about {minutes} more min{why}")
+        why = R("host_resting_why", reason=Reason.of(self.last_trip_reason)) if self.last_trip_reason else ""
+        return ThrottledError(R("host_resting", host=host_term(self.name), minutes=minutes, why=why))
 
     def _check(self, cancel: CancelToken | None) -> None:
         """Called with the lock held."""

@@ -39,8 +39,10 @@ import pandas as pd
 
 from ..jobs import Cancelled, Progress, ProgressFn, no_progress
 from . import bar_codec as codec
-from .errors import DataError
-from .host_fanout import FetchResult, FetchTask, HostFanout, failure_reason
+from ..catalogue import host_term, say
+from ..reasons import R, Reason
+from .errors import DataError, UnparseableError, failure_reason
+from .host_fanout import FetchResult, FetchTask, HostFanout
 from .source import BAR_COLUMNS
 from .store import BarStore
 
@@ -57,26 +59,28 @@ _VOLUME = BAR_COLUMNS.index("volume")
 class RefreshReport:
     fetched: list[str] = field(default_factory=list)             # symbols with bars fetched and stored
     skipped: list[str] = field(default_factory=list)             # nothing to do (already stored / current)
-    failed: dict[str, str] = field(default_factory=dict)         # symbol -> "kind: message"
+    failed: dict[str, Reason] = field(default_factory=dict)      # symbol -> reason ("network: …")
     refetched_adjusted: list[str] = field(default_factory=list)  # full refetch after re-adjustment
     extended: list[str] = field(default_factory=list)            # got new bars (snapshot or incremental)
     cancelled: bool = False
     per_host: dict[str, int] = field(default_factory=dict)       # successful fetches per host
     rested_hosts: dict[str, str] = field(default_factory=dict)   # hosts rested for throttling
 
-    def summary(self) -> str:
-        parts = [f"fetched {len(self.fetched)}", f"skipped {len(self.skipped)}", f"failed {len(self.failed)}"]
+    def summary(self, lang: str = "en") -> str:
+        extra = ""
         if self.extended:
-            parts.append(f"extended {len(self.extended)}")
+            extra += say("refresh_extended", lang, n=len(self.extended))
         if self.refetched_adjusted:
-            parts.append(f"refetched after adjustment {len(self.refetched_adjusted)}")
+            extra += say("refresh_refetched", lang, n=len(self.refetched_adjusted))
         if self.per_host:
-            parts.append("per host " + ", ".join(f"{h} {n}" for h, n in self.per_host.items()))
+            extra += say("refresh_per_host", lang,
+                         items=[{"zh": f"{host_term(h)['zh']} {n}", "en": f"{h} {n}"} for h, n in self.per_host.items()])
         if self.rested_hosts:
-            parts.append("rested " + ", ".join(self.rested_hosts))
+            extra += say("refresh_rested", lang, items=[host_term(h) for h in self.rested_hosts])
         if self.cancelled:
-            parts.append("CANCELLED")
-        return "; ".join(parts)
+            extra += say("refresh_cancelled", lang)
+        return say("refresh_summary", lang, fetched=len(self.fetched), skipped=len(self.skipped),
+                   failed=len(self.failed), extra=extra)
 
 
 def _is_cancelled(cancel: Any) -> bool:
@@ -103,17 +107,17 @@ class _Job:
         self.source, self.store, self.progress, self.cancel, self.report = source, store, progress, cancel, report
         self.total = 0
         self.done = 0
-        self._new_failures: list[tuple[str, str]] = []
+        self._new_failures: list[tuple[str, Reason]] = []
         self._writes: dict[str, pd.DataFrame] = {}
         self._extends: dict[str, pd.DataFrame] = {}
-        self._failures: dict[str, str] = {}
+        self._failures: dict[str, Reason] = {}
 
-    def emit(self, current: str = "") -> None:
+    def emit(self, current: Reason | str = "") -> None:
         failures, self._new_failures = self._new_failures, []
         self.progress(Progress(done=self.done, total=self.total, failed=len(self.report.failed),
                                current=current, failures=failures))
 
-    def fail(self, symbol: str, reason: str) -> None:
+    def fail(self, symbol: str, reason: Reason) -> None:
         self.report.failed[symbol] = reason
         self._failures[symbol] = reason
         self._new_failures.append((symbol, reason))
@@ -298,7 +302,7 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
     Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes."""
     report = RefreshReport()
     job = _Job(source, store, progress, cancel, report)
-    job.emit("snapshot")
+    job.emit(R("phase_snapshot"))
     spot = source.spot()
     if _is_cancelled(cancel):
         report.cancelled = True
@@ -356,7 +360,7 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
         log.warning("update: %d of %d snapshot prev_close values differ from the store; the snapshot is "
                     "not of %s - no snapshot bars written", len(adjusted), compared, codec.day_to_date(T))
         for sym in adjusted:
-            job.fail(sym, "unparseable: snapshot inconsistent with stored closes (snapshot of another day?)")
+            job.fail(sym, failure_reason(UnparseableError(R("data_snapshot_inconsistent"))))
         adjusted, appends = [], {}
         job.flush()
 

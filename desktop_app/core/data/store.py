@@ -18,6 +18,7 @@ A successful write of a symbol clears its recorded failure (a stored series is n
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import sqlite3
 import threading
@@ -29,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..panel import PANEL_FIELDS, Panel
+from ..reasons import Reason, reason_from_column
 from . import bar_codec as codec
 from .source import BAR_COLUMNS
 
@@ -230,16 +232,19 @@ class BarStore:
             conn.execute("DELETE FROM failures")
 
     # ------------------------------------------------------------------ failures and meta
-    def record_failure(self, symbol: str, reason: str) -> None:
+    def record_failure(self, symbol: str, reason: Reason | str) -> None:
         self.record_failures({symbol: reason})
 
-    def record_failures(self, failures: dict[str, str]) -> None:
+    def record_failures(self, failures: dict[str, Reason | str]) -> None:
+        """Keep each symbol's last failure (its reason as JSON: code, params and the English)."""
         with self._write_txn() as conn:
             conn.executemany("INSERT OR REPLACE INTO failures(symbol, reason, at) VALUES(?,?,?)",
-                             [(s, r, time.time()) for s, r in failures.items()])
+                             [(s, json.dumps(Reason.of(r).to_json(), ensure_ascii=False), time.time())
+                              for s, r in failures.items()])
 
-    def failures(self) -> dict[str, str]:
-        return dict(self._conn().execute("SELECT symbol, reason FROM failures ORDER BY symbol").fetchall())
+    def failures(self) -> dict[str, Reason]:
+        rows = self._conn().execute("SELECT symbol, reason FROM failures ORDER BY symbol").fetchall()
+        return {s: reason_from_column(r) for s, r in rows}
 
     def clear_failure(self, symbol: str) -> None:
         with self._write_txn() as conn:

@@ -1,0 +1,324 @@
+"""The one catalogue of core's words, in Chinese and English: every reason's template and the
+labels of hit columns, prefilter exclusions, task kinds, task states, job phases and data hosts.
+
+Each entry is ``(zh, en)``. Templates use ``str.format`` fields filled from a Reason's params
+(``core/reasons.py``). The window, the CLI (``--lang``), the exports and the reports all read
+these; nothing translates a core sentence after the fact. Domain tables keep their own names next
+to their definitions: boards and indexes in ``core/symbols.py``, presets in ``core/strategies.py``,
+MA/MACD states in ``core/score_rules.py``.
+"""
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------------------------
+# reasons: code -> (zh template, en template)
+# ---------------------------------------------------------------------------------------------
+REASONS: dict[str, tuple[str, str]] = {
+    "text": ("{text}", "{text}"),
+    "unexpected": ("内部错误（{type}）：{detail}", "{type}: {detail}"),
+    "cancelled": ("已取消", "cancelled"),
+    "interrupted": ("程序退出时未完成", "not finished when the program stopped"),
+
+    # -- stock and index codes (core/symbols.py) ----------------------------------------------
+    "code_not_text": ("股票代码必须是文本", "a stock code must be text"),
+    "code_empty": ("空：没有给出股票代码", "empty: no stock code given"),
+    "code_is_index_prefix": ("这是指数代码，不是股票", "this is an index code, not a stock"),
+    "code_bad_suffix": ("未知的交易所后缀 .{suffix}（请用 .SH、.SZ 或 .BJ）",
+                        "unknown exchange suffix .{suffix} (use .SH, .SZ or .BJ)"),
+    "code_not_digits": ("不是股票代码（应为6位数字，例如 600519 或 sh600519）",
+                        "not a stock code (expected 6 digits, e.g. 600519 or sh600519)"),
+    "code_length": ("股票代码为6位数字", "a stock code has 6 digits"),
+    "code_is_named_index": ("{code} 是指数（{index}），不是股票", "{code} is the {index} index, not a stock"),
+    "code_is_sh_index": ("{code} 是上证指数代码，不是股票", "{code} is a Shanghai index code, not a stock"),
+    "code_sz_index_range": ("399xxx 是深证指数代码，不是股票", "399xxx codes are Shenzhen indexes, not stocks"),
+    "code_sh_b_share": ("900xxx 是上海B股代码；只支持A股",
+                        "900xxx is a Shanghai B-share code; only A shares are supported"),
+    "code_sz_b_share": ("200xxx 是深圳B股代码；只支持A股",
+                        "200xxx is a Shenzhen B-share code; only A shares are supported"),
+    "code_fund": ("{code} 是基金（ETF/LOF）代码，不是股票", "{code} is a fund (ETF/LOF) code, not a stock"),
+    "code_bond": ("{code} 是债券或回购代码，不是股票", "{code} is a bond or repo code, not a stock"),
+    "code_neeq": ("{code} 不是上市A股（新三板/老三板代码段）",
+                  "{code} is not a listed A-share (NEEQ/old third-board range)"),
+    "code_no_board": ("没有A股板块使用以 {prefix} 开头的代码",
+                      "no A-share board uses codes starting with {prefix}"),
+    "code_wrong_exchange": ("{code} 在{where}上市，不在{other}",
+                            "{code} is listed in {where}, not {other}"),
+    "index_not_text": ("指数代码必须是文本", "an index must be given as text"),
+    "index_wrong_exchange": ("{code} {index} 是{where}指数，不在{other}",
+                             "{code} {index} is a {where} index, not {other}"),
+    "index_unknown": ("不是已知指数；已知：{known}", "not a known index; known: {known}"),
+    "token_rejected": ("{token}：{reason}", "{token}: {reason}"),
+
+    # -- the universe and the scan request (core/scan.py) -------------------------------------
+    "not_listed": ("不在数据源的股票列表中（未知或已退市）",
+                   "not in the source's list of stocks (unknown or delisted)"),
+    "universe_unknown": ("未知的股票范围 {universe}：请用 all、board:板块、index:代码、industry:行业、"
+                         "concept:概念、watchlist 或 codes:600519,000001",
+                         "unknown universe {universe}: use all, board:ID, index:CODE, industry:NAME, "
+                         "concept:NAME, watchlist or codes:600519,000001"),
+    "board_unknown": ("未知的板块 {board}；可选：{boards}", "unknown board {board}; boards: {boards}"),
+    "universe_index": ("指数：{reason}", "index: {reason}"),
+    "board_name_missing": ("{kind}：请给出板块名称，例如 {example}", "{kind}: give a board name, e.g. {example}"),
+    "codes_none_valid": ("代码列表中没有有效的股票代码", "codes: no valid stock code in the list"),
+    "min_score_range": ("最低得分必须在0到100之间", "minimum score must be between 0 and 100"),
+    "min_listed_negative": ("最少上市天数不能为负", "minimum days listed cannot be negative"),
+    "bounds_negative": ("{what}范围不能为负", "{what} bounds cannot be negative"),
+    "bounds_inverted": ("{what}：最小值 {lo} 大于最大值 {hi}", "{what}: minimum {lo} is above maximum {hi}"),
+    "min_amount_negative": ("最低成交额不能为负", "minimum amount cannot be negative"),
+    "mode_unknown": ("组合方式必须是 all 或 any，而不是 {mode}", "mode must be 'all' or 'any', not {mode}"),
+    "strategy_unknown": ("未知的策略 {strategy}", "unknown strategy {strategy}"),
+    "boards_unavailable": ("无法列出{kind}板块：{reason}", "could not list the {kind} boards: {reason}"),
+    "board_not_found": ("没有名为“{name}”的{kind}板块{hint}", "no {kind} board named {name!r}{hint}"),
+    "board_hint_close": ("；是否是：{names}", "; did you mean: {names}"),
+    "board_hint_examples": ("；例如：{names}", "; e.g. {names}"),
+    "watchlist_empty": ("自选股为空：请先添加股票", "the watchlist is empty: add stocks to it first"),
+    "universe_empty": ("股票范围“{name}”中没有可扫描的股票", "the universe {name} has no stocks to scan"),
+    "universe_empty_rejected": ("股票范围“{name}”中没有可扫描的股票（{n} 个被拒绝：{first}）",
+                                "the universe {name} has no stocks to scan ({n} rejected: {first})"),
+    "mcap_needs_snapshot": ("市值筛选需要行情快照，但获取失败：{reason}",
+                            "the market-cap filter needs the spot snapshot, which failed: {reason}"),
+    "request_invalid": ("扫描条件有误：{problems}", "the scan request cannot run: {problems}"),
+
+    # -- per-stock failures of a scan or an analysis ------------------------------------------
+    "no_data_source": ("无数据：数据源没有返回K线", "no data: the source returned no bars"),
+    "no_bars_stored": ("本地没有K线（请先更新数据）", "no bars in the local store (refresh the data first)"),
+    "no_bars_in_store": ("无数据：本地没有K线", "no data: no bars in the local store"),
+    "history_too_short": ("历史太短：{bars} 根K线 < {minimum}", "history too short: {bars} bars < {minimum}"),
+    "bad_bars": ("K线数据有误（指标值不是有限数）", "bad bar data (non-finite indicator values)"),
+    "not_scored": ("无法评分", "could not be scored"),
+    "suspended_on": ("{day} 无K线（停牌）", "no bar on {day} (suspended)"),
+    "not_listed_yet": ("截至 {day} 无K线（尚未上市）", "no bars up to {day} (not listed yet)"),
+    "no_bars_to_analyse": ("{symbol} 没有可分析的K线", "no bars to analyse for {symbol}"),
+
+    # -- data sources (core/data) -------------------------------------------------------------
+    "data_timeout": ("{what}：{host}未在规定时间内应答{limit}", "{what}: {host} did not answer in time{limit}"),
+    "timeout_limit": ("（{seconds} 秒）", " ({seconds} s)"),
+    "data_throttling": ("{what}：{host}正在限流，暂停向其请求", "{what}: {host} is throttling us ({detail}); resting {host}"),
+    "data_dropped": ("{what}：{host}断开了连接（限流），暂停向其请求",
+                     "{what}: {host} dropped the connection (throttling); resting {host}"),
+    "data_unreachable": ("{what}：无法连接{host}（{cause}）", "{what}: cannot reach {host} ({cause})"),
+    "data_http_throttled": ("{what}：{host}拒绝了请求（HTTP {status}），暂停向其请求",
+                            "{what}: {host} refused the request (HTTP {status}); resting {host}"),
+    "data_http_server": ("{what}：{host}服务器错误（HTTP {status}）", "{what}: {host} server error (HTTP {status})"),
+    "data_http_refused": ("{what}：{host}拒绝了请求（HTTP {status}）", "{what}: {host} refused the request (HTTP {status})"),
+    "data_host_no_data": ("{what}：{host}没有数据", "{what}: {host} has no data"),
+    "data_unparseable": ("{what}：无法解析{host}的应答", "{what}: could not understand {host}'s answer ({detail})"),
+    "data_network": ("{what}：与{host}通信时网络错误", "{what}: network error talking to {host} ({detail})"),
+    "data_no_rows": ("{what}：{host}返回了空表", "{what}: {host} returned no rows"),
+    "data_missing_columns": ("{what}：应答缺少列 {columns}", "{what}: the answer lacks columns {columns} (has {has})"),
+    "data_no_bars_in_range": ("{what}：所请求的区间内没有K线", "{what}: no bars in the requested range"),
+    "data_not_a_stock": ("{token} 不是A股代码：{reason}", "{token} is not an A-share stock code: {reason}"),
+    "data_no_stocks": ("股票列表：交易所的应答中没有A股", "stock lists: no A-share stocks in the exchanges' answers"),
+    "data_no_bse_on_tencent": ("{what}：腾讯没有北交所数据", "{what}: Tencent has no Beijing (BSE) data"),
+    "data_not_an_index": ("{token} 不是指数代码", "{token} is not an index code"),
+    "data_no_board": ("没有名为“{name}”的{kind}板块", "no {kind} board named {name!r}"),
+    "data_no_calendar": ("交易日历：新浪的应答中没有日期", "trade calendar: no dates in Sina's answer"),
+    "data_empty_answer": ("{symbol}：空应答", "{symbol}: empty answer"),
+    "data_snapshot_inconsistent": ("行情快照与本地收盘价不一致（不是当日快照？）",
+                                   "snapshot inconsistent with stored closes (snapshot of another day?)"),
+    "host_resting": ("{host}暂停请求中，约 {minutes} 分钟后重试{why}", "{host} is resting for about {minutes} more min{why}"),
+    "host_resting_why": ("；原因：{reason}", " after: {reason}"),
+    "hosts_all_resting": ("所有行情服务器都在暂停中（限流）", "all bar hosts are resting (throttled)"),
+    "hosts_all_resting_last": ("所有行情服务器都在暂停中（限流）；最近一次：{last}",
+                               "all bar hosts are resting (throttled); last: {last}"),
+    "data_all_hosts_failed": ("{symbol}：所有日线服务器都失败：{errors}", "{symbol}: every daily-bar host failed: {errors}"),
+    "what_stock_list": ("{exchange}股票列表{part}", "{exchange} list {part}"),
+    "what_daily_bars": ("{symbol} 日线（{host}）", "{symbol} daily bars ({host})"),
+    "what_snapshot": ("行情快照", "market snapshot"),
+    "what_index_members": ("指数 {code} 成分股", "members of index {code}"),
+    "what_boards": ("{kind}板块列表", "{kind} boards"),
+    "what_board_members": ("{kind}板块“{name}”成分股", "members of {kind} board {name}"),
+    "what_company": ("{symbol} 公司资料", "{symbol} company info"),
+    "what_calendar": ("交易日历", "trade calendar"),
+    "demo_unknown_index": ("演示行情：未知指数 {token}（{reason}）", "demo market: unknown index {token} ({reason})"),
+    "demo_no_constituents": ("演示行情：指数 {code} {index} 没有成分股列表",
+                             "demo market: no constituent list for index {code} {index}"),
+    "demo_no_board": ("演示行情：没有名为“{name}”的{kind}板块", "demo market: no {kind} board named {name!r}"),
+    "demo_throttled": ("{host}：请求过多，服务器拒绝连接", "{host}: too many requests, the host refuses connections"),
+    "demo_bad_code": ("演示行情：{reason}", "demo market: {reason}"),
+    "demo_no_stock": ("演示行情中没有股票 {code}", "demo market has no stock {code}"),
+    "demo_fault_no_data": ("{host}：{symbol} 无数据（注入的故障）", "{host}: returned no data for {symbol} (injected fault)"),
+    "demo_fault_network": ("{host}：获取 {symbol} 超时（注入的故障）", "{host}: timed out fetching {symbol} (injected fault)"),
+    "demo_fault_throttled": ("{host}：拒绝了 {symbol} 的请求（限流，注入的故障）",
+                             "{host}: refused the request for {symbol} (throttled) (injected fault)"),
+    "demo_fault_unparseable": ("{host}：{symbol} 的应答无法解析（注入的故障）",
+                               "{host}: sent an unreadable answer for {symbol} (injected fault)"),
+    # connection causes (a requests ConnectionError's long repr, read for the user)
+    "cause_dns": ("没有网络？无法解析主机名", "no network? the host name could not be resolved"),
+    "cause_refused": ("连接被拒绝", "connection refused"),
+    "cause_unreachable": ("网络不可达", "network is unreachable"),
+    "cause_proxy": ("代理拒绝了连接", "the proxy refused the connection"),
+    "cause_ssl": ("安全连接失败（SSL）", "secure connection failed (SSL)"),
+    "cause_other": ("连接错误", "{detail}"),
+    # a failure kind in front of a per-symbol reason (backfill, update)
+    "failure_kind": ("{kind}：{reason}", "{kind}: {reason}"),
+
+    # -- support / resistance level sources (core/analysis.py) --------------------------------
+    "level_ma": ("MA{n}", "MA{n}"),
+    "level_swing_low": ("波段低点 {date}", "swing low {date}"),
+    "level_swing_high": ("波段高点 {date}", "swing high {date}"),
+    "level_n_low": ("{n}日最低", "{n}-day low"),
+    "level_n_high": ("{n}日最高", "{n}-day high"),
+    "level_boll_lower": ("布林下轨", "BOLL lower"),
+    "level_boll_mid": ("布林中轨", "BOLL mid"),
+    "level_boll_upper": ("布林上轨", "BOLL upper"),
+
+    # -- job phases (Progress.current) --------------------------------------------------------
+    "phase_universe": ("解析股票范围", "resolving the universe"),
+    "phase_prefilters": ("应用预筛选", "applying prefilters"),
+    "phase_reading": ("读取K线", "reading bars"),
+    "phase_snapshot": ("行情快照", "market snapshot"),
+    "phase_fetching": ("下载数据 {done}/{total} {symbol}", "fetching {done}/{total} {symbol}"),
+    "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
+    "phase_writing": ("写入 {name}", "writing {name}"),
+}
+
+#: A data failure's kind (``DataError.kind``) as a word.
+FAILURE_KINDS: dict[str, tuple[str, str]] = {
+    "error": ("错误", "error"),
+    "no_data": ("无数据", "no_data"),
+    "network": ("网络", "network"),
+    "throttled": ("限流", "throttled"),
+    "unparseable": ("无法解析", "unparseable"),
+}
+
+#: Data hosts by their id in ``core/data`` (akshare's hosts and the demo market's stand-ins).
+HOSTS: dict[str, tuple[str, str]] = {
+    "eastmoney": ("东方财富", "eastmoney"), "sina": ("新浪", "sina"), "tencent": ("腾讯", "tencent"),
+    "sse": ("上交所", "sse"), "szse": ("深交所", "szse"), "bse": ("北交所", "bse"),
+    "cninfo": ("巨潮资讯", "cninfo"), "csindex": ("中证指数", "csindex"), "legulegu": ("乐咕乐股", "legulegu"),
+    "demo-em": ("演示-东方财富", "demo-em"), "demo-tx": ("演示-腾讯", "demo-tx"),
+    "demo-sina": ("演示-新浪", "demo-sina"), "demo": ("演示行情", "demo"),
+}
+
+# ---------------------------------------------------------------------------------------------
+# labels
+# ---------------------------------------------------------------------------------------------
+HIT_HEADERS: dict[str, tuple[str, str]] = {
+    "symbol": ("代码", "Code"), "name": ("名称", "Name"), "board": ("板块", "Board"),
+    "industry": ("行业", "Industry"), "score": ("得分", "Score"), "label_zh": ("评级", "Rating (zh)"),
+    "label_en": ("评级(英)", "Rating"), "last": ("最新价", "Last"), "chg_pct": ("涨跌幅", "Change %"),
+    "amount": ("成交额", "Amount"), "turnover": ("换手率", "Turnover %"), "rsi": ("RSI", "RSI"),
+    "ma_trend": ("均线趋势", "MA trend"), "macd_state": ("MACD状态", "MACD"),
+    "vol_ratio": ("量比", "Vol ratio"), "strategies": ("命中策略", "Strategies"),
+    "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
+    "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
+}
+
+#: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).
+EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
+    "st": ("ST/*ST 股票", "ST / *ST stock"),
+    "new_listing": ("上市天数不足", "listed too recently"),
+    "suspended": ("今日停牌", "suspended today"),
+    "price": ("价格不在范围内", "price outside the range"),
+    "amount": ("成交额过低", "turnover amount too low"),
+    "market_cap": ("市值不在范围内", "market cap outside the range"),
+}
+
+TASK_KINDS: dict[str, tuple[str, str]] = {
+    "scan": ("扫描", "Scan"), "analysis": ("分析", "Analysis"), "refresh": ("数据更新", "Data refresh"),
+    "export": ("导出", "Export"),
+}
+
+TASK_STATES: dict[str, tuple[str, str]] = {
+    "pending": ("等待中", "Pending"), "running": ("运行中", "Running"), "completed": ("已完成", "Completed"),
+    "failed": ("失败", "Failed"), "cancelled": ("已取消", "Cancelled"), "interrupted": ("已中断", "Interrupted"),
+}
+
+#: Words the request's title and the reports use (scan titles, bounds names).
+WORDS: dict[str, tuple[str, str]] = {
+    "all_market": ("全市场", "All A-shares"),
+    "watchlist": ("自选股", "Watchlist"),
+    "industry": ("行业", "Industry"),
+    "concept": ("概念", "Concept"),
+    "score": ("得分", "score"),
+    "price": ("价格", "price"),
+    "market_cap": ("市值", "market cap"),
+    "n_stocks": ("{n}只股票", "{n} stocks"),
+    "analyse": ("分析 {symbol}", "Analyse {symbol}"),
+    "update": ("更新行情", "Update bars"),
+    "backfill": ("补全历史", "Backfill history"),
+    "export": ("导出 {name}", "Export {name}"),
+}
+
+
+def pick(pair: tuple[str, str] | None, lang: str, fallback: str = "") -> str:
+    """The zh or en word of a pair (``lang`` "zh"/"zh_CN"/"en"); ``fallback`` when unknown."""
+    if not pair:
+        return fallback
+    return pair[0] if str(lang).lower().startswith("zh") else pair[1]
+
+
+def word(key: str, lang: str, **params) -> str:
+    text = pick(WORDS[key], lang)
+    return text.format(**params) if params else text
+
+
+def host_term(host: str) -> dict:
+    """A host id as a name per language (a Reason parameter)."""
+    zh, en = HOSTS.get(host, (host, host))
+    return {"zh": zh, "en": en}
+
+
+#: What ``stockscan-cli`` says, by key (templates as in REASONS).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "interrupted": ("已中断", "interrupted"),
+    "cancelled": ("已取消", "cancelled"),
+    "error": ("错误：{text}", "error: {text}"),
+    "scan_progress": ("扫描：{done}/{total} 命中 {found} 失败 {failed} {current}",
+                      "scan: {done}/{total} found {found} failed {failed} {current}"),
+    "refresh_progress": ("{label}：已完成 {done}{total}，失败 {failed} {current}",
+                         "{label}: {done}{total} done, {failed} failed {current}"),
+    "scan_title": ("{title}  [任务 {id}]", "{title}  [task {id}]"),
+    "scan_summary": ("范围 {size}：命中 {found}，不符合 {not_matching}，排除 {excluded}{detail}，失败 {failed}；"
+                     "{elapsed:.2f} 秒；K线日期 {as_of}",
+                     "universe {size}: found {found}, not matching {not_matching}, excluded {excluded}{detail}, "
+                     "failed {failed}; {elapsed:.2f} s; bars as of {as_of}"),
+    "rejected_list": ("被拒绝 {n} 个：{items}", "rejected {n}: {items}"),
+    "failed_list": ("失败：{items}{more}", "failed: {items}{more}"),
+    "more": (" …（另有 {n} 个）", " … (+{n})"),
+    "wrote_hits": ("已将 {n} 条结果写入 {path}", "wrote {n} hits to {path}"),
+    "wrote_task_hits": ("已将任务 {id} 的 {n} 条结果写入 {path}", "wrote {n} hits of task {id} to {path}"),
+    "more_rows": ("… 另有 {n} 条（用 --json 或 --csv 查看全部）", "… {n} more (use --json or --csv for all)"),
+    "no_tasks": ("历史中没有任务", "no tasks in the history"),
+    "older_tasks": ("… 另有 {n} 个更早的任务（--limit）", "… {n} older tasks (--limit)"),
+    "history_header": ("编号\t类型\t状态\t完成/总数\t命中\t失败\t创建时间\t用时\t标题",
+                       "id\tkind\tstatus\tdone/total\tfound\tfailed\tcreated\telapsed\ttitle"),
+    "csv_only_show": ("--csv 只用于 'history show 编号'", "--csv applies to 'history show ID'"),
+    "show_needs_id": ("'history show' 需要任务编号", "'history show' needs a task id"),
+    "no_such_task": ("历史中没有任务 {id}", "no task {id} in the history"),
+    "ambiguous_task": ("{id} 匹配 {n} 个任务：{ids}", "{id} matches {n} tasks: {ids}"),
+    "task_line": ("{title}  [{kind} {id}，{status}，{created}]", "{title}  [{kind} {id}, {status}, {created}]"),
+    "task_counts": ("完成 {done}/{total}，命中 {found}，失败 {failed}{error}",
+                    "done {done}/{total}, found {found}, failed {failed}{error}"),
+    "task_error": ("，错误：{error}", ", error: {error}"),
+    "symbols_rejected": ("--symbols：{token}：{reason}", "--symbols: {token}: {reason}"),
+    "symbols_none": ("--symbols 中没有股票代码", "--symbols lists no stock code"),
+    "store_rebuilt": ("注意：K线库已重建：{reason}", "note: the bar store was rebuilt: {reason}"),
+    "report_line": ("{title}：{summary}", "{title}: {summary}"),
+    "report_failed": ("  失败 {symbol}：{reason}", "  failed {symbol}: {reason}"),
+    "report_more_failures": ("  … 另有 {n} 个失败", "  … and {n} more failures"),
+    "store_line": ("K线库：{n} 只股票，最新K线 {latest}（{path}）", "store: {n} symbols, latest bar {latest} ({path})"),
+    "refresh_summary": ("获取 {fetched}，跳过 {skipped}，失败 {failed}{extra}",
+                        "fetched {fetched}, skipped {skipped}, failed {failed}{extra}"),
+    "refresh_extended": ("，延长 {n}", ", extended {n}"),
+    "refresh_refetched": ("，复权后重取 {n}", ", refetched after adjustment {n}"),
+    "refresh_per_host": ("，各服务器 {items}", ", per host {items}"),
+    "refresh_rested": ("，暂停 {items}", ", rested {items}"),
+    "refresh_cancelled": ("，已取消", ", CANCELLED"),
+    "backfill": ("补全历史", "backfill"),
+    "update": ("更新行情", "update"),
+    "legacy_bse": ("（{digits} 是北交所旧代码，按 {code} 处理；北交所已将股票改为 920xxx）",
+                   " ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"),
+}
+
+
+def say(key: str, lang: str, **params) -> str:
+    """A CLI message in ``lang``; Reason parameters render in the same language."""
+    from .reasons import render_param
+
+    text = pick(MESSAGES[key], lang)
+    if not params:
+        return text
+    values = {k: (v if isinstance(v, (int, float)) and not isinstance(v, bool) else render_param(v, lang))
+              for k, v in params.items()}
+    return text.format(**values)
