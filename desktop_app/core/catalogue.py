@@ -224,6 +224,19 @@ TASK_STATES: dict[str, tuple[str, str]] = {
     "failed": ("失败", "Failed"), "cancelled": ("已取消", "Cancelled"), "interrupted": ("已中断", "Interrupted"),
 }
 
+#: The names of indicator values in a score rule's trace, as 通达信 shows them.
+VALUE_NAMES: dict[str, tuple[str, str]] = {
+    "close": ("收盘", "Close"), "ma5": ("MA5", "MA5"), "ma10": ("MA10", "MA10"), "ma20": ("MA20", "MA20"),
+    "ma60": ("MA60", "MA60"), "dif": ("DIF", "DIF"), "dea": ("DEA", "DEA"), "rsi": ("RSI", "RSI"),
+    "roc10": ("ROC10", "ROC10"), "vol_ratio": ("量比", "Vol ratio"), "atr_pct": ("ATR%", "ATR%"),
+    "boll_pos": ("布林位置", "BOLL position"), "up": ("收涨", "Up day"), "down": ("收跌", "Down day"),
+    "raw": ("原始分", "Raw points"), "macd": ("MACD", "MACD"), "k": ("K", "K"), "d": ("D", "D"),
+    "j": ("J", "J"), "boll_upper": ("布林上轨", "BOLL upper"), "boll_mid": ("布林中轨", "BOLL mid"),
+    "boll_lower": ("布林下轨", "BOLL lower"), "atr": ("ATR", "ATR"),
+}
+#: Values that are yes/no flags (shown as 是/否, not 1.00/0.00).
+FLAG_VALUES = frozenset({"up", "down"})
+
 #: Words the request's title and the reports use (scan titles, bounds names).
 WORDS: dict[str, tuple[str, str]] = {
     "all_market": ("全市场", "All A-shares"),
@@ -238,7 +251,32 @@ WORDS: dict[str, tuple[str, str]] = {
     "update": ("更新行情", "Update bars"),
     "backfill": ("补全历史", "Backfill history"),
     "export": ("导出 {name}", "Export {name}"),
+    "yes": ("是", "yes"), "no": ("否", "no"),
+    "universe": ("范围", "Universe"), "min_score": ("最低得分", "Minimum score"),
+    "strategies": ("策略", "Presets"), "mode_all": ("全部满足", "all must fire"),
+    "mode_any": ("任一满足", "any may fire"), "exclude_st": ("排除ST", "Exclude ST"),
+    "exclude_suspended": ("排除停牌", "Exclude suspended"), "min_listed_days": ("最少上市天数", "Minimum days listed"),
+    "price_range": ("价格区间", "Price range"), "min_amount": ("最低成交额", "Minimum amount"),
+    "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
+    "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
+    "rows": ("行数", "Rows"), "all_symbols": ("全部", "all"),
 }
+
+
+def value_text(key: str, value, lang: str) -> str:
+    """``收盘=10.24`` / ``Close=10.24``; flags as 是/否."""
+    from . import numfmt
+
+    name = pick(VALUE_NAMES.get(key), lang, key)
+    if key in FLAG_VALUES and numfmt.finite(value):
+        return f"{name}={word('yes' if float(value) else 'no', lang)}"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"{name}={value}"
+    return f"{name}={numfmt.num(value, 2 if abs(float(value)) < 1e5 else 0, thousands=True)}"
+
+
+def values_text(values: dict, lang: str) -> str:
+    return ", ".join(value_text(k, v, lang) for k, v in (values or {}).items())
 
 
 def pick(pair: tuple[str, str] | None, lang: str, fallback: str = "") -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from . import numfmt
+from .catalogue import VALUE_NAMES, pick, values_text
 from .reasons import Reason
 from .score_rules import DIMENSIONS, STATE_NAMES
 from .symbols import BOARDS
@@ -20,7 +21,7 @@ _T = {
         "supports": "支撑位", "resistances": "压力位", "level": "价位", "distance": "距离", "source": "来源",
         "risk": "风险", "ann_vol": "年化波动率", "mdd": "近一年最大回撤", "worst": "最大单日跌幅",
         "since_high": "距52周高点(交易日)", "signals": "近10个交易日触发的策略", "none": "无",
-        "trend": "均线趋势", "macd_state": "MACD状态",
+        "trend": "均线趋势", "macd_state": "MACD状态", "preset": "策略",
     },
     "en": {
         "title": "Stock analysis", "demo": "Demo data (not real quotes)", "identity": "Identity",
@@ -33,7 +34,7 @@ _T = {
         "resistances": "Resistances", "level": "Level", "distance": "Distance", "source": "Source",
         "risk": "Risk", "ann_vol": "Annualised volatility", "mdd": "Max drawdown (1y)",
         "worst": "Worst day", "since_high": "Days since 52-week high", "signals": "Presets fired in the last 10 trading days",
-        "none": "none", "trend": "MA trend", "macd_state": "MACD state",
+        "none": "none", "trend": "MA trend", "macd_state": "MACD state", "preset": "Preset",
     },
 }
 
@@ -73,10 +74,10 @@ def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     score += [[dim_names[k], _f(v, 1) + f" / {DIMENSIONS[k][0]:g}" if v is not None else "—"]
               for k, v in d["dims"].items()]
     trace = [[(x["desc_zh"] if lang == "zh" else x["desc_en"]),
-              ", ".join(f"{k}={_f(v, 2)}" for k, v in x["values"].items()),
+              values_text(x["values"], lang),
               f"{_f(x['points_given'], 0)} / {_f(x['points_possible'], 0)}", "✓" if x["met"] else "✗"]
              for x in d["trace"]]
-    inds = [[k, _f(v, 3)] for k, v in d["indicators"].items()]
+    inds = [[pick(VALUE_NAMES.get(k), lang, k), _f(v, 3)] for k, v in d["indicators"].items()]
     lv = [[t["supports"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), Reason.of(x["source"]).text(lang)]
           for x in d["supports"]]
     lv += [[t["resistances"], _f(x["price"]), _f(x["distance_pct"], 2, "%"), Reason.of(x["source"]).text(lang)]
@@ -85,13 +86,13 @@ def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
     risk = [[t["ann_vol"], _f(rk["ann_volatility"], 1, "%")], [t["mdd"], _f(rk["max_drawdown_1y"], 1, "%")],
             [t["worst"], f"{_f(rk['worst_day_pct'], 2, '%')} ({rk['worst_day_date'] or '—'})"],
             [t["since_high"], _f(rk["days_since_52w_high"], 0)]]
-    sig = [[x["date"], x["name_zh"] if lang == "zh" else x["name_en"], x["id"]] for x in d["recent_signals"]]
+    sig = [[x["date"], x["name_zh"] if lang == "zh" else x["name_en"]] for x in d["recent_signals"]]
     return [
         (t["identity"], ["", ""], ident), (t["price"], ["", ""], price), (t["score"], ["", ""], score),
         (t["trace"], [t["rule"], t["values"], t["points"], t["met"]], trace),
         (t["indicators"], ["", ""], inds),
         (t["levels"], ["", t["level"], t["distance"], t["source"]], lv),
-        (t["risk"], ["", ""], risk), (t["signals"], [t["date"], "", "id"], sig),
+        (t["risk"], ["", ""], risk), (t["signals"], [t["date"], t["preset"]], sig),
     ]
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayo
                                QToolButton, QVBoxLayout, QWidget)
 
 from desktop_app.core import numfmt
+from desktop_app.core.catalogue import VALUE_NAMES, pick, values_text
 from desktop_app.core.score_rules import DIMENSIONS
 from desktop_app.core.symbols import BOARDS
 from desktop_app.ui import theme
@@ -26,11 +27,9 @@ from desktop_app.ui.i18n import is_zh, model_lang, reason_text, tr
 
 FLAT_COLOR = "#616161"
 MET_MARK, NOT_MET_MARK = "✓", "✗"
-INDICATOR_ROWS = (("MA5", "ma5"), ("MA10", "ma10"), ("MA20", "ma20"), ("MA60", "ma60"),
-                  ("DIF", "dif"), ("DEA", "dea"), ("MACD", "macd"), ("K", "k"), ("D", "d"),
-                  ("J", "j"), ("RSI", "rsi"), ("BOLL↑", "boll_upper"), ("BOLL", "boll_mid"),
-                  ("BOLL↓", "boll_lower"), ("ATR%", "atr_pct"), ("ROC10", "roc10"),
-                  ("量比 VR", "vol_ratio"))
+#: Indicator values shown in the panel, in this order (names from core's VALUE_NAMES).
+INDICATOR_ROWS = ("ma5", "ma10", "ma20", "ma60", "dif", "dea", "macd", "k", "d", "j", "rsi",
+                  "boll_upper", "boll_mid", "boll_lower", "atr_pct", "roc10", "vol_ratio")
 
 
 # ---------------------------------------------------------------------------- formatting helpers
@@ -75,14 +74,8 @@ def down_color_name() -> str:
 
 
 def fmt_values(values: dict) -> str:
-    """A rule's inputs, e.g. ``ma5=14.80, ma20=14.69``."""
-    parts = []
-    for k, v in (values or {}).items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            parts.append(f"{k}={v}")
-        else:
-            parts.append(f"{k}={fmt_num(v, 2 if abs(float(v)) < 1e5 else 0)}" if _finite(v) else f"{k}=—")
-    return ", ".join(parts)
+    """A rule's inputs as 通达信 names them, e.g. ``MA5=14.80, MA20=14.69``."""
+    return values_text(values, model_lang())
 
 
 def scan_universes(report: Any) -> list[tuple[str, str]]:
@@ -313,10 +306,12 @@ class AnalysisPanel(QWidget):
         self.ind_box = QGroupBox()
         self.ind_grid = QGridLayout(self.ind_box)
         self.ind_labels: dict[str, QLabel] = {}
-        for i, (title, key) in enumerate(INDICATOR_ROWS):
-            t, v = QLabel(title), QLabel()
+        self.ind_titles: dict[str, QLabel] = {}
+        for i, key in enumerate(INDICATOR_ROWS):
+            t, v = QLabel(pick(VALUE_NAMES[key], model_lang())), QLabel()
             v.setObjectName(f"ind_{key}")
             self.ind_labels[key] = v
+            self.ind_titles[key] = t
             self.ind_grid.addWidget(t, i // 2, (i % 2) * 2)
             self.ind_grid.addWidget(v, i // 2, (i % 2) * 2 + 1)
         lay.addWidget(self.ind_box)
@@ -390,6 +385,8 @@ class AnalysisPanel(QWidget):
         self._render_scan_menu(r)
 
     def _retranslate_static(self) -> None:
+        for key, title in self.ind_titles.items():
+            title.setText(pick(VALUE_NAMES[key], model_lang()))
         self.watch_button.setText(tr("Add to watchlist"))
         self.scan_button.setText(tr("Scan its board"))
         self.md_button.setText(tr("Export Markdown…"))

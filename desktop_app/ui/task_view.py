@@ -58,7 +58,7 @@ class TaskDetailsDialog(QDialog):
             f"{tr('Found')}: {getattr(info, 'found', 0)}   {tr('Failed')}: {getattr(info, 'failed', 0)}",
         ]
         if getattr(info, "params", None):
-            parts.append(f"{tr('Parameters')}: {info.params}")
+            parts += [f"{tr('Parameters')}:", words.params_text(info)]
         if getattr(info, "error", None):
             parts += ["", tr("Error") + ":", words.text(info.error)]
         ft = words.failures_text(info, limit=10_000)

@@ -31,10 +31,11 @@ from typing import Any, Callable
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QThreadPool,
                             QTimer, Qt, Signal, Slot)
 
-from ..core.catalogue import TASK_KINDS, TASK_STATES, pick
+from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
 from ..core.history import HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
 from ..core.reasons import Reason, lang_of
+from ..core.scan import ScanRequest, describe_request
 from .job_runner import Job, JobRunner, JobSignals
 from .results_model import ResultsModel
 from .task_info import TERMINAL, TaskInfo, TaskStatus
@@ -180,6 +181,28 @@ class TaskManager(QAbstractTableModel):
     def text(self, value: Any) -> str:
         """A task's Reason (error, phase, failure) in the manager's language."""
         return value.text(self._lang) if isinstance(value, Reason) else str(value or "")
+
+    def params_text(self, info: TaskInfo) -> str:
+        """A task's parameters as lines a user reads (a scan's filters in words)."""
+        p = dict(info.params or {})
+        colon = "：" if self._lang == "zh" else ": "
+        lines: list[str] = []
+        if info.kind == "scan" and isinstance(p.get("request"), dict):
+            lines += describe_request(ScanRequest.from_dict(p.pop("request")), self._lang)
+        p.pop("watchlist", None)
+        p.pop("via", None)
+        for key, value in p.items():
+            if value in (None, "", []):
+                continue
+            if key == "source":
+                value = pick(HOSTS.get(str(value)), self._lang, str(value))
+            elif key == "mode":
+                value = word(str(value), self._lang) if str(value) in WORDS else value
+            elif isinstance(value, (list, tuple)):
+                shown = ", ".join(map(str, value[:12]))
+                value = shown + (f" … (+{len(value) - 12})" if len(value) > 12 else "")
+            lines.append(f"{pick(WORDS.get(key), self._lang, key)}{colon}{value}")
+        return "\n".join(lines)
 
     def failures_text(self, info: TaskInfo, limit: int = 20) -> str:
         """``item: reason`` lines for a tooltip or the details dialog."""
