@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
 
     store = HistoryStore()
     try:
+        store.mark_unfinished_interrupted(include_own=False)   # rows of processes that are gone
         if args.action == "list":
             if args.csv:
                 error(say("csv_only_show", lang), lang)

@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import sys
+import threading
 import time
 
 from typing import Any, Callable
@@ -132,6 +133,60 @@ def print_hits_table(rows: list[dict], lang: str, limit: int) -> None:
         print(say("more_rows", lang, n=len(rows) - limit))
 
 
+class Heartbeat:
+    """Keeps a CLI task's history row alive (and its progress visible to the window) while the
+    scan runs: a daemon thread writes the latest progress every ``HEARTBEAT_S``."""
+
+    def __init__(self, history: Any, task_id: str):
+        from desktop_app.core.history import HEARTBEAT_S
+
+        self.history, self.task_id, self.interval = history, task_id, HEARTBEAT_S
+        self._latest: Progress | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="stockscan-heartbeat", daemon=True)
+        self._thread.start()
+
+    def offer(self, p: Progress) -> None:
+        self._latest = p
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            p = self._latest or Progress()
+            try:
+                self.history.heartbeat({self.task_id: {"done": p.done, "total": p.total, "found": p.found,
+                                                       "failed": p.failed, "current": p.current}})
+            except Exception:  # noqa: BLE001 - a busy history file must not stop the scan
+                pass
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def _stop_on_signals(cancel: CancelToken, stopped_by: list[int]) -> Callable[[], None]:
+    """SIGTERM and SIGHUP cancel the scan cooperatively (so its row ends as interrupted instead of
+    staying "running" forever); returns a function that restores the previous handlers."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    old = {}
+
+    def handler(signum, _frame) -> None:
+        stopped_by.append(signum)
+        cancel.cancel()
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            old[sig] = signal.signal(sig, handler)
+
+    def restore() -> None:
+        for sig, h in old.items():
+            signal.signal(sig, h)
+    return restore
+
+
 def error(text: Any, lang: str) -> None:
     """``error: …`` on stderr, a Reason in ``lang``."""
     print(say("error", lang, text=text), file=sys.stderr)
@@ -166,13 +221,23 @@ def run(args: argparse.Namespace) -> int:
         history.save_task(record)
     line = ProgressLine(args.quiet, lang, _scan_line(lang))
     cancel = CancelToken()
+    beat = Heartbeat(history, record["id"]) if history is not None else None
+
+    def progress(p: Progress) -> None:
+        line(p)
+        if beat is not None:
+            beat.offer(p)
+
     outcome = None
+    stopped_by: list[int] = []
+    restore = _stop_on_signals(cancel, stopped_by)
     try:
-        outcome = run_scan(request, source, store, progress=line, cancel=cancel, watchlist=watch,
+        outcome = run_scan(request, source, store, progress=progress, cancel=cancel, watchlist=watch,
                            fetch_missing=not args.no_fetch)
         record.update(status="completed")
     except (Cancelled, KeyboardInterrupt):
-        record.update(status="cancelled")
+        # Ctrl-C cancels; SIGTERM/SIGHUP (a closed terminal, a killed session) interrupt
+        record.update(status="interrupted" if stopped_by else "cancelled")
         line.end()
         print(say("cancelled", lang), file=sys.stderr)
         return 130
@@ -185,14 +250,15 @@ def run(args: argparse.Namespace) -> int:
         record.update(status="failed", error=unexpected(e))
         raise
     finally:
+        restore()
+        if beat is not None:
+            beat.stop()
         record["finished"] = time.time()
         if outcome is not None:
             record.update(done=outcome.universe_size, total=outcome.universe_size, found=outcome.found,
                           failed=outcome.failed_count, failures=outcome.failed)
         if history is not None:
-            history.save_task(record)
-            if outcome is not None:
-                history.save_hits(record["id"], outcome.hits)
+            history.finish_task(record, outcome.hits if outcome is not None else None)
             history.close()
     line.end()
     if args.json:

@@ -3,6 +3,13 @@
 SQLite in WAL mode in ``paths.data_dir()/history.sqlite``. One row per task in ``tasks``; a scan's
 hits are one JSON blob per task in ``hits`` (one read per task instead of one per row).
 
+Several processes share the file (the window, ``stockscan-cli scan``, a second window). A task row
+names its **owner** (``host:pid``) and carries a **heartbeat** that the owner refreshes while the
+task runs. Only a pending/running task whose owner is gone (its pid is dead on this host, or its
+heartbeat is older than ``STALE_S``) is marked interrupted; other processes' live tasks are left
+running, and a reader sees their progress. A task's final row and its hits commit in one
+transaction (``finish_task``), so a completed task always has exactly its ``found`` hits.
+
 Threading: ``HistoryStore`` is thread-safe (one connection behind a lock, ``check_same_thread=False``).
 The GUI thread must not do disk I/O, so the TaskManager never calls the store itself: it hands
 writes and the start-up load to a ``HistoryWriter``, one background thread draining a FIFO queue.
@@ -12,7 +19,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
+import socket
 import sqlite3
 import threading
 import time
@@ -27,7 +36,11 @@ log = logging.getLogger(__name__)
 
 UNFINISHED = ("pending", "running")
 TASK_FIELDS = ("id", "kind", "title", "status", "params", "created", "started", "finished", "done",
-               "total", "found", "failed", "failures", "error", "current", "result")
+               "total", "found", "failed", "failures", "error", "current", "result", "owner", "heartbeat")
+#: A live owner refreshes its running tasks' heartbeat at least this often (seconds) ...
+HEARTBEAT_S = 5.0
+#: ... so a heartbeat older than this means the owner is gone (another host, or a reused pid).
+STALE_S = 45.0
 _JSON_FIELDS = {"params", "failures", "result"}
 _REASON_FIELDS = {"error", "current"}   # TEXT columns: a Reason as JSON, or plain text (older rows)
 
@@ -35,11 +48,40 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tasks (
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL,
     params TEXT, created REAL, started REAL, finished REAL, done INTEGER, total INTEGER,
-    found INTEGER, failed INTEGER, failures TEXT, error TEXT, current TEXT, result TEXT
+    found INTEGER, failed INTEGER, failures TEXT, error TEXT, current TEXT, result TEXT,
+    owner TEXT, heartbeat REAL
 );
 CREATE INDEX IF NOT EXISTS tasks_created ON tasks(created);
 CREATE TABLE IF NOT EXISTS hits (task_id TEXT PRIMARY KEY, n INTEGER NOT NULL, rows TEXT NOT NULL);
 """
+
+
+def process_owner() -> str:
+    """This process as a task owner: ``host:pid``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):   # exists but not ours, or a platform without signal 0
+        return True
+    return True
+
+
+def owner_alive(owner: str | None, heartbeat: float | None, now: float | None = None) -> bool:
+    """Is the process that owns a pending/running task still there?"""
+    if not owner:
+        return False                      # rows from before owners existed: their process is gone
+    now = time.time() if now is None else now
+    if heartbeat is None or now - float(heartbeat) > STALE_S:
+        return False
+    host, _, pid = owner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        return _pid_alive(int(pid))
+    return True
 
 
 def new_task_id() -> str:
@@ -62,6 +104,10 @@ def _dumps(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, default=_default)
 
 
+def _reason_column(v: Any) -> Any:
+    return _dumps(v) if isinstance(v, Reason) else v
+
+
 class HistoryStore:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path is not None else paths.data_dir() / "history.sqlite"
@@ -73,19 +119,58 @@ class HistoryStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.executescript(_SCHEMA)
+            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(tasks)")}
+            for col, decl in (("owner", "TEXT"), ("heartbeat", "REAL")):  # files from before owners
+                if col not in cols:
+                    self._conn.execute(f"ALTER TABLE tasks ADD COLUMN {col} {decl}")
+        self.owner = process_owner()
 
     # -- writing -----------------------------------------------------------------------------
     def save_task(self, record: dict) -> None:
-        """Insert or replace one task row. Missing fields are stored as NULL/empty."""
+        """Insert or replace one task row. Missing fields are stored as NULL/empty; the row is
+        owned by this process (its heartbeat is now) unless ``record`` names another owner."""
+        with self._lock:
+            self._conn.execute(*self._task_sql(record))
+
+    def finish_task(self, record: dict, hits: list[dict] | None = None) -> None:
+        """A task's final row and (for a scan) its hits, in one transaction: a reader — or a
+        process started after a crash — never sees a completed task without its hits."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                if hits is not None:
+                    self._conn.execute("INSERT OR REPLACE INTO hits (task_id, n, rows) VALUES (?, ?, ?)",
+                                       (record["id"], len(hits), _dumps(list(hits))))
+                self._conn.execute(*self._task_sql(record))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def heartbeat(self, progress: dict[str, dict]) -> None:
+        """Refresh this process's running tasks: ``{task_id: {"done", "total", "found", "failed",
+        "current"}}`` (the progress other processes show)."""
+        now = time.time()
+        with self._lock:
+            self._conn.executemany(
+                "UPDATE tasks SET heartbeat = ?, done = ?, total = ?, found = ?, failed = ?, current = ? "
+                "WHERE id = ? AND owner = ?",
+                [(now, p.get("done"), p.get("total"), p.get("found"), p.get("failed"),
+                  _reason_column(p.get("current")), tid, self.owner) for tid, p in progress.items()])
+
+    def _task_sql(self, record: dict) -> tuple[str, list]:
         if not record.get("id"):
             raise ValueError("a task record needs an id")
+        record = dict(record)
+        record.setdefault("owner", self.owner)
+        record["heartbeat"] = time.time() if record["owner"] == self.owner else record.get("heartbeat")
         values = []
         for f in TASK_FIELDS:
             v = record.get(f)
             if f in _JSON_FIELDS:
                 v = None if v is None else _dumps(v)
-            elif f in _REASON_FIELDS and isinstance(v, Reason):
-                v = _dumps(v)      # read back with core.reasons.reason_from_column
+            elif f in _REASON_FIELDS:
+                v = _reason_column(v)      # read back with core.reasons.reason_from_column
             elif f == "status" and v is not None:
                 v = str(getattr(v, "value", v))
             values.append(v)
@@ -95,9 +180,7 @@ class HistoryStore:
             values[2] = ""
         if values[3] is None:
             values[3] = "pending"
-        with self._lock:
-            self._conn.execute(
-                f"INSERT OR REPLACE INTO tasks ({','.join(TASK_FIELDS)}) "
+        return (f"INSERT OR REPLACE INTO tasks ({','.join(TASK_FIELDS)}) "
                 f"VALUES ({','.join('?' * len(TASK_FIELDS))})", values)
 
     def save_hits(self, task_id: str, rows: list[dict]) -> None:
@@ -115,18 +198,39 @@ class HistoryStore:
             self._conn.execute("COMMIT")
             return cur.rowcount > 0
 
-    def mark_unfinished_interrupted(self, exclude: Iterable[str] = ()) -> int:
-        """Rows still pending/running (their process died) become "interrupted". Returns how many.
-        ``exclude``: ids owned by a live manager in this process, left alone."""
-        ex = list(exclude)
-        sql = ("UPDATE tasks SET status = 'interrupted', finished = COALESCE(finished, ?) "
-               "WHERE status IN ('pending', 'running')")
-        args: list[Any] = [time.time()]
-        if ex:
-            sql += f" AND id NOT IN ({','.join('?' * len(ex))})"
-            args += ex
+    def mark_unfinished_interrupted(self, exclude: Iterable[str] = (), include_own: bool = True) -> int:
+        """Pending/running rows whose owner is gone become "interrupted". Returns how many.
+        ``exclude``: ids owned by a live manager in this process, left alone; rows of other live
+        processes are left alone too (``owner_alive``). ``include_own=False`` leaves every row of
+        this process alone (a poll while this process's own tasks are being written)."""
+        ex = set(exclude)
+        now = time.time()
         with self._lock:
-            return self._conn.execute(sql, args).rowcount
+            rows = self._conn.execute("SELECT id, owner, heartbeat FROM tasks "
+                                      "WHERE status IN ('pending', 'running')").fetchall()
+            dead = [tid for tid, owner, beat in rows
+                    if tid not in ex and (include_own if owner == self.owner else not owner_alive(owner, beat, now))]
+            for i in range(0, len(dead), 500):
+                part = dead[i:i + 500]
+                self._conn.execute(
+                    f"UPDATE tasks SET status = 'interrupted', finished = COALESCE(finished, ?) "
+                    f"WHERE id IN ({','.join('?' * len(part))}) AND status IN ('pending', 'running')",
+                    [now, *part])
+        return len(dead)
+
+    def tasks_changed_since(self, since: float, ids: Iterable[str] = ()) -> list[dict]:
+        """Rows created, or heart-beaten, after ``since`` plus the rows ``ids`` (what a window
+        polls to follow other processes' tasks)."""
+        ids = list(ids)
+        sql = (f"SELECT {','.join(TASK_FIELDS)} FROM tasks WHERE created > ? OR heartbeat > ? "
+               f"OR finished > ?")
+        args: list[Any] = [since, since, since]
+        if ids:
+            sql += f" OR id IN ({','.join('?' * len(ids))})"
+            args += ids
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY created, rowid", args).fetchall()
+        return [self._row(r) for r in rows]
 
     def prune(self, keep: int) -> int:
         """Keep the ``keep`` newest finished tasks, delete older finished ones (and their hits).

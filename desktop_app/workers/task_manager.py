@@ -13,8 +13,14 @@ dictionary of tasks anywhere.
 - ``dataChanged`` is coalesced: changed rows are collected and flushed every ``FLUSH_MS`` as one
   signal per contiguous row range; a 1 s tick refreshes elapsed/ETA of running rows.
 - History: the GUI thread never touches the disk. Rows are written by a ``HistoryWriter`` (one
-  background thread, FIFO) when a task is submitted, starts and ends (with its hits); the start-up
-  load runs on that thread too and comes back through a queued signal.
+  background thread, FIFO) when a task is submitted, starts and ends (its final row and hits in one
+  transaction), plus a heartbeat of running tasks every ``HEARTBEAT_S``; the start-up load runs on
+  that thread too and comes back through a queued signal.
+- Other processes (``stockscan-cli scan``, a second window) share the history file. Their running
+  tasks are shown as *foreign* rows (no job here: they cannot be cancelled or removed from this
+  window while they run); every ``POLL_MS`` the writer thread reads what changed and the rows follow
+  the other process's progress to its end, hits included. A foreign task whose process died is
+  marked interrupted by whoever notices first.
 - Shutdown: cancel, ``waitForDone`` with a bound, mark unfinished tasks ``interrupted``, drain the
   history writer. Jobs are cooperative; a job that ignores its token past the bound keeps its pool
   thread, and the pool (a child of this model) still joins it when it is destroyed — Qt never sees
@@ -32,7 +38,7 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIn
                             QTimer, Qt, Signal, Slot)
 
 from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
-from ..core.history import HistoryStore, HistoryWriter, new_task_id
+from ..core.history import HEARTBEAT_S, HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
 from ..core.reasons import Reason, lang_of
 from ..core.scan import ScanRequest, describe_request
@@ -50,6 +56,7 @@ TaskRole = Qt.ItemDataRole.UserRole + 4         # a TaskInfo copy
 COLUMNS = ["title", "kind", "status", "progress", "counts", "found", "failed", "elapsed", "eta", "current"]
 FLUSH_MS = 50
 TICK_MS = 1000
+POLL_MS = 2000        # how often the history is read for other processes' tasks
 DEFAULT_RETENTION = 200
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -72,6 +79,7 @@ class _Task:
     job: Job | None = None
     model: ResultsModel | None = None
     token: CancelToken | None = None
+    foreign: bool = False          # run by another process; followed through the history file
 
 
 class TaskManager(QAbstractTableModel):
@@ -87,6 +95,7 @@ class TaskManager(QAbstractTableModel):
     running_count_changed = Signal(int)
     history_loaded = Signal(int)            # how many tasks came back from history
     _history_ready = Signal(object)         # internal: emitted on the writer thread
+    _poll_ready = Signal(object)            # internal: other processes' task rows (writer thread)
 
     def __init__(self, history: HistoryStore | None = None, max_running: int = 2, parent=None, *,
                  retention: int = DEFAULT_RETENTION):
@@ -116,6 +125,7 @@ class TaskManager(QAbstractTableModel):
         self._signals.cancelled.connect(self._on_cancelled, q)
         self._signals.done.connect(self._on_done, q)
         self._history_ready.connect(self._on_history_ready, q)
+        self._poll_ready.connect(self._on_poll_ready, q)
 
         self._history = history
         self._writer = HistoryWriter(history) if history is not None else None
@@ -128,6 +138,12 @@ class TaskManager(QAbstractTableModel):
         self._tick = QTimer(self)
         self._tick.setInterval(TICK_MS)
         self._tick.timeout.connect(self._on_tick)
+        self._last_beat = 0.0
+        self._poll_since = 0.0
+        self._polling = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._poll_history)
 
     # -- Qt model API ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -343,7 +359,7 @@ class TaskManager(QAbstractTableModel):
 
     def cancel(self, task_id: str) -> bool:
         e = self._entries.get(task_id)
-        if e is None or e.info.status in TERMINAL:
+        if e is None or e.info.status in TERMINAL or e.foreign:
             return False
         if e.token is not None:
             e.token.cancel()
@@ -353,6 +369,8 @@ class TaskManager(QAbstractTableModel):
     def remove(self, task_id: str) -> bool:
         if task_id not in self._entries:
             return False
+        if self._entries[task_id].foreign and not self._entries[task_id].info.is_terminal:
+            return False                # another process is running it
         self.cancel(task_id)
         row = self._row[task_id]
         self.beginRemoveRows(QModelIndex(), row, row)
@@ -396,13 +414,66 @@ class TaskManager(QAbstractTableModel):
     def _load_history_job(self, exclude: set[str]) -> None:  # on the writer thread
         store = self._history
         try:
+            started = time.time()
             store.mark_unfinished_interrupted(exclude)
             recs = [r for r in store.load_tasks() if r["id"] not in exclude]
             hits = {r["id"]: store.load_hits(r["id"]) for r in recs if r.get("kind") == "scan"}
         except Exception:
             log.exception("could not load the task history")
-            recs, hits = [], {}
-        self._history_ready.emit((recs, hits))
+            recs, hits, started = [], {}, time.time()
+        self._history_ready.emit((recs, hits, started))
+
+    # -- other processes' tasks -----------------------------------------------------------------
+    @Slot()
+    def _poll_history(self) -> None:
+        if self._writer is None or self._closed or self._polling:
+            return
+        self._polling = True
+        foreign = [tid for tid, e in self._entries.items() if e.foreign and not e.info.is_terminal]
+        self._writer.submit(self._poll_job, self._poll_since, foreign)
+
+    def _poll_job(self, since: float, foreign: list[str]) -> None:  # on the writer thread
+        store = self._history
+        try:
+            started = time.time()
+            store.mark_unfinished_interrupted(include_own=False)   # a CLI killed with SIGKILL
+            recs = [r for r in store.tasks_changed_since(since - 1.0, foreign) if r.get("owner") != store.owner]
+            hits = {r["id"]: store.load_hits(r["id"]) for r in recs
+                    if r.get("kind") == "scan" and r.get("status") not in ("pending", "running")}
+        except Exception:
+            log.exception("could not read the task history")
+            recs, hits, started = [], {}, since
+        self._poll_ready.emit((recs, hits, started))
+
+    @Slot(object)
+    def _on_poll_ready(self, payload) -> None:
+        recs, hits, started = payload
+        self._polling = False
+        self._poll_since = max(self._poll_since, started)
+        new = []
+        for rec in recs:
+            e = self._entries.get(rec["id"])
+            if e is None:
+                if rec.get("status") in ("pending", "running"):
+                    new.append(rec)      # a task another process started after our load
+                continue
+            if not e.foreign or e.info.is_terminal:
+                continue
+            fresh = TaskInfo.from_record(rec)
+            t = e.info
+            for f in ("status", "done", "total", "found", "failed", "failures", "current", "error",
+                      "started", "finished", "progress"):
+                setattr(t, f, getattr(fresh, f))
+            if t.status == TaskStatus.RUNNING and t.total:
+                t.progress = min(1.0, t.done / t.total)
+            if t.is_terminal:
+                if e.model is not None and rec["id"] in hits:
+                    e.model.append_rows(hits[rec["id"]])
+                self.task_finished.emit(t.id, t.status.value)
+            self._mark(t.id)
+        if new:
+            self._insert_loaded(new, hits)
+        self._emit_running_count()
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Cancel running tasks, wait for their threads (bounded), record unfinished tasks as
@@ -411,6 +482,7 @@ class TaskManager(QAbstractTableModel):
             return True
         self._closed = True
         self._tick.stop()
+        self._poll.stop()
         for tid in list(self._order):
             e = self._entries[tid]
             if e.info.status not in TERMINAL:
@@ -568,9 +640,16 @@ class TaskManager(QAbstractTableModel):
 
     @Slot()
     def _on_tick(self) -> None:
-        for tid in self._order:
-            if self._entries[tid].info.status == TaskStatus.RUNNING:
-                self._mark(tid)
+        running = [self._entries[tid].info for tid in self._order
+                   if self._entries[tid].info.status == TaskStatus.RUNNING and not self._entries[tid].foreign]
+        for t in running:
+            self._mark(t.id)
+        now = time.monotonic()
+        if running and self._writer is not None and now - self._last_beat >= HEARTBEAT_S:
+            self._last_beat = now
+            self._writer.submit(self._history.heartbeat, {
+                t.id: {"done": t.done, "total": t.total, "found": t.found, "failed": t.failed,
+                       "current": t.current} for t in running})
 
     # -- history -----------------------------------------------------------------------------
     def _persist(self, tid: str, final: bool = False) -> None:
@@ -579,33 +658,48 @@ class TaskManager(QAbstractTableModel):
         e = self._entries.get(tid)
         if e is None:
             return
-        self._writer.submit(self._history.save_task, e.info.to_record())
-        if final:
+        if e.foreign:
+            return                      # another process writes its own rows
+        if not final:
+            self._writer.submit(self._history.save_task, e.info.to_record())
+        else:
             m = e.model
-            if m is not None:
-                self._writer.submit(self._history.save_hits, tid, m.rows())
+            self._writer.submit(self._history.finish_task, e.info.to_record(),
+                                m.rows() if m is not None else None)
             if self._retention is not None and self._retention > 0:
                 self._writer.submit(self._history.prune, self._retention)
 
     @Slot(object)
     def _on_history_ready(self, payload) -> None:
-        recs, hits = payload
+        recs, hits, started = payload
         recs = [r for r in recs if r["id"] not in self._entries]
-        if recs:
-            infos = [TaskInfo.from_record(r) for r in recs]
-            self.beginInsertRows(QModelIndex(), 0, len(infos) - 1)
-            self._order[0:0] = [t.id for t in infos]
-            for t in infos:
-                model = None
-                if t.kind == "scan":
-                    model = ResultsModel(lang=self._lang)
-                    model.append_rows(hits.get(t.id, []))
-                self._entries[t.id] = _Task(t, None, model)
-            self._row = {tid: i for i, tid in enumerate(self._order)}
-            self.endInsertRows()
-            for t in infos:
-                self.task_added.emit(t.id)
+        self._insert_loaded(recs, hits, at_top=True)
+        self._poll_since = started
+        if self._writer is not None and not self._closed:
+            self._poll.start()
         self.history_loaded.emit(len(recs))
+
+    def _insert_loaded(self, recs: list[dict], hits: dict, at_top: bool = False) -> None:
+        """Rows read from the history file: our past tasks, and other processes' (foreign) ones."""
+        if not recs:
+            return
+        own = getattr(self._history, "owner", None)
+        infos = [TaskInfo.from_record(r) for r in recs]
+        first = 0 if at_top else len(self._order)
+        self.beginInsertRows(QModelIndex(), first, first + len(infos) - 1)
+        self._order[first:first] = [t.id for t in infos]
+        for t, rec in zip(infos, recs):
+            model = None
+            if t.kind == "scan":
+                model = ResultsModel(lang=self._lang)
+                model.append_rows(hits.get(t.id, []))
+            foreign = not t.is_terminal and rec.get("owner") not in (None, own)
+            self._entries[t.id] = _Task(t, None, model, foreign=foreign)
+        self._row = {tid: i for i, tid in enumerate(self._order)}
+        self.endInsertRows()
+        for t in infos:
+            self.task_added.emit(t.id)
+        self._emit_running_count()
 
 
 def _adopt_result(t: TaskInfo, result: Any) -> None:
