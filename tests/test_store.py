@@ -176,7 +176,8 @@ def test_unknown_version_or_missing_tables_is_rebuilt(tmp_path, damage):
 
 def test_damaged_blob_is_reported_not_returned(store):
     store.write("600519", bars("2024-01-01", 3))
-    store._conn().execute("UPDATE series SET data = substr(data, 1, 40) WHERE symbol='600519'")
+    with store._use() as conn:
+        conn.execute("UPDATE series SET data = substr(data, 1, 40) WHERE symbol='600519'")
     with pytest.raises(StoreCorruptError):
         store.read("600519")
     with pytest.raises(StoreCorruptError):
@@ -193,7 +194,6 @@ def test_readers_do_not_wait_for_a_writer_mid_transaction(store):
             conn.execute("DELETE FROM series")
             in_txn.set()
             release.wait(10)
-        store._conn().close()
 
     def reader():
         seen.append(store.read_panel().shape)
@@ -212,3 +212,18 @@ def test_readers_do_not_wait_for_a_writer_mid_transaction(store):
     assert finished_while_writer_held_lock
     assert seen == [(1, 10), ["600000"]]  # the committed state, not the writer's uncommitted one
     assert store.symbols() == []
+
+
+def test_connections_are_bounded_whatever_the_threads(store):
+    """Every job of a thread pool used to leave its own connection open (2 descriptors each):
+    50 short-lived threads, each reading, leave at most the pool's few idle connections."""
+    store.write("600000", bars("2024-01-01", 10))
+    import desktop_app.core.data.store as store_mod
+
+    for _ in range(50):
+        t = threading.Thread(target=lambda: (store.read("600000"), store.symbols(), store.read_panel(last_n=5)))
+        t.start()
+        t.join()
+    assert store.open_connections() <= store_mod.MAX_IDLE
+    store.close()
+    assert store.open_connections() == 0

@@ -19,10 +19,10 @@ from desktop_app.workers.task_manager import IdRole, ProgressRole, StatusRole, T
 def make_tm(qtbot, isolated_home):
     made: list[TaskManager] = []
 
-    def make(history: bool | HistoryStore = False, max_running: int = 2) -> TaskManager:
+    def make(history: bool | HistoryStore = False, max_running: int = 2, retention: int = 200) -> TaskManager:
         store = history if isinstance(history, HistoryStore) else (
             HistoryStore(isolated_home / "history.sqlite") if history else None)
-        tm = TaskManager(history=store, max_running=max_running)
+        tm = TaskManager(history=store, max_running=max_running, retention=retention)
         made.append(tm)
         return tm
 
@@ -54,7 +54,7 @@ def blocking(gate: threading.Event, started: threading.Event | None = None):
 
 
 def test_submit_then_get_answers_at_once_for_1000_tasks_in_bursts(make_tm, qtbot):
-    tm = make_tm(max_running=2)
+    tm = make_tm(max_running=2, retention=0)      # unbounded table: every row stays
     ids = []
     for burst in range(10):
         for _ in range(100):
@@ -316,3 +316,33 @@ def test_worker_pauses_after_publishing_so_the_gui_can_repaint(qtbot):
     runner = jr.JobRunner("t1", job, SpyToken(), signals)
     runner.run()
     assert got and jr.YIELD_AFTER_HITS in waits
+
+
+def test_the_table_keeps_retention_rows_and_get_still_answers(make_tm, qtbot):
+    tm = make_tm(max_running=2, retention=5)
+    ids = [tm.submit("export", f"t{i}", quick(i)) for i in range(12)]
+    qtbot.waitUntil(lambda: tm.rowCount() == 5 and all(tm.get(t).is_terminal for t in ids), timeout=10000)
+    assert tm.task_ids() == ids[-5:]                          # the newest finished tasks stay
+    assert [tm.get(t).status for t in ids] == [TaskStatus.COMPLETED] * 12   # older ones still answer
+    assert tm.remove(ids[0])
+    with pytest.raises(KeyError):
+        tm.get(ids[0])
+
+
+def test_finished_scans_results_leave_memory_and_come_back_from_history(make_tm, qtbot):
+    import desktop_app.workers.task_manager as tm_mod
+
+    tm = make_tm(history=True, retention=0)
+    ids = []
+    for i in range(tm_mod.RESULTS_IN_MEMORY + 3):
+        rows = [{"symbol": f"{600000 + i:06d}", "score": float(i)}]
+        with qtbot.waitSignal(tm.task_finished, timeout=5000):
+            ids.append(tm.submit("scan", f"s{i}", lambda p, c, e, rows=rows: e(rows),
+                                 results_model=ResultsModel()))
+    in_memory = [t for t in ids if tm._entries[t].model is not None]
+    assert len(in_memory) == tm_mod.RESULTS_IN_MEMORY and in_memory == ids[-tm_mod.RESULTS_IN_MEMORY:]
+    assert tm.has_results(ids[0])
+    with qtbot.waitSignal(tm.results_ready, timeout=5000) as sig:
+        assert tm.results_model(ids[0]) is None               # read back off the GUI thread
+    assert sig.args == [ids[0]]
+    assert [r["symbol"] for r in tm.results_model(ids[0]).rows()] == ["600000"]

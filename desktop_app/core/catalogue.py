@@ -168,6 +168,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "phase_reading": ("读取K线", "reading bars"),
     "phase_snapshot": ("行情快照", "market snapshot"),
     "phase_fetching": ("下载数据 {done}/{total} {symbol}", "fetching {done}/{total} {symbol}"),
+    "phase_paused": ("暂停：所有行情服务器都在限流休息，{seconds} 秒后重试",
+                     "paused: every bar host is resting (throttled); next try in {seconds} s"),
     "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
     "phase_writing": ("写入 {name}", "writing {name}"),
 }

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
         self.tm.running_count_changed.connect(self._update_running)
         self.tm.task_finished.connect(self._on_task_finished)
+        self.tm.results_ready.connect(self._on_results_ready)
         self.ctx.source_changed.connect(self._on_source_changed)
         self.ctx.source_failed.connect(self._on_source_failed)
         self.ctx.freshness_changed.connect(self._on_freshness)
@@ -335,9 +336,17 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def show_task_results(self, task_id: str) -> None:
+        """Show a task's results; a scan whose results were dropped from memory shows them as soon
+        as the task manager has read them back (``results_ready``)."""
+        self._wanted_results = task_id
         m = self.tm.results_model(task_id) if task_id else None
         if m is not None:
             self.results_view.set_model(task_id, m)
+
+    @Slot(str)
+    def _on_results_ready(self, task_id: str) -> None:
+        if task_id == getattr(self, "_wanted_results", None):
+            self.show_task_results(task_id)
 
     @Slot(str)
     def open_task_results(self, task_id: str) -> None:

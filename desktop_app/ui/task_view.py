@@ -229,7 +229,7 @@ class TaskView(QTableView):
         self.cancel_action.setEnabled(st in ("pending", "running"))
         self.rerun_action.setEnabled(st in TERMINAL)
         self.remove_action.setEnabled(bool(tid))
-        self.open_action.setEnabled(info is not None and self.tm.results_model(tid) is not None)
+        self.open_action.setEnabled(info is not None and self.tm.has_results(tid))
         self.details_action.setEnabled(info is not None)
         for a in (self.open_action, self.details_action, self.rerun_action, self.cancel_action,
                   self.remove_action):

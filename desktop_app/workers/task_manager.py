@@ -57,6 +57,9 @@ COLUMNS = ["title", "kind", "status", "progress", "counts", "found", "failed", "
 FLUSH_MS = 50
 TICK_MS = 1000
 POLL_MS = 2000        # how often the history is read for other processes' tasks
+#: Finished scans whose results stay in memory; older ones are dropped and read back from the
+#: history when asked for (``results_model`` then answers None and ``results_ready`` follows).
+RESULTS_IN_MEMORY = 12
 DEFAULT_RETENTION = 200
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -96,6 +99,8 @@ class TaskManager(QAbstractTableModel):
     history_loaded = Signal(int)            # how many tasks came back from history
     _history_ready = Signal(object)         # internal: emitted on the writer thread
     _poll_ready = Signal(object)            # internal: other processes' task rows (writer thread)
+    results_ready = Signal(str)             # a dropped scan's results are back in memory
+    _hits_loaded = Signal(str, object)      # internal: hits read back on the writer thread
 
     def __init__(self, history: HistoryStore | None = None, max_running: int = 2, parent=None, *,
                  retention: int = DEFAULT_RETENTION):
@@ -126,6 +131,11 @@ class TaskManager(QAbstractTableModel):
         self._signals.done.connect(self._on_done, q)
         self._history_ready.connect(self._on_history_ready, q)
         self._poll_ready.connect(self._on_poll_ready, q)
+        self._hits_loaded.connect(self._on_hits_loaded, q)
+        self._recent: list[str] = []            # finished scans with results in memory, oldest first
+        # Finished tasks beyond the retention bound: out of the table, a slim record still answers get()
+        self._retired: dict[str, TaskInfo] = {}
+        self._reloading: set[str] = set()
 
         self._history = history
         self._writer = HistoryWriter(history) if history is not None else None
@@ -281,8 +291,12 @@ class TaskManager(QAbstractTableModel):
 
     # -- queries -----------------------------------------------------------------------------
     def get(self, task_id: str) -> TaskInfo:
-        """A copy of the task. KeyError only for an id never submitted here or removed by the user."""
-        return self._entries[task_id].info.copy()
+        """A copy of the task. KeyError only for an id never submitted here or removed by the user
+        (a finished task that left the table under the retention bound still answers)."""
+        e = self._entries.get(task_id)
+        if e is None:
+            return self._retired[task_id].copy()
+        return e.info.copy()
 
     def task_ids(self) -> list[str]:
         return list(self._order)
@@ -294,8 +308,76 @@ class TaskManager(QAbstractTableModel):
         return self._row[task_id]
 
     def results_model(self, task_id: str) -> ResultsModel | None:
+        """The task's results. None for a task without results, and for a finished scan whose
+        results were dropped from memory: those are read back off the GUI thread and
+        ``results_ready(task_id)`` is emitted when they are here."""
         e = self._entries.get(task_id)
-        return None if e is None else e.model
+        if e is None:
+            return None
+        if e.model is None and e.info.kind == "scan" and e.info.is_terminal and self._writer is not None:
+            if task_id not in self._reloading:
+                self._reloading.add(task_id)
+                self._writer.submit(self._reload_hits_job, task_id)
+            return None
+        if e.model is not None and task_id in self._recent:
+            self._recent.remove(task_id)
+            self._recent.append(task_id)
+        return e.model
+
+    def has_results(self, task_id: str) -> bool:
+        e = self._entries.get(task_id)
+        return e is not None and (e.model is not None or (e.info.kind == "scan" and e.info.is_terminal))
+
+    def _reload_hits_job(self, task_id: str) -> None:  # on the writer thread
+        try:
+            rows = self._history.load_hits(task_id)
+        except Exception:
+            log.exception("could not read the hits of %s", task_id)
+            rows = []
+        self._hits_loaded.emit(task_id, rows)
+
+    @Slot(str, object)
+    def _on_hits_loaded(self, task_id: str, rows: list) -> None:
+        self._reloading.discard(task_id)
+        e = self._entries.get(task_id)
+        if e is None or e.model is not None:
+            return
+        e.model = ResultsModel(lang=self._lang)
+        e.model.append_rows(rows)
+        self._keep_results(task_id)
+        self.results_ready.emit(task_id)
+
+    def _keep_results(self, task_id: str) -> None:
+        """Remember a finished scan's results as the newest in memory; drop the oldest beyond
+        ``RESULTS_IN_MEMORY`` (only when the history holds them to read back)."""
+        if task_id in self._recent:
+            self._recent.remove(task_id)
+        self._recent.append(task_id)
+        if self._writer is None:
+            return
+        while len(self._recent) > RESULTS_IN_MEMORY:
+            old = self._entries.get(self._recent.pop(0))
+            if old is not None and old.info.is_terminal and not old.foreign:
+                old.model = None        # a view showing it keeps its own reference until it moves on
+
+    @Slot()
+    def _bound_rows(self) -> None:
+        """Keep at most ``retention`` finished tasks in the table (the history keeps as many)."""
+        if not self._retention or self._retention <= 0:
+            return
+        finished = [tid for tid in self._order if self._entries[tid].info.is_terminal]
+        for tid in finished[:max(0, len(finished) - self._retention)]:
+            row = self._row[tid]
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._order[row]
+            slim = self._entries.pop(tid).info
+            slim.failures, slim.result, slim.params = [], None, {}
+            self._retired[tid] = slim
+            self._row = {t: i for i, t in enumerate(self._order)}
+            self.endRemoveRows()
+            self._dirty.discard(tid)
+            if tid in self._recent:
+                self._recent.remove(tid)
 
     def report(self, task_id: str) -> Any:
         """The analysis result (a StockReport, or its dict when loaded from history)."""
@@ -368,7 +450,7 @@ class TaskManager(QAbstractTableModel):
 
     def remove(self, task_id: str) -> bool:
         if task_id not in self._entries:
-            return False
+            return self._retired.pop(task_id, None) is not None
         if self._entries[task_id].foreign and not self._entries[task_id].info.is_terminal:
             return False                # another process is running it
         self.cancel(task_id)
@@ -607,8 +689,15 @@ class TaskManager(QAbstractTableModel):
                 pass
         self._mark(t.id)
         self._persist(t.id, final=True)
+        e = self._entries[t.id]
+        if t.kind in self._factories:
+            e.job = None                # a re-run rebuilds it; keep no source/store alive for it
+        if e.model is not None:
+            self._keep_results(t.id)
         self.task_finished.emit(t.id, status.value)
         self._emit_running_count()
+        if not self._closed:
+            QTimer.singleShot(0, self._bound_rows)   # not while a caller (remove, cancel) holds rows
 
     # -- change coalescing -------------------------------------------------------------------
     def _mark(self, tid: str) -> None:

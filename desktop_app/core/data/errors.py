@@ -47,9 +47,14 @@ class NetworkError(DataError):
 
 
 class ThrottledError(DataError):
-    """The host signals throttling (disconnects, block pages): rest it before asking again."""
+    """The host signals throttling (disconnects, block pages): rest it before asking again.
+    ``retry_after``: seconds until the host may be asked again, when known."""
 
     kind = "throttled"
+
+    def __init__(self, reason: Reason | str, symbol: str | None = None, retry_after: float | None = None):
+        super().__init__(reason, symbol)
+        self.retry_after = retry_after
 
 
 class UnparseableError(DataError):

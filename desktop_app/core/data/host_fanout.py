@@ -5,13 +5,16 @@ Each host's thread takes the next task it has not tried yet and fetches it at th
 
 - success → a ``FetchResult`` with the bars;
 - ``NoDataError`` → final failure (the source answered: there is nothing; other hosts would agree);
-- ``ThrottledError`` → the host is rested for the rest of the job, its task goes back to the front
-  of the queue for the other hosts, and its thread ends;
+- ``ThrottledError`` → the host rests (``retry_after`` of the error, else ``HOST_REST_S``), its task
+  goes back to the front of the queue for the other hosts — the throttle is the host's fault, not
+  the symbol's — and the host's thread takes tasks again when its rest is over;
 - any other error → the task goes back to the queue for a host that has not tried it yet; when
-  every live host has tried it, it fails with the last error.
+  every host has tried it, it fails with its own last error.
 
-When every host is resting, the tasks left fail with "all hosts throttled". The fetch threads never
-touch the store: results travel through a queue to the caller's thread, the store's single writer.
+When every host is resting the job *pauses*: nothing fails, ``paused_for()`` says how long until
+the next host is asked again (the caller shows it), and the work goes on after the rest (or ends
+when the caller cancels). The fetch threads never touch the store: results travel through a queue
+to the caller's thread, the store's single writer.
 ``stop()`` makes the threads finish after their in-flight request; ``join()`` waits for them.
 """
 from __future__ import annotations
@@ -19,16 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
 
-from ..reasons import R, Reason
+from ..reasons import R
 from .errors import DataError, NoDataError, ThrottledError
 
 Fetcher = Callable[[str, "dt.date | None"], pd.DataFrame]  # (symbol, start) -> bars
+
+#: Seconds a throttled host rests when its error does not say (``ThrottledError.retry_after``).
+HOST_REST_S = 60.0
 
 
 @dataclass
@@ -61,8 +68,8 @@ class HostFanout:
         self._fetchers = dict(fetchers)
         self._pending: deque[FetchTask] = deque()
         self._in_flight = 0
-        self._live: set[str] = set(self._fetchers)
-        self.rested: dict[str, str] = {}          # host -> why it was rested
+        self._resting_until: dict[str, float] = {}   # host -> monotonic time it may be asked again
+        self.rested: dict[str, str] = {}          # host -> why it was rested (last time)
         self.per_host: dict[str, int] = {h: 0 for h in self._fetchers}
         self._cond = threading.Condition()
         self._stop = False
@@ -74,10 +81,6 @@ class HostFanout:
         """Queue tasks (also after ``start``, e.g. a full refetch decided from a result)."""
         tasks = [tasks] if isinstance(tasks, FetchTask) else list(tasks)
         with self._cond:
-            if not self._live:
-                for t in tasks:
-                    self._results.put(FetchResult(t, None, error=ThrottledError(R("hosts_all_resting"))))
-                return
             self._pending.extend(tasks)
             self._cond.notify_all()
 
@@ -103,6 +106,13 @@ class HostFanout:
         for t in self._threads:
             t.join()
 
+    def paused_for(self) -> float | None:
+        """Seconds until a host is asked again when every host rests and work waits; else None."""
+        with self._cond:
+            if not self._pending or len(self._resting_until) < len(self._fetchers):
+                return None
+            return max(0.0, min(self._resting_until.values()) - time.monotonic())
+
     def leftover(self) -> list[FetchTask]:
         """Tasks never started (after ``stop``)."""
         with self._cond:
@@ -112,8 +122,15 @@ class HostFanout:
     def _take(self, host: str) -> FetchTask | None:
         with self._cond:
             while True:
-                if self._stop or host not in self._live:
+                if self._stop:
                     return None
+                until = self._resting_until.get(host)
+                if until is not None:
+                    left = until - time.monotonic()
+                    if left > 0:
+                        self._cond.wait(min(left, 0.5))
+                        continue
+                    del self._resting_until[host]       # rested: ask it again
                 for i, task in enumerate(self._pending):
                     if host not in task.tried:
                         del self._pending[i]
@@ -131,7 +148,6 @@ class HostFanout:
                 bars = fetch(task.symbol, task.start)
             except ThrottledError as exc:
                 self._rest(host, task, exc)
-                return
             except NoDataError as exc:
                 self._finish(FetchResult(task, host, error=exc))
             except Exception as exc:  # noqa: BLE001 - every failure is per symbol, never fatal
@@ -155,26 +171,17 @@ class HostFanout:
         task.last_error = exc
         with self._cond:
             self._in_flight -= 1
-            if self._live - task.tried and not self._stop:
+            if set(self._fetchers) - task.tried and not self._stop:
                 self._pending.append(task)
             else:
                 self._results.put(FetchResult(task, host, error=exc))
             self._cond.notify_all()
 
     def _rest(self, host: str, task: FetchTask, exc: ThrottledError) -> None:
+        rest = getattr(exc, "retry_after", None) or HOST_REST_S
         with self._cond:
             self._in_flight -= 1
-            self._live.discard(host)
+            self._resting_until[host] = time.monotonic() + float(rest)
             self.rested[host] = str(exc)
-            self._pending.appendleft(task)
-            # Tasks no live host may take any more fail now, with their last error.
-            keep: deque[FetchTask] = deque()
-            for t in self._pending:
-                if self._live - t.tried:
-                    keep.append(t)
-                else:
-                    err = t.last_error if (t.last_error is not None and self._live) else ThrottledError(
-                        R("hosts_all_resting_last", last=Reason.of(exc)), t.symbol)
-                    self._results.put(FetchResult(t, host, error=err))
-            self._pending = keep
+            self._pending.appendleft(task)    # not the symbol's fault: another host (or later) takes it
             self._cond.notify_all()

@@ -105,7 +105,8 @@ class HostGate:
     def _resting_error(self) -> ThrottledError:
         minutes = max(1, round((self._resting_until - self._clock()) / 60))
         why = R("host_resting_why", reason=Reason.of(self.last_trip_reason)) if self.last_trip_reason else ""
-        return ThrottledError(R("host_resting", host=host_term(self.name), minutes=minutes, why=why))
+        return ThrottledError(R("host_resting", host=host_term(self.name), minutes=minutes, why=why),
+                              retry_after=max(1.0, self._resting_until - self._clock()))
 
     def _check(self, cancel: CancelToken | None) -> None:
         """Called with the lock held."""

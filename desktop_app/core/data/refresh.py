@@ -156,6 +156,9 @@ class _Job:
                     break
                 res = fanout.get(_POLL)
                 if res is None:
+                    paused = fanout.paused_for()
+                    if paused is not None:       # every host rests: the job waits, visibly
+                        self.emit(R("phase_paused", seconds=int(round(paused))))
                     continue
                 outstanding -= 1
                 added = on_result(res, fanout)

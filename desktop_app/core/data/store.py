@@ -17,6 +17,7 @@ A successful write of a symbol clears its recorded failure (a stored series is n
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -59,6 +60,9 @@ class StoreCorruptError(Exception):
     """A stored series (or the file) cannot be decoded."""
 
 
+MAX_IDLE = 4   # idle SQLite connections a store keeps open
+
+
 class BarStore:
     """Daily bars of one source, cached on disk. Safe to share between threads."""
 
@@ -66,8 +70,12 @@ class BarStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.rebuilt_reason: str | None = None
-        self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # Connections are borrowed per operation from a small pool and given back: their number is
+        # bounded by the operations in flight (at most MAX_IDLE kept open), whatever threads come
+        # and go. Per-thread connections leaked one per pool job (QThreadPool's threads look new
+        # to threading.local), two descriptors each, until "unable to open database file".
+        self._idle: list[sqlite3.Connection] = []
+        self._open: set[sqlite3.Connection] = set()
         self._conns_lock = threading.Lock()
         self._closed = False
         self._open_checked()
@@ -86,16 +94,46 @@ class BarStore:
         conn.execute("PRAGMA synchronous=NORMAL")
         return conn
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._closed:
-            raise RuntimeError("BarStore is closed")
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            with self._conns_lock:
-                self._conns.append(conn)
+    def _borrow(self) -> sqlite3.Connection:
+        with self._conns_lock:
+            if self._closed:
+                raise RuntimeError("BarStore is closed")
+            if self._idle:
+                return self._idle.pop()
+        conn = self._connect()
+        with self._conns_lock:
+            self._open.add(conn)
         return conn
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        with self._conns_lock:
+            if not self._closed and len(self._idle) < MAX_IDLE:
+                self._idle.append(conn)
+                return
+            self._open.discard(conn)
+        conn.close()
+
+    @contextlib.contextmanager
+    def _use(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one operation (autocommit mode; see ``_Txn`` for transactions)."""
+        conn = self._borrow()
+        try:
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    def _all(self, sql: str, args: tuple = ()) -> list:
+        with self._use() as conn:
+            return conn.execute(sql, args).fetchall()
+
+    def _one(self, sql: str, args: tuple = ()):
+        with self._use() as conn:
+            return conn.execute(sql, args).fetchone()
+
+    def open_connections(self) -> int:
+        """Connections currently open (idle + in use): bounded, whatever the number of threads."""
+        with self._conns_lock:
+            return len(self._open)
 
     def _open_checked(self) -> None:
         reason = None
@@ -103,17 +141,12 @@ class BarStore:
             reason = self._problem_with_file()
         if reason:
             self._move_aside(reason)
-        conn = self._conn()
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._use() as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+        with self._write_txn() as conn:
             for stmt in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(stmt)
             conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def _problem_with_file(self) -> str | None:
         """Why the existing file must not be used, or None if it is a store of this schema."""
@@ -156,16 +189,17 @@ class BarStore:
         log.warning("bar store %s: %s", self.path, self.rebuilt_reason)
 
     def close(self) -> None:
-        """Close every thread's connection. The store cannot be used afterwards."""
-        self._closed = True
+        """Close the idle connections (borrowed ones close when given back). The store cannot be
+        used afterwards."""
         with self._conns_lock:
-            conns, self._conns = self._conns, []
+            self._closed = True
+            conns, self._idle = self._idle, []
+            self._open.difference_update(conns)
         for c in conns:
             try:
                 c.close()
             except sqlite3.Error:  # pragma: no cover
                 pass
-        self._local = threading.local()
 
     def __enter__(self) -> "BarStore":
         return self
@@ -175,10 +209,10 @@ class BarStore:
 
     # ------------------------------------------------------------------ transactions
     def _write_txn(self) -> "_Txn":
-        return _Txn(self._conn(), "BEGIN IMMEDIATE")
+        return _Txn(self, "BEGIN IMMEDIATE")
 
     def _read_txn(self) -> "_Txn":
-        return _Txn(self._conn(), "BEGIN")
+        return _Txn(self, "BEGIN")
 
     # ------------------------------------------------------------------ writes
     @staticmethod
@@ -243,7 +277,7 @@ class BarStore:
                               for s, r in failures.items()])
 
     def failures(self) -> dict[str, Reason]:
-        rows = self._conn().execute("SELECT symbol, reason FROM failures ORDER BY symbol").fetchall()
+        rows = self._all("SELECT symbol, reason FROM failures ORDER BY symbol")
         return {s: reason_from_column(r) for s, r in rows}
 
     def clear_failure(self, symbol: str) -> None:
@@ -251,7 +285,7 @@ class BarStore:
             conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
 
     def meta(self, key: str, default: str | None = None) -> str | None:
-        row = self._conn().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self._one("SELECT value FROM meta WHERE key=?", (key,))
         return default if row is None else row[0]
 
     def set_meta(self, key: str, value) -> None:
@@ -267,29 +301,29 @@ class BarStore:
             raise StoreCorruptError(f"series {symbol}: {e}") from e
 
     def symbols(self) -> list[str]:
-        return [r[0] for r in self._conn().execute("SELECT symbol FROM series ORDER BY symbol")]
+        return [r[0] for r in self._all("SELECT symbol FROM series ORDER BY symbol")]
 
     def __len__(self) -> int:
-        return self._conn().execute("SELECT count(*) FROM series").fetchone()[0]
+        return self._one("SELECT count(*) FROM series")[0]
 
     def __contains__(self, symbol: str) -> bool:
-        return self._conn().execute("SELECT 1 FROM series WHERE symbol=?", (symbol,)).fetchone() is not None
+        return self._one("SELECT 1 FROM series WHERE symbol=?", (symbol,)) is not None
 
     def last_dates(self) -> dict[str, dt.date]:
-        rows = self._conn().execute("SELECT symbol, last_day FROM series").fetchall()
+        rows = self._all("SELECT symbol, last_day FROM series")
         return {s: codec.day_to_date(d) for s, d in rows}
 
     def last_closes(self) -> dict[str, float]:
-        return dict(self._conn().execute("SELECT symbol, last_close FROM series").fetchall())
+        return dict(self._all("SELECT symbol, last_close FROM series"))
 
     def latest_date(self) -> dt.date | None:
         """The newest bar date in the store: its freshness."""
-        d = self._conn().execute("SELECT max(last_day) FROM series").fetchone()[0]
+        d = self._one("SELECT max(last_day) FROM series")[0]
         return None if d is None else codec.day_to_date(d)
 
     def read(self, symbol: str) -> pd.DataFrame | None:
         """The symbol's bars (DatetimeIndex "date", BAR_COLUMNS), or None if not stored."""
-        row = self._conn().execute("SELECT data FROM series WHERE symbol=?", (symbol,)).fetchone()
+        row = self._one("SELECT data FROM series WHERE symbol=?", (symbol,))
         if row is None:
             return None
         return codec.records_to_frame(self._decode(symbol, row[0]))
@@ -400,15 +434,25 @@ def _assemble(symbols: np.ndarray, recs: list[np.ndarray], last_n: int | None) -
 class _Txn:
     """``with`` block around one explicit transaction (the connection is in autocommit mode)."""
 
-    def __init__(self, conn: sqlite3.Connection, begin: str):
-        self.conn, self.begin = conn, begin
+    def __init__(self, store: BarStore, begin: str):
+        self.store, self.begin = store, begin
+        self.conn: sqlite3.Connection | None = None
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute(self.begin)
+        self.conn = self.store._borrow()
+        try:
+            self.conn.execute(self.begin)
+        except BaseException:
+            self.store._give_back(self.conn)
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
+        conn, self.conn = self.conn, None
+        try:
+            if exc_type is None:
+                conn.execute("COMMIT")
+            elif conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            self.store._give_back(conn)
