@@ -10,7 +10,6 @@ What it does to the window (MainWindow of ``ui/main_window.py``):
 - the panel's "Add to watchlist" calls ``window.add_to_watchlist([symbol])``; "Scan its board"
   selects the universe in the scan panel and starts the scan (``window.start_scan``), so the scan
   panel's checks and filters apply as for any scan;
-- the view's loader thread is joined when the window closes;
 - ``window.pending_open_symbol`` (``stockscan 600519``) or an already requested stock is opened.
 """
 from __future__ import annotations
@@ -18,7 +17,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 
 from desktop_app.ui import i18n
@@ -79,15 +78,6 @@ class _StockAreaGlue(QObject):
         self.view.retranslate()
         self.dialog.retranslate()
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        # getattr: while a window is torn down Qt may still deliver events to a half-gone glue.
-        view, dialog = getattr(self, "view", None), getattr(self, "dialog", None)
-        if event.type() == QEvent.Type.Close and obj is self.parent() and view is not None:
-            view.shutdown(timeout=2.0)
-            if dialog is not None:
-                dialog.wait_index(2.0)
-        return False
-
 
 def attach_stock_view(window: Any) -> StockView:
     """Put a StockView into the window's "stockArea" and connect it (see the module docstring)."""
@@ -131,7 +121,6 @@ def attach_stock_view(window: Any) -> StockView:
     if hasattr(window, "open_symbol_requested"):
         window.open_symbol_requested.connect(view.open_symbol)
     i18n.notifier.language_changed.connect(glue.retranslate)
-    window.installEventFilter(glue)
     glue.retranslate()
 
     pending = getattr(window, "pending_open_symbol", None)
