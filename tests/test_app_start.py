@@ -54,7 +54,7 @@ def test_build_sets_identity_logs_and_opens_the_code(qtbot, restore_app_identity
         # the source is built off the GUI thread; the window then opens the pending code
         qtbot.waitUntil(lambda: window.ctx.source is not None, timeout=20000)
         assert window.ctx.is_demo and window.demo_badge.isVisible()
-        assert window.current_symbol == "600519" and "600519" in window.stock_label.text()
+        assert window.current_symbol == "600519" and window.stock_view.current_symbol() == "600519"
         assert app_mod.log_path().exists()
         assert str(isolated_home) in str(app_mod.log_path())
         # first start on an empty demo store: a visible backfill task fills it
