@@ -105,3 +105,25 @@ def test_wait_returns_once_every_job_has_posted_its_result(qtbot, runner):
     gate.set()
     assert r.wait(5)
     qtbot.waitUntil(lambda: rec.got == ["done"], timeout=5000)  # delivered by the event loop
+
+
+def test_an_error_for_a_deleted_receiver_is_dropped_not_raised(qtbot, runner, monkeypatch):
+    import shiboken6
+
+    hooked = []
+    monkeypatch.setattr("sys.excepthook", lambda *a: hooked.append(a))
+    r, gone = runner(), Receiver()
+    gate = threading.Event()
+
+    def boom():
+        assert gate.wait(5)
+        raise OSError("late")
+
+    r.run(boom, gone.take, gone.fail)
+    shiboken6.delete(gone)
+    with qtbot.waitSignal(r.idle, timeout=5000):
+        gate.set()
+    assert hooked == []
+    with qtbot.waitSignal(r.idle, timeout=5000):
+        r.run(lambda: 1 / 0)          # no on_error at all: the error dialog hears of it
+    assert len(hooked) == 1 and hooked[0][0] is ZeroDivisionError

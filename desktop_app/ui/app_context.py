@@ -124,15 +124,19 @@ class BackgroundRunner(QObject):
                     self.superseded.emit(job)
                     return
                 del self._latest[key]
-            on_done, on_error = _alive(on_done), _alive(on_error)
+            if self._closed:  # shutting down: nobody is waiting for it any more
+                if exc is not None:
+                    log.info("background job failed during shutdown: %s", exc)
+                return
             if exc is not None:
-                if on_error is not None:
-                    on_error(exc)
-                else:
+                if on_error is None:
                     log.error("background job failed", exc_info=exc)
                     sys.excepthook(type(exc), exc, exc.__traceback__)
-            elif on_done is not None and not self._closed:
-                on_done(result)
+                elif (receiver := _alive(on_error)) is not None:
+                    receiver(exc)
+                # else: the widget that asked is gone, and so is the error's audience
+            elif (receiver := _alive(on_done)) is not None:
+                receiver(result)
         finally:
             if not self._pending:
                 self.idle.emit()
