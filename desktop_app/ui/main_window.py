@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBo
                                QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
+from desktop_app.core.desktop_entry import install_desktop
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.export import export_job
@@ -554,14 +556,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def install_desktop_entry(self) -> None:
-        from desktop_app.app import install_desktop
+        """Write the application-menu entry (files, maybe update-desktop-database) off the GUI thread."""
+        self.ctx.runner.run(install_desktop, self._desktop_entry_installed, self._desktop_entry_failed)
 
-        try:
-            written = install_desktop()
-        except OSError as e:
-            QMessageBox.warning(self, "StockScan", tr("Could not install the desktop entry: {error}").format(error=e))
-            return
+    def _desktop_entry_installed(self, written: list[Path]) -> None:
         self.statusBar().showMessage(tr("Installed {path}").format(path=written[0]), 8000)
+
+    def _desktop_entry_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, OSError):  # a bug, not a read-only folder: the error dialog
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        QMessageBox.warning(self, "StockScan", tr("Could not install the desktop entry: {error}").format(error=exc))
 
     @Slot()
     def about(self) -> None:
