@@ -229,6 +229,29 @@ def test_panes_menu_drives_the_chart(make_view, ctx, demo, tmp_path):
     assert view.chart.overlays_enabled()["boll"]
 
 
+def test_the_view_remembers_the_pane_choice(make_view, ctx, demo, tmp_path):
+    """The stock view owns the Panes menu and its persistence (QSettings); a second view (the next
+    start) shows the same panes and overlays."""
+    from PySide6.QtCore import QSettings
+
+    store = BarStore(tmp_path / "b.sqlite")
+    first = make_view(ctx(demo, store))
+    assert first.chart.panes() == ["macd"]          # nothing saved yet: the chart's default
+    first.pane_actions["macd"].setChecked(False)
+    first.pane_actions["rsi"].setChecked(True)
+    first.pane_actions["kdj"].setChecked(True)
+    first.overlay_actions["ma"].setChecked(False)
+    assert QSettings().value("chart/panes") == "kdj,rsi"
+    second = make_view(ctx(demo, store))
+    assert second.chart.panes() == ["kdj", "rsi"]
+    assert second.chart.overlays_enabled() == {"ma": False, "boll": False}
+    assert [k for k, a in second.pane_actions.items() if a.isChecked()] == ["kdj", "rsi"]
+    assert not second.overlay_actions["ma"].isChecked()
+    second.pane_actions["kdj"].setChecked(False)
+    second.pane_actions["rsi"].setChecked(False)
+    assert make_view(ctx(demo, store)).chart.panes() == []   # "no panes" is remembered too
+
+
 # -- the main window's entry points ------------------------------------------------------------
 @pytest.fixture
 def window(qtbot, tmp_path):

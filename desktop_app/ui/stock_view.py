@@ -8,6 +8,10 @@ result for a stock the user has since left is dropped. Exports (chart PNG, repor
 are rendered on the GUI thread (a grab, a string) and written to disk by the same runner;
 ``exported(path, error)`` reports the outcome.
 
+The Panes menu (indicator panes, MA/BOLL overlays) belongs to the view, and so does its
+persistence: the choice is read from ``QSettings()`` ("chart/panes", "chart/overlays") when a view
+is built and written on every change; the chart itself stores nothing.
+
 Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (e.g. the scan's presets),
 otherwise the ones that fired in the report's recent window; every date each of them fired is
 marked. (Marking all fourteen presets would stack fourteen rows of triangles under every bar.)
@@ -19,7 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
@@ -34,6 +38,9 @@ from desktop_app.ui.i18n import is_zh, tr
 log = logging.getLogger(__name__)
 
 PANE_CHOICES = (("macd", "MACD"), ("kdj", "KDJ"), ("rsi", "RSI"))
+OVERLAY_CHOICES = (("ma", "MA5/10/20/60"), ("boll", "BOLL"))
+PANES_KEY = "chart/panes"         # QSettings: comma-separated pane names ("" = none)
+OVERLAYS_KEY = "chart/overlays"   # QSettings: comma-separated overlays that are on ("none" = none)
 REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
 
 
@@ -63,6 +70,29 @@ def chart_levels(report: Any) -> list[tuple[float, str]]:
     out = [(float(lv["price"]), "support") for lv in getattr(report, "supports", None) or []]
     out += [(float(lv["price"]), "resistance") for lv in getattr(report, "resistances", None) or []]
     return out
+
+
+def load_chart_state() -> tuple[list[str] | None, dict[str, bool] | None]:
+    """The remembered ``(panes, overlays)``; None for what was never saved (the chart's default)."""
+    s = QSettings()
+    raw = s.value(PANES_KEY, None)
+    panes = None
+    if raw is not None:
+        items = raw if isinstance(raw, list) else str(raw).split(",")
+        names = {k for k, _t in PANE_CHOICES}
+        panes = [p for p in (str(x).strip().lower() for x in items) if p in names]
+    raw = s.value(OVERLAYS_KEY, None)
+    overlays = None
+    if raw:
+        on = set(map(str, raw)) if isinstance(raw, list) else set(str(raw).split(","))
+        overlays = {k: k in on for k, _t in OVERLAY_CHOICES}
+    return panes, overlays
+
+
+def save_chart_state(panes: list[str], overlays: dict[str, bool]) -> None:
+    s = QSettings()
+    s.setValue(PANES_KEY, ",".join(panes))
+    s.setValue(OVERLAYS_KEY, ",".join(k for k, on in overlays.items() if on) or "none")
 
 
 def render_report(report: Any, fmt: str, lang: str) -> str:
@@ -152,8 +182,12 @@ class StockView(QWidget):
         lay.addWidget(self.splitter, 1)
         self.pane_actions = self._checkable_actions(PANE_CHOICES, self._on_pane_toggled)
         self.panes_menu.addSeparator()
-        self.overlay_actions = self._checkable_actions((("ma", "MA5/10/20/60"), ("boll", "BOLL")),
-                                                       self._on_overlay_toggled)
+        self.overlay_actions = self._checkable_actions(OVERLAY_CHOICES, self._on_overlay_toggled)
+        panes, overlays = load_chart_state()
+        if panes is not None:
+            self.chart.set_panes(panes)
+        if overlays is not None:
+            self.chart.set_overlays(overlays)
         self._sync_pane_actions()
 
     def _sync_pane_actions(self) -> None:
@@ -304,10 +338,12 @@ class StockView(QWidget):
     def _on_pane_toggled(self, _on: bool) -> None:
         panes = [k for k, _t in PANE_CHOICES if self.pane_actions[k].isChecked()]
         self.chart.set_panes(panes)
+        save_chart_state(self.chart.panes(), self.chart.overlays_enabled())
 
     @Slot(bool)
     def _on_overlay_toggled(self, _on: bool) -> None:
         self.chart.set_overlays({k: a.isChecked() for k, a in self.overlay_actions.items()})
+        save_chart_state(self.chart.panes(), self.chart.overlays_enabled())
 
     # -- export -------------------------------------------------------------------------------
     def _default_name(self, ext: str) -> str:
