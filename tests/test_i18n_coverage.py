@@ -102,7 +102,7 @@ def test_every_translated_literal_has_a_translation():
     cat = i18n.catalogue("zh_CN")  # zh_CN.json plus the part catalogues (zh_CN_stock.json …)
     literals, _reachable, problems = scan_code()
     assert problems == []
-    assert len(literals) > 200
+    assert len(literals) > 150   # a sanity floor: the scanner found the window's strings
     files = set().union(*literals.values())
     assert {"desktop_app/ui/main_window.py", "desktop_app/ui/stock_view.py",
             "desktop_app/ui/chart/chart_widget.py", "desktop_app/workers/task_manager.py"} <= files
