@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from desktop_app.core.analysis import analyze, build_report, risk_figures
+from desktop_app.core import analysis
+from desktop_app.core.analysis import analyze, build_report, load_stock, risk_figures
 from desktop_app.core.data.errors import NoDataError
 from desktop_app.core.report_format import to_html, to_markdown
 from desktop_app.core.scoring import score_frame
@@ -175,11 +176,16 @@ class FakeSource:
 
 
 class FakeStore:
-    def __init__(self, bars):
-        self.bars = bars
+    def __init__(self, bars=None):
+        self.data = {} if bars is None else {"600001": bars}
+        self.writes: list[str] = []
 
     def read(self, symbol):
-        return self.bars if symbol == "600001" else None
+        return self.data.get(symbol)
+
+    def write(self, symbol, bars):
+        self.writes.append(symbol)
+        self.data[symbol] = bars
 
 
 def test_analyze_prefers_store(bars):
@@ -188,6 +194,54 @@ def test_analyze_prefers_store(bars):
     assert src.calls == 0 and rep.date == bars.index[-1].date() and rep.is_demo
     rep2 = analyze("600001", src)
     assert src.calls == 1 and rep2.date == bars.index[-6].date() and rep2.name == INFO["name"]
+
+
+def test_fetched_bars_land_in_the_store(bars):
+    src, store = FakeSource(bars), FakeStore()
+    rep = analyze("600001", src, store)
+    assert src.calls == 1 and store.writes == ["600001"]
+    assert store.read("600001") is bars
+    again = analyze("600001.XSHG", src, store)      # the next open reads the store
+    assert src.calls == 1 and again.to_dict() == rep.to_dict()
+
+
+def test_a_failed_cache_write_does_not_hide_the_bars(bars):
+    class FullDisk(FakeStore):
+        def write(self, symbol, bars):
+            raise OSError("disk full")
+
+    assert analyze("600001", FakeSource(bars), FullDisk()).symbol == "600001"
+
+
+def test_the_view_loader_and_analyze_share_one_path(bars, monkeypatch):
+    """``load_stock`` (the stock view) and ``analyze`` (CLI, analysis tasks) load through the same
+    ``load_bars`` and give the same report."""
+    calls = []
+    real = analysis.load_bars
+
+    def spy(code, source, store=None):
+        calls.append(code)
+        return real(code, source, store)
+
+    monkeypatch.setattr(analysis, "load_bars", spy)
+    store = FakeStore()
+    loaded = load_stock("sh600001", FakeSource(bars), store)
+    assert calls == ["600001"] and store.writes == ["600001"]
+    assert loaded.symbol == "600001" and loaded.bars is bars and loaded.report_error == ""
+    assert loaded.report.to_dict() == analyze("600001", FakeSource(bars), store).to_dict()
+    assert calls == ["600001", "600001"]
+
+
+def test_load_stock_keeps_the_bars_when_the_report_fails(bars):
+    class NoUniverse(FakeSource):
+        def universe(self):
+            raise RuntimeError("universe unavailable")
+
+    loaded = load_stock("600001", NoUniverse(bars))
+    assert loaded.bars is bars and loaded.report is None
+    assert loaded.report_error == "universe unavailable"
+    with pytest.raises(NoDataError):
+        load_stock("600002", NoUniverse(bars))          # no bars at all: an error, not an empty chart
 
 
 def test_analyze_bad_code(bars):

@@ -39,6 +39,48 @@ def test_install_desktop_writes_entry_and_icons(tmp_path, monkeypatch):
     assert (tmp_path / "share/icons/hicolor/256x256/apps/stockscan.png").exists()
 
 
+def test_install_desktop_lives_in_core_without_qt(tmp_path):
+    """The desktop entry is plain files: core.desktop_entry, which the window and app.py share."""
+    import ast
+    from pathlib import Path
+
+    from desktop_app.core import desktop_entry
+
+    assert app_mod.install_desktop is desktop_entry.install_desktop
+    written = desktop_entry.install_desktop(tmp_path / "share")
+    assert written[0] == tmp_path / "share/applications/stockscan.desktop" and written[0].exists()
+    tree = ast.parse(Path(desktop_entry.__file__).read_text(encoding="utf-8"))
+    mods = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    mods |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(m.startswith(("PySide6", "desktop_app.app", "desktop_app.ui")) for m in mods)
+
+
+def test_the_window_installs_the_entry_off_the_gui_thread(qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from desktop_app.ui import main_window
+    from desktop_app.ui.app_context import AppContext
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    threads = []
+    real = main_window.install_desktop
+
+    def spy(*a, **k):
+        threads.append(threading.current_thread().name)
+        return real(*a, **k)
+
+    monkeypatch.setattr(main_window, "install_desktop", spy)
+    w = MainWindow(context=AppContext.for_demo(n_stocks=50), restore=False)
+    qtbot.addWidget(w)
+    try:
+        w.install_action.trigger()
+        qtbot.waitUntil(lambda: "stockscan.desktop" in w.statusBar().currentMessage(), timeout=5000)
+        assert (tmp_path / "share/applications/stockscan.desktop").exists()
+        assert len(threads) == 1 and threads[0].startswith("stockscan-bg")
+    finally:
+        w.close()
+
+
 def test_build_sets_identity_logs_and_opens_the_code(qtbot, restore_app_identity, isolated_home):
     qapp, window, router, args = app_mod.build(["--source", "demo", "--demo-stocks", "80", "600519"])
     qtbot.addWidget(window)
@@ -54,7 +96,7 @@ def test_build_sets_identity_logs_and_opens_the_code(qtbot, restore_app_identity
         # the source is built off the GUI thread; the window then opens the pending code
         qtbot.waitUntil(lambda: window.ctx.source is not None, timeout=20000)
         assert window.ctx.is_demo and window.demo_badge.isVisible()
-        assert window.current_symbol == "600519" and "600519" in window.stock_label.text()
+        assert window.current_symbol == "600519" and window.stock_view.current_symbol() == "600519"
         assert app_mod.log_path().exists()
         assert str(isolated_home) in str(app_mod.log_path())
         # first start on an empty demo store: a visible backfill task fills it

@@ -1,4 +1,4 @@
-"""ChartWidget behaviour (issue 7): read-out, fitted y ranges after zoom/pan, remembered panes,
+"""ChartWidget behaviour (issue 7): read-out, fitted y ranges after zoom/pan, pane/overlay state,
 short and gappy histories, placeholder, DEMO watermark, PNG export."""
 from __future__ import annotations
 
@@ -217,20 +217,21 @@ def test_set_visible_range_fits_subpanes(chart, qtbot):
 
 
 # ---------------------------------------------------------------------------- settings
-def test_pane_choice_and_overlays_remembered(chart, qtbot):
-    chart.set_panes(["kdj", "rsi"])
+def test_pane_and_overlay_state_without_settings(chart, qtbot):
+    """The chart exposes its state and setters and stores nothing (the stock view remembers)."""
+    from PySide6.QtCore import QSettings
+
+    assert chart.panes() == ["macd"] and chart.overlays_enabled() == {"ma": True, "boll": False}
+    chart.set_panes(["kdj", "rsi", "kdj"])
     chart.set_overlays({"ma": False, "boll": True})
     assert chart.panes() == ["kdj", "rsi"]
+    assert chart.overlays_enabled() == {"ma": False, "boll": True}
+    assert not [k for k in QSettings().allKeys() if k.startswith("chart")]
     other = ChartWidget()
     qtbot.addWidget(other)
-    assert other.panes() == ["kdj", "rsi"]
-    assert other.overlays_enabled() == {"ma": False, "boll": True}
-    other.set_panes([])
-    third = ChartWidget()
-    qtbot.addWidget(third)
-    assert third.panes() == []
+    assert other.panes() == ["macd"] and other.overlays_enabled() == {"ma": True, "boll": False}
     with pytest.raises(ValueError):
-        third.set_panes(["vol2"])
+        other.set_panes(["vol2"])
 
 
 def test_changing_panes_keeps_view_and_data(chart):

@@ -175,7 +175,7 @@ def test_enter_and_double_click_open_the_stock(make_window, qtbot):
         table.setFocus()
         QTest.keyClick(table, Qt.Key.Key_Return)
     assert blocker.args == [sym]
-    assert sym in w.stock_label.text()
+    assert w.stock_view.current_symbol() == sym and sym in w.stock_view.title_label.text()
     with qtbot.waitSignal(w.open_symbol_requested, timeout=2000):
         table.doubleClicked.emit(table.model().index(1, 1))
 
@@ -239,6 +239,38 @@ def test_language_switches_live(make_window, qtbot):
     assert w.scan_dock.windowTitle() == "Scan"
     assert w.tm.results_model(tid).headerData(0, Qt.Orientation.Horizontal) == "Code"
     wait_done(qtbot, w, tid)
+
+
+def test_a_language_switch_retranslates_each_panel_once(make_window):
+    w = make_window()
+    calls: dict[str, int] = {}
+    for name in ("scan_panel", "task_view", "stock_view", "quick_open_dialog"):
+        panel = getattr(w, name)
+        real = panel.retranslate
+
+        def counted(real=real, name=name):
+            calls[name] = calls.get(name, 0) + 1
+            real()
+
+        panel.retranslate = counted
+    w.apply_language("zh_CN")
+    assert calls == dict.fromkeys(calls, 1) and len(calls) == 4
+    assert w.quick_open_action.text() == "快速打开…"
+    i18n.set_language("en")  # a switch from elsewhere (the settings) retranslates the same way
+    assert calls == dict.fromkeys(calls, 2)
+    w.apply_language("en")   # no change, no work
+    assert calls == dict.fromkeys(calls, 2)
+
+
+def test_the_window_builds_its_stock_view_and_quick_open(make_window):
+    """One owner: the window makes and wires the stock view, nothing patches it afterwards."""
+    w = make_window()
+    assert w.stock_view.parent() is w.stock_area and w.stock_splitter is w.stock_view.splitter
+    assert w.file_menu.actions()[0] is w.quick_open_action
+    assert w.quick_open_action.shortcut().toString() == "Ctrl+K"
+    assert w.quick_open_dialog.parent() is w
+    with pytest.raises(TypeError):
+        MainWindow()  # a window always gets its context (app.py builds it)
 
 
 def test_close_with_a_running_task_exits_cleanly(make_window, qtbot, slow_scoring):

@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 
 from desktop_app.core.data.demo import DemoSource
 from desktop_app.core.stock_search import pinyin_initials
+from desktop_app.ui.app_context import BackgroundRunner
 from desktop_app.ui.quick_open import QuickOpenDialog
 
 
@@ -19,18 +20,20 @@ def demo() -> DemoSource:
 
 
 @pytest.fixture
-def make_dialog(qtbot):
-    made: list[QuickOpenDialog] = []
+def runner():
+    r = BackgroundRunner()
+    yield r
+    r.shutdown(wait=True)  # joins the index builders
 
-    def make(ctx) -> QuickOpenDialog:
-        d = QuickOpenDialog(ctx)
+
+@pytest.fixture
+def make_dialog(qtbot, runner):
+    def make(ctx=None, source=None) -> QuickOpenDialog:
+        d = QuickOpenDialog(ctx if ctx is not None else types.SimpleNamespace(source=source, runner=runner))
         qtbot.addWidget(d)
-        made.append(d)
         return d
 
-    yield make
-    for d in made:
-        d.wait_index()
+    return make
 
 
 def opened(qtbot, dlg, demo) -> QuickOpenDialog:
@@ -41,7 +44,7 @@ def opened(qtbot, dlg, demo) -> QuickOpenDialog:
 
 
 def test_by_code_enter_opens(make_dialog, qtbot, demo):
-    dlg = opened(qtbot, make_dialog(types.SimpleNamespace(source=demo)), demo)
+    dlg = opened(qtbot, make_dialog(source=demo), demo)
     uni = demo.universe()
     sym, name = uni["symbol"].iloc[9], uni["name"].iloc[9]
     QTest.keyClicks(dlg.edit, sym)
@@ -53,7 +56,7 @@ def test_by_code_enter_opens(make_dialog, qtbot, demo):
 
 
 def test_by_name_and_by_pinyin_initials(make_dialog, qtbot, demo):
-    dlg = opened(qtbot, make_dialog(types.SimpleNamespace(source=demo)), demo)
+    dlg = opened(qtbot, make_dialog(source=demo), demo)
     uni = demo.universe()
     sym, name = uni["symbol"].iloc[33], uni["name"].iloc[33]
     dlg.edit.setText(name)
@@ -74,7 +77,7 @@ def test_by_name_and_by_pinyin_initials(make_dialog, qtbot, demo):
 
 
 def test_no_match_enter_does_nothing(make_dialog, qtbot, demo):
-    dlg = opened(qtbot, make_dialog(types.SimpleNamespace(source=demo)), demo)
+    dlg = opened(qtbot, make_dialog(source=demo), demo)
     chosen: list[str] = []
     dlg.symbol_chosen.connect(chosen.append)
     QTest.keyClicks(dlg.edit, "qqqqxx")
@@ -86,13 +89,14 @@ def test_no_match_enter_does_nothing(make_dialog, qtbot, demo):
 class Ctx(QObject):
     source_changed = Signal()
 
-    def __init__(self):
+    def __init__(self, runner):
         super().__init__()
         self.source = None
+        self.runner = runner
 
 
-def test_waits_for_source_and_rebuilds_on_change(make_dialog, qtbot):
-    ctx = Ctx()
+def test_waits_for_source_and_rebuilds_on_change(make_dialog, qtbot, runner):
+    ctx = Ctx(runner)
     dlg = make_dialog(ctx)
     dlg.open_with("")
     assert dlg.index is None and dlg.status.text() == "No data source yet."
@@ -106,3 +110,35 @@ def test_waits_for_source_and_rebuilds_on_change(make_dialog, qtbot):
     with qtbot.waitSignal(dlg.index_ready, timeout=10000):
         ctx.source_changed.emit()
     assert len(dlg.index) == len(other.universe())
+
+
+class GatedSource:
+    """A demo market whose universe waits until released (no sleeps in the test)."""
+
+    def __init__(self, demo):
+        import threading
+
+        self._demo, self.release, self.asked = demo, threading.Event(), threading.Event()
+
+    def universe(self):
+        self.asked.set()
+        assert self.release.wait(10)
+        return self._demo.universe()
+
+
+def test_a_build_for_an_old_source_is_dropped(make_dialog, qtbot, runner):
+    """The index builds on the context's runner, newest build wins: an index for a source the
+    user has switched away from never replaces the current one."""
+    ctx = Ctx(runner)
+    dlg = make_dialog(ctx)
+    slow = GatedSource(DemoSource(n_stocks=150, seed=5))
+    ctx.source = slow
+    dlg.open_with("")
+    assert slow.asked.wait(10)                 # the old build is running
+    fresh = DemoSource(n_stocks=120, seed=6)
+    ctx.source = fresh
+    with qtbot.waitSignal(dlg.index_ready, timeout=10000):
+        ctx.source_changed.emit()
+    with qtbot.waitSignal(runner.superseded, timeout=10000):
+        slow.release.set()                     # the old build ends; its index is dropped
+    assert len(dlg.index) == len(fresh.universe())

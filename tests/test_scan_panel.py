@@ -146,3 +146,12 @@ def test_panel_retranslates(panel):
     assert panel.universe_combo.itemText(0) == "全市场"
     texts = [panel.universe_combo.itemText(i) for i in range(panel.universe_combo.count())]
     assert "指数：沪深300" in texts and "板块：创业板" in texts
+
+
+def test_a_broken_strategies_import_is_not_hidden(qtbot, monkeypatch):
+    """No fallback to "no presets": a real import error surfaces."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "desktop_app.core.strategies", None)  # import fails
+    with pytest.raises(ImportError):
+        ScanPanel()

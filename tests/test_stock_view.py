@@ -4,6 +4,7 @@ the store shows the placeholder, then the chart (and lands in the store); newer 
 errors are readable; exports write files with the stock's name and score."""
 from __future__ import annotations
 
+import threading
 import types
 
 import numpy as np
@@ -15,6 +16,7 @@ from desktop_app.core.analysis import build_report
 from desktop_app.core.data.demo import DemoSource
 from desktop_app.core.data.store import BarStore
 from desktop_app.ui import i18n
+from desktop_app.ui.app_context import BackgroundRunner
 from desktop_app.ui.stock_view import StockView, chart_levels, chart_markers
 
 N_STOCKS = 200
@@ -31,11 +33,25 @@ def _info(src, sym):
 
 
 @pytest.fixture
-def make_view(qtbot, tmp_path):
-    made: list[StockView] = []
+def runner():
+    """The background runner a window's context would give the view."""
+    r = BackgroundRunner()
+    yield r
+    r.shutdown(wait=True)  # joins every load and export
 
-    def make(ctx) -> StockView:
-        v = StockView(ctx)
+
+@pytest.fixture
+def ctx(runner):
+    """``ctx(source, store)``: the parts of an AppContext a StockView uses."""
+    return lambda source, store: types.SimpleNamespace(source=source, store=store, runner=runner)
+
+
+@pytest.fixture
+def make_view(qtbot, tmp_path):
+    made: list[StockView] = []  # alive until the runner's results and the chart's timers are done
+
+    def make(context) -> StockView:
+        v = StockView(context)
         qtbot.addWidget(v)
         v.resize(1200, 700)
         v.show()
@@ -43,8 +59,6 @@ def make_view(qtbot, tmp_path):
         return v
 
     yield make
-    for v in made:
-        v.shutdown()
     i18n.set_language("en")
 
 
@@ -72,11 +86,11 @@ def assert_shows(view: StockView, src, store, sym: str) -> None:
     assert len(view.chart.overlays.level_lines) == len(chart_levels(want))
 
 
-def test_open_from_store(make_view, qtbot, demo, tmp_path):
+def test_open_from_store(make_view, ctx, qtbot, demo, tmp_path):
     store = BarStore(tmp_path / "bars.sqlite")
     sym = demo.universe()["symbol"].iloc[11]
     store.write(sym, demo.daily_bars(sym))
-    view = make_view(types.SimpleNamespace(source=demo, store=store))
+    view = make_view(ctx(demo, store))
     with qtbot.waitSignal(view.stock_loaded, timeout=10000) as blk:
         assert view.open_symbol(f"SH{sym}" if sym.startswith("6") else sym)
         assert view.chart.is_placeholder_shown()
@@ -90,27 +104,27 @@ class SlowSource:
     """Delegates to a demo market; ``daily_bars`` waits until released (no sleeps in the test)."""
 
     def __init__(self, demo):
-        import threading
-
         self._demo = demo
         self.name, self.is_demo = "demo", True
         self.release = threading.Event()
         self.calls: list[str] = []
+        self.threads: list[str] = []
 
     def universe(self):
         return self._demo.universe()
 
     def daily_bars(self, symbol, start=None, end=None):
+        self.threads.append(threading.current_thread().name)
         self.calls.append(symbol)
         assert self.release.wait(10)
         return self._demo.daily_bars(symbol, start, end)
 
 
-def test_missing_bars_placeholder_then_chart_and_stored(make_view, qtbot, demo, tmp_path):
+def test_missing_bars_placeholder_then_chart_and_stored(make_view, ctx, qtbot, demo, tmp_path):
     store = BarStore(tmp_path / "bars.sqlite")
     src = SlowSource(demo)
     sym = demo.universe()["symbol"].iloc[20]
-    view = make_view(types.SimpleNamespace(source=src, store=store))
+    view = make_view(ctx(src, store))
     view.open_symbol(sym)
     qtbot.waitUntil(lambda: src.calls == [sym], timeout=5000)
     qtbot.wait(20)  # the GUI keeps running while the bars are fetched
@@ -121,29 +135,30 @@ def test_missing_bars_placeholder_then_chart_and_stored(make_view, qtbot, demo, 
         src.release.set()
     assert sym in store.symbols()
     assert_shows(view, demo, store, sym)
+    assert len(src.threads) == 1 and src.threads[0].startswith("stockscan-bg")  # the runner, no own thread
 
 
-def test_newer_request_supersedes(make_view, qtbot, demo, tmp_path):
+def test_newer_request_supersedes(make_view, ctx, qtbot, demo, tmp_path):
     store = BarStore(tmp_path / "bars.sqlite")
     src = SlowSource(demo)
     a, b = demo.universe()["symbol"].iloc[[30, 31]]
-    view = make_view(types.SimpleNamespace(source=src, store=store))
+    view = make_view(ctx(src, store))
     loaded: list[str] = []
     view.stock_loaded.connect(loaded.append)
     view.open_symbol(a)
     qtbot.waitUntil(lambda: src.calls == [a], timeout=5000)  # a is in flight
     view.open_symbol(b)
-    with qtbot.waitSignal(view.stock_loaded, timeout=10000):
-        src.release.set()
+    with qtbot.waitSignals([view.stock_loaded, view.runner.superseded], timeout=10000):
+        src.release.set()   # both finish; a's late result is dropped by the runner
     assert view.wait_idle(5)
-    qtbot.wait(50)  # let any late delivery arrive: it must be dropped
+    qtbot.waitUntil(lambda: not view.is_loading(), timeout=5000)
     assert loaded == [b] and view.current_symbol() == b
     assert view.chart.symbol() == b and view.panel.symbol() == b
 
 
-def test_errors_are_readable(make_view, qtbot, demo, tmp_path):
+def test_errors_are_readable(make_view, ctx, qtbot, demo, tmp_path):
     store = BarStore(tmp_path / "bars.sqlite")
-    view = make_view(types.SimpleNamespace(source=demo, store=store))
+    view = make_view(ctx(demo, store))
     with qtbot.waitSignal(view.load_failed, timeout=2000) as blk:
         assert not view.open_symbol("hello")
     assert "hello" in blk.args[0]
@@ -159,13 +174,14 @@ def test_errors_are_readable(make_view, qtbot, demo, tmp_path):
 class LateContext(QObject):
     source_changed = Signal()
 
-    def __init__(self):
+    def __init__(self, runner):
         super().__init__()
         self.source = self.store = None
+        self.runner = runner
 
 
-def test_waits_for_the_source(make_view, qtbot, demo, tmp_path):
-    ctx = LateContext()
+def test_waits_for_the_source(make_view, qtbot, demo, tmp_path, runner):
+    ctx = LateContext(runner)
     view = make_view(ctx)
     sym = demo.universe()["symbol"].iloc[5]
     view.open_symbol(sym)
@@ -176,9 +192,9 @@ def test_waits_for_the_source(make_view, qtbot, demo, tmp_path):
     assert_shows(view, demo, ctx.store, sym)
 
 
-def test_exports(make_view, qtbot, demo, tmp_path):
+def test_exports(make_view, ctx, qtbot, demo, tmp_path):
     store = BarStore(tmp_path / "bars.sqlite")
-    view = make_view(types.SimpleNamespace(source=demo, store=store))
+    view = make_view(ctx(demo, store))
     sym = demo.universe()["symbol"].iloc[40]
     assert not view.export_report(tmp_path / "none.md", "md")  # nothing open yet
     with qtbot.waitSignal(view.stock_loaded, timeout=10000):
@@ -203,14 +219,37 @@ def test_exports(make_view, qtbot, demo, tmp_path):
     assert view.wait_idle(5)
 
 
-def test_panes_menu_drives_the_chart(make_view, demo, tmp_path):
-    view = make_view(types.SimpleNamespace(source=demo, store=BarStore(tmp_path / "b.sqlite")))
+def test_panes_menu_drives_the_chart(make_view, ctx, demo, tmp_path):
+    view = make_view(ctx(demo, BarStore(tmp_path / "b.sqlite")))
     view.pane_actions["kdj"].setChecked(True)
     assert "kdj" in view.chart.panes()
     view.pane_actions["kdj"].setChecked(False)
     assert "kdj" not in view.chart.panes()
     view.overlay_actions["boll"].setChecked(True)
     assert view.chart.overlays_enabled()["boll"]
+
+
+def test_the_view_remembers_the_pane_choice(make_view, ctx, demo, tmp_path):
+    """The stock view owns the Panes menu and its persistence (QSettings); a second view (the next
+    start) shows the same panes and overlays."""
+    from PySide6.QtCore import QSettings
+
+    store = BarStore(tmp_path / "b.sqlite")
+    first = make_view(ctx(demo, store))
+    assert first.chart.panes() == ["macd"]          # nothing saved yet: the chart's default
+    first.pane_actions["macd"].setChecked(False)
+    first.pane_actions["rsi"].setChecked(True)
+    first.pane_actions["kdj"].setChecked(True)
+    first.overlay_actions["ma"].setChecked(False)
+    assert QSettings().value("chart/panes") == "kdj,rsi"
+    second = make_view(ctx(demo, store))
+    assert second.chart.panes() == ["kdj", "rsi"]
+    assert second.chart.overlays_enabled() == {"ma": False, "boll": False}
+    assert [k for k, a in second.pane_actions.items() if a.isChecked()] == ["kdj", "rsi"]
+    assert not second.overlay_actions["ma"].isChecked()
+    second.pane_actions["kdj"].setChecked(False)
+    second.pane_actions["rsi"].setChecked(False)
+    assert make_view(ctx(demo, store)).chart.panes() == []   # "no panes" is remembered too
 
 
 # -- the main window's entry points ------------------------------------------------------------
@@ -233,9 +272,7 @@ def window(qtbot, tmp_path):
     yield make
     for w in made:
         w.close()
-        w.shutdown()
-        w.stock_view.shutdown()
-        w.quick_open_dialog.wait_index()
+        w.shutdown()  # joins the context's runner: loads, exports, the quick-open index
     i18n.set_language("en")
 
 
@@ -307,5 +344,4 @@ def test_empty_chart_says_how_to_open_a_stock(qtbot, tmp_path):
     try:
         assert view.chart.is_placeholder_shown() and "Ctrl+K" in view.chart.placeholder_text()
     finally:
-        view.shutdown()
         ctx.shutdown()

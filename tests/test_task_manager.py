@@ -228,14 +228,31 @@ def test_history_survives_a_restart_and_a_crash_comes_back_interrupted(make_tm, 
 
 
 def test_shutdown_with_running_tasks_records_them_interrupted(make_tm, qtbot, isolated_home):
+    from desktop_app.core.jobs import Cancelled
+
     path = isolated_home / "history.sqlite"
     tm = TaskManager(history=HistoryStore(path), max_running=2)
     gates = [threading.Event() for _ in range(3)]
-    ids = [tm.submit("scan", f"s{i}", blocking(g)) for i, g in enumerate(gates)]
+    started = {i: threading.Event() for i in range(3)}
+    stopped = {i: threading.Event() for i in range(3)}   # set when a job ends through its token
+
+    def honouring(i):
+        inner = blocking(gates[i], started[i])
+
+        def job(progress, cancel, emit_hits):
+            try:
+                return inner(progress, cancel, emit_hits)
+            except Cancelled:
+                stopped[i].set()
+                raise
+        return job
+
+    ids = [tm.submit("scan", f"s{i}", honouring(i)) for i in range(3)]
     qtbot.waitUntil(lambda: tm.running_count() == 2)
-    t0 = time.monotonic()
-    assert tm.shutdown(3000)                     # the jobs honour the token: all threads end
-    assert time.monotonic() - t0 < 3.0
+    assert started[0].wait(5) and started[1].wait(5)   # both jobs are inside their loop
+    assert tm.shutdown(10000)                    # every thread has ended …
+    assert stopped[0].is_set() and stopped[1].is_set()   # … because the jobs honoured the token
+    assert not any(g.is_set() for g in gates) and not stopped[2].is_set()  # the pending one never ran
     assert all(tm.get(t).status == TaskStatus.INTERRUPTED for t in ids)
     stored = {r["id"]: r["status"] for r in HistoryStore(path).load_tasks()}
     assert stored == {t: "interrupted" for t in ids}

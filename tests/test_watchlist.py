@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from desktop_app.core.watchlist import Watchlist
+from desktop_app.core.symbols import SymbolError, parse_symbol
+from desktop_app.core.watchlist import Watchlist, normalize_code
 
 
 def test_add_remove_contains_and_persist(isolated_home):
@@ -44,3 +45,30 @@ def test_corrupt_file_loads_empty(tmp_path):
     assert Watchlist(path).symbols() == []
     path.write_text(json.dumps(["600519", "x"]))                     # a bare list is accepted
     assert Watchlist(path).symbols() == ["600519"]
+
+
+def test_normalize_code_is_parse_symbol():
+    """One code parser: every form parse_symbol accepts, and its reasons for the rest."""
+    assert normalize_code("600519.XSHG") == "600519"
+    assert normalize_code("000001.XSHE") == "000001"
+    assert normalize_code("６００５１９") == "600519"          # full-width digits
+    assert normalize_code(" sh600519 ") == "600519"
+    for token in ("000300", "510300", "sz600519", "12345"):
+        with pytest.raises(SymbolError) as got:
+            normalize_code(token)
+        with pytest.raises(SymbolError) as want:
+            parse_symbol(token)
+        assert got.value.reason == want.value.reason
+    with pytest.raises(SymbolError, match="index"):
+        normalize_code("000300")
+    with pytest.raises(SymbolError, match="fund"):
+        normalize_code("510300")
+
+
+def test_watchlist_keeps_stocks_only(tmp_path):
+    w = Watchlist(tmp_path / "w.json")
+    assert w.add("000300 510300 600519.XSHG ６００５１９ 399006 sz000001") == ["600519", "000001"]
+    assert w.contains("600519.SS") and w.contains("６００５１９") and not w.contains("000300")
+    w.save()
+    (tmp_path / "w.json").write_text(json.dumps({"symbols": ["000300", "600519", "510300"]}))
+    assert Watchlist(tmp_path / "w.json").symbols() == ["600519"]   # an old file's index/ETF codes go

@@ -25,10 +25,7 @@ def _make_source(name: str, seed: int):
     if name == "demo":
         from desktop_app.core.data.demo import DemoSource
         return DemoSource(seed=seed)
-    try:
-        from desktop_app.core.data.akshare_source import AkShareSource
-    except ImportError:
-        return None
+    from desktop_app.core.data.akshare_source import AkShareSource  # akshare itself loads lazily
     return AkShareSource()
 
 
@@ -43,9 +40,6 @@ def _pad(text: str, width: int) -> str:
 
 def run(args: argparse.Namespace) -> int:
     source = _make_source(args.source, args.seed)
-    if source is None:
-        print(f"error: the {args.source} source is not available yet in this build", file=sys.stderr)
-        return 2
     from desktop_app.core.data.errors import DataError
     try:
         uni = source.universe()

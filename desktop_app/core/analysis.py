@@ -1,6 +1,8 @@
 """The single-stock report (DESIGN.md §5.4): identity, price, indicators, the explained score,
 support/resistance levels, risk figures and the presets that fired. Pure: ``build_report`` takes
-bars and a universe row; ``analyze`` fetches them (store first, then the source).
+bars and a universe row. The one single-stock loading path: ``load_bars`` (store first, then the
+source, writing fetched bars back to the store) and ``stock_info`` feed both ``analyze`` (CLI,
+analysis tasks) and ``load_stock`` (the stock view, through the window's background runner).
 
 Conventions (also in docs/INDICATORS.md):
 - Levels: candidates are MA5/10/20/60, the BOLL bands, the 20- and 60-day lows/highs and swing
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -23,9 +26,13 @@ import numpy as np
 import pandas as pd
 
 from . import strategies as strat
+from .data.errors import NoDataError
 from .panel import Panel
 from .reasons import R, Reason, ReasonError
 from .scoring import NOT_SCORED, label_for, score_panel
+from .symbols import parse_symbol
+
+log = logging.getLogger(__name__)
 
 RISK_WINDOW = 250
 RECENT_BARS = 10
@@ -217,24 +224,74 @@ def build_report(bars: pd.DataFrame, info: dict, spot: dict | None = None) -> St
     )
 
 
-def analyze(symbol: str, source, store=None) -> StockReport:
-    """Report for ``symbol`` (any accepted code form; bad codes raise core.symbols.SymbolError).
-    Bars come from ``store.read`` when the store has them, else ``source.daily_bars``. The spot
-    snapshot is not fetched here (a whole-market call, a minute on akshare): pass a cached row to
-    ``build_report`` instead."""
-    from .symbols import parse_symbol
-
-    code = parse_symbol(symbol).code
-    bars = None
-    if store is not None:
-        bars = store.read(code)
+def load_bars(code: str, source, store=None) -> pd.DataFrame:
+    """The daily bars of the stock ``code`` (6 digits): the store's when it has them, else
+    ``source.daily_bars`` — and then written to the store, so the next open (chart, report, scan)
+    reads them locally. A failed cache write is logged; it never hides the bars. Raises the
+    source's ``DataError`` (``NoDataError`` when neither has any bars)."""
+    bars = store.read(code) if store is not None else None
+    if bars is not None and len(bars):
+        return bars
+    bars = source.daily_bars(code)
     if bars is None or len(bars) == 0:
-        bars = source.daily_bars(code)
+        raise NoDataError(f"{code}: the source returned no bars", code)
+    if store is not None:
+        try:
+            store.write(code, bars)
+        except Exception as e:  # a full disk or a locked cache must not hide the chart
+            log.warning("could not store the bars of %s: %s", code, e)
+    return bars
+
+
+def stock_info(source, code: str, universe_cache: dict | None = None) -> dict:
+    """The stock's universe row (name, board, industry, …) as a dict; ``{"symbol": code}`` when the
+    source does not list it. ``universe_cache`` (any dict, kept by the caller) holds the source's
+    universe table so repeated opens do not fetch it again; safe to share between threads."""
+    entry = universe_cache.get("universe") if universe_cache is not None else None
+    if entry is None or entry[0] is not source:
+        entry = (source, source.universe())
+        if universe_cache is not None:
+            universe_cache["universe"] = entry  # one assignment: atomic for other threads
+    uni = entry[1]
     info: dict = {"symbol": code}
-    uni = source.universe()
-    row = uni[uni["symbol"] == code]
+    row = uni[uni["symbol"].astype(str) == code]
     if len(row):
         info.update(row.iloc[0].to_dict())
-    rep = build_report(bars, info)
+    return info
+
+
+def _report(code: str, bars: pd.DataFrame, source, universe_cache: dict | None) -> StockReport:
+    rep = build_report(bars, stock_info(source, code, universe_cache))
     rep.is_demo = bool(getattr(source, "is_demo", False))
     return rep
+
+
+def analyze(symbol: str, source, store=None, universe_cache: dict | None = None) -> StockReport:
+    """Report for ``symbol`` (any accepted code form; bad codes raise core.symbols.SymbolError).
+    Bars come from :func:`load_bars` (store first; fetched bars land in the store). The spot
+    snapshot is not fetched here (a whole-market call, a minute on akshare): pass a cached row to
+    ``build_report`` instead."""
+    code = parse_symbol(symbol).code
+    return _report(code, load_bars(code, source, store), source, universe_cache)
+
+
+@dataclass
+class LoadedStock:
+    """What the stock view shows: the bars, and the report or why there is none."""
+    symbol: str
+    bars: pd.DataFrame
+    report: StockReport | None
+    report_error: str = ""
+
+
+def load_stock(symbol: str, source, store=None, universe_cache: dict | None = None) -> LoadedStock:
+    """Blocking (run it off the GUI thread): the bars and report of ``symbol`` for the chart and
+    the analysis panel — :func:`analyze`'s path, except that a report that cannot be built leaves
+    the bars shown and says why. Raises ``SymbolError``/``DataError`` when there are no bars."""
+    code = parse_symbol(symbol).code
+    bars = load_bars(code, source, store)
+    try:
+        return LoadedStock(code, bars, _report(code, bars, source, universe_cache))
+    except Exception as e:  # the chart still shows; the panel says why there is no report
+        log.warning("report of %s failed", code, exc_info=True)
+        return LoadedStock(code, bars, None, str(e).strip() or type(e).__name__)

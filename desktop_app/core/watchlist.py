@@ -8,27 +8,26 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 import threading
 from pathlib import Path
 from typing import Iterable
 
 from . import paths
+from .symbols import parse_symbol, parse_symbols
 
-_CODE = re.compile(r"^(?:SH|SZ|BJ)?(\d{6})(?:\.(?:SH|SZ|BJ|SS))?$")
 
-
-def normalize_code(token: str) -> str | None:
-    """"600519", "sh600519", "600519.SH" -> "600519"; anything else -> None."""
-    m = _CODE.match(token.strip().upper())
-    return m.group(1) if m else None
+def normalize_code(token: str) -> str:
+    """The 6-digit code of a stock in any form ``symbols.parse_symbol`` accepts ("600519",
+    "sh600519", "600519.XSHG", full-width "６００５１９"). Raises ``SymbolError`` with
+    parse_symbol's reason for anything else (index codes such as 000300, ETFs such as 510300)."""
+    return parse_symbol(token).code
 
 
 def _codes(codes: str | Iterable[str]) -> list[str]:
-    if isinstance(codes, str):
-        codes = re.split(r"[\s,，;；]+", codes)
-    return [c for c in (normalize_code(t) for t in codes if t and t.strip()) if c]
+    """The stock codes among ``codes`` (pasted text or tokens); tokens that are no stock are
+    skipped (the watchlist dock shows ``parse_symbols``' reasons to the user)."""
+    return parse_symbols(codes if isinstance(codes, str) else [str(c) for c in codes]).codes
 
 
 class Watchlist:
@@ -57,9 +56,9 @@ class Watchlist:
             return list(self._symbols)
 
     def contains(self, code: str) -> bool:
-        c = normalize_code(code)
+        codes = _codes([code])
         with self._lock:
-            return c is not None and c in self._symbols
+            return bool(codes) and codes[0] in self._symbols
 
     def add(self, codes: str | Iterable[str]) -> list[str]:
         """Append codes not yet present; returns those actually added (invalid tokens ignored)."""

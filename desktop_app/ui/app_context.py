@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
+import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -35,53 +36,110 @@ class BackgroundRunner(QObject):
 
     The pool thread only emits ``_done``; the receiver is a bound method of this GUI-thread object,
     so Qt queues the call into the GUI thread (DESIGN.md §2). Exceptions without an ``on_error``
-    go to ``sys.excepthook`` (the error dialog)."""
+    go to ``sys.excepthook`` (the error dialog).
+
+    Newest request wins: ``run(..., key="stock")`` supersedes the previous job run with the same
+    key. A superseded job still waiting in the queue never starts; one already running finishes,
+    but its result (or error) is dropped, never delivered. ``superseded(job_id)`` says so."""
 
     _done = Signal(int, object, object)
     idle = Signal()
+    superseded = Signal(int)   # a job whose result was dropped because a newer one has its key
 
-    def __init__(self, parent: QObject | None = None, max_workers: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, max_workers: int = 4) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="stockscan-bg")
         self._ids = itertools.count(1)
-        self._pending: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._pending: dict[int, tuple[Callable | None, Callable | None, str | None]] = {}
+        self._futures: dict[int, Future] = {}
+        self._latest: dict[str, int] = {}       # key -> the job whose result will be delivered
+        self._cond = threading.Condition()      # guards _unfinished (pool threads remove from it)
+        self._unfinished: set[int] = set()      # jobs whose thread has not emitted yet
         self._closed = False
         self._done.connect(self._deliver)
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None) -> int:
+            on_error: Callable[[BaseException], None] | None = None, *, key: str | None = None) -> int:
+        """Run ``fn()`` on the pool; returns the job id (0 after ``shutdown``). With ``key``, the
+        job supersedes the previous job of that key (see the class docstring)."""
         if self._closed:
             return 0
-        key = next(self._ids)
-        self._pending[key] = (on_done, on_error)
+        job = next(self._ids)
+        if key is not None:
+            old = self._latest.get(key)
+            self._latest[key] = job
+            if old is not None:
+                self._supersede(old)
+        self._pending[job] = (on_done, on_error, key)
+        with self._cond:
+            self._unfinished.add(job)
         fut = self._pool.submit(fn)
-        fut.add_done_callback(lambda f, k=key: self._emit(k, f))
-        return key
+        self._futures[job] = fut
+        fut.add_done_callback(lambda f, j=job: self._emit(j, f))
+        return job
 
-    def _emit(self, key: int, fut: Future) -> None:  # runs in the pool thread: only emits
-        if fut.cancelled():
-            return
-        exc = fut.exception()
+    def _supersede(self, job: int) -> None:
+        fut = self._futures.get(job)
+        if fut is not None and fut.cancel():  # still queued: it never runs
+            self._futures.pop(job, None)
+            self._pending.pop(job, None)
+            self.superseded.emit(job)
+        # else it is running: _deliver drops its result
+
+    def _emit(self, job: int, fut: Future) -> None:  # runs in the pool thread: only emits
         try:
-            self._done.emit(key, None if exc else fut.result(), exc)
-        except RuntimeError:  # the QObject is gone (app shutting down)
-            pass
+            if fut.cancelled():
+                return
+            exc = fut.exception()
+            try:
+                self._done.emit(job, None if exc else fut.result(), exc)
+            except RuntimeError:  # the QObject is gone (app shutting down)
+                pass
+        finally:
+            with self._cond:
+                self._unfinished.discard(job)
+                self._cond.notify_all()
 
     def pending_count(self) -> int:
+        """Jobs submitted and not yet delivered (or dropped)."""
         return len(self._pending)
 
+    def is_busy(self, key: str) -> bool:
+        """True while the newest job of ``key`` has not been delivered."""
+        return key in self._latest
+
+    def wait(self, timeout: float = 10.0) -> bool:
+        """Block until every submitted job has finished in its thread and posted its result (tests,
+        shutdown); the results are then delivered by the event loop. True if none is left."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._unfinished, timeout)
+
     @Slot(int, object, object)
-    def _deliver(self, key: int, result: Any, exc: BaseException | None) -> None:
-        on_done, on_error = (_alive(cb) for cb in self._pending.pop(key, (None, None)))
+    def _deliver(self, job: int, result: Any, exc: BaseException | None) -> None:
+        self._futures.pop(job, None)
+        entry = self._pending.pop(job, None)
         try:
+            if entry is None:
+                return
+            on_done, on_error, key = entry
+            if key is not None:
+                if self._latest.get(key) != job:  # a newer job of this key exists: drop this result
+                    self.superseded.emit(job)
+                    return
+                del self._latest[key]
+            if self._closed:  # shutting down: nobody is waiting for it any more
+                if exc is not None:
+                    log.info("background job failed during shutdown: %s", exc)
+                return
             if exc is not None:
-                if on_error is not None:
-                    on_error(exc)
-                else:
+                if on_error is None:
                     log.error("background job failed", exc_info=exc)
                     sys.excepthook(type(exc), exc, exc.__traceback__)
-            elif on_done is not None and not self._closed:
-                on_done(result)
+                elif (receiver := _alive(on_error)) is not None:
+                    receiver(exc)
+                # else: the widget that asked is gone, and so is the error's audience
+            elif (receiver := _alive(on_done)) is not None:
+                receiver(result)
         finally:
             if not self._pending:
                 self.idle.emit()

@@ -1,6 +1,11 @@
 """The main window: menus, toolbar, status bar (source + DEMO badge, data freshness, running
-tasks), docks Scan / Tasks / Results / Watchlist, and the central "stockArea" that the chart and
-analysis panels fill.
+tasks), docks Scan / Tasks / Results / Watchlist, and the central "stockArea" holding the stock
+view (chart | analysis) and the quick-open dialog (Ctrl+K).
+
+The window builds and wires every panel itself: a stock opened from the results, the watchlist,
+quick open or the command line goes through ``open_symbol``; the analysis panel's "Add to
+watchlist" through ``add_to_watchlist`` and "Scan its board" through the scan panel and
+``start_scan``, so the panel's checks and filters apply as for any scan.
 
 Layout, dock state, splitter sizes, column widths and the last scan settings are saved with
 ``QSettings()`` on close and restored on start; "Reset layout" returns to the built-in layout."""
@@ -8,25 +13,28 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
+from desktop_app.core.desktop_entry import install_desktop
 from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
+from desktop_app.ui.quick_open import QuickOpenDialog
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from desktop_app.ui.status_bar import StatusBarWidgets
-from desktop_app.ui.stock_area import attach_stock_view
+from desktop_app.ui.stock_view import StockView
 from desktop_app.ui.task_view import TaskView
 from desktop_app.ui.watchlist_view import WatchlistView
 
@@ -38,13 +46,11 @@ LAYOUT_VERSION = 1
 class MainWindow(QMainWindow):
     open_symbol_requested = Signal(str)
 
-    def __init__(self, context: AppContext | None = None, parent: QWidget | None = None,
-                 *, restore: bool = True) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, restore: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = load_settings()
-        own_context = context is None
-        self.ctx = context if context is not None else AppContext(max_running=self.settings["max_running"])
+        self.ctx = context
         self.tm = self.ctx.task_manager
         self._pending_open: str | None = None
         self.current_symbol = ""
@@ -59,8 +65,6 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
-        # The chart + analysis view fills "stockArea" and owns the splitter saved with the layout.
-        self.stock_view = attach_stock_view(self)
         self.resize(1400, 860)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self._default_splitter = self.stock_splitter.saveState()
@@ -69,21 +73,19 @@ class MainWindow(QMainWindow):
             self.restore_layout()
         self._on_source_changed()
         self.ctx.start()
-        if own_context:  # a bare MainWindow() behaves like the app: history back, source detected
-            self.tm.load_history()
-            self.ctx.switch_source(self.settings["source"])
 
     # -- construction -------------------------------------------------------------------------
     def _build_central(self) -> None:
+        """The stock view (chart | analysis) fills "stockArea"; its splitter is saved with the layout."""
         self.stock_area = QWidget()
         self.stock_area.setObjectName("stockArea")
         lay = QVBoxLayout(self.stock_area)
         lay.setContentsMargins(4, 4, 4, 4)
-        self.stock_label = QLabel()
-        self.stock_label.setObjectName("stockLabel")
-        self.stock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        lay.addWidget(self.stock_label)
+        self.stock_view = StockView(self.ctx)
+        lay.addWidget(self.stock_view, 1)
+        self.stock_splitter = self.stock_view.splitter
         self.setCentralWidget(self.stock_area)
+        self.quick_open_dialog = QuickOpenDialog(self.ctx, self)
 
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         d = QDockWidget(self)
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         K = QKeySequence
+        self.quick_open_action = self._action("actionQuickOpen", self.quick_open, K("Ctrl+K"))
         self.scan_action = self._action("actionScan", self.start_scan, K(Qt.Key.Key_F5))
         self.cancel_action = self._action("actionCancel", self.task_view.cancel_selected, K(Qt.Key.Key_Escape))
         self.switch_source_action = self._action("actionSwitchSource", self.toggle_source)
@@ -134,6 +137,7 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         mb = self.menuBar()
         self.file_menu = mb.addMenu("")
+        self.file_menu.addAction(self.quick_open_action)
         self.file_menu.addAction(self.export_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.install_action)
@@ -183,6 +187,9 @@ class MainWindow(QMainWindow):
         self.results_view.export_requested.connect(self.export_dialog)
         self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
         self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
+        self.quick_open_dialog.symbol_chosen.connect(self.open_symbol)
+        self.stock_view.add_to_watchlist.connect(self.add_symbol_to_watchlist)
+        self.stock_view.scan_universe_requested.connect(self.scan_universe)
         self.tm.running_count_changed.connect(self._update_running)
         self.tm.task_finished.connect(self._on_task_finished)
         self.tm.results_ready.connect(self._on_results_ready)
@@ -205,6 +212,7 @@ class MainWindow(QMainWindow):
         self.settings_menu.setTitle(tr("S&ettings"))
         self.help_menu.setTitle(tr("&Help"))
         self.toolbar.setWindowTitle(tr("Toolbar"))
+        self.quick_open_action.setText(tr("Quick open…"))
         self.scan_action.setText(tr("Start scan"))
         self.cancel_action.setText(tr("Cancel task"))
         self.filter_action.setText(tr("Filter results"))
@@ -220,21 +228,21 @@ class MainWindow(QMainWindow):
         self.task_view.retranslate()
         self.results_view.retranslate()
         self.watchlist_view.retranslate()
+        self.stock_view.retranslate()
+        self.quick_open_dialog.retranslate()
         self.tm.set_language(model_lang())     # task texts and every results model
         self._update_source_label()
         self._on_freshness(self.ctx.latest_date)
         self._update_running(self.tm.running_count())
-        self._show_symbol_label()
 
     @Slot(str)
     def _on_language_changed(self, _lang: str) -> None:
         self.retranslate()
 
     def apply_language(self, choice: str) -> str:
-        """Switch the UI language live (every panel retranslates; no state is lost)."""
-        lang = i18n.set_language(choice)
-        self.retranslate()
-        return lang
+        """Switch the UI language live: ``i18n.set_language`` announces the change and the window
+        retranslates every panel once (``_on_language_changed``); no state is lost."""
+        return i18n.set_language(choice)
 
     # -- status bar ---------------------------------------------------------------------------
     def _update_source_label(self) -> None:
@@ -321,6 +329,14 @@ class MainWindow(QMainWindow):
         self.scan_panel.set_universe("watchlist")
         return self.start_scan()
 
+    @Slot(str)
+    def scan_universe(self, universe: str) -> str:
+        """The analysis panel's "Scan its board": select the universe and start the scan."""
+        self.scan_panel.set_universe(universe)
+        self.scan_dock.show()
+        self.scan_dock.raise_()
+        return self.start_scan()
+
     @Slot(str, str)
     def _on_task_finished(self, task_id: str, status: str) -> None:
         info = self.task_view.info(task_id)
@@ -374,6 +390,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(tr("Added {n} to the watchlist").format(n=len(added)), 5000)
         return added
 
+    @Slot(str)
+    def add_symbol_to_watchlist(self, symbol: str) -> list[str]:
+        return self.add_to_watchlist([symbol])
+
     @Slot()
     def export_dialog(self) -> None:
         if self.results_view.source_model is None:
@@ -394,7 +414,7 @@ class MainWindow(QMainWindow):
         return self.tm.submit("export", title, export_job(str(path), rows, model_lang()),
                               params={"path": str(path), "rows": len(rows)})
 
-    # -- the stock area (filled by the chart/analysis issue) -----------------------------------
+    # -- the stock view -----------------------------------------------------------------------
     @property
     def pending_open_symbol(self) -> str | None:
         """A stock to open once a data source is ready (``stockscan 600519``)."""
@@ -410,15 +430,14 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def open_symbol(self, symbol: str) -> None:
+        """Open a stock in the stock view (results, watchlist, quick open, command line)."""
         self.current_symbol = symbol
-        self._show_symbol_label()
+        self.stock_view.open_symbol(symbol)
         self.open_symbol_requested.emit(symbol)
 
-    def _show_symbol_label(self) -> None:
-        if self.current_symbol:
-            self.stock_label.setText(tr("Chart/Analysis: {symbol}").format(symbol=self.current_symbol))
-        else:
-            self.stock_label.setText(tr("Chart/Analysis — double-click a result or a watchlist stock"))
+    @Slot()
+    def quick_open(self) -> None:
+        self.quick_open_dialog.open_with("")
 
     # -- data ---------------------------------------------------------------------------------
     @Slot()
@@ -529,14 +548,17 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def install_desktop_entry(self) -> None:
-        from desktop_app.app import install_desktop
+        """Write the application-menu entry (files, maybe update-desktop-database) off the GUI thread."""
+        self.ctx.runner.run(install_desktop, self._desktop_entry_installed, self._desktop_entry_failed)
 
-        try:
-            written = install_desktop()
-        except OSError as e:
-            QMessageBox.warning(self, "StockScan", tr("Could not install the desktop entry: {error}").format(error=e))
-            return
+    def _desktop_entry_installed(self, written: list[Path]) -> None:
         self.statusBar().showMessage(tr("Installed {path}").format(path=written[0]), 8000)
+
+    def _desktop_entry_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, OSError):  # a bug, not a read-only folder: the error dialog
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return
+        QMessageBox.warning(self, "StockScan", tr("Could not install the desktop entry: {error}").format(error=exc))
 
     @Slot()
     def about(self) -> None:

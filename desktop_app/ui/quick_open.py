@@ -1,13 +1,14 @@
 """Quick open (Ctrl+K), like 通达信's 键盘精灵: type a code, a name or pinyin initials, Enter opens.
 
-The search index (``core.stock_search.StockIndex``: pypinyin over every name) is built in a thread
-the first time the dialog is shown for a source, and rebuilt when the source changes; typing before
-it is ready shows "building…" and the query runs as soon as the index arrives.
+The search index (``core.stock_search.StockIndex``: pypinyin over every name) is built on the
+window's background runner (``context.runner``, newest build wins) the first time the dialog is
+shown for a source, and rebuilt when the source changes; typing before it is ready shows
+"building…" and the query runs as soon as the index arrives.
 """
 from __future__ import annotations
 
 import logging
-import threading
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
@@ -22,12 +23,21 @@ log = logging.getLogger(__name__)
 LIMIT = 30
 
 
+def _build_index(source: Any) -> tuple[Any, StockIndex | None, str]:
+    """Runs on the background runner: ``(source, index or None, error)``."""
+    try:
+        return source, StockIndex(source.universe()), ""
+    except Exception as e:  # e.g. the universe could not be fetched: say so in the dialog
+        log.warning("quick-open index failed: %s", e)
+        return source, None, str(e) or type(e).__name__
+
+
 class QuickOpenDialog(QDialog):
-    """``symbol_chosen(symbol)`` when the user picks a stock. ``context.source`` gives the universe."""
+    """``symbol_chosen(symbol)`` when the user picks a stock. ``context.source`` gives the universe,
+    ``context.runner`` builds the index."""
 
     symbol_chosen = Signal(str)
     index_ready = Signal()
-    _built = Signal(object, object, str)   # source, StockIndex | None, error (from the thread)
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,7 +47,7 @@ class QuickOpenDialog(QDialog):
         self.index: StockIndex | None = None
         self._index_source: Any = None
         self._building_for: Any = None
-        self._thread: threading.Thread | None = None
+        self._index_key = f"quick-open-index-{id(self)}"
         lay = QVBoxLayout(self)
         self.edit = QLineEdit()
         self.edit.setObjectName("quickOpenEdit")
@@ -53,7 +63,6 @@ class QuickOpenDialog(QDialog):
         self.edit.textChanged.connect(self._refresh)
         self.edit.returnPressed.connect(self.accept_current)
         self.list.itemActivated.connect(self._on_item_activated)
-        self._built.connect(self._on_built)
         sig = getattr(context, "source_changed", None)
         if sig is not None:
             sig.connect(self._on_source_changed)
@@ -72,31 +81,11 @@ class QuickOpenDialog(QDialog):
         if src is None or src is self._index_source or src is self._building_for:
             return
         self._building_for = src
-
-        def work() -> None:
-            index, err = None, ""
-            try:
-                index = StockIndex(src.universe())
-            except Exception as e:  # e.g. the universe could not be fetched: say so in the dialog
-                log.warning("quick-open index failed: %s", e)
-                err = str(e) or type(e).__name__
-            try:
-                self._built.emit(src, index, err)
-            except RuntimeError:
-                pass
-
-        self._thread = threading.Thread(target=work, name="quick-open-index", daemon=True)
-        self._thread.start()
+        self.ctx.runner.run(partial(_build_index, src), self._on_built, key=self._index_key)
         self._refresh()
 
-    def wait_index(self, timeout: float = 10.0) -> None:
-        """Join the index builder (tests, shutdown)."""
-        t = self._thread
-        if t is not None:
-            t.join(timeout)
-
-    @Slot(object, object, str)
-    def _on_built(self, source: Any, index: Any, error: str) -> None:
+    def _on_built(self, built: tuple[Any, StockIndex | None, str]) -> None:
+        source, index, error = built
         if source is not self._building_for:
             return  # a newer source is being indexed
         self._building_for = None

@@ -22,10 +22,8 @@ ERROR_STYLE = "color: #c62828;"
 
 
 def _strategies() -> dict[str, Any]:
-    try:
-        from desktop_app.core.strategies import STRATEGIES
-    except ImportError:  # the analysis engine is not there yet: no presets offered
-        return {}
+    from desktop_app.core.strategies import STRATEGIES
+
     return dict(STRATEGIES)
 
 

@@ -1,10 +1,16 @@
 """The stock view: one stock's chart and its analysis side by side.
 
-``open_symbol`` shows the chart's placeholder at once and asks the ``StockLoader`` (a worker
-thread) for the bars and the report; when they arrive the chart gets the bars, strategy markers
-and the nearest support/resistance levels, and the panel gets the report. Exports (chart PNG,
-report Markdown/HTML) are rendered on the GUI thread (a grab, a string) and written to disk by a
-short-lived thread; ``exported(path, error)`` reports the outcome.
+``open_symbol`` shows the chart's placeholder at once and asks the window's background runner
+(``context.runner``, newest request wins) to run ``core.analysis.load_stock``: the bars (store
+first; fetched bars land in the store) and the report. When they arrive the chart gets the bars,
+strategy markers and the nearest support/resistance levels, and the panel gets the report; a
+result for a stock the user has since left is dropped. Exports (chart PNG, report Markdown/HTML)
+are rendered on the GUI thread (a grab, a string) and written to disk by the same runner;
+``exported(path, error)`` reports the outcome.
+
+The Panes menu (indicator panes, MA/BOLL overlays) belongs to the view, and so does its
+persistence: the choice is read from ``QSettings()`` ("chart/panes", "chart/overlays") when a view
+is built and written on every change; the chart itself stores nothing.
 
 Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (e.g. the scan's presets),
 otherwise the ones that fired in the report's recent window; every date each of them fired is
@@ -13,25 +19,28 @@ marked. (Marking all fourteen presets would stack fourteen rows of triangles und
 from __future__ import annotations
 
 import logging
-import threading
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QImage
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
                                QToolButton, QVBoxLayout, QWidget)
 
+from desktop_app.core.analysis import LoadedStock, load_stock
 from desktop_app.core.symbols import SymbolError, parse_symbol
 from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
 from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.i18n import is_zh, tr
-from desktop_app.workers.stock_loader import StockLoader
 
 log = logging.getLogger(__name__)
 
 PANE_CHOICES = (("macd", "MACD"), ("kdj", "KDJ"), ("rsi", "RSI"))
+OVERLAY_CHOICES = (("ma", "MA5/10/20/60"), ("boll", "BOLL"))
+PANES_KEY = "chart/panes"         # QSettings: comma-separated pane names ("" = none)
+OVERLAYS_KEY = "chart/overlays"   # QSettings: comma-separated overlays that are on ("none" = none)
 REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
 
 
@@ -63,6 +72,29 @@ def chart_levels(report: Any) -> list[tuple[float, str]]:
     return out
 
 
+def load_chart_state() -> tuple[list[str] | None, dict[str, bool] | None]:
+    """The remembered ``(panes, overlays)``; None for what was never saved (the chart's default)."""
+    s = QSettings()
+    raw = s.value(PANES_KEY, None)
+    panes = None
+    if raw is not None:
+        items = raw if isinstance(raw, list) else str(raw).split(",")
+        names = {k for k, _t in PANE_CHOICES}
+        panes = [p for p in (str(x).strip().lower() for x in items) if p in names]
+    raw = s.value(OVERLAYS_KEY, None)
+    overlays = None
+    if raw:
+        on = set(map(str, raw)) if isinstance(raw, list) else set(str(raw).split(","))
+        overlays = {k: k in on for k, _t in OVERLAY_CHOICES}
+    return panes, overlays
+
+
+def save_chart_state(panes: list[str], overlays: dict[str, bool]) -> None:
+    s = QSettings()
+    s.setValue(PANES_KEY, ",".join(panes))
+    s.setValue(OVERLAYS_KEY, ",".join(k for k, on in overlays.items() if on) or "none")
+
+
 def render_report(report: Any, fmt: str, lang: str) -> str:
     """The report as Markdown or HTML text (pure; core.report_format)."""
     from desktop_app.core import report_format
@@ -74,32 +106,39 @@ def render_report(report: Any, fmt: str, lang: str) -> str:
     raise ValueError(f"unknown report format {fmt!r}; use md or html")
 
 
+def _write_file(path: str, write) -> tuple[str, str]:
+    """Runs on the background runner: ``(path, error)``, error "" on success."""
+    try:
+        write(path)
+    except Exception as e:  # a full disk or a read-only folder: say so, keep running
+        return path, str(e) or type(e).__name__
+    return path, ""
+
+
 class StockView(QWidget):
-    """Chart | analysis, for one stock at a time. ``context`` has ``source`` and ``store``
-    (an ``AppContext``; its ``source_changed`` signal, when present, reloads the open stock)."""
+    """Chart | analysis, for one stock at a time. ``context`` has ``source``, ``store`` and
+    ``runner`` (an ``AppContext``; its ``source_changed`` signal, when present, reloads the open
+    stock)."""
 
     stock_loaded = Signal(str)              # symbol: chart and report are shown
     load_failed = Signal(str, str)          # symbol, readable message
     exported = Signal(str, str)             # path, error ("" on success)
     add_to_watchlist = Signal(str)          # forwarded from the panel
     scan_universe_requested = Signal(str)   # forwarded from the panel
-    _written = Signal(str, str)             # from the writer thread
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stockView")
         self.ctx = context
+        self.runner = context.runner
+        self._load_key = f"stock-view-{id(self)}"   # newest load wins
+        self._universe_cache: dict = {}
         self._symbol = ""
+        self._requested = ""                         # the stock of the load in flight
         self._strategies: list[str] | None = None
         self._bars: Any = None
         self._report: Any = None
-        self._writers: list[threading.Thread] = []
-        self.loader = StockLoader(self)
         self._build()
-        self.loader.loaded.connect(self._on_loaded)
-        self.loader.failed.connect(self._on_failed)
-        self.loader.report_failed.connect(self._on_report_failed)
-        self._written.connect(self._on_written)
         self.panel.add_to_watchlist.connect(self.add_to_watchlist)
         self.panel.scan_universe_requested.connect(self.scan_universe_requested)
         self.panel.export_requested.connect(self.export_report_dialog)
@@ -143,8 +182,12 @@ class StockView(QWidget):
         lay.addWidget(self.splitter, 1)
         self.pane_actions = self._checkable_actions(PANE_CHOICES, self._on_pane_toggled)
         self.panes_menu.addSeparator()
-        self.overlay_actions = self._checkable_actions((("ma", "MA5/10/20/60"), ("boll", "BOLL")),
-                                                       self._on_overlay_toggled)
+        self.overlay_actions = self._checkable_actions(OVERLAY_CHOICES, self._on_overlay_toggled)
+        panes, overlays = load_chart_state()
+        if panes is not None:
+            self.chart.set_panes(panes)
+        if overlays is not None:
+            self.chart.set_overlays(overlays)
         self._sync_pane_actions()
 
     def _sync_pane_actions(self) -> None:
@@ -193,7 +236,7 @@ class StockView(QWidget):
         return self._bars
 
     def is_loading(self) -> bool:
-        return self.loader.is_busy()
+        return self.runner.is_busy(self._load_key)
 
     @Slot(str)
     def open_symbol(self, symbol: str, strategies: list[str] | None = None) -> bool:
@@ -224,17 +267,8 @@ class StockView(QWidget):
             self._show_chart(self._bars, self._report)
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Block until the loader and every export writer are done (tests, shutdown)."""
-        ok = self.loader.wait(timeout)
-        for t in list(self._writers):
-            t.join(timeout)
-            ok = ok and not t.is_alive()
-        return ok
-
-    def shutdown(self, timeout: float = 5.0) -> None:
-        self.loader.shutdown(timeout)
-        for t in list(self._writers):
-            t.join(timeout)
+        """Block until the runner's jobs (loads, exports) have finished and posted (tests)."""
+        return self.runner.wait(timeout)
 
     # -- loading ------------------------------------------------------------------------------
     def _request(self) -> None:
@@ -246,15 +280,18 @@ class StockView(QWidget):
             return
         self.chart.show_placeholder(tr("Loading {symbol}…").format(symbol=self._symbol))
         self.panel.show_message(tr("Loading {symbol}…").format(symbol=self._symbol))
-        self.loader.request(self._symbol, src, getattr(self.ctx, "store", None))
+        self._requested = self._symbol
+        self.runner.run(partial(load_stock, self._symbol, src, getattr(self.ctx, "store", None),
+                                self._universe_cache),
+                        self._on_loaded, self._on_load_error, key=self._load_key)
 
     @Slot()
     def _on_source_changed(self) -> None:
         self.reload()
 
-    @Slot(str, object, object)
-    def _on_loaded(self, symbol: str, bars: Any, report: Any) -> None:
-        if symbol != self._symbol:
+    def _on_loaded(self, loaded: LoadedStock) -> None:
+        symbol, bars, report = loaded.symbol, loaded.bars, loaded.report
+        if symbol != self._symbol:  # another stock was opened meanwhile (waiting for a source)
             return
         self._bars, self._report = bars, report
         if report is not None:
@@ -264,22 +301,21 @@ class StockView(QWidget):
         self._show_chart(bars, report)
         self._update_title()
         self.stock_loaded.emit(symbol)
+        if loaded.report_error:
+            self.panel.show_message(tr("No analysis for {symbol}: {error}").format(
+                symbol=symbol, error=loaded.report_error), error=True)
 
-    @Slot(str, str)
-    def _on_failed(self, symbol: str, message: str) -> None:
+    def _on_load_error(self, exc: BaseException) -> None:
+        symbol = self._requested  # newest wins: an error delivered here is the newest load's
         if symbol != self._symbol:
             return
+        message = getattr(exc, "user_message", None) or str(exc).strip() or type(exc).__name__
+        log.info("loading %s failed: %s", symbol, message)
         text = tr("Could not load {symbol}: {error}").format(symbol=symbol, error=message)
         self.chart.show_placeholder(text)
         self.panel.clear()
         self.panel.show_message(text, error=True)
         self.load_failed.emit(symbol, message)
-
-    @Slot(str, str)
-    def _on_report_failed(self, symbol: str, message: str) -> None:
-        if symbol == self._symbol:
-            self.panel.show_message(tr("No analysis for {symbol}: {error}").format(symbol=symbol, error=message),
-                                    error=True)
 
     def _is_demo(self) -> bool:
         return bool(getattr(getattr(self.ctx, "source", None), "is_demo", False))
@@ -302,10 +338,12 @@ class StockView(QWidget):
     def _on_pane_toggled(self, _on: bool) -> None:
         panes = [k for k, _t in PANE_CHOICES if self.pane_actions[k].isChecked()]
         self.chart.set_panes(panes)
+        save_chart_state(self.chart.panes(), self.chart.overlays_enabled())
 
     @Slot(bool)
     def _on_overlay_toggled(self, _on: bool) -> None:
         self.chart.set_overlays({k: a.isChecked() for k, a in self.overlay_actions.items()})
+        save_chart_state(self.chart.panes(), self.chart.overlays_enabled())
 
     # -- export -------------------------------------------------------------------------------
     def _default_name(self, ext: str) -> str:
@@ -341,7 +379,7 @@ class StockView(QWidget):
         if not self.chart.has_data():
             return False
         image: QImage = self.chart.grab().toImage()
-        self._write(str(path), lambda p: _save_image(image, p))
+        self.runner.run(partial(_write_file, str(path), partial(_save_image, image)), self._on_written)
         return True
 
     def export_report(self, path: str | Path, fmt: str) -> bool:
@@ -349,33 +387,21 @@ class StockView(QWidget):
         if self._report is None:
             return False
         text = render_report(self._report, fmt, "zh" if is_zh() else "en")
-        self._write(str(path), lambda p: Path(p).write_text(text, encoding="utf-8"))
+        self.runner.run(partial(_write_file, str(path), partial(_write_text, text)), self._on_written)
         return True
 
-    def _write(self, path: str, fn) -> None:
-        def work() -> None:
-            err = ""
-            try:
-                fn(path)
-            except Exception as e:  # a full disk or a read-only folder: say so, keep running
-                err = str(e) or type(e).__name__
-            try:
-                self._written.emit(path, err)
-            except RuntimeError:
-                pass
-
-        t = threading.Thread(target=work, name="stock-export", daemon=True)
-        self._writers = [w for w in self._writers if w.is_alive()] + [t]
-        t.start()
-
-    @Slot(str, str)
-    def _on_written(self, path: str, error: str) -> None:
+    def _on_written(self, outcome: tuple[str, str]) -> None:
+        path, error = outcome
         if error:
             self.panel.show_message(tr("Could not export to {path}: {error}").format(path=path, error=error),
                                     error=True)
         else:
             self.panel.show_message(tr("Exported to {path}").format(path=path))
         self.exported.emit(path, error)
+
+
+def _write_text(text: str, path: str) -> None:
+    Path(path).write_text(text, encoding="utf-8")
 
 
 def _save_image(image: QImage, path: str) -> None:

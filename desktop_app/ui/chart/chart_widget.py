@@ -4,8 +4,9 @@ Behaves like 通达信/同花顺: filled red candles for up bars and filled gree
 zoom around the mouse, drag to pan, ←/→ step the crosshair one bar (panning at the edges), ↑/↓ zoom
 in/out, Home/End jump to the first/last bar. After every zoom or pan the y range of each pane is
 refitted to the bars in view with numpy over the visible slice (pyqtgraph's autorange, which scans
-all data, stays off). Pane choice and overlays persist in ``QSettings()`` ("chart/panes",
-"chart/overlays").
+all data, stays off). The widget stores no settings: :meth:`panes`/:meth:`set_panes` and
+:meth:`overlays_enabled`/:meth:`set_overlays` expose the pane and overlay state, and the view that
+owns the menu (``ui/stock_view.StockView``) remembers it.
 
 The widget does no I/O: the caller loads bars in a worker, shows :meth:`show_placeholder` meanwhile
 and hands the frame to :meth:`set_bars`.
@@ -36,32 +37,8 @@ MIN_VISIBLE = 8
 ZOOM_STEP = 1.25
 Y_MARGIN = 0.05          # fraction of the visible span added above and below the bars
 AXIS_WIDTH = 64
-PANES_KEY = "chart/panes"
-OVERLAYS_KEY = "chart/overlays"
 DEFAULT_PANES = ["macd"]
-
-
-def _settings() -> QtCore.QSettings:
-    return QtCore.QSettings()
-
-
-def _load_panes() -> list[str]:
-    raw = _settings().value(PANES_KEY, None)
-    if raw is None:
-        return list(DEFAULT_PANES)
-    items = raw if isinstance(raw, list) else str(raw).split(",")
-    return [p for p in (str(x).strip() for x in items) if p in PANE_NAMES]
-
-
-def _load_overlays() -> dict[str, bool]:
-    raw = _settings().value(OVERLAYS_KEY, None)
-    out = {"ma": True, "boll": False}
-    if raw:
-        on = set(str(raw).split(",")) if not isinstance(raw, list) else set(map(str, raw))
-        out = {"ma": "ma" in on, "boll": "boll" in on}
-        if "none" in on:
-            out = {"ma": False, "boll": False}
-    return out
+DEFAULT_OVERLAYS = {"ma": True, "boll": False}
 
 
 def _with_margin(r: tuple[float, float] | None, margin: float = Y_MARGIN) -> tuple[float, float] | None:
@@ -88,8 +65,8 @@ class ChartWidget(QtWidgets.QWidget):
         self._is_demo = False
         self._markers: dict[str, list] = {}
         self._levels: list[tuple[float, str]] = []
-        self._panes: list[str] = _load_panes()
-        self._overlay_flags: dict[str, bool] = _load_overlays()
+        self._panes: list[str] = list(DEFAULT_PANES)
+        self._overlay_flags: dict[str, bool] = dict(DEFAULT_OVERLAYS)
         self._fitting = False
 
         self._placeholder = QtWidgets.QLabel(self)
@@ -162,7 +139,7 @@ class ChartWidget(QtWidgets.QWidget):
         return self._symbol
 
     def set_panes(self, names: list[str]) -> None:
-        """Sub panes under price + volume, in order, from {"macd", "kdj", "rsi"}; remembered."""
+        """Sub panes under price + volume, in order, from {"macd", "kdj", "rsi"}."""
         clean: list[str] = []
         for n in names:
             n = str(n).lower()
@@ -170,7 +147,6 @@ class ChartWidget(QtWidgets.QWidget):
                 raise ValueError(f"unknown pane {n!r}; choose from {PANE_NAMES}")
             if n not in clean:
                 clean.append(n)
-        _settings().setValue(PANES_KEY, ",".join(clean))
         if clean == self._panes:
             return
         self._panes = clean
@@ -180,11 +156,9 @@ class ChartWidget(QtWidgets.QWidget):
         return list(self._panes)
 
     def set_overlays(self, flags: dict[str, bool]) -> None:
-        """Turn the MA5/10/20/60 ("ma") and BOLL ("boll") overlays on or off; remembered."""
+        """Turn the MA5/10/20/60 ("ma") and BOLL ("boll") overlays on or off."""
         self._overlay_flags = {"ma": bool(flags.get("ma", self._overlay_flags["ma"])),
                                "boll": bool(flags.get("boll", self._overlay_flags["boll"]))}
-        on = [k for k, v in self._overlay_flags.items() if v] or ["none"]
-        _settings().setValue(OVERLAYS_KEY, ",".join(on))
         self.overlays.set_visible(**self._overlay_flags)
         self.cursor.refresh_text()
 
