@@ -28,6 +28,7 @@ dictionary of tasks anywhere.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import deque
@@ -646,8 +647,12 @@ class TaskManager(QAbstractTableModel):
         t = self._live(tid)
         if t is None:
             return
-        t.result = result
         _adopt_result(t, result)
+        if self._entries[tid].model is not None and getattr(result, "hits", None):
+            # The hits live in the results model (and the history): the outcome keeps its counts
+            # only, or every finished scan would hold its rows twice for the whole session.
+            result = dataclasses.replace(result, hits=[]) if dataclasses.is_dataclass(result) else result
+        t.result = result
         t.progress = 1.0
         self._finish(t, TaskStatus.COMPLETED)
 
