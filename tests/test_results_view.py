@@ -149,3 +149,27 @@ def test_export_through_a_task_reads_back_equal_to_the_model(view, qtbot, tmp_pa
                 assert (v or "") == ("" if missing(raw) and c != "strategies" else display(c, raw, lang))
             else:
                 assert (v if v is not None else "") == ("" if raw is None else str(raw))
+
+
+def test_switching_results_frees_the_previous_models(qtbot):
+    """PySide6 keeps every model a Python proxy subclass's ``sourceModel()`` returned: a session's
+    every scan stayed in memory. The view must let go of models it no longer shows."""
+    import gc
+    import weakref
+
+    from desktop_app.ui.results_view import ResultsView
+    from desktop_app.workers.results_model import ResultsModel
+
+    view = ResultsView()
+    qtbot.addWidget(view)
+    view.show()
+    refs = []
+    for i in range(6):
+        m = ResultsModel()
+        m.append_rows([hit(i, random.Random(i))])
+        refs.append(weakref.ref(m))
+        view.set_model(f"t{i}", m)
+        qtbot.wait(1)            # paint: multiData runs through the proxy
+        del m
+    gc.collect()
+    assert [r() is not None for r in refs] == [False] * 5 + [True]

@@ -33,10 +33,18 @@ class HitFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._needle = ""
+        self._source: Any = None
         self.setDynamicSortFilter(True)
         self.setFilterRole(SEARCH_ROLE)
         self.setFilterKeyColumn(0)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def setSourceModel(self, model) -> None:  # noqa: N802 (Qt override)
+        """Keep the source in a Python attribute: calling ``self.sourceModel()`` from Python in a
+        QSortFilterProxyModel subclass makes PySide6 keep a reference to every model it returned,
+        so each scan's results shown once stayed in memory for the whole session."""
+        self._source = model
+        super().setSourceModel(model)
 
     def set_text(self, text: str) -> None:
         needle = text.strip().lower()
@@ -48,7 +56,7 @@ class HitFilterProxy(QSortFilterProxyModel):
     def multiData(self, index, roleDataSpan) -> None:  # noqa: N802,N803 (Qt override)
         """Forward a cell's roles in one call to the source's ``multiData`` (the base proxy asks the
         source role by role, each a GIL-taking call into Python; see ResultsModel.multiData)."""
-        src = self.sourceModel()
+        src = self._source
         if src is None or not index.isValid():
             for rd in roleDataSpan:
                 rd.clearData()
@@ -57,7 +65,7 @@ class HitFilterProxy(QSortFilterProxyModel):
 
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
         """Route any sort request to the source model (never sort a big table in the proxy)."""
-        src = self.sourceModel()
+        src = self._source
         if src is not None and column >= 0:
             src.sort(column, order)
 
