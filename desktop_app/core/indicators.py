@@ -431,16 +431,24 @@ def volume_ratio(volume, n: int = 5, *, assume_packed: bool = False):
 
 def cci(high, low, close, n: int = 14, *, assume_packed: bool = False):
     """CCI: (TP − MA(TP,n)) / (0.015 × AVEDEV(TP,n)), TP = (H+L+C)/3; AVEDEV is the mean absolute
-    deviation from the window mean. 0 where AVEDEV is 0. NaN for n-1 bars."""
+    deviation from the window mean. 0 where AVEDEV is 0. NaN for n-1 bars.
+
+    AVEDEV is summed element-wise in a fixed order (oldest bar of the window first), not with a
+    numpy reduction, whose summation order depends on the memory layout (one stock vs a panel):
+    so a panel row is bit-identical to the stock computed alone."""
     def kern(h, l, c):
         tp = (h + l + c) / 3.0
         ma = _k_sma(tp, n)
         out = np.full_like(tp, np.nan)
-        if tp.shape[0] >= n:
-            win = np.lib.stride_tricks.sliding_window_view(tp, n, axis=0)  # (t-n+1, stocks, n)
-            md = np.abs(win - ma[n - 1:, :, None]).mean(axis=2)
+        t = tp.shape[0]
+        if t >= n:
+            m = ma[n - 1:]
+            md = np.abs(tp[: t - n + 1] - m)
+            for j in range(1, n):
+                md += np.abs(tp[j: t - n + 1 + j] - m)
+            md /= n
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[n - 1:] = np.where(md > 0, (tp[n - 1:] - ma[n - 1:]) / (0.015 * md),
+                out[n - 1:] = np.where(md > 0, (tp[n - 1:] - m) / (0.015 * md),
                                        np.where(np.isnan(md), np.nan, 0.0))
         return out
     return _apply(kern, (high, low, close), assume_packed)
