@@ -337,3 +337,25 @@ def test_panel_rows_bit_identical_to_single_stock_on_the_demo_market():
         one = _all_outputs(c[i], h[i], l[i], v[i])
         for k, (a, b) in enumerate(zip(two, one)):
             assert np.array_equal(a[i], b, equal_nan=True), (i, k)
+
+
+def test_stdev_of_a_flat_window_is_exactly_zero_whatever_came_before():
+    """Sums of deviations from a first value far from the window used to leave a residue of up
+    to ~1e-6 yuan on a flat window (first close 162.35, then 63.07 flat), so BOLL's bands did not
+    meet the close. A window of identical values has standard deviation 0 exactly."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for _ in range(200):
+        first, level = np.round(rng.uniform(0.5, 200, 2), 2)
+        rows.append(np.r_[first, np.full(25, level)])
+    x = np.vstack(rows)
+    assert (ind.stdev(x, 20)[:, 20:] == 0).all()
+    mid, up, lo = ind.boll(x)
+    assert (up == mid)[:, 20:].all() and (lo == mid)[:, 20:].all()
+    # the mean itself is the level up to rounding (deviation sums), i.e. equal for price_compare
+    from desktop_app.core import price_compare
+    assert price_compare.eq(mid[:, 20:], x[:, 20:]).all()
+    assert ind.stdev(np.array([162.35] + [63.07] * 25), 20)[-1] == 0.0
+    # one different value in the window: not flat, the ordinary formula
+    y = np.r_[162.35, np.full(25, 63.07), 63.08]
+    close(ind.stdev(y, 20)[-1], np.std(y[-20:], ddof=1), 1e-9)

@@ -187,6 +187,11 @@ def _k_std(x: np.ndarray, n: int, ddof: int, ref: np.ndarray | None = None) -> n
     var -= s1
     var /= (n - ddof)
     np.maximum(var, 0.0, out=var)
+    # A window of identical values has no spread: exactly 0. (With deviations taken from a first
+    # value far from the window, sum(d²) − sum(d)²/n leaves rounding residue that the square root
+    # magnifies to ~1e-6 yuan, and BOLL's bands would not meet the close on a flat window.)
+    flat = _k_rollext(x, n, np.maximum) == _k_rollext(x, n, np.minimum)
+    var[flat] = 0.0
     return np.sqrt(var, out=var)
 
 
