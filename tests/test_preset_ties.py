@@ -52,6 +52,41 @@ def test_helper_relations_and_nan():
         pcmp.compare(1.0, "=>", 2.0)
 
 
+def test_helper_is_the_documented_relation_on_arbitrary_floats():
+    """|a − b| ≤ 1e-9 × min(|a|, |b|) is equality, evaluated exactly (fractions of the floats);
+    negatives, zeros, ties at 0.3× and 3× the tolerance, NaN and infinities, arrays and
+    broadcasting against a scalar."""
+    rng = np.random.default_rng(9)
+    n = 4000
+    a = rng.choice([-1, 1], n) * 10 ** rng.uniform(-3, 4, n)
+    kind = rng.integers(0, 5, n)
+    b = np.where(kind == 0, a * (1 + 0.3e-9 * rng.choice([-1, 1], n)),      # within the tolerance
+        np.where(kind == 1, a * (1 + 3e-9 * rng.choice([-1, 1], n)),        # beyond it
+        np.where(kind == 2, rng.choice([-1, 1], n) * 10 ** rng.uniform(-3, 4, n), a)))
+    b[kind == 4] = 0.0
+    a[:5], b[:5] = [np.nan, 1.0, np.inf, np.inf, 0.0], [1.0, np.nan, 1.0, np.inf, 0.0]
+    r = F(1, 10 ** 9)
+
+    def exact(x, y):
+        if not (np.isfinite(x) and np.isfinite(y)):
+            return None
+        fx, fy = F(float(x)), F(float(y))
+        t = r * min(abs(fx), abs(fy))
+        return 1 if fx - fy > t else -1 if fy - fx > t else 0
+
+    got = {op: pcmp.compare(a, op, b) for op in pcmp.OPS}
+    for i in range(n):
+        e = exact(a[i], b[i])
+        if e is None:
+            if np.isnan(a[i]) or np.isnan(b[i]) or a[i] == b[i]:      # NaN, or inf vs inf
+                assert not any(got[op][i] for op in got), (a[i], b[i])
+            continue
+        want = {">": e > 0, ">=": e >= 0, "<": e < 0, "<=": e <= 0, "==": e == 0}
+        assert {op: bool(got[op][i]) for op in got} == want, (a[i], b[i])
+    assert bool(pcmp.gt(np.inf, 1.0)) and bool(pcmp.lt(1.0, np.inf))
+    np.testing.assert_array_equal(pcmp.ge(a[5:], 2.0), [exact(x, 2.0) >= 0 for x in a[5:]])
+
+
 @pytest.mark.parametrize("level, first_offset", [(12.74, 1234), (1800.00, 99999), (0.53, 1234)])
 def test_helper_agrees_with_exact_arithmetic_on_grid_prices(level, first_offset):
     """Close vs MA5/10/20/60/250 and MA vs MA on a 0.01-yuan walk that ties often: the helper on
