@@ -54,8 +54,8 @@ def test_helper_relations_and_nan():
 
 def test_helper_is_the_documented_relation_on_arbitrary_floats():
     """|a − b| ≤ 1e-9 × min(|a|, |b|) is equality, evaluated exactly (fractions of the floats);
-    negatives, zeros, ties at 0.3× and 3× the tolerance, NaN and infinities, arrays and
-    broadcasting against a scalar."""
+    negatives, zeros, ties at 0.3× and 3× the tolerance; NaN meets nothing, infinities compare as
+    IEEE does; arrays and broadcasting against a scalar."""
     rng = np.random.default_rng(9)
     n = 4000
     a = rng.choice([-1, 1], n) * 10 ** rng.uniform(-3, 4, n)
@@ -64,7 +64,8 @@ def test_helper_is_the_documented_relation_on_arbitrary_floats():
         np.where(kind == 1, a * (1 + 3e-9 * rng.choice([-1, 1], n)),        # beyond it
         np.where(kind == 2, rng.choice([-1, 1], n) * 10 ** rng.uniform(-3, 4, n), a)))
     b[kind == 4] = 0.0
-    a[:5], b[:5] = [np.nan, 1.0, np.inf, np.inf, 0.0], [1.0, np.nan, 1.0, np.inf, 0.0]
+    a[:7] = [np.nan, 1.0, np.inf, np.inf, 0.0, -np.inf, np.inf]
+    b[:7] = [1.0, np.nan, 1.0, np.inf, 0.0, np.inf, -np.inf]
     r = F(1, 10 ** 9)
 
     def exact(x, y):
@@ -77,14 +78,15 @@ def test_helper_is_the_documented_relation_on_arbitrary_floats():
     got = {op: pcmp.compare(a, op, b) for op in pcmp.OPS}
     for i in range(n):
         e = exact(a[i], b[i])
-        if e is None:
-            if np.isnan(a[i]) or np.isnan(b[i]) or a[i] == b[i]:      # NaN, or inf vs inf
-                assert not any(got[op][i] for op in got), (a[i], b[i])
+        if e is None:                  # NaN meets nothing; infinities compare as IEEE does
+            x, y = a[i], b[i]
+            plain = {">": x > y, ">=": x >= y, "<": x < y, "<=": x <= y, "==": x == y}
+            assert {op: bool(got[op][i]) for op in got} == plain, (x, y)
             continue
         want = {">": e > 0, ">=": e >= 0, "<": e < 0, "<=": e <= 0, "==": e == 0}
         assert {op: bool(got[op][i]) for op in got} == want, (a[i], b[i])
     assert bool(pcmp.gt(np.inf, 1.0)) and bool(pcmp.lt(1.0, np.inf))
-    np.testing.assert_array_equal(pcmp.ge(a[5:], 2.0), [exact(x, 2.0) >= 0 for x in a[5:]])
+    np.testing.assert_array_equal(pcmp.ge(a[7:], 2.0), [exact(x, 2.0) >= 0 for x in a[7:]])
 
 
 @pytest.mark.parametrize("level, first_offset", [(12.74, 1234), (1800.00, 99999), (0.53, 1234)])
@@ -181,3 +183,18 @@ def test_panel_and_single_stock_decide_ties_alike():
     from desktop_app.core.scoring import score_panel
     res = score_panel(p)
     assert res.rule_points["trend.close_gt_ma5"][0] == 0 and res.rule_points["trend.close_gt_ma5"][1] == 5
+
+
+@pytest.mark.parametrize("k", [2.0, 0.97, -7.0, -0.05, 0.0, 1e-300, -1e-300, np.inf, -np.inf, np.nan])
+def test_helper_against_a_scalar_is_the_same_relation(k):
+    """Thresholds take a one-comparison path; it must agree with the array-against-array relation
+    (itself checked against exact arithmetic above) on every value, either side of the operator."""
+    rng = np.random.default_rng(3)
+    base = k if np.isfinite(k) and k != 0 else 1.0
+    a = np.r_[base * (1 + rng.choice([-1, 1], 2000) * 10 ** rng.uniform(-12, -7, 2000)),   # near ties
+              rng.normal(0, 10, 500), -rng.uniform(0, 5, 200),
+              [k, -k, 0.0, -0.0, np.nan, np.inf, -np.inf, 1e-300, -1e-300]]
+    full = np.full_like(a, k)
+    for op in pcmp.OPS:
+        np.testing.assert_array_equal(pcmp.compare(a, op, k), pcmp.compare(a, op, full), err_msg=f"a {op} {k}")
+        np.testing.assert_array_equal(pcmp.compare(k, op, a), pcmp.compare(full, op, a), err_msg=f"{k} {op} a")

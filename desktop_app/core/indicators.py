@@ -190,8 +190,12 @@ def _k_std(x: np.ndarray, n: int, ddof: int, ref: np.ndarray | None = None) -> n
     # A window of identical values has no spread: exactly 0. (With deviations taken from a first
     # value far from the window, sum(d²) − sum(d)²/n leaves rounding residue that the square root
     # magnifies to ~1e-6 yuan, and BOLL's bands would not meet the close on a flat window.)
-    flat = _k_rollext(x, n, np.maximum) == _k_rollext(x, n, np.minimum)
-    var[flat] = 0.0
+    # Flat = no change between consecutive values of the window (an exact count, window-local).
+    if n > 1:
+        changed = np.empty(x.shape)
+        changed[0] = 1.0
+        np.not_equal(x[1:], x[:-1], out=changed[1:])
+        var[_k_winsum(changed, n - 1) == 0] = 0.0
     return np.sqrt(var, out=var)
 
 

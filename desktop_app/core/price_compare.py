@@ -19,7 +19,8 @@ value, docs/INDICATORS.md "Numerics"), while the smallest real difference betwee
 sides of 1e-9 have a wide margin. A comparison with 0 is exact (tol = 0): equal prices give ratios
 of exactly 1 and changes of exactly 0.
 
-NaN never meets a condition (every relation is False, ``eq`` included); so does inf vs inf.
+NaN never meets a condition (every relation is False, ``eq`` included). Infinities compare as
+IEEE does (inf > any finite value, inf == inf), as does a difference too large to scale (> 1e299).
 Inputs are scalars or numpy arrays (broadcast); the result is a bool array (a numpy bool for
 scalars). Pure numpy: a later formula engine can call :func:`compare` with the operator as a
 string.
@@ -58,69 +59,171 @@ def _prep(a, b):
     return a, b, s, scalar
 
 
-def _above(s: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """s > |x| elementwise (False where either is NaN); negates ``s`` in place and back."""
-    g = np.greater(s, x)
-    np.negative(s, out=s)
-    g &= np.less(s, x)
-    np.negative(s, out=s)
-    return g
+def _positive(x: np.ndarray) -> bool:
+    """Every non-NaN value > 0 (prices, volumes, MAs): then |x| = x."""
+    return x.size == 0 or bool(np.fmin.reduce(x, axis=None) > 0)
 
 
 def _beyond(a, b, s) -> np.ndarray:
-    """(a − b) > REL_TOL × min(|a|, |b|), given the scaled difference s."""
-    g = _above(s, a)
-    g |= _above(s, b)
-    return g
+    """(a − b) > REL_TOL × min(|a|, |b|), given the scaled difference s: s > |a| or s > |b|,
+    with s > |x| <=> s > x and −s < x (just s > x when x is positive). Leaves ``s`` as it was."""
+    ga = np.greater(s, a)
+    gb = np.greater(s, b)
+    pa, pb = _positive(a), _positive(b)
+    if not (pa and pb):
+        np.negative(s, out=s)
+        if not pa:
+            ga &= np.less(s, a)
+        if not pb:
+            gb &= np.less(s, b)
+        np.negative(s, out=s)
+    ga |= gb
+    return ga
 
 
-def _out(r, scalar):
+_PLAIN = {"gt": np.greater, "lt": np.less, "ge": np.greater_equal, "le": np.less_equal, "eq": np.equal}
+
+
+def _out(r, scalar, a=None, b=None, s=None, op=None):
+    """The result. With one side infinite the scaled relation is already IEEE's; with both
+    infinite (inf − inf is NaN, inf vs −inf does not scale) take the plain IEEE comparison, so
+    that infinities behave as in the scalar path."""
+    if a is not None and np.isinf(a).any() and np.isinf(b).any():
+        both = np.logical_and(np.isinf(a), np.isinf(b))
+        if both.any():
+            r[both] = _PLAIN[op](np.broadcast_to(a, both.shape)[both], np.broadcast_to(b, both.shape)[both])
     return r[0] if scalar else r
+
+
+# Against a scalar k (the thresholds: 2 %, 0.97, 30 …) the same relation needs one comparison.
+# With s = (a − k) / REL_TOL: for k ≥ 0,  a > k  <=>  s > k  (if a ≥ k then min(|a|, k) = k;
+# if a < k then s < 0), and  a < k  <=>  −s > a  (for 0 < a < k the minimum is a; for a ≤ 0,
+# −s > 0 ≥ a; for a ≥ k, −s ≤ 0). For k ≤ 0 mirror both. Exactly the general relation, also on
+# the computed floats (every step keeps its sign), which tests/test_preset_ties.py checks.
+def _scalar(x):
+    return float(x) if np.ndim(x) == 0 else None
+
+
+def _gt_k(a, k: float) -> np.ndarray:
+    a = np.asarray(a, dtype=float)
+    if k != k:
+        return np.zeros(a.shape, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = np.subtract(a, k)
+        s *= _SCALE
+        if k >= 0:
+            return np.greater(s, k)
+        np.negative(s, out=s)
+        return np.less(s, a)                     # s > −a
+
+
+def _lt_k(a, k: float) -> np.ndarray:
+    a = np.asarray(a, dtype=float)
+    if k != k:
+        return np.zeros(a.shape, dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = np.subtract(k, a)
+        s *= _SCALE
+        if k > 0:
+            return np.greater(s, a)
+        return np.greater(s, -k)
+
+
+def _fast(a, b):
+    """(array, k, mirrored) when one side is a scalar and the other an array, else None."""
+    kb = _scalar(b)
+    if kb is not None and np.ndim(a) > 0:
+        return a, kb, False
+    ka = _scalar(a)
+    if ka is not None and np.ndim(b) > 0:
+        return b, ka, True
+    return None
+
+
+def _notnan(x) -> np.ndarray:
+    x = np.asarray(x, dtype=float)
+    return x == x
 
 
 def gt(a, b):
     """a > b by more than the tolerance (a strictly above b, ties excluded)."""
+    f = _fast(a, b)
+    if f is not None:
+        x, k, mirrored = f
+        return _lt_k(x, k) if mirrored else _gt_k(x, k)
     a, b, s, scalar = _prep(a, b)
     with np.errstate(invalid="ignore", over="ignore"):
-        return _out(_beyond(a, b, s), scalar)
+        return _out(_beyond(a, b, s), scalar, a, b, s, "gt")
 
 
 def lt(a, b):
     """a < b by more than the tolerance."""
+    f = _fast(a, b)
+    if f is not None:
+        x, k, mirrored = f
+        return _gt_k(x, k) if mirrored else _lt_k(x, k)
     a, b, s, scalar = _prep(a, b)
     np.negative(s, out=s)
     with np.errstate(invalid="ignore", over="ignore"):
-        return _out(_beyond(a, b, s), scalar)
+        return _out(_beyond(a, b, s), scalar, a, b, s, "lt")
 
 
 def ge(a, b):
     """a > b, or a equal to b within the tolerance."""
+    f = _fast(a, b)
+    if f is not None:
+        x, k, _m = f
+        if k != k:
+            return np.zeros(np.shape(x), dtype=bool)
+        out = lt(a, b)
+        np.logical_not(out, out=out)
+        out &= _notnan(x)
+        return out
     a, b, s, scalar = _prep(a, b)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = s == s                              # not NaN
         np.negative(s, out=s)
         ok &= ~_beyond(a, b, s)
-    return _out(ok, scalar)
+    return _out(ok, scalar, a, b, s, "ge")
 
 
 def le(a, b):
     """a < b, or a equal to b within the tolerance."""
+    f = _fast(a, b)
+    if f is not None:
+        x, k, _m = f
+        if k != k:
+            return np.zeros(np.shape(x), dtype=bool)
+        out = gt(a, b)
+        np.logical_not(out, out=out)
+        out &= _notnan(x)
+        return out
     a, b, s, scalar = _prep(a, b)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = s == s
         ok &= ~_beyond(a, b, s)
-    return _out(ok, scalar)
+    return _out(ok, scalar, a, b, s, "le")
 
 
 def eq(a, b):
     """a equal to b within the tolerance (NaN is equal to nothing)."""
+    f = _fast(a, b)
+    if f is not None:
+        x, k, _m = f
+        if k != k:
+            return np.zeros(np.shape(x), dtype=bool)
+        out = gt(a, b)
+        out |= lt(a, b)
+        np.logical_not(out, out=out)
+        out &= _notnan(x)
+        return out
     a, b, s, scalar = _prep(a, b)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = s == s
         ok &= ~_beyond(a, b, s)
         np.negative(s, out=s)
         ok &= ~_beyond(a, b, s)
-    return _out(ok, scalar)
+    return _out(ok, scalar, a, b, s, "eq")
 
 
 OPS = {">": gt, ">=": ge, "<": lt, "<=": le, "==": eq}

@@ -132,8 +132,11 @@ def _parking_apron(x: _Ctx):
     calm = body & gt(chg, -5.0) & lt(chg, 5.0)
     # the limit-up day: change > 9.5 % and a new 15-bar closing high (turtle check_enter(15))
     limit_up = gt(chg, 9.5) & ge(c, x.hhv(APRON_WINDOW))
-    lu = _lag(c, 3)                                         # the limit-up close, seen from u
-    above = lambda k: gt(_lag(c, k), lu) & gt(_lag(o, k), lu)   # day opens and closes above it
+    # Day u-k opens and closes above the limit-up close c[u-3]: evaluated at t = u-k as
+    # min(open, close) > close (3-k) bars earlier (for a positive limit-up close, min(o, c) > x
+    # holds exactly when both do: price_compare is monotone there), then shifted to u.
+    low_body = np.minimum(c, o)
+    above = lambda k: _lagb(gt(low_body, _lag(c, 3 - k)), k)
     day1 = _lagb(body, 2) & above(2)
     day2 = _lagb(calm, 1) & above(1)
     day3 = calm & above(0)
