@@ -318,3 +318,44 @@ def test_degenerate_ranges_follow_the_documented_conventions():
     assert (k[8:30] == 50).all() and (d[8:30] == 50).all()
     assert np.isnan(vr[:11]).all() and vr[-1] == 100 / 80   # previous five: 0, 100, 100, 100, 100
     assert not np.isinf(np.r_[wr, cci, k, d]).any()
+
+
+def test_panel_rows_bit_identical_to_single_stock_on_the_demo_market():
+    """docs/INDICATORS.md promises bit-identical panel and single-stock results. On the demo
+    market (0.01-yuan prices, 300 stocks, a few suspensions added) every output of every row must
+    equal the stock computed alone. A numpy reduction whose summation order depends on the memory
+    layout (CCI's AVEDEV once: two of these rows differed in the last bits) fails here."""
+    from desktop_app.core.data.demo import DemoSource
+
+    p = DemoSource(n_stocks=300).panel().tail(300)
+    c, h, l, v = (p.fields[k].copy() for k in ("close", "high", "low", "volume"))
+    rng = np.random.default_rng(11)
+    for r in range(0, len(c), 7):
+        c[r, rng.choice(c.shape[1], 5, replace=False)] = np.nan
+    two = _all_outputs(c, h, l, v)
+    for i in range(len(c)):
+        one = _all_outputs(c[i], h[i], l[i], v[i])
+        for k, (a, b) in enumerate(zip(two, one)):
+            assert np.array_equal(a[i], b, equal_nan=True), (i, k)
+
+
+def test_stdev_of_a_flat_window_is_exactly_zero_whatever_came_before():
+    """Sums of deviations from a first value far from the window used to leave a residue of up
+    to ~1e-6 yuan on a flat window (first close 162.35, then 63.07 flat), so BOLL's bands did not
+    meet the close. A window of identical values has standard deviation 0 exactly."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for _ in range(200):
+        first, level = np.round(rng.uniform(0.5, 200, 2), 2)
+        rows.append(np.r_[first, np.full(25, level)])
+    x = np.vstack(rows)
+    assert (ind.stdev(x, 20)[:, 20:] == 0).all()
+    mid, up, lo = ind.boll(x)
+    assert (up == mid)[:, 20:].all() and (lo == mid)[:, 20:].all()
+    # the mean itself is the level up to rounding (deviation sums), i.e. equal for price_compare
+    from desktop_app.core import price_compare
+    assert price_compare.eq(mid[:, 20:], x[:, 20:]).all()
+    assert ind.stdev(np.array([162.35] + [63.07] * 25), 20)[-1] == 0.0
+    # one different value in the window: not flat, the ordinary formula
+    y = np.r_[162.35, np.full(25, 63.07), 63.08]
+    close(ind.stdev(y, 20)[-1], np.std(y[-20:], ddof=1), 1e-9)

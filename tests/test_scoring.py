@@ -251,3 +251,17 @@ def test_score_values_equal_indicator_functions_exactly():
     k, d, j = ind.kdj(h, l, c)
     assert (v_["k"], v_["d"], v_["j"]) == (k[-1], d[-1], j[-1])
     assert v_["vol_ratio"] == ind.sma(v, 5)[-1] / ind.sma(v, 20)[-6]
+
+
+def test_volume_ratio_is_a_ratio_of_means_not_the_seeds_mean_of_ratios():
+    """docs/INDICATORS.md, "Volume ratio": five days at 1.6 × the earlier volume. Ours:
+    MA(V,5) / REF(MA(V,20),5) = 1.6 -> "more than 1.5" -> 20 points. The seed's avgVR (mean over 5
+    days of V / MA20, MA20 including the day) would be ≈ 1.47 -> 15 points: computed here by hand to
+    document the chosen difference."""
+    vol = np.r_[np.full(75, 1e6), np.full(5, 1.6e6)]
+    c = 10 * 1.001 ** np.arange(80)                    # up every day
+    res = score_frame(bars_from_close(c, vol))
+    assert res.values["vol_ratio"][0] == pytest.approx(1.6)
+    assert res.rule_points["volume.surge_up"][0] == 20
+    seed = np.mean([vol[i] / vol[i - 19:i + 1].mean() for i in range(75, 80)])
+    assert seed == pytest.approx(1.4701, abs=1e-4) and seed < 1.5   # the seed would give 15

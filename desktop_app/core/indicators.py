@@ -187,6 +187,15 @@ def _k_std(x: np.ndarray, n: int, ddof: int, ref: np.ndarray | None = None) -> n
     var -= s1
     var /= (n - ddof)
     np.maximum(var, 0.0, out=var)
+    # A window of identical values has no spread: exactly 0. (With deviations taken from a first
+    # value far from the window, sum(d²) − sum(d)²/n leaves rounding residue that the square root
+    # magnifies to ~1e-6 yuan, and BOLL's bands would not meet the close on a flat window.)
+    # Flat = no change between consecutive values of the window (an exact count, window-local).
+    if n > 1:
+        changed = np.empty(x.shape)
+        changed[0] = 1.0
+        np.not_equal(x[1:], x[:-1], out=changed[1:])
+        var[_k_winsum(changed, n - 1) == 0] = 0.0
     return np.sqrt(var, out=var)
 
 
@@ -431,16 +440,24 @@ def volume_ratio(volume, n: int = 5, *, assume_packed: bool = False):
 
 def cci(high, low, close, n: int = 14, *, assume_packed: bool = False):
     """CCI: (TP − MA(TP,n)) / (0.015 × AVEDEV(TP,n)), TP = (H+L+C)/3; AVEDEV is the mean absolute
-    deviation from the window mean. 0 where AVEDEV is 0. NaN for n-1 bars."""
+    deviation from the window mean. 0 where AVEDEV is 0. NaN for n-1 bars.
+
+    AVEDEV is summed element-wise in a fixed order (oldest bar of the window first), not with a
+    numpy reduction, whose summation order depends on the memory layout (one stock vs a panel):
+    so a panel row is bit-identical to the stock computed alone."""
     def kern(h, l, c):
         tp = (h + l + c) / 3.0
         ma = _k_sma(tp, n)
         out = np.full_like(tp, np.nan)
-        if tp.shape[0] >= n:
-            win = np.lib.stride_tricks.sliding_window_view(tp, n, axis=0)  # (t-n+1, stocks, n)
-            md = np.abs(win - ma[n - 1:, :, None]).mean(axis=2)
+        t = tp.shape[0]
+        if t >= n:
+            m = ma[n - 1:]
+            md = np.abs(tp[: t - n + 1] - m)
+            for j in range(1, n):
+                md += np.abs(tp[j: t - n + 1 + j] - m)
+            md /= n
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[n - 1:] = np.where(md > 0, (tp[n - 1:] - ma[n - 1:]) / (0.015 * md),
+                out[n - 1:] = np.where(md > 0, (tp[n - 1:] - m) / (0.015 * md),
                                        np.where(np.isnan(md), np.nan, 0.0))
         return out
     return _apply(kern, (high, low, close), assume_packed)

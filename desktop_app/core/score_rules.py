@@ -6,8 +6,10 @@ tiers: the first one (in table order) whose conditions hold is applied, the othe
 0. Rules without a group add up. A dimension's sum is capped at its maximum; the cap shows in the
 trace as a ``<dimension>.cap`` line with negative points, so trace points always add up to the total.
 
-Conditions compare a value (see ``scoring.ScoreResult.values``) with a number or another value.
-Comparisons use unrounded floats; a NaN value never meets a condition.
+Conditions compare a value (see ``scoring.ScoreResult.values``) with a number or another value,
+through ``price_compare.compare``: unrounded floats, but two values within 1e-9 relative are equal,
+so an exact tie (close == MA5, ROC10 == 5 %) is decided as a tie, never by float error. A NaN value
+never meets a condition.
 
 Seed-system defects fixed here (FACTS.md): MA5/20/60 are simple MAs, RSI is Wilder's, MACD uses
 DIF vs DEA, the scale is 0–100 only, nothing is rounded before comparing.
@@ -79,9 +81,12 @@ RULES: tuple[Rule, ...] = (
       "布林位置低于 0.2（靠近下轨）", "Bollinger position below 0.2 (near lower band)", "boll"),
     R("technical.boll_high", "technical", 1, (("boll_pos", ">", 0.8),),
       "布林位置高于 0.8（靠近上轨）", "Bollinger position above 0.8 (near upper band)", "boll"),
-    # --- volume (20): vol_ratio = MA(V,5) / REF(MA(V,20),5); up/down vs previous close
+    # --- volume (20): vol_ratio = MA(V,5) / REF(MA(V,20),5), the last 5 bars' mean volume over the
+    # mean of the 20 bars before them (a deliberate choice over the seed's mean of V/MA20 over 5
+    # days: docs/INDICATORS.md, "Volume ratio"); up/down vs the previous close
     R("volume.surge_up", "volume", 20, (("vol_ratio", ">", 1.5), ("up", "==", 1.0)),
-      "放量上涨（量比>1.5 且收涨）", "Up on heavy volume (ratio > 1.5)", "volume"),
+      "放量上涨（量比>1.5 且收涨；量比=5日均量/此前20日均量）",
+      "Up on heavy volume (ratio > 1.5; ratio = 5-day mean volume / mean of the 20 days before)", "volume"),
     R("volume.rise_up", "volume", 15, (("vol_ratio", ">", 1.2), ("up", "==", 1.0)),
       "温和放量上涨（量比>1.2 且收涨）", "Up on rising volume (ratio > 1.2)", "volume"),
     R("volume.shrink_down", "volume", 10, (("vol_ratio", "<", 0.8), ("down", "==", 1.0)),

@@ -15,20 +15,22 @@ they differ from a longer-history value (the seed's weight after 60 bars is (25/
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from . import panel_cache as pc
+from . import price_compare as cmp
 from .panel import Panel
 from .reasons import R, Reason
 from .score_rules import DIMENSIONS, PARAMS, RULES, Rule
 
 MIN_BARS = 60
 
-_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq}
+# Every rule condition is compared with price_compare (ties within 1e-9 relative are equal, so an
+# exact tie such as close == MA5 never awards "close above MA5" through float error).
+_OPS = cmp.OPS
 
 
 @dataclass(frozen=True)
@@ -126,15 +128,15 @@ class ScoreResult:
     def ma_trend(self, i: int) -> str:
         v = self.values
         m5, m20, m60 = v["ma5"][i], v["ma20"][i], v["ma60"][i]
-        if m5 > m20 > m60:
+        if cmp.gt(m5, m20) and cmp.gt(m20, m60):
             return "bull"
-        if m5 < m20 < m60:
+        if cmp.lt(m5, m20) and cmp.lt(m20, m60):
             return "bear"
         return "mixed"
 
     def macd_state(self, i: int) -> str:
         v = self.values
-        above, was_above = v["dif"][i] > v["dea"][i], v["dif_prev"][i] > v["dea_prev"][i]
+        above, was_above = cmp.gt(v["dif"][i], v["dea"][i]), cmp.gt(v["dif_prev"][i], v["dea_prev"][i])
         if above and not was_above:
             return "golden_cross"
         if not above and was_above:
@@ -184,8 +186,8 @@ def compute_values(x) -> dict[str, np.ndarray]:
     v_short, v_long = last(x.vma(vs)), last(x.vma(vl), vs)
     with np.errstate(invalid="ignore", divide="ignore"):
         vals["vol_ratio"] = np.where(v_long > 0, v_short / v_long, np.nan)
-        vals["up"] = (vals["close"] > vals["prev_close"]).astype(float)
-        vals["down"] = (vals["close"] < vals["prev_close"]).astype(float)
+        vals["up"] = cmp.gt(vals["close"], vals["prev_close"]).astype(float)
+        vals["down"] = cmp.lt(vals["close"], vals["prev_close"]).astype(float)
         vals["roc10"] = (vals["close"] / last(x.c, P["roc"]) - 1.0) * 100.0
     return vals
 
@@ -201,8 +203,7 @@ def apply_rules(vals: dict[str, np.ndarray], valid: np.ndarray):
         ok = np.ones(n, dtype=bool)
         for key, op, ref in rule.when:
             rhs = vals[ref] if isinstance(ref, str) else ref
-            with np.errstate(invalid="ignore"):
-                ok &= _OPS[op](vals[key], rhs)
+            ok &= _OPS[op](vals[key], rhs)
         if rule.group is not None:
             prior = taken.setdefault(rule.group, np.zeros(n, dtype=bool))
             ok = ok & ~prior

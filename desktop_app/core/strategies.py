@@ -19,6 +19,7 @@ import numpy as np
 from . import indicators as ind
 from . import panel_cache as pc
 from .panel import Panel
+from .price_compare import ge, gt, le, lt
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,9 @@ class Strategy:
 _Ctx = pc.PackedPanel
 
 
-# Everything below works on the PackedPanel's time-major arrays (t, n).
+# Everything below works on the PackedPanel's time-major arrays (t, n). Every comparison of prices
+# or of values computed from them goes through ``price_compare`` (ties within 1e-9 relative are
+# equal: docs/INDICATORS.md, "Comparisons").
 def _lag(x: np.ndarray, k: int) -> np.ndarray:
     return ind._k_shift(np.asarray(x, dtype=float), k)
 
@@ -57,13 +60,17 @@ def _lagb(cond: np.ndarray, k: int) -> np.ndarray:
 
 
 def _cross_up(a, b):
-    with np.errstate(invalid="ignore"):
-        return (a > b) & (_lag(a, 1) <= _lag(b, 1))
+    return gt(a, b) & le(_lag(a, 1), _lag(b, 1))
+
+
+def _bars_at_least(x: _Ctx, n: int) -> np.ndarray:
+    """The stock has at least n bars up to this one (today included)."""
+    return x.memo(("bars_at_least", n), lambda: np.isfinite(_lag(x.c, n - 1)))
 
 
 # --------------------------------------------------------------------------- the rules (packed space)
 def _ma_bull(x: _Ctx):
-    return (x.ma(5) > x.ma(10)) & (x.ma(10) > x.ma(20)) & (x.ma(20) > x.ma(60))
+    return gt(x.ma(5), x.ma(10)) & gt(x.ma(10), x.ma(20)) & gt(x.ma(20), x.ma(60))
 
 
 def _macd_golden(x: _Ctx):
@@ -76,101 +83,128 @@ def _kdj_golden(x: _Ctx):
     return _cross_up(k, d)
 
 
-# Longest lookback of any rule below (bars, today included) is 61 (e.g. no_big_drawdown: 59-bar
-# lag + 1-bar shift of a 59-bar window); fired_at evaluates rules on windows of this many bars.
+# Longest lookback of any rule below (bars, today included) is 61: no_big_drawdown reads the
+# change of the window's first bar (59 bars ago) against the bar before it, and volume_up /
+# volume_limit_down need 61 bars of history. fired_at evaluates rules on windows of this many bars.
 LOOKBACK = 64
 AMOUNT_MIN = 2e8  # yuan, Sequoia's 成交额不低于2亿
+MIN_BARS_VOLUME = 61  # Sequoia/InStock check_volume, climax_limitdown: tail(60 + 1) must be full
 
 
 def _volume_surge(x: _Ctx, ratio: float) -> np.ndarray:
     prev_vma5 = x.memo(("prev_vma", 5), lambda: _lag(x.vma(5), 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (x.c * x.v >= AMOUNT_MIN) & (x.v >= ratio * prev_vma5) & (prev_vma5 > 0)
+    with np.errstate(invalid="ignore"):
+        return (ge(x.c * x.v, AMOUNT_MIN) & ge(x.v, ratio * prev_vma5) & (prev_vma5 > 0)
+                & _bars_at_least(x, MIN_BARS_VOLUME))
 
 
 def _volume_up(x: _Ctx):
-    return (x.chg() >= 2.0) & (x.c >= x.o) & _volume_surge(x, 2.0) & np.isfinite(x.ma(60))
+    return x.memo(("rule", "volume_up"), lambda: ge(x.chg(), 2.0) & ge(x.c, x.o) & _volume_surge(x, 2.0))
 
 
 def _volume_limit_down(x: _Ctx):
-    return (x.chg() <= -9.5) & _volume_surge(x, 4.0) & np.isfinite(x.ma(60))
+    return le(x.chg(), -9.5) & _volume_surge(x, 4.0)
 
 
 def _turtle(x: _Ctx):
-    return x.c >= x.hhv(60)
+    return ge(x.c, x.hhv(60))
 
 
 def _pullback_ma250(x: _Ctx):
     ma250 = x.ma(250)
-    with np.errstate(invalid="ignore"):
-        started_below = _lag(x.c, 59) < _lag(ma250, 59)
-        held_above = _all(x, x.c >= ma250, 10)
-        touched = x.l <= ma250 * 1.03
-        deep = x.c <= 0.8 * x.hhv(60)
+    started_below = lt(_lag(x.c, 59), _lag(ma250, 59))
+    held_above = _all(x, ge(x.c, ma250), 10)
+    touched = le(x.l, ma250 * 1.03)
+    deep = le(x.c, 0.8 * x.hhv(60))
     return started_below & held_above & touched & deep
 
 
+APRON_WINDOW = 15  # Sequoia/InStock parking_apron threshold: the last 15 bars
+
+
 def _parking_apron(x: _Ctx):
-    c, o = x.c, x.o
+    """Evaluated at u, the third bar after the limit-up day s = u-3; fires while s is within the
+    last 15 bars (u within the last 12)."""
+    c, o, chg = x.c, x.o, x.chg()
     with np.errstate(invalid="ignore", divide="ignore"):
-        ref = _lag(c, 3)                     # close of the limit-up day s = u-3
-        limit_up = _lag(x.chg(), 3) > 9.5
-        body = (c / o > 0.97) & (c / o < 1.03)
-        calm = body & (x.chg() > -5) & (x.chg() < 5) & (c > ref)
-        day1 = (_lag(c, 2) > ref) & (_lag(o, 2) > ref) & _lagb(body, 2)
-        day2 = _lagb(calm, 1) & (_lag(c, 1) > ref)
-        ok_at_u = limit_up & day1 & day2 & calm
-    return _any(x, ok_at_u, 12)                  # limit-up day within the last 15 bars
+        body = c / o
+    body = gt(body, 0.97) & lt(body, 1.03)                  # 0.97 < close/open < 1.03
+    calm = body & gt(chg, -5.0) & lt(chg, 5.0)
+    # the limit-up day: change > 9.5 % and a new 15-bar closing high (turtle check_enter(15))
+    limit_up = gt(chg, 9.5) & ge(c, x.hhv(APRON_WINDOW))
+    # Day u-k opens and closes above the limit-up close c[u-3]: evaluated at t = u-k as
+    # min(open, close) > close (3-k) bars earlier (for a positive limit-up close, min(o, c) > x
+    # holds exactly when both do: price_compare is monotone there), then shifted to u.
+    low_body = np.minimum(c, o)
+    above = lambda k: _lagb(gt(low_body, _lag(c, 3 - k)), k)
+    day1 = _lagb(body, 2) & above(2)
+    day2 = _lagb(calm, 1) & above(1)
+    day3 = calm & above(0)
+    ok_at_u = _lagb(limit_up, 3) & day1 & day2 & day3
+    return _any(x, ok_at_u, APRON_WINDOW - 3)
 
 
 def _platform_breakout(x: _Ctx):
     ma60 = x.ma(60)
+    cross = lt(x.o, ma60) & le(ma60, x.c)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cross = (x.o < ma60) & (ma60 <= x.c)
         gap = (ma60 - x.c) / ma60
-        flat = (gap > -0.05) & (gap < 0.2)
-        platform = _lagb(_all(x, flat, 59), 1)
+    flat = gt(gap, -0.05) & lt(gap, 0.2)
+    platform = _lagb(_all(x, flat, 59), 1)
     return cross & _volume_up(x) & platform
 
 
+DRAWDOWN_WINDOW = 60  # Sequoia/InStock low_backtrace_increase threshold
+
+
 def _no_big_drawdown(x: _Ctx):
-    chg = x.chg()
+    """The 60 bars ending today: rise >= 60 % first to last close; no bar of the window fell > 7 %
+    vs the previous close or vs its own open; no two consecutive bars of the window fell > 10 %
+    together (sum of changes) or from the first one's open to the second one's close."""
+    n = DRAWDOWN_WINDOW
+    c, o, chg = x.c, x.o, x.chg()
+    first = _lag(c, n - 1)
+    prev_open = _lag(o, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rise = x.c / _lag(x.c, 59) - 1.0 >= 0.6
-        big_drop = _lagb(_any(x, chg < -7, 59), 1)
-        intraday = _any(x, (x.c / x.o - 1.0) * 100.0 < -7, 59)
-        two_day = _any(x, chg + _lag(chg, 1) < -10, 59)
-    return rise & ~big_drop & ~intraday & ~two_day
+        rise = (c - first) / first
+        intraday = (c - o) / o * 100.0
+        two_day = chg + _lag(chg, 1)
+        two_day_open = (c - prev_open) / prev_open * 100.0
+    single = lt(chg, -7.0) | lt(intraday, -7.0)            # 单日跌幅超7%, 高开低走7%
+    double = lt(two_day, -10.0) | lt(two_day_open, -10.0)  # 两日累计跌幅10%, 两日高开低走累计10%
+    return ge(rise, 0.6) & ~_any(x, single, n) & ~_any(x, double, n - 1)
 
 
 def _rsi_rebound(x: _Ctx):
     r = x.rsi(14)
-    with np.errstate(invalid="ignore"):
-        return (_lag(r, 1) < 30.0) & (r >= 30.0)
+    return lt(_lag(r, 1), 30.0) & ge(r, 30.0)
 
 
 def _boll_lower(x: _Ctx):
     _mid, _up, lo = x.boll()
-    with np.errstate(invalid="ignore"):
-        return (x.l <= lo) & (x.c > lo) & (x.c >= x.o)
+    return le(x.l, lo) & gt(x.c, lo) & ge(x.c, x.o)
 
 
 def _shrink_pullback(x: _Ctx):
     ma20, ma60 = x.ma(20), x.ma(60)
     prev_vma5 = x.memo(("prev_vma", 5), lambda: _lag(x.vma(5), 1))
-    with np.errstate(invalid="ignore"):
-        uptrend = (ma20 > ma60) & (ma20 > _lag(ma20, 5))
-        pulled = x.c <= 0.95 * x.hhv(20)
-        holding = x.c >= 0.98 * ma20
-        quiet = x.v < 0.6 * prev_vma5
-    return uptrend & pulled & holding & (x.chg() < 0) & quiet
+    uptrend = gt(ma20, ma60) & gt(ma20, _lag(ma20, 5))
+    pulled = le(x.c, 0.95 * x.hhv(20))
+    holding = ge(x.c, 0.98 * ma20)
+    down = lt(x.c, x.prev_close())
+    quiet = lt(x.v, 0.6 * prev_vma5)
+    return uptrend & pulled & holding & down & quiet
+
+
+# Sequoia/InStock keep_increasing: tail(30), MA30 at iloc 0, 10, 20, -1 = 29, 19, 9, 0 bars ago.
+MA30_STEPS = (9, 19, 29)
 
 
 def _ma30_rising(x: _Ctx):
     m = x.ma(30)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        m10, m20, m30 = _lag(m, 10), _lag(m, 20), _lag(m, 30)
-        return (m > m10) & (m10 > m20) & (m20 > m30) & (m / m30 > 1.2)
+    a, b, c_ = MA30_STEPS
+    m9, m19, m29 = _lag(m, a), _lag(m, b), _lag(m, c_)
+    return gt(m, m9) & gt(m9, m19) & gt(m19, m29) & gt(m, 1.2 * m29)
 
 
 def _packed_signal(x: _Ctx, kernel: Callable[[_Ctx], np.ndarray]) -> np.ndarray:
@@ -186,10 +220,14 @@ def _wrap(kernel: Callable[[_Ctx], np.ndarray]) -> Callable[[Panel], np.ndarray]
     return fn
 
 
+_TIE_ZH = "价格比较按相对 1e-9 的容差判定相等（恰好相等不算“高于”）。"
+_TIE_EN = "Prices compare equal within 1e-9 relative (an exact tie is not \"above\")."
+
 _DEFS = [
     ("ma_bull", "均线多头排列", "Bullish MA alignment",
-     "MA5 > MA10 > MA20 > MA60（简单均线）。",
-     "MA5 > MA10 > MA20 > MA60 (simple moving averages).", _ma_bull),
+     "MA5 > MA10 > MA20 > MA60（简单均线），每个“>”都须严格成立：两条均线恰好相等不算多头。" + _TIE_ZH,
+     "MA5 > MA10 > MA20 > MA60 (simple moving averages), each \">\" strict: two MAs that are exactly "
+     "equal are not bullish. " + _TIE_EN, _ma_bull),
     ("macd_golden", "MACD金叉", "MACD golden cross",
      "当日 DIF 上穿 DEA：今日 DIF>DEA，昨日 DIF≤DEA（12/26/9）。",
      "DIF crosses above DEA today: DIF > DEA now, DIF <= DEA on the previous bar (12/26/9).", _macd_golden),
@@ -197,33 +235,44 @@ _DEFS = [
      "当日 K 上穿 D：今日 K>D，昨日 K≤D（9/3/3）。",
      "K crosses above D today: K > D now, K <= D on the previous bar (9/3/3).", _kdj_golden),
     ("volume_up", "放量上涨", "Up on volume surge",
-     "（Sequoia）涨幅≥2% 且收盘≥开盘，成交额（收盘×成交量）≥2亿，成交量≥前5日均量的2倍，且至少60根K线。",
-     "(Sequoia) change >= 2% and close >= open, turnover (close × volume) >= 200M yuan, volume >= 2 × "
-     "the previous 5-day mean volume, at least 60 bars of history.", _volume_up),
+     "（Sequoia/InStock）涨幅≥2% 且收盘≥开盘，成交额（收盘×成交量）≥2亿，成交量≥前5日均量的2倍；"
+     "与参考实现一致，至少需要61根K线（当日之前满60根）。",
+     "(Sequoia/InStock) change >= 2% and close >= open, turnover (close × volume) >= 200M yuan, volume "
+     ">= 2 × the previous 5-day mean volume; as in the references it needs at least 61 bars (60 before "
+     "today).", _volume_up),
     ("turtle_breakout", "突破N日新高(海龟)", "Turtle: new 60-day high",
      "（Sequoia 海龟交易法则）收盘价≥最近60日（含当日）最高收盘价。",
      "(Sequoia turtle) close >= the highest close of the last 60 bars (today included).", _turtle),
     ("pullback_ma250", "回踩年线", "Pullback to MA250",
-     "（参照 Sequoia，简化）60日前收盘在年线（MA250）下方；最近10日收盘均在年线上方；当日最低价≤年线×1.03；"
+     "（参照 Sequoia，简化）59日前收盘在年线（MA250）下方；最近10日收盘均不低于年线；当日最低价≤年线×1.03；"
      "收盘≤60日最高收盘的80%。",
      "(after Sequoia, simplified) 59 bars ago the close was below MA250; the last 10 closes are all "
      ">= MA250; today's low <= 1.03 × MA250; close <= 80% of the 60-day highest close.", _pullback_ma250),
     ("parking_apron", "停机坪", "Parking apron",
-     "（Sequoia）最近15日内有涨停（涨幅>9.5%），其后3日：首日开盘与收盘均高于涨停收盘价且实体在±3%内；"
-     "后两日实体±3%、涨跌幅在±5%内且收盘高于涨停收盘价。",
-     "(Sequoia) a limit-up day (change > 9.5%) within the last 15 bars, followed by 3 bars: day 1 opens "
-     "and closes above the limit-up close with a body within ±3%; days 2–3 have bodies within ±3%, "
-     "changes within ±5% and close above the limit-up close.", _parking_apron),
+     "（Sequoia/InStock）最近15日内有一个涨停日（涨幅>9.5%），其收盘价是当时15日收盘新高（含当日）；"
+     "其后3日每日开盘价与收盘价都高于涨停收盘价（必须高开），实体在±3%内（0.97<收盘/开盘<1.03）；"
+     "第2、3日涨跌幅还须在±5%内。3日须都在最近15日内。",
+     "(Sequoia/InStock) a limit-up day (change > 9.5%) within the last 15 bars whose close is a new "
+     "15-bar closing high (that day included); on each of the 3 bars after it the open and the close "
+     "are above the limit-up close (it must open higher) and the body is within ±3% (0.97 < close/open "
+     "< 1.03); days 2–3 also change by less than ±5%. All 3 bars lie within the last 15.", _parking_apron),
     ("platform_breakout", "突破平台", "Platform breakout",
-     "（参照 Sequoia）当日开盘<MA60≤收盘，且满足放量上涨；此前59日收盘均在 MA60 的 -20%~+5% 内（平台）。"
-     "仅在突破当日触发。",
-     "(after Sequoia) today open < MA60 <= close and the volume_up rule holds; on each of the previous "
-     "59 bars (MA60 − close) / MA60 was within (−5%, 20%) (the platform). Fires on the breakout day.",
-     _platform_breakout),
+     "（参照 Sequoia/InStock）当日开盘<MA60≤收盘，且当日满足放量上涨；此前59日收盘均在 MA60 的 -20%~+5% 内"
+     "（平台）。只在突破当日触发：参考实现在突破后60日内每天都报出（突破越早，要检查的平台越短），"
+     "此处只列出新鲜的突破；历史突破见个股信号。",
+     "(after Sequoia/InStock) today open < MA60 <= close and the volume_up rule holds today; on each of "
+     "the previous 59 bars (MA60 − close) / MA60 was within (−5%, 20%) (the platform). Fires on the "
+     "breakout day only: the references report a stock on every day up to 60 days after its breakout "
+     "(with a platform that shrinks as the breakout ages); here a scan lists fresh breakouts, and past "
+     "ones show in the stock's signals.", _platform_breakout),
     ("no_big_drawdown", "无大幅回撤", "No big drawdown",
-     "（Sequoia 低回撤上涨）60日涨幅≥60%，期间无单日跌幅>7%、无单日实体跌幅>7%、无连续两日合计跌幅>10%。",
-     "(Sequoia) the close rose >= 60% over 60 bars with no daily drop below −7%, no intraday "
-     "(close vs open) drop below −7% and no two-day drop below −10% inside the window.", _no_big_drawdown),
+     "（Sequoia/InStock 低回撤稳步上涨）最近60日（含当日）收盘涨幅≥60%（当日收盘相对59日前收盘）；"
+     "这60日内任何一日（含当日）跌幅不超过7%、高开低走（收盘相对开盘）不超过7%；"
+     "任意相邻两日涨跌幅之和不低于-10%，且后一日收盘相对前一日开盘不低于-10%（两日高开低走累计10%）。",
+     "(Sequoia/InStock low drawdown rise) over the 60 bars ending today the close rose >= 60% (today vs "
+     "59 bars ago); on no bar of those 60 (today included) the change was below −7% or the close was "
+     "more than 7% below the open; for no two consecutive bars of the window the two changes add up "
+     "below −10% or the second close is more than 10% below the first open.", _no_big_drawdown),
     ("rsi_oversold_rebound", "RSI超卖反弹", "RSI oversold rebound",
      "RSI(14) 从30以下回升：昨日 RSI<30，今日 RSI≥30。",
      "RSI(14) climbs out of oversold: below 30 on the previous bar, >= 30 today.", _rsi_rebound),
@@ -238,13 +287,17 @@ _DEFS = [
      "20-day highest close but >= 0.98 × MA20, today is a down bar, and volume < 60% of the previous "
      "5-day mean.", _shrink_pullback),
     ("ma30_rising", "均线持续上涨", "MA30 rising steadily",
-     "（Sequoia 持续上涨 / InStock 均线多头）MA30 今日 > 10日前 > 20日前 > 30日前，且今日/30日前 > 1.2。",
-     "(Sequoia keep_increasing / InStock) MA30 now > 10 bars ago > 20 bars ago > 30 bars ago, and "
-     "now / 30 bars ago > 1.2.", _ma30_rising),
+     "（Sequoia 持续上涨 / InStock 均线多头）最近30日窗口内 MA30 逐段上升：今日 > 9日前 > 19日前 > 29日前，"
+     "且今日 > 29日前×1.2。与两个参考实现的代码一致（它们取最近30根K线的第1、11、21根和最后一根；"
+     "注释所写的“30/20/10日前”实为29/19/9日前），因此至少需要59根K线。",
+     "(Sequoia keep_increasing / InStock 均线多头) MA30 rises through the last 30 bars: today > 9 bars "
+     "ago > 19 bars ago > 29 bars ago, and today > 1.2 × 29 bars ago. This is what both references' "
+     "code computes (bars 1, 11, 21 and 30 of the last 30; their comments say 30/20/10 days ago), so it "
+     "needs at least 59 bars.", _ma30_rising),
     ("volume_limit_down", "放量跌停", "Limit-down on volume",
-     "（Sequoia，风险信号）跌幅≤-9.5%，成交额≥2亿，成交量≥前5日均量的4倍。",
-     "(Sequoia, a warning) change <= −9.5%, turnover >= 200M yuan, volume >= 4 × the previous 5-day "
-     "mean volume.", _volume_limit_down),
+     "（Sequoia/InStock，风险信号）跌幅≤-9.5%，成交额≥2亿，成交量≥前5日均量的4倍；至少需要61根K线。",
+     "(Sequoia/InStock, a warning) change <= −9.5%, turnover >= 200M yuan, volume >= 4 × the previous "
+     "5-day mean volume; needs at least 61 bars.", _volume_limit_down),
 ]
 
 STRATEGIES: dict[str, Strategy] = {
