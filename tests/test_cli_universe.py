@@ -3,23 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 
 import pytest
 
+from desktop_app.core.symbols import BOARDS
 from desktop_app.cli import main
 from desktop_app.core.data.demo import DemoSource
 from desktop_app.core.symbols import parse_symbol
 
 
 def test_table_lists_every_demo_stock(capsys):
-    assert main(["universe", "--source", "demo"]) == 0
+    assert main(["universe", "--lang", "en", "--source", "demo"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["code", "name", "board", "industry", "listed"]
     assert out[-1].startswith("5000 stocks") and "DEMO" in out[-1]
     rows = out[1:-1]
     assert len(rows) == 5000
-    code, name, board, industry, listed = rows[0].split()
+    code, name, board, industry, listed = re.split(r"\s{2,}", rows[0])
     parse_symbol(code)
     dt.date.fromisoformat(listed)
 
@@ -32,9 +34,9 @@ def test_board_filter_and_json(capsys):
     assert {r["board"] for r in records} == {"star"}
     assert all(r["symbol"].startswith("68") for r in records)
     assert set(records[0]) == {"symbol", "name", "exchange", "board", "industry", "listed_date", "is_st"}
-    assert main(["universe", "--board", "bse"]) == 0
+    assert main(["universe", "--lang", "en", "--board", "bse"]) == 0
     last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith(f"{(uni['board'] == 'bse').sum()} stocks on 北交所")
+    assert last.startswith(f"{(uni['board'] == 'bse').sum()} stocks on {BOARDS['bse'][1]} (bse)")
 
 
 def test_a_broken_import_is_not_hidden(monkeypatch):
@@ -42,3 +44,11 @@ def test_a_broken_import_is_not_hidden(monkeypatch):
     monkeypatch.setitem(sys.modules, "desktop_app.core.data.akshare_source", None)  # import fails
     with pytest.raises(ImportError):
         main(["universe", "--source", "akshare"])
+
+
+def test_universe_speaks_chinese(capsys):
+    from desktop_app.cli import main
+    assert main(["universe", "--lang", "zh", "--board", "bse"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].split()[:2] == ["代码", "名称"] and "只股票（北交所，bse）" in lines[-1]
+    assert "stocks" not in lines[-1] and "source" not in lines[-1]

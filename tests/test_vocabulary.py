@@ -203,3 +203,29 @@ def test_rerun_after_a_source_switch_runs_on_the_new_source(window, qtbot, tmp_p
     assert info.total == 260 and info.params["source"] == new.name
     got = {r["symbol"] for r in w.tm.results_model(again).rows()}
     assert got <= set(new.universe()["symbol"]) and got - old_symbols
+
+
+def test_every_catalogue_entry_is_used_by_some_code():
+    """Like the translation catalogue, core's catalogue holds no words nobody says."""
+    import ast
+    from pathlib import Path
+
+    from desktop_app.core.catalogue import MESSAGES, WORDS
+
+    consts: set[str] = set()
+    prefixes: set[str] = set()
+    pkg = Path(__file__).resolve().parents[1] / "desktop_app"
+    for path in pkg.rglob("*.py"):
+        if path.name == "catalogue.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                consts.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                prefixes.add(str(node.values[0].value))       # f"demo_fault_{kind}", f"mode_{mode}"
+
+    def used(key: str) -> bool:
+        return key in consts or any(p and key.startswith(p) for p in prefixes)
+
+    unused = [k for table in (REASONS, MESSAGES, WORDS) for k in table if not used(k)]
+    assert unused == [], unused

@@ -39,12 +39,16 @@ def _pad(text: str, width: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = _make_source(args.source, args.seed)
+    from desktop_app.commands.scan import error
+    from desktop_app.core.catalogue import HOSTS, pick, say
     from desktop_app.core.data.errors import DataError
+
+    lang = args.lang
+    source = _make_source(args.source, args.seed)
     try:
         uni = source.universe()
     except DataError as e:
-        print(f"error: {e.user_message}", file=sys.stderr)
+        error(e.reason, lang)
         return 1
     if args.board:
         uni = uni[uni["board"] == args.board]
@@ -60,15 +64,16 @@ def run(args: argparse.Namespace) -> int:
         _emit("[\n" + ",\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n]")
         return 0
 
-    header = ["code", "name", "board", "industry", "listed"]
-    rows = [[r.symbol, r.name, BOARDS[r.board][0], r.industry,
+    header = [say(k, lang) for k in ("col_code", "col_name", "col_board", "col_industry", "col_listed")]
+    rows = [[r.symbol, r.name, pick(BOARDS[r.board], lang), r.industry,
              r.listed_date.isoformat() if r.listed_date else ""] for r in uni.itertuples(index=False)]
     widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(header)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(header, widths)).rstrip()]
     lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in rows]
-    where = f" on {BOARDS[args.board][0]} ({args.board})" if args.board else ""
+    where = say("universe_on_board", lang, board=pick(BOARDS[args.board], lang), id=args.board) if args.board else ""
     demo = " [DEMO]" if getattr(source, "is_demo", False) else ""
-    lines.append(f"{len(rows)} stocks{where} · source: {source.name}{demo}")
+    lines.append(say("universe_footer", lang, n=len(rows), where=where,
+                     source=pick(HOSTS.get(source.name), lang, source.name), demo=demo))
     _emit("\n".join(lines))
     return 0
 

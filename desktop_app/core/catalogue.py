@@ -117,9 +117,6 @@ REASONS: dict[str, tuple[str, str]] = {
                                    "snapshot inconsistent with stored closes (snapshot of another day?)"),
     "host_resting": ("{host}暂停请求中，约 {minutes} 分钟后重试{why}", "{host} is resting for about {minutes} more min{why}"),
     "host_resting_why": ("；原因：{reason}", " after: {reason}"),
-    "hosts_all_resting": ("所有行情服务器都在暂停中（限流）", "all bar hosts are resting (throttled)"),
-    "hosts_all_resting_last": ("所有行情服务器都在暂停中（限流）；最近一次：{last}",
-                               "all bar hosts are resting (throttled); last: {last}"),
     "data_all_hosts_failed": ("{symbol}：所有日线服务器都失败：{errors}", "{symbol}: every daily-bar host failed: {errors}"),
     "what_stock_list": ("{exchange}股票列表{part}", "{exchange} list {part}"),
     "what_daily_bars": ("{symbol} 日线（{host}）", "{symbol} daily bars ({host})"),
@@ -171,7 +168,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "phase_paused": ("暂停：所有行情服务器都在限流休息，{seconds} 秒后重试",
                      "paused: every bar host is resting (throttled); next try in {seconds} s"),
     "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
-    "phase_writing": ("写入 {name}", "writing {name}"),
 }
 
 #: A data failure's kind (``DataError.kind``) as a word.
@@ -261,7 +257,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "price_range": ("价格区间", "Price range"), "min_amount": ("最低成交额", "Minimum amount"),
     "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
-    "rows": ("行数", "Rows"), "all_symbols": ("全部", "all"),
+    "rows": ("行数", "Rows")
 }
 
 
@@ -347,6 +343,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refresh_cancelled": ("，已取消", ", CANCELLED"),
     "backfill": ("补全历史", "backfill"),
     "update": ("更新行情", "update"),
+    "col_code": ("代码", "code"), "col_name": ("名称", "name"), "col_board": ("板块", "board"),
+    "col_industry": ("行业", "industry"), "col_listed": ("上市日期", "listed"),
+    "universe_on_board": ("（{board}，{id}）", " on {board} ({id})"),
+    "universe_footer": ("{n} 只股票{where} · 数据源：{source}{demo}", "{n} stocks{where} · source: {source}{demo}"),
     "legacy_bse": ("（{digits} 是北交所旧代码，按 {code} 处理；北交所已将股票改为 920xxx）",
                    " ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"),
 }

@@ -190,7 +190,8 @@ def describe_request(request: "ScanRequest", lang: str) -> list[str]:
              (word("min_score", lang), f"{float(request.min_score):g}")]
     if request.strategies:
         names = ("、" if zh else ", ").join(strategy_name(s, lang) for s in request.strategies)
-        lines.append((word("strategies", lang), f"{names} ({word('mode_' + request.mode, lang)})"))
+        mode = word(f"mode_{request.mode}", lang)
+        lines.append((word("strategies", lang), f"{names} ({mode})"))
     lines += [(word("exclude_st", lang), yes if request.exclude_st else no),
               (word("exclude_suspended", lang), yes if request.exclude_suspended else no),
               (word("min_listed_days", lang), str(request.min_listed_days))]
