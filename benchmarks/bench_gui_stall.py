@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from common import metric as _metric, stockscan_home  # noqa: E402
+from common import metric as _metric, stockscan_home, window_app  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -196,19 +196,13 @@ def measure_on_gui_thread(app, src, store) -> tuple[list[float], dict]:
 
 def run(quick: bool = False) -> dict:
     from bench_scan import _warm_store
-    from PySide6.QtWidgets import QApplication
 
     n = 1000 if quick else 5000
     base_home = Path(os.environ.get("STOCKSCAN_HOME") or tempfile.mkdtemp(prefix="stockscan-bench-"))
     home = base_home / f"bench_scan_{n}"         # shared with bench_scan: one warm store per size
     with stockscan_home(home):
         src, store = _warm_store(home, n)
-        from PySide6.QtCore import QCoreApplication, QSettings
-        QCoreApplication.setOrganizationName("StockScanBench")
-        QCoreApplication.setApplicationName("StockScanBench")
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
-        app = QApplication.instance() or QApplication(["bench_gui_stall"])
+        app = window_app(home, "bench_gui_stall")
 
         maxima, p99s = [], []
         for _ in range(RUNS_QUICK if quick else RUNS):

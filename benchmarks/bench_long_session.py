@@ -31,7 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 os.environ.setdefault("TQDM_DISABLE", "1")
 
-from common import metric, stockscan_home  # noqa: E402
+from common import metric, stockscan_home, window_app  # noqa: E402
 
 METRICS = ["long_session_rss_growth_mb", "long_session_fd_growth"]
 N_STOCKS = 1000
@@ -54,19 +54,13 @@ def _fds() -> int:
 def run(quick: bool = False) -> dict:
     from bench_gui_stall import _pump
     from bench_scan import _warm_store
-    from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
 
     scans = SCANS_QUICK if quick else SCANS
     base_home = Path(os.environ.get("STOCKSCAN_HOME") or tempfile.mkdtemp(prefix="stockscan-bench-"))
     home = base_home / f"bench_scan_{N_STOCKS}"
     with stockscan_home(home):
         src, store = _warm_store(home, N_STOCKS)
-        QCoreApplication.setOrganizationName("StockScanBench")
-        QCoreApplication.setApplicationName("StockScanBench")
-        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
-        app = QApplication.instance() or QApplication(["bench_long_session"])
+        app = window_app(home, "bench_long_session")
         from desktop_app.core.history import HistoryStore
         from desktop_app.ui.app_context import AppContext
         from desktop_app.ui.main_window import MainWindow

@@ -26,3 +26,15 @@ def stockscan_home(path: Path) -> Iterator[Path]:
             os.environ.pop("STOCKSCAN_HOME", None)
         else:
             os.environ["STOCKSCAN_HOME"] = old
+
+
+def window_app(home: Path, name: str):
+    """The QApplication a window benchmark runs in, its QSettings kept under ``home``."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+    from PySide6.QtWidgets import QApplication
+
+    QCoreApplication.setOrganizationName("StockScanBench")
+    QCoreApplication.setApplicationName("StockScanBench")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
+    return QApplication.instance() or QApplication([name])

@@ -168,41 +168,34 @@ def lt(a, b):
         return _out(_beyond(a, b, s), scalar, a, b, s, "lt")
 
 
-def ge(a, b):
-    """a > b, or a equal to b within the tolerance."""
+def _or_equal(a, b, strict_opposite, negate: bool, name: str):
+    """a ≥ b (``negate``) or a ≤ b: "not strictly the other way", and neither side NaN."""
     f = _fast(a, b)
     if f is not None:
         x, k, _m = f
         if k != k:
             return np.zeros(np.shape(x), dtype=bool)
-        out = lt(a, b)
+        out = strict_opposite(a, b)
         np.logical_not(out, out=out)
         out &= _notnan(x)
         return out
     a, b, s, scalar = _prep(a, b)
     with np.errstate(invalid="ignore", over="ignore"):
         ok = s == s                              # not NaN
-        np.negative(s, out=s)
+        if negate:
+            np.negative(s, out=s)
         ok &= ~_beyond(a, b, s)
-    return _out(ok, scalar, a, b, s, "ge")
+    return _out(ok, scalar, a, b, s, name)
+
+
+def ge(a, b):
+    """a > b, or a equal to b within the tolerance."""
+    return _or_equal(a, b, lt, True, "ge")
 
 
 def le(a, b):
     """a < b, or a equal to b within the tolerance."""
-    f = _fast(a, b)
-    if f is not None:
-        x, k, _m = f
-        if k != k:
-            return np.zeros(np.shape(x), dtype=bool)
-        out = gt(a, b)
-        np.logical_not(out, out=out)
-        out &= _notnan(x)
-        return out
-    a, b, s, scalar = _prep(a, b)
-    with np.errstate(invalid="ignore", over="ignore"):
-        ok = s == s
-        ok &= ~_beyond(a, b, s)
-    return _out(ok, scalar, a, b, s, "le")
+    return _or_equal(a, b, gt, False, "le")
 
 
 def eq(a, b):
