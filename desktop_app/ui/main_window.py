@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QToolBar,
                                QVBoxLayout, QWidget)
@@ -27,6 +27,7 @@ from desktop_app.core.desktop_entry import install_desktop
 from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
+from desktop_app.ui.desk_keys import DeskKeys
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
 from desktop_app.ui.quick_open import QuickOpenDialog
@@ -40,7 +41,11 @@ from desktop_app.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2          # 2: chart-first desk (issue 12); older saved layouts are not restored
+#: Below this window width the results dock is tabbed with the scan panel on the left, so the
+#: chart keeps most of the width (1280×720); above it, results get their own column on the right.
+WIDE_LAYOUT_MIN_WIDTH = 1500
+SELECTION_FOLLOW_MS = 150   # a moved selection in results/watchlist opens its stock after this
 
 
 class MainWindow(QMainWindow):
@@ -65,9 +70,17 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
+        self.full_chart = False
+        self._full_chart_state: QByteArray | None = None
+        self._stock_list: str = ""          # "results" | "watchlist": where the open stock came from
+        self._follow = QTimer(self)
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(SELECTION_FOLLOW_MS)
+        self._follow.timeout.connect(self._open_followed)
+        self._followed: tuple[str, str] = ("", "")
+        self.keys = DeskKeys(self)
         self.resize(1400, 860)
-        self._default_state = self.saveState(LAYOUT_VERSION)
-        self._default_splitter = self.stock_splitter.saveState()
+        self.apply_default_layout()
         self.retranslate()
         if restore:
             self.restore_layout()
@@ -108,12 +121,43 @@ class MainWindow(QMainWindow):
                    Qt.DockWidgetArea.BottomDockWidgetArea)
         self.scan_dock = self._dock("scanDock", self.scan_panel, L)
         self.watchlist_dock = self._dock("watchlistDock", self.watchlist_view, L)
-        self.tabifyDockWidget(self.scan_dock, self.watchlist_dock)
-        self.scan_dock.raise_()
         self.results_dock = self._dock("resultsDock", self.results_view, R)
         self.tasks_dock = self._dock("tasksDock", self.task_view, B)
-        self.resizeDocks([self.scan_dock, self.results_dock], [280, 420], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.tasks_dock], [200], Qt.Orientation.Vertical)
+        for table in (self.task_view, self.watchlist_view.table, self.results_view.table):
+            table.setTabKeyNavigation(False)      # Tab leaves a table instead of walking its cells
+
+    def apply_default_layout(self) -> None:
+        """The desk's default at the current window size: the stock view (chart + analysis) in the
+        middle with most of the space; scan panel and watchlist tabbed on the left; results on the
+        right when the window is wide, else tabbed on the left too; a compact task strip below."""
+        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        docks = (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock)
+        for d in docks:
+            d.setFloating(False)
+        wide = self.width() >= WIDE_LAYOUT_MIN_WIDTH
+        self.addDockWidget(L, self.scan_dock)
+        self.addDockWidget(L, self.watchlist_dock)
+        self.tabifyDockWidget(self.scan_dock, self.watchlist_dock)
+        if wide:
+            self.addDockWidget(R, self.results_dock)
+        else:
+            self.addDockWidget(L, self.results_dock)
+            self.tabifyDockWidget(self.scan_dock, self.results_dock)
+        self.addDockWidget(B, self.tasks_dock)
+        for d in docks:
+            d.show()
+        self.scan_dock.raise_()
+        side = max(250, min(330, self.width() // 5))
+        if wide:
+            self.resizeDocks([self.scan_dock, self.results_dock], [side, max(330, self.width() // 4)],
+                             Qt.Orientation.Horizontal)
+        else:
+            self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
+        total = max(600, self.width() - 2 * side)
+        panel = max(300, min(380, total // 3))     # the analysis keeps its readable width
+        self.stock_splitter.setSizes([total - panel, panel])
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
         return make_action(self, name, slot, shortcut)
@@ -126,6 +170,9 @@ class MainWindow(QMainWindow):
         self.switch_source_action = self._action("actionSwitchSource", self.toggle_source)
         self.filter_action = self._action("actionFilter", self.focus_filter, K(K.StandardKey.Find))
         self.export_action = self._action("actionExport", self.export_dialog, K("Ctrl+E"))
+        self.add_current_action = self._action("actionAddCurrent", self.add_current_to_watchlist,
+                                               K(Qt.Key.Key_Insert))
+        self.keys_action = self._action("actionKeyboard", self.show_keyboard_help)
         self.quit_action = self._action("actionQuit", self.close, K("Ctrl+Q"))
         self.update_action = self._action("actionUpdate", self.update_data)
         self.settings_action = self._action("actionSettings", self.open_settings, K(K.StandardKey.Preferences))
@@ -158,6 +205,7 @@ class MainWindow(QMainWindow):
         self.settings_menu = mb.addMenu("")
         self.settings_menu.addAction(self.settings_action)
         self.help_menu = mb.addMenu("")
+        self.help_menu.addAction(self.keys_action)
         self.help_menu.addAction(self.log_action)
         self.help_menu.addAction(self.about_action)
         self.toolbar = QToolBar(self)
@@ -185,6 +233,8 @@ class MainWindow(QMainWindow):
         self.results_view.open_symbol_requested.connect(self.open_symbol)
         self.results_view.add_to_watchlist_requested.connect(self.add_to_watchlist)
         self.results_view.export_requested.connect(self.export_dialog)
+        self.results_view.table.selectionModel().currentRowChanged.connect(self._results_row_changed)
+        self.watchlist_view.table.selectionModel().currentRowChanged.connect(self._watchlist_row_changed)
         self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
         self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
         self.quick_open_dialog.symbol_chosen.connect(self.open_symbol)
@@ -224,6 +274,8 @@ class MainWindow(QMainWindow):
         self.log_action.setText(tr("Open log folder"))
         self.about_action.setText(tr("About StockScan"))
         self.install_action.setText(tr("Add to application menu"))
+        self.keys_action.setText(tr("Keyboard…"))
+        self.add_current_action.setText(tr("Add the open stock to the watchlist"))
         self.scan_panel.retranslate()
         self.task_view.retranslate()
         self.results_view.retranslate()
@@ -429,8 +481,11 @@ class MainWindow(QMainWindow):
             self._pending_open = symbol or None
 
     @Slot(str)
-    def open_symbol(self, symbol: str) -> None:
-        """Open a stock in the stock view (results, watchlist, quick open, command line)."""
+    def open_symbol(self, symbol: str, origin: str = "") -> None:
+        """Open a stock in the stock view (results, watchlist, quick open, command line).
+        ``origin`` names the list it came from, for PgUp/PgDn."""
+        if origin:
+            self._stock_list = origin
         self.current_symbol = symbol
         self.stock_view.open_symbol(symbol)
         self.open_symbol_requested.emit(symbol)
@@ -534,12 +589,105 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reset_layout(self) -> None:
-        for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
-            d.setFloating(False)
-            d.show()
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        self.stock_splitter.restoreState(self._default_splitter)
-        self.scan_dock.raise_()
+        if self.full_chart:
+            self.toggle_full_chart(False)
+        self.apply_default_layout()
+
+    # -- the desk's keys (ui/desk_keys.py routes them here) --------------------------------------
+    def quick_open_with(self, text: str) -> None:
+        """键盘精灵: the quick-open popup, pre-filled with what was typed (keys typed before the
+        popup has the focus are added to its text, not lost)."""
+        dlg = self.quick_open_dialog
+        if dlg.isVisible():
+            dlg.edit.end(False)
+            dlg.edit.insert(text)
+            dlg.edit.setFocus()
+        else:
+            dlg.open_with(text)
+
+    def _list_symbols(self, which: str) -> list[str]:
+        if which == "results":
+            return [s for s in (self.results_view.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
+                                for r in range(self.results_view.proxy.rowCount())) if s]
+        if which == "watchlist":
+            return list(self.watchlist_view.symbols())
+        return []
+
+    def step_stock(self, step: int) -> bool:
+        """PgUp/PgDn: the previous/next stock of the list the open stock came from; the list's
+        selection follows. False when there is no such list (the key then does nothing)."""
+        which = self._stock_list or ("results" if self.results_view.source_model is not None else "")
+        syms = self._list_symbols(which)
+        if not syms:
+            return False
+        i = syms.index(self.current_symbol) + step if self.current_symbol in syms else (0 if step > 0 else len(syms) - 1)
+        i = max(0, min(len(syms) - 1, i))
+        self._select_in(which, i)
+        self.open_symbol(syms[i], origin=which)
+        return True
+
+    def _select_in(self, which: str, row: int) -> None:
+        table = self.results_view.table if which == "results" else self.watchlist_view.table
+        idx = table.model().index(row, 0)
+        sm = table.selectionModel()
+        sm.blockSignals(True)        # the chart is opened by the caller, not by the follow timer
+        try:
+            table.setCurrentIndex(idx)
+            table.selectRow(row)
+        finally:
+            sm.blockSignals(False)
+        table.scrollTo(idx)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _results_row_changed(self, cur: QModelIndex, _prev: QModelIndex) -> None:
+        self._follow_selection("results", cur)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _watchlist_row_changed(self, cur: QModelIndex, _prev: QModelIndex) -> None:
+        self._follow_selection("watchlist", cur)
+
+    def _follow_selection(self, which: str, cur: QModelIndex) -> None:
+        sym = cur.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole + 1) if which == "results" else (
+            self._list_symbols("watchlist")[cur.row()] if cur.isValid() and cur.row() < len(self.watchlist_view.symbols()) else None)
+        if cur.isValid() and sym:
+            self._followed = (which, str(sym))
+            self._follow.start()      # debounced: holding ↓ does not load every stock on the way
+
+    @Slot()
+    def _open_followed(self) -> None:
+        which, sym = self._followed
+        if sym and sym != self.current_symbol:
+            self.open_symbol(sym, origin=which)
+
+    def toggle_full_chart(self, on: bool | None = None) -> None:
+        """Enter in the chart: the K-line fills the window (docks and toolbar hidden); Esc back."""
+        on = (not self.full_chart) if on is None else on
+        if on == self.full_chart:
+            return
+        if on:
+            self._full_chart_state = self.saveState(LAYOUT_VERSION)
+            for d in (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock):
+                d.hide()
+            self.toolbar.hide()
+            self.stock_view.panel.hide()
+        else:
+            self.toolbar.show()
+            self.stock_view.panel.show()
+            if self._full_chart_state is not None:
+                self.restoreState(self._full_chart_state, LAYOUT_VERSION)
+        self.full_chart = on
+        self.stock_view.chart.setFocus()
+
+    @Slot()
+    def add_current_to_watchlist(self) -> list[str]:
+        """Insert (通达信's 加入自选): the open stock joins the watchlist."""
+        if not self.current_symbol:
+            return []
+        return self.add_to_watchlist([self.current_symbol])
+
+    @Slot()
+    def show_keyboard_help(self) -> None:
+        QMessageBox.information(self, tr("Keyboard"), keyboard_help_text())
 
     # -- misc ---------------------------------------------------------------------------------
     @Slot()
@@ -581,3 +729,27 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.shutdown()
         super().closeEvent(event)
+
+
+def keymap() -> list[tuple[str, str]]:
+    """(key, what it does) for Help → Keyboard: 通达信's keys where StockScan has the same job."""
+    return [
+        ("0–9, A–Z", tr("Keyboard spirit: type a code, name or pinyin initials anywhere to open a stock")),
+        ("Ctrl+K", tr("Quick open")),
+        ("F5", tr("Scan")),
+        ("Esc", tr("Cancel the selected task; leave the full-window chart")),
+        ("Enter", tr("Open the selected stock; in the chart: full-window K-line")),
+        ("PgUp / PgDn", tr("In the chart: previous / next stock of its list")),
+        ("← / →", tr("In the chart: step bars")),
+        ("↑ / ↓", tr("In the chart: zoom")),
+        ("Home / End", tr("In the chart: first / last bar")),
+        ("Insert", tr("Add the open stock to the watchlist")),
+        ("Delete", tr("Remove from the watchlist; remove the selected task")),
+        ("Ctrl+F", tr("Filter results")),
+        ("Ctrl+E", tr("Export results")),
+        ("Ctrl+Q", tr("Quit")),
+    ]
+
+
+def keyboard_help_text() -> str:
+    return "\n".join(f"{k}\t{v}" for k, v in keymap())

@@ -110,6 +110,10 @@ class TaskView(QTableView):
             if c >= 0:
                 self.setColumnWidth(c, w)
 
+    def compact_height(self, rows: int = 4) -> int:
+        """The task strip's default height: the header and a few rows (it grows with the dock)."""
+        return self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize() + 8
+
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
         def act(name: str, shortcut: Any, slot) -> QAction:

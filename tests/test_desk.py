@@ -1,0 +1,182 @@
+"""Issue 12, the trading desk (window side): a chart-first layout at every size, 通达信's keys
+(键盘精灵, PgUp/PgDn through the list, Enter/Esc full-window K-line, Insert adds to the watchlist),
+Tab leaving tables, Ctrl+E from the filter box, a keyboard map in Help."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from conftest import copy_store
+from desktop_app.ui import i18n
+from desktop_app.ui.app_context import AppContext
+from desktop_app.ui.main_window import MainWindow, keymap
+
+N_STOCKS = 300
+SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@pytest.fixture
+def desk(qtbot, tmp_path, demo_store_file):
+    made = []
+
+    def make(width: int = 1600, height: int = 1000, restore: bool = False) -> MainWindow:
+        store = copy_store(demo_store_file(N_STOCKS), tmp_path / f"s{len(made)}")
+        w = MainWindow(context=AppContext.for_demo(n_stocks=N_STOCKS, store=store), restore=restore)
+        qtbot.addWidget(w)
+        w.resize(width, height)
+        w.show()
+        w.activateWindow()
+        qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+        w.reset_layout()            # the default layout at this size
+        qtbot.wait(50)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+        w.shutdown()
+    i18n.set_language("en")
+
+
+def scanned(qtbot, w: MainWindow) -> str:
+    w.scan_panel.min_score.setValue(0)
+    tid = w.start_scan()
+    qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=20000)
+    w.show_task_results(tid)
+    return tid
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1600, 1000)])
+def test_the_chart_is_the_main_area_and_its_price_pane_stays_readable(desk, qtbot, size):
+    w = desk(*size)
+    central = w.centralWidget().geometry()
+    docks_w = sum(d.width() for d in (w.scan_dock, w.results_dock) if d.isVisible() and not d.isFloating()
+                  and w.dockWidgetArea(d) in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+                  and not w.tabifiedDockWidgets(d) or d is w.scan_dock)
+    assert central.width() > w.width() * 0.5 and central.width() > docks_w
+    assert w.tasks_dock.height() < w.height() * 0.25          # a compact task strip
+    scanned(qtbot, w)
+    with qtbot.waitSignal(w.stock_view.stock_loaded, timeout=10000):
+        w.open_symbol(w.results_view.proxy.index(0, 0).data(SYMBOL_ROLE), origin="results")
+    qtbot.wait(50)
+    r = w.stock_view.chart.price_plot.getViewBox().sceneBoundingRect()
+    # the price pane of a 通达信 screen: at least ~half the chart's height, wide enough for 120+ candles
+    assert r.height() >= 230 and r.width() >= 420, (size, r)
+    assert r.height() >= 0.4 * w.stock_view.chart.height()
+
+
+def test_results_share_the_left_column_when_narrow_and_have_their_own_when_wide(desk):
+    narrow, wide = desk(1280, 720), desk(1700, 1000)
+    assert narrow.results_dock in narrow.tabifiedDockWidgets(narrow.scan_dock)
+    assert wide.dockWidgetArea(wide.results_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_typing_a_code_anywhere_opens_quick_open_prefilled(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    table = w.results_view.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus, timeout=2000)
+    QTest.keyClicks(table, "300")
+    dlg = w.quick_open_dialog
+    qtbot.waitUntil(dlg.isVisible, timeout=2000)
+    assert dlg.edit.text().startswith("3")
+    qtbot.waitUntil(lambda: dlg.edit.text() == "300", timeout=2000)
+    dlg.close()
+    w.stock_view.chart.setFocus()
+    QTest.keyClick(w.stock_view.chart, Qt.Key.Key_6)
+    qtbot.waitUntil(dlg.isVisible, timeout=2000)
+    assert dlg.edit.text() == "6"
+    dlg.close()
+
+
+def test_typing_in_a_text_field_stays_in_the_field(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    w.results_view.filter_edit.setFocus()
+    QTest.keyClicks(w.results_view.filter_edit, "60")
+    assert w.results_view.filter_edit.text() == "60" and not w.quick_open_dialog.isVisible()
+
+
+def test_pgdn_in_the_chart_opens_the_next_result_and_the_selection_follows(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    proxy = w.results_view.proxy
+    first, second, third = (proxy.index(r, 0).data(SYMBOL_ROLE) for r in range(3))
+    w.open_symbol(first, origin="results")
+    chart = w.stock_view.chart
+    chart.setFocus()
+    QTest.keyClick(chart, Qt.Key.Key_PageDown)
+    assert w.current_symbol == second
+    assert w.results_view.table.currentIndex().row() == 1
+    QTest.keyClick(chart, Qt.Key.Key_PageDown)
+    QTest.keyClick(chart, Qt.Key.Key_PageUp)
+    assert w.current_symbol == second
+    qtbot.waitUntil(lambda: w.stock_view.current_symbol() == second, timeout=10000)
+    assert third != second
+
+
+def test_moving_the_selection_in_results_opens_that_stock(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    table = w.results_view.table
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    QTest.keyClick(table, Qt.Key.Key_Down)
+    want = table.model().index(1, 0).data(SYMBOL_ROLE)
+    qtbot.waitUntil(lambda: w.current_symbol == want, timeout=3000)
+
+
+def test_enter_in_the_chart_fills_the_window_and_esc_returns(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    w.open_symbol(w.results_view.proxy.index(0, 0).data(SYMBOL_ROLE), origin="results")
+    chart = w.stock_view.chart
+    before = chart.width()
+    chart.setFocus()
+    QTest.keyClick(chart, Qt.Key.Key_Return)
+    assert w.full_chart and not w.scan_dock.isVisible() and not w.tasks_dock.isVisible()
+    qtbot.waitUntil(lambda: chart.width() > before + 200, timeout=2000)
+    running = w.tm.running_count()
+    QTest.keyClick(chart, Qt.Key.Key_Escape)
+    assert not w.full_chart and w.scan_dock.isVisible() and w.tasks_dock.isVisible()
+    assert w.tm.running_count() == running
+
+
+def test_insert_adds_the_open_stock_to_the_watchlist(desk, qtbot):
+    w = desk()
+    scanned(qtbot, w)
+    sym = w.results_view.proxy.index(2, 0).data(SYMBOL_ROLE)
+    w.open_symbol(sym, origin="results")
+    w.stock_view.chart.setFocus()
+    QTest.keyClick(w.stock_view.chart, Qt.Key.Key_Insert)
+    assert sym in w.watchlist_view.symbols()
+
+
+def test_ctrl_e_exports_from_the_filter_box(desk, qtbot, monkeypatch):
+    w = desk()
+    scanned(qtbot, w)
+    calls = []
+    monkeypatch.setattr(w, "export_dialog", lambda: calls.append(1))
+    w.export_action.triggered.disconnect()
+    w.export_action.triggered.connect(lambda: w.export_dialog())
+    w.results_view.filter_edit.setFocus()
+    QTest.keyClick(w.results_view.filter_edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert calls == [1]
+
+
+def test_tab_leaves_the_tables(desk):
+    w = desk()
+    for table in (w.results_view.table, w.task_view, w.watchlist_view.table):
+        assert not table.tabKeyNavigation()
+
+
+def test_the_keyboard_map_is_in_help_and_in_both_languages(desk):
+    w = desk()
+    assert w.keys_action in w.help_menu.actions()
+    keys = [k for k, _ in keymap()]
+    assert {"PgUp / PgDn", "Insert", "F5", "Enter"} <= set(keys)
+    i18n.set_language("zh_CN")
+    assert "键盘精灵" in dict(keymap())["0–9, A–Z"]
