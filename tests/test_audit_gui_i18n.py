@@ -87,6 +87,7 @@ def test_failed_task_details_speak_chinese(qtbot):
         params: dict = {}
         error = R("watchlist_empty")
         failures = [("600001", R("history_too_short", bars=5, minimum=60))]
+        rejected: list = []
 
     text = TaskDetailsDialog.describe(Info(), tm)
     assert "类型: 分析" in text and "状态: 失败" in text

@@ -55,14 +55,16 @@ def test_min_score_zero_spread_and_failures_are_never_hits(market):
     src, store = market
     out = run_scan(ScanRequest(min_score=0, **OPEN), src, store)
     scores = np.array([h["score"] for h in out.hits])
-    assert out.not_matching == 0 and out.excluded_count == 0
-    assert out.found + out.failed_count == N
+    assert out.not_matching == 0 and set(out.excluded) <= {"history_short"}
+    assert out.found + out.failed_count + out.excluded_count == N
     assert scores.min() < 40 and scores.max() > 75 and len(np.unique(scores)) > 10   # a sensible spread
-    # the failures are exactly the stocks the scorer cannot score, each with its own reason
+    # the stocks the scorer cannot score: too young ones are excluded, the rest fail with their reason
     panel = store.read_panel(src.universe()["symbol"].tolist(), last_n=LOOKBACK_DAYS)
     res = score_panel(panel)
     invalid = {s: r for s, r, ok in zip(panel.symbols, res.invalid_reason, res.valid) if not ok}
-    assert dict(out.failed) == invalid and len(invalid) > 0
+    young = {s for s, r in invalid.items() if r.code in ("history_too_short", "not_listed_yet")}
+    assert dict(out.failed) == {s: r for s, r in invalid.items() if s not in young}
+    assert out.excluded.get("history_short", 0) == len(young) and len(invalid) > 0
 
 
 def test_20_percent_injected_faults_exact_failed_count_and_reasons(tmp_path):
@@ -80,7 +82,10 @@ def test_20_percent_injected_faults_exact_failed_count_and_reasons(tmp_path):
     others = {s: r for s, r in failed.items() if s not in faulty}
     healthy = [s for s in src.universe()["symbol"] if s not in faulty]
     res = score_panel(store.read_panel(healthy, last_n=LOOKBACK_DAYS))
-    assert len(others) == int((~res.valid).sum())                           # exact count
+    young = sum(1 for r, ok in zip(res.invalid_reason, res.valid)
+                if not ok and r.code in ("history_too_short", "not_listed_yet"))   # excluded, not failed
+    assert len(others) == int((~res.valid).sum()) - young                   # exact count
+    assert out.excluded.get("history_short", 0) == young
     assert out.failed_count == 40 + len(others)
     assert not set(faulty) & {h["symbol"] for h in out.hits}
     store.close()

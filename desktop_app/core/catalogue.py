@@ -47,6 +47,7 @@ REASONS: dict[str, tuple[str, str]] = {
                              "{code} {index} is a {where} index, not {other}"),
     "index_unknown": ("不是已知指数；已知：{known}", "not a known index; known: {known}"),
     "token_rejected": ("{token}：{reason}", "{token}: {reason}"),
+    "codes_rejected": ("{n} 个代码未扫描：{items}", "{n} codes not scanned: {items}"),
 
     # -- the universe and the scan request (core/scan.py) -------------------------------------
     "not_listed": ("不在数据源的股票列表中（未知或已退市）",
@@ -210,6 +211,7 @@ EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
     "price": ("价格不在范围内", "price outside the range"),
     "amount": ("成交额过低", "turnover amount too low"),
     "market_cap": ("市值不在范围内", "market cap outside the range"),
+    "history_short": ("上市不久，K线不足以评分", "history too short to score (new listing)"),
 }
 
 TASK_KINDS: dict[str, tuple[str, str]] = {

@@ -42,6 +42,9 @@ LOOKBACK_DAYS = 320    # bars read per stock: 250 for 年线 strategies + warm-u
 
 DIMENSIONS = ("trend", "volatility", "technical", "volume", "momentum")
 
+#: Reasons a stock cannot be scored that are its age, not an error: counted as the prefilter
+#: "history_short" (shown with the other exclusions), never as failures in red.
+SHORT_HISTORY = frozenset({"history_too_short", "not_listed_yet"})
 UNIVERSE_KINDS = ("all", "board", "index", "industry", "concept", "watchlist", "codes")
 
 
@@ -524,7 +527,11 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         chunk_hits: list[dict] = []
         sub_syms = sub.symbols.tolist()
         for i in np.flatnonzero(~valid):
-            fail(sub_syms[i], Reason.of(res.invalid_reason[i]) if res.invalid_reason[i] else R("not_scored"))
+            why = res.invalid_reason[i]
+            if why is not None and why.code in SHORT_HISTORY:   # a new listing: excluded, not failed
+                out.excluded["history_short"] = out.excluded.get("history_short", 0) + 1
+            else:
+                fail(sub_syms[i], Reason.of(why) if why else R("not_scored"))
         out.not_matching += int((valid & ~hit_mask).sum())
         for j, i in enumerate(hit_idx):
             fired_ids = [k for k in order if bool(fired_hits[k][j])]

@@ -310,6 +310,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_source_changed(self) -> None:
         self._update_source_label()
+        self.scan_panel.show_refusal("")   # a refusal on the old source does not linger
         src = self.ctx.source
         if src is None:
             return
@@ -399,6 +400,8 @@ class MainWindow(QMainWindow):
                 tr("Task failed: {title} — {error}").format(title=info.title, error=reason_text(info.error)), 15000)
             if task_id == self.last_scan_id and info.kind == "scan":
                 self.scan_panel.show_refusal(reason_text(info.error))
+        elif status == "completed" and info.kind == "scan" and task_id == self.last_scan_id:
+            self.scan_panel.show_refusal(self.tm.rejected_text(info))   # "" clears an old message
         elif status == "completed" and info.kind == "export":
             self.statusBar().showMessage(tr("Exported to {path}").format(path=info.result), 10000)
 

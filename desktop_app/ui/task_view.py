@@ -61,6 +61,9 @@ class TaskDetailsDialog(QDialog):
             parts += [f"{tr('Parameters')}:", words.params_text(info)]
         if getattr(info, "error", None):
             parts += ["", tr("Error") + ":", words.text(info.error)]
+        rj = words.rejected_text(info, limit=10_000)
+        if rj:
+            parts += ["", rj]
         ft = words.failures_text(info, limit=10_000)
         if ft:
             parts += ["", tr("Failed items and reasons") + ":", ft]
@@ -104,11 +107,18 @@ class TaskView(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self._make_actions()
-        widths = {"title": 240, "progress": 140, "current": 120}
+        widths = {"title": 240, "started": 80, "progress": 140, "current": 120}
+        task_manager.rowsInserted.connect(self._on_rows_inserted)
         for key, w in widths.items():
             c = model_column(task_manager, key)
             if c >= 0:
                 self.setColumnWidth(c, w)
+
+    @Slot(QModelIndex, int, int)
+    def _on_rows_inserted(self, _parent: QModelIndex, _first: int, last: int) -> None:
+        """The newest task stays in view (tasks are appended: submitted here, or by the CLI)."""
+        if last == self.model().rowCount() - 1:
+            self.scrollToBottom()
 
     def compact_height(self, rows: int = 4) -> int:
         """The task strip's default height: the header and a few rows (it grows with the dock)."""

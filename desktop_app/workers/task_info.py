@@ -41,6 +41,7 @@ class TaskInfo:
     found: int = 0
     failed: int = 0
     failures: list[tuple[str, Reason]] = field(default_factory=list)   # (item, reason)
+    rejected: list[tuple[str, Reason]] = field(default_factory=list)   # input codes not scanned, why
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -78,6 +79,7 @@ class TaskInfo:
         """A copy safe to hand out: mutable containers are copied, ``result`` is shared."""
         c = copy.copy(self)
         c.failures = list(self.failures)
+        c.rejected = list(self.rejected)
         c.params = copy.deepcopy(self.params)
         return c
 
@@ -92,6 +94,8 @@ class TaskInfo:
                 result = None
         elif self.kind == "analysis" and isinstance(self.result, dict):
             result = self.result
+        elif self.rejected:
+            result = {"rejected": [[t, r] for t, r in self.rejected]}
         return {
             "id": self.id, "kind": self.kind, "title": self.title, "status": self.status.value,
             "params": self.params, "created": self.created, "started": self.started,
@@ -114,6 +118,8 @@ class TaskInfo:
             created=float(rec.get("created") or 0.0), started=rec.get("started"),
             finished=rec.get("finished"), current=_stored_reason(rec.get("current")),
             error=_stored_reason(rec.get("error")), params=dict(rec.get("params") or {}),
+            rejected=[(str(a), Reason.of(b)) for a, b in ((rec.get("result") or {}).get("rejected") or [])]
+            if isinstance(rec.get("result"), dict) else [],
             result=rec.get("result"),
         )
 

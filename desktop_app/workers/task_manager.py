@@ -41,7 +41,7 @@ from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIn
 from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
 from ..core.history import HEARTBEAT_S, HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
-from ..core.reasons import Reason, lang_of
+from ..core.reasons import R, Reason, lang_of
 from ..core.scan import ScanRequest, describe_request
 from .job_runner import Job, JobRunner, JobSignals
 from .results_model import ResultsModel
@@ -54,7 +54,7 @@ StatusRole = Qt.ItemDataRole.UserRole + 2
 ProgressRole = Qt.ItemDataRole.UserRole + 3     # float 0..1
 TaskRole = Qt.ItemDataRole.UserRole + 4         # a TaskInfo copy
 
-COLUMNS = ["title", "kind", "status", "progress", "counts", "found", "failed", "elapsed", "eta", "current"]
+COLUMNS = ["title", "started", "kind", "status", "progress", "counts", "found", "failed", "elapsed", "eta", "current"]
 FLUSH_MS = 50
 TICK_MS = 1000
 POLL_MS = 2000        # how often the history is read for other processes' tasks
@@ -63,6 +63,15 @@ POLL_MS = 2000        # how often the history is read for other processes' tasks
 RESULTS_IN_MEMORY = 12
 DEFAULT_RETENTION = 200
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def format_clock(ts: float | None, now: float | None = None) -> str:
+    """A task's start: "14:03:27" today, "11-28 14:03" on another day."""
+    if not ts:
+        return ""
+    t, today = time.localtime(ts), time.localtime(now if now is not None else time.time())
+    same_day = (t.tm_year, t.tm_yday) == (today.tm_year, today.tm_yday)
+    return time.strftime("%H:%M:%S" if same_day else "%m-%d %H:%M", t)
 
 
 def format_seconds(s: float | None) -> str:
@@ -174,7 +183,7 @@ class TaskManager(QAbstractTableModel):
 
     def _header_text(self, col: str) -> str:
         return {
-            "title": self.tr("Task"), "kind": self.tr("Kind"), "status": self.tr("Status"),
+            "title": self.tr("Task"), "started": self.tr("Started"), "kind": self.tr("Kind"), "status": self.tr("Status"),
             "progress": self.tr("Progress"), "counts": self.tr("Done/Total"), "found": self.tr("Found"),
             "failed": self.tr("Failed"), "elapsed": self.tr("Elapsed"), "eta": self.tr("ETA"),
             "current": self.tr("Current"),
@@ -231,6 +240,16 @@ class TaskManager(QAbstractTableModel):
             lines.append(f"{pick(WORDS.get(key), self._lang, key)}{colon}{value}")
         return "\n".join(lines)
 
+    def rejected_text(self, info: TaskInfo, limit: int = 20) -> str:
+        """The input codes a scan did not scan and why (as ``stockscan-cli scan`` prints them)."""
+        if not info.rejected:
+            return ""
+        colon = "：" if self._lang == "zh" else ": "
+        items = [f"{tok}{colon}{self.text(why)}" for tok, why in info.rejected[:limit]]
+        if len(info.rejected) > limit:
+            items.append("…")
+        return self.text(R("codes_rejected", n=len(info.rejected), items="; ".join(items)))
+
     def failures_text(self, info: TaskInfo, limit: int = 20) -> str:
         """``item: reason`` lines for a tooltip or the details dialog."""
         colon = "：" if self._lang == "zh" else ": "
@@ -258,8 +277,8 @@ class TaskManager(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in ("status", "current") and t.error:
                 return self.text(t.error)
-            if col == "failed" and t.failures:
-                return self.failures_text(t)
+            if col == "failed" and (t.failures or t.rejected):
+                return "\n\n".join(x for x in (self.failures_text(t), self.rejected_text(t)) if x)
             if col == "title":
                 return t.title
             return None
@@ -270,6 +289,8 @@ class TaskManager(QAbstractTableModel):
     def _display(self, t: TaskInfo, col: str) -> str:
         if col == "title":
             return t.title
+        if col == "started":
+            return format_clock(t.started or t.created)
         if col == "kind":
             return self.kind_text(t.kind)
         if col == "status":
@@ -687,6 +708,11 @@ class TaskManager(QAbstractTableModel):
         was_pending = t.status == TaskStatus.PENDING
         t.status = status
         t.finished = time.time()
+        if status != TaskStatus.COMPLETED:
+            t.current = ""                      # no phase is in progress any more
+            m = self._entries[t.id].model
+            if m is not None:
+                t.found = m.rowCount()          # the hits counted are the hits kept
         if was_pending and status == TaskStatus.CANCELLED:
             try:
                 self._queue.remove(t.id)
@@ -806,6 +832,9 @@ def _adopt_result(t: TaskInfo, result: Any) -> None:
     elif isinstance(failed, list):
         t.failures = [(str(a), Reason.of(b)) for a, b in failed]
         t.failed = len(t.failures)
+    rejected = getattr(result, "rejected", None)
+    if isinstance(rejected, list):
+        t.rejected = [(str(a), Reason.of(b)) for a, b in rejected]
     found = getattr(result, "found", None)
     if isinstance(found, int):
         t.found = found
