@@ -126,9 +126,9 @@ def test_a_second_process_sees_another_process_task_run_and_complete(qtbot, tmp_
 
 
 def _cli_scan(home: Path) -> subprocess.Popen:
-    # an empty store and 1,500 demo stocks: the scan first backfills for a few seconds
+    # an empty store and a slow demo market (5 ms a request): the scan first backfills for seconds
     return subprocess.Popen([sys.executable, "-m", "desktop_app.cli", "scan", "--demo-stocks", "1500",
-                             "--min-score", "0", "--quiet", "--json"], cwd=str(ROOT), env=_env(home),
+                             "--demo-latency", "0.005", "--min-score", "0", "--quiet", "--json"], cwd=str(ROOT), env=_env(home),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 

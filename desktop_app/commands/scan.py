@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo", help="data source (default demo)")
     parser.add_argument("--demo-stocks", type=int, default=None, help="size of the demo market (default 5000)")
     parser.add_argument("--demo-years", type=float, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--demo-latency", type=float, default=None, help=argparse.SUPPRESS)  # tests: a slow demo
     parser.add_argument("--universe", default="all",
                         help="all | sh-main | star | sz-main | chinext | bse | index:000300 | industry:NAME | "
                              "concept:NAME | watchlist | codes:600519,000001")
@@ -50,7 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-history", action="store_true", help="do not record the task in the history")
 
 
-def make_source(name: str, demo_stocks: int | None = None, demo_years: float | None = None):
+def make_source(name: str, demo_stocks: int | None = None, demo_years: float | None = None,
+                demo_latency: float | None = None):
     if name == "akshare":
         from desktop_app.core.data.akshare_source import AkShareSource
         return AkShareSource()
@@ -60,6 +62,8 @@ def make_source(name: str, demo_stocks: int | None = None, demo_years: float | N
         kw["n_stocks"] = demo_stocks
     if demo_years is not None:
         kw["years"] = demo_years
+    if demo_latency is not None:
+        kw["latency"] = demo_latency
     return DemoSource(**kw)
 
 
@@ -211,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
     if request.universe.strip().lower() == "watchlist":
         from desktop_app.core.watchlist import Watchlist
         watch = Watchlist().symbols()
-    source = make_source(args.source, args.demo_stocks, args.demo_years)
+    source = make_source(args.source, args.demo_stocks, args.demo_years, args.demo_latency)
     store = BarStore.for_source(source.name)
     history = None if args.no_history else HistoryStore()
     record = {"id": new_task_id(), "kind": "scan", "title": request.title(lang), "status": "running",

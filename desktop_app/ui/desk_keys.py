@@ -51,13 +51,9 @@ class DeskKeys(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
+        # A child of the window: Qt drops the application's filter when this object is deleted
+        # with the window (no destroyed-signal slot on a half-deleted object).
         QApplication.instance().installEventFilter(self)
-        window.destroyed.connect(self._uninstall)
-
-    def _uninstall(self, *_: Any) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         t = event.type()

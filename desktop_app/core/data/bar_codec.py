@@ -49,6 +49,25 @@ def frame_to_records(bars: pd.DataFrame) -> np.ndarray:
     return normalise_records(rec)
 
 
+def panel_rows_to_records(dates: pd.DatetimeIndex, fields: dict[str, np.ndarray], rows) -> list[np.ndarray]:
+    """Records of panel rows (``fields[name]`` is ``(n_symbols, n_days)``), the days a row has no
+    close left out — the bulk form of ``frame_to_records`` for a whole market at once."""
+    days = pd.DatetimeIndex(dates).normalize().values.astype("datetime64[D]").astype(np.int32)
+    close = fields["close"]
+    out = []
+    for i in rows:
+        keep = np.isfinite(close[i])
+        rec = np.zeros(int(keep.sum()), dtype=RECORD_DTYPE)
+        rec["d"] = days[keep]
+        vals = np.full((len(rec), NCOLS), np.nan)
+        for k, col in enumerate(BAR_COLUMNS):
+            if col in fields:
+                vals[:, k] = fields[col][i, keep]
+        rec["v"] = vals
+        out.append(rec)
+    return out
+
+
 def normalise_records(rec: np.ndarray) -> np.ndarray:
     """Sort by date and keep the last occurrence of each date."""
     if len(rec) == 0:

@@ -192,6 +192,33 @@ class DemoSource:
             raise ThrottledError(R("demo_throttled", host=host_term(host)), symbol)
         return self._bars(symbol, start, end, via=host)
 
+    def bulk_records(self, symbols: list[str]) -> tuple[dict[str, "np.ndarray"], dict[str, DataError]] | None:
+        """The whole history of ``symbols`` at once, as bar-store records, straight from the
+        generated market (≈1 s for 5,000 stocks instead of a minute of per-symbol fetches), with
+        each injected fault as that symbol's error. None when the demo is imitating a remote
+        source (latency, a throttled host): then it must be fetched per symbol, like one."""
+        if self.latency or self._throttled:
+            return None
+        from desktop_app.core.data import bar_codec
+
+        st, market = self._static(), self._market()
+        recs: dict[str, np.ndarray] = {}
+        errors: dict[str, DataError] = {}
+        rows = []
+        for code in symbols:
+            kind = self._fault_of(code) if code in st.row_of else None
+            if code not in st.row_of:
+                errors[code] = NoDataError(R("demo_no_stock", code=code), code)
+            elif kind is not None:
+                errors[code] = _FAULT_ERRORS[kind](R(f"demo_fault_{kind}", host=host_term("demo"), symbol=code), code)
+            else:
+                rows.append(code)
+        panel = market.panel
+        for code, rec in zip(rows, bar_codec.panel_rows_to_records(panel.dates, panel.fields,
+                                                                   [st.row_of[c] for c in rows])):
+            recs[code] = rec
+        return recs, errors
+
     def throttle_host(self, host: str, throttled: bool = True) -> None:
         """Make ``host`` refuse every request (``throttled=False`` lifts it)."""
         if host not in self.bar_hosts:

@@ -234,7 +234,10 @@ class BarStore:
 
     def write_many(self, series: dict[str, pd.DataFrame]) -> None:
         """Replace several series in one transaction."""
-        recs = {s: codec.frame_to_records(df) for s, df in series.items()}
+        self.write_records({s: codec.frame_to_records(df) for s, df in series.items()})
+
+    def write_records(self, recs: dict[str, np.ndarray]) -> None:
+        """Replace several series, given as sorted codec records, in one transaction."""
         with self._write_txn() as conn:
             for s, rec in recs.items():
                 self._put(conn, s, rec)
