@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         if requested is None:
             return 2
     source = _make_source(args.source)
-    store = BarStore.for_source(source.name)
+    store = BarStore.for_source(source)
     if store.rebuilt_reason:
         print(say("store_rebuilt", lang, reason=store.rebuilt_reason), file=sys.stderr)
     cancel = CancelToken()

@@ -212,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
         from desktop_app.core.watchlist import Watchlist
         watch = Watchlist().symbols()
     source = make_source(args.source, args.demo_stocks, args.demo_years)
-    store = BarStore.for_source(source.name)
+    store = BarStore.for_source(source)
     history = None if args.no_history else HistoryStore()
     record = {"id": new_task_id(), "kind": "scan", "title": request.title(lang), "status": "running",
               "params": {"request": request.to_dict(), "source": source.name, "via": "cli"},
