@@ -39,12 +39,18 @@ def _pad(text: str, width: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = _make_source(args.source, args.seed)
+    from desktop_app.commands.scan import error
+    from desktop_app.core.catalogue import say
     from desktop_app.core.data.errors import DataError
+
+    if args.seed < 0:
+        error(say("not_non_negative", args.lang, option="--seed", value=args.seed), args.lang)
+        return 2
+    source = _make_source(args.source, args.seed)
     try:
         uni = source.universe()
     except DataError as e:
-        print(f"error: {e.user_message}", file=sys.stderr)
+        error(e.reason, args.lang)
         return 1
     if args.board:
         uni = uni[uni["board"] == args.board]

@@ -401,6 +401,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "update": ("更新行情", "update"),
     "legacy_bse": ("（{digits} 是北交所旧代码，按 {code} 处理；北交所已将股票改为 920xxx）",
                    " ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"),
+    "note": ("注意：{text}", "note: {text}"),
+    "arg_not_utf8": ("第 {n} 个参数 {arg} 不是有效的 UTF-8 文本：请重新输入",
+                     "argument {n} ({arg}) is not valid UTF-8 text: type it again"),
+    "arg_nul": ("第 {n} 个参数含有空字符（NUL）：请重新输入", "argument {n} contains a NUL character: type it again"),
+    "internal_error": ("内部错误（{type}：{detail}）；详情已写入 {log}，请报告此问题",
+                       "internal error ({type}: {detail}); the details are in {log}, please report it"),
+    "not_finite": ("{option} 必须是有限的数，给出的是 {value}", "{option} must be a finite number; {value} was given"),
+    "not_non_negative": ("{option} 不能为负数，给出的是 {value}", "{option} must not be negative; {value} was given"),
+    "hits_in_history": ("结果已保存在历史中：可用 stockscan-cli history show {id} --csv 路径 再次导出",
+                        "the hits are kept in the history: export them again with "
+                        "stockscan-cli history show {id} --csv PATH"),
+    "refresh_stopped": ("已停止：{reason}", "stopped: {reason}"),
+    "nothing_to_backfill": ("补全历史：{n} 只股票都已在本地K线库中", "backfill: all {n} stocks are already stored"),
 }
 
 

@@ -198,6 +198,38 @@ def moved_reason(path: Path | str, kept: Path | str, detail: Reason, foreign: bo
              detail=detail)
 
 
+def check_output_path(path: str | os.PathLike | None, option: str = "--csv") -> Reason | None:
+    """Why a file cannot be written at ``path`` (empty, a folder, no such folder, read-only, a
+    full disk), or None. Checked before a long job, so its result is not lost at the end."""
+    if path is None or not str(path).strip():
+        return R("file_path_empty", option=option)
+    p = Path(path)
+    try:
+        if p.is_dir():
+            return R("file_is_folder", file=str(p))
+        parent = p.parent if str(p.parent) else Path(".")
+        if not parent.exists():
+            return R("file_folder_missing", file=str(p), folder=str(parent))
+        if not parent.is_dir():
+            return R("file_parent_not_folder", file=str(p))
+        try:
+            import shutil
+            import tempfile
+
+            if shutil.disk_usage(parent).free < 64 * 1024:
+                return R("disk_full", file=str(p))
+            with tempfile.TemporaryFile(dir=str(parent), prefix=".stockscan-probe-"):
+                pass
+            if p.exists():
+                with open(p, "r+b"):
+                    pass
+        except OSError as e:
+            return os_problem(e, p).reason
+    except ValueError as e:   # e.g. an embedded NUL
+        return R("file_io_error", file=repr(str(path)), detail=str(e))
+    return None
+
+
 def describe(exc: BaseException) -> Any:
     """A short detail of a low-level error for a reason parameter."""
     return str(exc) or type(exc).__name__
