@@ -51,7 +51,7 @@ def _warm_store(home: Path, n: int):
     from desktop_app.core.data.store import BarStore
 
     src = DemoSource(n_stocks=n, years=YEARS)
-    store = BarStore.for_source("demo")
+    store = BarStore.for_source(src)
     if len(store) < n:
         t = time.perf_counter()
         rep = backfill(src, store)

@@ -5,9 +5,15 @@
     stockscan --source demo        force the demo market for this run
     stockscan --install-desktop    add StockScan to the application menu of the current user
 
-The order matters: organisation/application names before any ``QSettings``; logging to a
-rotating file before anything can fail (a windowed app may have no stderr); the source is
-detected off the GUI thread after the window is shown.
+The order matters: organisation/application names before any ``QSettings``; the user folders
+checked (a read-only or missing data/cache/log folder, or ``STOCKSCAN_HOME`` naming a file, is one
+sentence in a dialog and exit 2); logging to a rotating file before anything else can fail (a
+windowed app may have no stderr); the user files opened and validated here (a damaged history or
+watchlist is moved aside, another program's file never written to, an out-of-range setting falls
+back to its default; a history that cannot be written at all — full disk, locked — leaves this
+session's tasks in memory), each problem one sentence in a start-up message
+(``show_startup_notices``); the source is detected off the GUI thread after the window is shown,
+and a bar store that had to be set aside is reported when it arrives.
 """
 from __future__ import annotations
 
@@ -27,6 +33,14 @@ ORG_DOMAIN = "stockscan.app"
 LOG_FILE = "stockscan.log"
 
 log = logging.getLogger("stockscan")
+
+
+class StartupRefused(Exception):
+    """The window cannot start: ``reason`` (one sentence) is shown in a dialog, exit 2."""
+
+    def __init__(self, reason: Any):
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 def log_path() -> Path:
@@ -94,6 +108,18 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import load_settings
 
+    notices: list[Any] = []
+    settings = load_settings(problems=notices)
+    i18n.set_language(settings["language"])
+    problem = paths.check_dirs(("data", "cache", "log"))
+    if problem is not None:
+        raise StartupRefused(problem)
+    if args.demo_stocks is not None:
+        from desktop_app.core.data.demo import max_stocks
+        from desktop_app.core.reasons import R
+
+        if not 1 <= args.demo_stocks <= max_stocks():
+            raise StartupRefused(R("demo_size", maximum=max_stocks(), n=args.demo_stocks))
     logfile = setup_logging()
     log.info("StockScan starting (argv=%s)", argv)
     router = ExceptionRouter(logfile)
@@ -101,18 +127,89 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     icon = paths.resources_dir() / "icons" / "stockscan.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
-    settings = load_settings()
     theme.apply_theme(settings["theme"])
-    i18n.set_language(settings["language"])
-    ctx = AppContext(max_running=settings["max_running"], demo_stocks=args.demo_stocks)
+    history, watchlist = open_user_files(notices)
+    ctx = AppContext(history=history, watchlist=watchlist, max_running=settings["max_running"],
+                     demo_stocks=args.demo_stocks)
     tm = ctx.task_manager
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
     tm.load_history()
     window = MainWindow(context=ctx)
     window.pending_open_symbol = args.code
+    window.startup_notices = notices          # shown by main() once the window is up
+    ctx.source_changed.connect(lambda: _notice_rebuilt_store(window))
     ctx.switch_source(args.source or settings["source"])
     return app, window, router, args
+
+
+def open_user_files(notices: list[Any]) -> tuple[Any, Any]:
+    """The history and the watchlist, validated (``core/history.py``, ``core/watchlist.py``);
+    what had to be done about them is appended to ``notices`` as Reasons. A history that cannot
+    be used at all (full disk, read-only, locked by another process) becomes an in-memory one."""
+    from desktop_app.core.file_errors import FileProblem
+    from desktop_app.core.history import HistoryStore
+    from desktop_app.core.reasons import R
+    from desktop_app.core.watchlist import Watchlist
+
+    try:
+        history = HistoryStore()
+        if history.opened_note is not None:
+            notices.append(history.opened_note)
+    except FileProblem as e:
+        log.error("history unusable: %s", e.reason)
+        notices.append(R("file_unusable_memory", reason=e.reason))
+        history = HistoryStore(":memory:")
+    watchlist = Watchlist()
+    if watchlist.opened_note is not None:
+        notices.append(watchlist.opened_note)
+    return history, watchlist
+
+
+def _notice_rebuilt_store(window: Any) -> None:
+    """A bar store set aside when the source came up: tell the user once, naming the kept copy."""
+    store = getattr(window.ctx, "store", None)
+    reason = getattr(store, "rebuilt", None)
+    told = window.__dict__.setdefault("_stores_noticed", set())
+    if reason is not None and id(store) not in told:
+        told.add(id(store))
+        window.store_notice = show_startup_notices(window, [reason])
+
+
+def show_startup_notices(window: Any, notices: list[Any] | None = None) -> Any:
+    """One non-modal message listing what was done about the user's files (each sentence names
+    the file and the kept copy). Returns the message box (None when there is nothing to say)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.ui.i18n import reason_text, tr
+
+    notices = list(getattr(window, "startup_notices", []) if notices is None else notices)
+    if not notices:
+        return None
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("Your files"), "\n\n".join(reason_text(n) for n in notices),
+                      QMessageBox.StandardButton.Ok, window)
+    box.setObjectName("startupNotices")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.open()
+    log.warning("start-up notices: %s", "; ".join(str(n) for n in notices))
+    return box
+
+
+def _refusal_dialog(reason: Any) -> None:
+    """The sentence of a refused start, in a dialog (and on stderr when there is one)."""
+    from desktop_app.ui.i18n import reason_text, tr
+
+    text = reason_text(reason)
+    if sys.stderr is not None:
+        print(text, file=sys.stderr)
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, tr("StockScan cannot start"), text)
+    except Exception:  # pragma: no cover - nothing more we can do
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,11 +220,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         app, window, router, _ = build(argv)
+    except StartupRefused as e:
+        _refusal_dialog(e.reason)
+        return 2
     except Exception:  # start-up failed: say so in a dialog if Qt is up, and in the log
         log.exception("start-up failed")
         _startup_error()
         return 1
     window.show()
+    show_startup_notices(window)
     _quit_on_signals(app)
     rc = app.exec()
     window.shutdown()

@@ -39,11 +39,13 @@ def test_board_filter_and_json(capsys):
     assert last.startswith(f"{(uni['board'] == 'bse').sum()} stocks on {BOARDS['bse'][1]} (bse)")
 
 
-def test_a_broken_import_is_not_hidden(monkeypatch):
-    """A real import error surfaces (no "not available yet" fallback hiding it)."""
+def test_a_broken_import_is_not_hidden(monkeypatch, capsys):
+    """A real import error surfaces (no "not available yet" fallback hiding it): as a sentence
+    naming it, with the traceback in the CLI's log file."""
     monkeypatch.setitem(sys.modules, "desktop_app.core.data.akshare_source", None)  # import fails
-    with pytest.raises(ImportError):
-        main(["universe", "--source", "akshare"])
+    assert main(["universe", "--source", "akshare", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error (ModuleNotFoundError" in err and "stockscan-cli.log" in err and "Traceback" not in err
 
 
 def test_universe_speaks_chinese(capsys):

@@ -139,7 +139,7 @@ def test_not_sqlite_file_is_moved_aside_and_rebuilt(tmp_path):
     path.write_bytes(b"this is not a database at all" * 100)
     s = BarStore(path)
     try:
-        assert s.rebuilt_reason and "not a readable" in s.rebuilt_reason
+        assert s.rebuilt_reason and "not an SQLite database" in s.rebuilt_reason and ".corrupt-" in s.rebuilt_reason
         aside = list(tmp_path.glob("bars.sqlite.corrupt-*"))
         assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
         s.write("600519", bars("2024-01-01", 3))

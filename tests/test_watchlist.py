@@ -8,6 +8,7 @@ import pytest
 
 from desktop_app.core.symbols import SymbolError, parse_symbol
 from desktop_app.core.watchlist import Watchlist, normalize_code
+from desktop_app.core.file_errors import FileProblem
 
 
 def test_add_remove_contains_and_persist(isolated_home):
@@ -33,7 +34,7 @@ def test_save_is_atomic(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    with pytest.raises((OSError, FileProblem)):
         w.save()
     assert json.loads(path.read_text())["symbols"] == ["600519"]      # the old file is intact
     assert list(tmp_path.iterdir()) == [path]                         # the temp file is gone

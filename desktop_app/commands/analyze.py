@@ -20,6 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=7, help="demo market seed (default 7)")
 
 
+def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
+    return ("cache",) if args.source == "akshare" else ()
+
+
 def _source_and_store(name: str, seed: int):
     if name == "demo":
         from desktop_app.core.data.demo import DemoSource
@@ -53,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.core.report_format import to_markdown
     from desktop_app.core.symbols import SymbolError, parse_symbol
 
+    if args.seed < 0:
+        error(say("not_non_negative", args.lang, option="--seed", value=args.seed), args.lang)
+        return 2
     try:
         code = parse_symbol(args.code).code
     except SymbolError as e:

@@ -23,6 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=50, help="rows printed in table form (default 50)")
 
 
+def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
+    return ("data",)
+
+
 def _when(ts) -> str:
     if not ts:
         return ""
@@ -36,7 +40,8 @@ def _elapsed(rec: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.commands.scan import error, json_clean, print_hits_table
+    from desktop_app.commands.scan import error, json_clean, note, print_hits_table
+    from desktop_app.core.file_errors import check_output_path, problem_of
     from desktop_app.core.catalogue import TASK_KINDS, TASK_STATES, pick, say
     from desktop_app.core.hits import write_hits
     from desktop_app.core.history import HistoryStore
@@ -53,7 +58,20 @@ def run(args: argparse.Namespace) -> int:
     def err(t: dict) -> str:
         return reason_from_column(t["error"]).text(lang) if t.get("error") else ""
 
-    store = HistoryStore()
+    if args.limit < 0:
+        error(say("not_non_negative", lang, option="--limit", value=args.limit), lang)
+        return 2
+    if args.csv is not None:
+        if args.action != "show":
+            error(say("csv_only_show", lang), lang)
+            return 2
+        problem = check_output_path(args.csv)
+        if problem is not None:
+            error(problem, lang)
+            return 2
+    store = HistoryStore(on_busy=lambda r: note(r, lang))
+    if store.opened_note is not None:
+        note(store.opened_note, lang)
     try:
         store.mark_unfinished_interrupted(include_own=False)   # rows of processes that are gone
         if args.action == "list":
@@ -100,7 +118,11 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             return 0
         if args.csv:
-            write_hits(args.csv, sorted(hits, key=lambda r: -(r.get("score") or 0)), lang)
+            try:
+                write_hits(args.csv, sorted(hits, key=lambda r: -(r.get("score") or 0)), lang)
+            except OSError as e:
+                error(problem_of(e, args.csv).reason, lang)
+                return 1
             print(say("wrote_task_hits", lang, n=len(hits), id=tid, path=args.csv))
             return 0
         print(say("task_line", lang, title=task["title"], kind=kind(task), id=tid, status=state(task),

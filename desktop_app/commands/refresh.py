@@ -34,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress line")
 
 
+def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
+    return ("cache",)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -96,10 +100,13 @@ def run(args: argparse.Namespace) -> int:
         requested = _parse_symbols(args.symbols, lang)
         if requested is None:
             return 2
+    from desktop_app.commands.scan import note
+    from desktop_app.core.file_errors import FileProblem
+
     source = _make_source(args.source)
-    store = BarStore.for_source(source.name)
-    if store.rebuilt_reason:
-        print(say("store_rebuilt", lang, reason=store.rebuilt_reason), file=sys.stderr)
+    store = BarStore.for_source(source, on_busy=lambda r: note(r, lang))
+    if store.rebuilt is not None:
+        print(say("store_rebuilt", lang, reason=store.rebuilt), file=sys.stderr)
     cancel = CancelToken()
     old_handler = None
     if threading.current_thread() is threading.main_thread():
@@ -130,6 +137,13 @@ def run(args: argparse.Namespace) -> int:
             _print_report(say("update", lang), report, lang)
         latest = store.latest_date()
         print(say("store_line", lang, n=len(store), latest=str(latest or "-"), path=str(store.path)))
+    except FileProblem as exc:   # full disk, read-only, busy for good: what was stored is kept
+        report = getattr(exc, "report", None)
+        if report is not None:
+            _print_report(say("refresh_stopped", lang, reason=say("backfill" if do_backfill else "update", lang)),
+                          report, lang)
+        error(exc.reason, lang)
+        rc = 1
     except Cancelled as exc:
         report = getattr(exc, "report", None)
         if report is not None:

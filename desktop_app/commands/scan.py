@@ -51,6 +51,60 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-history", action="store_true", help="do not record the task in the history")
 
 
+def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
+    """The user folders this command writes (checked before it starts)."""
+    return ("cache",) if args.no_history and args.universe.strip().lower() != "watchlist" else ("data", "cache")
+
+
+def note(text: Any, lang: str) -> None:
+    """``note: …`` on stderr (a moved-aside file, a busy one being waited for)."""
+    print(say("note", lang, text=text), file=sys.stderr)
+
+
+def check_arguments(args: argparse.Namespace, lang: str) -> bool:
+    """Numbers and paths the parser cannot judge: False (after saying why) when one is bad."""
+    ok = True
+    for option in ("min_score", "price_min", "price_max", "min_amount", "mcap_min", "mcap_max", "demo_years"):
+        v = getattr(args, option, None)
+        if v is not None and not math.isfinite(v):
+            error(say("not_finite", lang, option="--" + option.replace("_", "-"), value=repr(v)), lang)
+            ok = False
+    for option in ("min_listed_days", "limit"):
+        v = getattr(args, option, None)
+        if v is not None and v < 0:
+            error(say("not_non_negative", lang, option="--" + option.replace("_", "-"), value=v), lang)
+            ok = False
+    years = getattr(args, "demo_years", None)
+    if years is not None and math.isfinite(years) and not years > 0:
+        error(say("not_non_negative", lang, option="--demo-years", value=years), lang)
+        ok = False
+    if getattr(args, "demo_stocks", None) is not None:
+        from desktop_app.core.data.demo import max_stocks
+        from desktop_app.core.reasons import R
+
+        if not 1 <= args.demo_stocks <= max_stocks():
+            error(R("demo_size", maximum=max_stocks(), n=args.demo_stocks), lang)
+            ok = False
+    if getattr(args, "csv", None) is not None:
+        from desktop_app.core.file_errors import check_output_path
+
+        problem = check_output_path(args.csv)
+        if problem is not None:
+            error(problem, lang)
+            ok = False
+    return ok
+
+
+def report_missing(outcome: Any, store: Any, lang: str) -> None:
+    """One sentence when stocks failed only because the store lacks them (an unfinished
+    backfill, e.g. after a full disk): how many, which file, what to do."""
+    from desktop_app.core.reasons import R, Reason
+
+    n = sum(1 for _, r in outcome.failed if Reason.of(r).code in ("no_bars_in_store", "no_bars_stored"))
+    if n:
+        note(R("store_missing_stocks", n=n, file=str(store.path)), lang)
+
+
 def make_source(name: str, demo_stocks: int | None = None, demo_years: float | None = None,
                 demo_latency: float | None = None):
     if name == "akshare":
@@ -197,14 +251,11 @@ def error(text: Any, lang: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.core.catalogue import EXCLUDE_REASONS, pick
     from desktop_app.core.data.store import BarStore
-    from desktop_app.core.hits import json_row, write_hits
-    from desktop_app.core.history import HistoryStore, new_task_id
-    from desktop_app.core.reasons import Reason, unexpected
-    from desktop_app.core.scan import ScanError, run_scan
 
     lang = args.lang
+    if not check_arguments(args, lang):
+        return 2
     request = request_from_args(args)
     problems = request.validate()
     if problems:
@@ -214,17 +265,45 @@ def run(args: argparse.Namespace) -> int:
     watch = None
     if request.universe.strip().lower() == "watchlist":
         from desktop_app.core.watchlist import Watchlist
-        watch = Watchlist().symbols()
+        wl = Watchlist()
+        if wl.opened_note is not None:
+            note(wl.opened_note, lang)
+        watch = wl.symbols()
     source = make_source(args.source, args.demo_stocks, args.demo_years, args.demo_latency)
-    store = BarStore.for_source(source.name)
-    history = None if args.no_history else HistoryStore()
+    store = BarStore.for_source(source, on_busy=lambda r: note(r, lang))
+    try:
+        return _run(args, lang, request, watch, source, store)
+    finally:
+        store.close()
+
+
+def _run(args: argparse.Namespace, lang: str, request: Any, watch: Any, source: Any, store: Any) -> int:
+    from desktop_app.core.catalogue import EXCLUDE_REASONS, pick
+    from desktop_app.core.file_errors import problem_of
+    from desktop_app.core.hits import json_row, write_hits
+    from desktop_app.core.history import HistoryStore, new_task_id
+    from desktop_app.core.reasons import Reason, unexpected
+    from desktop_app.core.scan import ScanError, run_scan
+
+    if store.rebuilt is not None:
+        note(store.rebuilt, lang)
+    history = None if args.no_history else HistoryStore(on_busy=lambda r: note(r, lang))
+    if history is not None and history.opened_note is not None:
+        note(history.opened_note, lang)
     record = {"id": new_task_id(), "kind": "scan", "title": request.title(lang), "status": "running",
               "params": {"request": request.to_dict(), "source": source.name, "via": "cli"},
               "created": time.time(), "started": time.time()}
-    if history is not None:
-        history.save_task(record)
-    line = ProgressLine(args.quiet, lang, _scan_line(lang))
     cancel = CancelToken()
+    stopped_by: list[int] = []
+    restore = _stop_on_signals(cancel, stopped_by)   # before the row shows it running
+    try:
+        if history is not None:
+            history.save_task(record)
+    except BaseException:
+        restore()
+        history.close()
+        raise
+    line = ProgressLine(args.quiet, lang, _scan_line(lang))
     beat = Heartbeat(history, record["id"]) if history is not None else None
 
     def progress(p: Progress) -> None:
@@ -233,8 +312,6 @@ def run(args: argparse.Namespace) -> int:
             beat.offer(p)
 
     outcome = None
-    stopped_by: list[int] = []
-    restore = _stop_on_signals(cancel, stopped_by)
     try:
         outcome = run_scan(request, source, store, progress=progress, cancel=cancel, watchlist=watch,
                            fetch_missing=not args.no_fetch)
@@ -265,6 +342,7 @@ def run(args: argparse.Namespace) -> int:
             history.finish_task(record, outcome.hits if outcome is not None else None)
             history.close()
     line.end()
+    report_missing(outcome, store, lang)
     if args.json:
         payload = {"task_id": record["id"], "title": record["title"], "request": request.to_dict(),
                    "source": source.name, **outcome.to_dict(),
@@ -278,7 +356,13 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if args.csv:
-        write_hits(args.csv, outcome.hits, lang)
+        try:
+            write_hits(args.csv, outcome.hits, lang)
+        except OSError as e:
+            error(problem_of(e, args.csv).reason, lang)
+            if history is not None:
+                error(say("hits_in_history", lang, id=record["id"]), lang)
+            return 1
     sep = "，" if lang == "zh" else ", "
     excl = sep.join(f"{pick(EXCLUDE_REASONS.get(k), lang, k)} {v}" for k, v in outcome.excluded.items())
     print(say("scan_title", lang, title=record["title"], id=record["id"]))

@@ -44,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.core.data.errors import DataError
 
     lang = args.lang
+    if args.seed < 0:
+        error(say("not_non_negative", lang, option="--seed", value=args.seed), lang)
+        return 2
     source = _make_source(args.source, args.seed)
     try:
         uni = source.universe()

@@ -169,6 +169,58 @@ REASONS: dict[str, tuple[str, str]] = {
     "phase_paused": ("暂停：所有行情服务器都在限流休息，{seconds} 秒后重试",
                      "paused: every bar host is resting (throttled); next try in {seconds} s"),
     "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
+
+    # -- user files: busy, full, read-only, damaged, foreign (core/file_errors.py) -----------
+    "file_busy": ("{file} 正被{holder}占用（已等待 {seconds} 秒）：请关闭该程序或等它完成后重试",
+                  "{file} is in use by {holder} (waited {seconds} s): close it or let it finish, then try again"),
+    "file_busy_waiting": ("{file} 正被{holder}占用，继续等待…", "{file} is in use by {holder}; still waiting…"),
+    "disk_full": ("磁盘已满，无法写入 {file}：已保存的数据都保留着；请释放磁盘空间后重试，会从中断处继续",
+                  "the disk is full: cannot write {file}; everything stored so far is kept. Free some space "
+                  "and try again: it resumes where it stopped"),
+    "file_read_only": ("无法写入 {file}（只读或没有权限）：请检查该文件及其文件夹的权限",
+                       "cannot write {file} (read-only or no permission): check the permissions of the file "
+                       "and its folder"),
+    "file_cannot_open": ("无法打开 {file}：请检查该文件夹是否存在且可写",
+                         "cannot open {file}: check that its folder exists and is writable"),
+    "file_io_error": ("读写 {file} 失败（{detail}）：请检查磁盘后重试",
+                      "reading or writing {file} failed ({detail}): check the disk and try again"),
+    "file_folder_missing": ("无法写入 {file}：文件夹 {folder} 不存在；请先创建它或换一个路径",
+                            "cannot write {file}: the folder {folder} does not exist; create it or choose "
+                            "another path"),
+    "file_is_folder": ("{file} 是一个文件夹，不是文件：请给出文件路径", "{file} is a folder, not a file: give a file path"),
+    "file_parent_not_folder": ("无法写入 {file}：它的上级路径不是文件夹",
+                               "cannot write {file}: a part of its path is not a folder"),
+    "file_path_empty": ("{option} 需要一个文件路径", "{option} needs a file path"),
+    "file_damaged_moved": ("{file} 已损坏（{detail}）：原文件已保留为 {kept}，现用一个新的空文件",
+                           "{file} is damaged ({detail}): it was kept as {kept} and a new empty one is used"),
+    "file_foreign_moved": ("{file} 不是 StockScan 的文件（{detail}）：未改动，已移到 {kept}，现用一个新的文件",
+                           "{file} is not a StockScan file ({detail}): it was moved, unchanged, to {kept} "
+                           "and a new one is used"),
+    "file_not_sqlite": ("不是 SQLite 数据库：{detail}", "not an SQLite database: {detail}"),
+    "file_missing_tables": ("缺少数据表 {tables}", "missing tables: {tables}"),
+    "file_foreign_tables": ("含有别的程序的数据表 {tables}", "it holds another program's tables: {tables}"),
+    "file_foreign_columns": ("数据表 {table} 的列不是 StockScan 的", "table {table} does not have StockScan's columns"),
+    "file_schema_version": ("未知的结构版本 {found}（应为 {expected}）", "unknown schema version {found} (expected {expected})"),
+    "file_not_json": ("不是有效的 JSON（第 {line} 行第 {column} 列）", "not valid JSON (line {line}, column {column})"),
+    "file_not_text": ("不是 UTF-8 文本", "not UTF-8 text"),
+    "watchlist_not_list": ("内容不是股票代码列表", "it does not hold a list of stock codes"),
+    "file_unusable_memory": ("{reason}。本次运行的数据只保存在内存中，退出后不保留",
+                             "{reason}. This session's data is kept in memory only and is lost on exit"),
+    "setting_out_of_range": ("设置 {key} 的值 {value} 无效（应为 {allowed}），已改用默认值 {default}",
+                             "setting {key} = {value} is not valid (expected {allowed}); using the default {default}"),
+    "dir_not_folder": ("{what}路径 {path} 不是文件夹：请改用一个文件夹（或更正 STOCKSCAN_HOME）",
+                       "the {what} path {path} is not a folder: use a folder (or correct STOCKSCAN_HOME)"),
+    "dir_not_writable": ("无法写入{what}文件夹 {path}（{detail}）：请检查权限和磁盘空间，或设置 STOCKSCAN_HOME 指向可写的文件夹",
+                         "cannot write to the {what} folder {path} ({detail}): check its permissions and free "
+                         "space, or set STOCKSCAN_HOME to a writable folder"),
+    "dir_data": ("数据", "data"),
+    "dir_cache": ("缓存", "cache"),
+    "dir_log": ("日志", "log"),
+    "demo_size": ("演示市场的股票数必须在 1 到 {maximum} 之间，给出的是 {n}",
+                  "the demo market has between 1 and {maximum} stocks; {n} was given"),
+    "store_missing_stocks": ("{n} 只股票不在本地K线库 {file} 中（补全历史未完成？）：运行 stockscan-cli refresh 补全，会从中断处继续",
+                             "{n} stocks are not in the local bar store {file} (an unfinished backfill?): run "
+                             "stockscan-cli refresh to fill it; it resumes where it stopped"),
 }
 
 #: A data failure's kind (``DataError.kind``) as a word.
@@ -351,6 +403,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "universe_footer": ("{n} 只股票{where} · 数据源：{source}{demo}", "{n} stocks{where} · source: {source}{demo}"),
     "legacy_bse": ("（{digits} 是北交所旧代码，按 {code} 处理；北交所已将股票改为 920xxx）",
                    " ({digits} is an old Beijing code, read as {code}; the BSE renumbered its stocks to 920xxx)"),
+    "note": ("注意：{text}", "note: {text}"),
+    "arg_not_utf8": ("第 {n} 个参数 {arg} 不是有效的 UTF-8 文本：请重新输入",
+                     "argument {n} ({arg}) is not valid UTF-8 text: type it again"),
+    "arg_nul": ("第 {n} 个参数含有空字符（NUL）：请重新输入", "argument {n} contains a NUL character: type it again"),
+    "internal_error": ("内部错误（{type}：{detail}）；详情已写入 {log}，请报告此问题",
+                       "internal error ({type}: {detail}); the details are in {log}, please report it"),
+    "not_finite": ("{option} 必须是有限的数，给出的是 {value}", "{option} must be a finite number; {value} was given"),
+    "not_non_negative": ("{option} 不能为负数，给出的是 {value}", "{option} must not be negative; {value} was given"),
+    "hits_in_history": ("结果已保存在历史中：可用 stockscan-cli history show {id} --csv 路径 再次导出",
+                        "the hits are kept in the history: export them again with "
+                        "stockscan-cli history show {id} --csv PATH"),
+    "refresh_stopped": ("已停止：{reason}", "stopped: {reason}"),
 }
 
 

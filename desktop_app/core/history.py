@@ -10,6 +10,14 @@ heartbeat is older than ``STALE_S``) is marked interrupted; other processes' liv
 running, and a reader sees their progress. A task's final row and its hits commit in one
 transaction (``finish_task``), so a completed task always has exactly its ``found`` hits.
 
+Opening: the file is checked first. A damaged file (not SQLite, truncated, failing SQLite's quick
+check) is moved aside (``history.sqlite.corrupt-<stamp>``); a database of another program (other
+tables, or a ``tasks`` table without StockScan's columns) is moved aside unchanged
+(``.foreign-<stamp>``) and never written to; ``opened_note`` (a Reason naming the kept copy) says
+so. A file locked by another process is waited for (``file_errors.busy_timeout()``, its holder
+named) and then raises ``FileBusy``; out of space / read-only raise ``DiskFull`` / ``NotWritable``
+(``core/file_errors.py``) — at open and on every later call.
+
 Threading: ``HistoryStore`` is thread-safe (one connection behind a lock, ``check_same_thread=False``).
 The GUI thread must not do disk I/O, so the TaskManager never calls the store itself: it hands
 writes and the start-up load to a ``HistoryWriter``, one background thread draining a FIFO queue.
@@ -29,8 +37,9 @@ import uuid
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import file_errors as fe
 from . import paths
-from .reasons import Reason
+from .reasons import R, Reason
 
 log = logging.getLogger(__name__)
 
@@ -108,22 +117,144 @@ def _reason_column(v: Any) -> Any:
     return _dumps(v) if isinstance(v, Reason) else v
 
 
-class HistoryStore:
-    def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path is not None else paths.data_dir() / "history.sqlite"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+_OUR_TABLES = {"tasks", "hits"}
+_BASE_TASK_COLUMNS = set(TASK_FIELDS) - {"owner", "heartbeat"}   # files from before owners lack those
+_HIT_COLUMNS = {"task_id", "n", "rows"}
+
+
+class _Guard:
+    """The store's lock; an sqlite error inside it surfaces as the FileProblem it means (busy,
+    full disk, read-only …) for this file."""
+
+    def __init__(self, store: "HistoryStore"):
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(str(self.path), timeout=10.0, check_same_thread=False,
-                                     isolation_level=None)
-        with self._lock:
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.executescript(_SCHEMA)
-            cols = {r[1] for r in self._conn.execute("PRAGMA table_info(tasks)")}
+        self._store = store
+
+    def __enter__(self) -> "_Guard":
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._lock.release()
+        if isinstance(exc, sqlite3.OperationalError):
+            problem = fe.sqlite_problem(exc, self._store.path, self._store.busy_timeout)
+            if problem is not None:
+                raise problem from exc
+
+
+class HistoryStore:
+    def __init__(self, path: str | Path | None = None, *, busy_timeout: float | None = None,
+                 on_busy: Callable[[Reason], None] | None = None):
+        self.path = Path(path) if path is not None else paths.data_dir() / "history.sqlite"
+        self.busy_timeout = fe.busy_timeout() if busy_timeout is None else max(0.0, float(busy_timeout))
+        self.on_busy = on_busy
+        #: Why the file found at ``path`` was moved aside (a Reason naming the kept copy), or None.
+        self.opened_note: Reason | None = None
+        self._lock = _Guard(self)
+        self._conn = self._open()
+        self.owner = process_owner()
+
+    # -- opening -----------------------------------------------------------------------------
+    def _open(self) -> sqlite3.Connection:
+        memory = str(self.path) == ":memory:"
+        if not memory:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise fe.os_problem(e, self.path) from e
+        attempt = 0
+        while True:
+            try:
+                if not memory:
+                    self._set_aside_if_unusable()
+                return self._connect_and_prepare()
+            except sqlite3.OperationalError as e:
+                problem = fe.sqlite_problem(e, self.path, self.busy_timeout * (fe.BUSY_RETRIES + 1))
+                if not isinstance(problem, fe.FileBusy):
+                    if problem is None:
+                        raise
+                    raise problem from e
+                if attempt >= fe.BUSY_RETRIES:
+                    raise problem from e
+                attempt += 1
+                note = R("file_busy_waiting", file=str(self.path), holder=fe.holder_term(self.path))
+                log.warning("history: %s", note)
+                if self.on_busy is not None:
+                    self.on_busy(note)
+
+    def _connect_and_prepare(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, check_same_thread=False,
+                               isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            if not _OUR_TABLES <= tables:
+                conn.executescript(_SCHEMA)
+            cols = {r[1] for r in conn.execute("PRAGMA table_info(tasks)")}
             for col, decl in (("owner", "TEXT"), ("heartbeat", "REAL")):  # files from before owners
                 if col not in cols:
-                    self._conn.execute(f"ALTER TABLE tasks ADD COLUMN {col} {decl}")
-        self.owner = process_owner()
+                    conn.execute(f"ALTER TABLE tasks ADD COLUMN {col} {decl}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside_if_unusable(self) -> None:
+        """Move a damaged or foreign file aside (``opened_note`` says where). Busy: raises the
+        OperationalError for ``_open`` to wait on."""
+        try:
+            if not self.path.exists() or self.path.stat().st_size == 0:
+                return
+        except OSError as e:
+            raise fe.os_problem(e, self.path) from e
+        found = self._inspect()
+        if found is None:
+            return
+        detail, foreign = found
+        try:
+            kept = fe.move_aside(self.path, "foreign" if foreign else "corrupt")
+        except OSError as e:
+            raise fe.os_problem(e, self.path) from e
+        self.opened_note = fe.moved_reason(self.path, kept, detail, foreign)
+        log.warning("history: %s", self.opened_note)
+
+    def _inspect(self) -> tuple[Reason, bool] | None:
+        """(why, is another program's file) when the existing file must not be used; None if it
+        is a StockScan history (or an empty database). Read-only: nothing is written."""
+        try:
+            conn = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, timeout=self.busy_timeout,
+                                   isolation_level=None)
+        except sqlite3.OperationalError:
+            return None   # cannot even open it read-only: let the real open say why
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            tables = {t for t in tables if not t.startswith("sqlite_")}
+            if not tables:
+                return None
+            foreign = tables - _OUR_TABLES
+            if foreign:
+                return R("file_foreign_tables", tables=", ".join(sorted(foreign)[:5])), True
+            for table, need in (("tasks", _BASE_TASK_COLUMNS), ("hits", _HIT_COLUMNS)):
+                if table in tables:
+                    cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+                    if not need <= cols:
+                        return R("file_foreign_columns", table=table), True
+            check = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                return R("file_not_sqlite", detail=str(check)), False
+            conn.execute("SELECT count(*) FROM tasks").fetchone()
+            return None
+        except sqlite3.OperationalError as e:
+            if fe.sqlite_problem(e, self.path) is not None:
+                raise
+            return R("file_not_sqlite", detail=str(e)), False
+        except sqlite3.DatabaseError as e:   # not a database, malformed, truncated
+            return R("file_not_sqlite", detail=str(e)), False
+        finally:
+            conn.close()
 
     # -- writing -----------------------------------------------------------------------------
     def save_task(self, record: dict) -> None:
@@ -144,7 +275,8 @@ class HistoryStore:
                 self._conn.execute(*self._task_sql(record))
                 self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                if self._conn.in_transaction:   # SQLite may have rolled back already (full disk)
+                    self._conn.execute("ROLLBACK")
                 raise
 
     def heartbeat(self, progress: dict[str, dict]) -> None:

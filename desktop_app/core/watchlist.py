@@ -3,18 +3,32 @@
 Writes are atomic (temp file in the same directory + ``os.replace``): a crash leaves the old list
 or the new one, never half a file. The GUI calls ``add``/``remove`` (memory only) and saves through
 a worker; the CLI and tests call ``save()`` directly.
+
+Reading is forgiving where the user's intent is clear and loud where it is not: a UTF-8 BOM (Windows
+Notepad) and trailing commas are accepted; a file that is not JSON, not UTF-8, or does not hold a
+list of codes (``null``, ``5``, ``{"symbols": null}``, another program's JSON) is moved aside
+(``watchlist.json.corrupt-<stamp>``) and the list starts empty, with ``opened_note`` (a Reason
+naming the kept copy) for the window and the CLI to show. A file that cannot be read at all is
+never overwritten: ``save()`` raises its problem instead.
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
 from typing import Iterable
 
+from . import file_errors as fe
 from . import paths
+from .reasons import R, Reason
 from .symbols import parse_symbol, parse_symbols
+
+log = logging.getLogger(__name__)
+_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
 
 
 def normalize_code(token: str) -> str:
@@ -35,15 +49,56 @@ class Watchlist:
         self.path = Path(path) if path is not None else paths.data_dir() / "watchlist.json"
         self._lock = threading.RLock()
         self._symbols: list[str] = []
+        #: Why the file found was set aside or cannot be used (names the file), or None.
+        self.opened_note: Reason | None = None
+        self._blocked: fe.FileProblem | None = None   # unreadable: never overwrite it
         self.load()
 
-    def load(self) -> list[str]:
-        """Read the file (a missing or unreadable file is an empty list)."""
+    def _read_raw(self) -> list:
+        """The codes stored in the file ([] when there is none); a damaged one is moved aside."""
+        self._blocked = None
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        raw = data.get("symbols", []) if isinstance(data, dict) else data
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as e:
+            self._blocked = fe.os_problem(e, self.path)
+            self._blocked.reason = R("file_io_error", file=str(self.path), detail=e.strerror or str(e))
+            self.opened_note = self._blocked.reason
+            return []
+        if not data.strip():
+            return []
+        try:
+            text = data.decode("utf-8-sig")            # a BOM from Windows Notepad is fine
+        except UnicodeDecodeError:
+            return self._set_aside(R("file_not_text"))
+        try:
+            parsed = json.loads(text)
+        except ValueError as e:
+            try:
+                parsed = json.loads(_TRAILING_COMMA.sub(r"\1", text))   # [..., "600519",] is clear enough
+            except ValueError:
+                return self._set_aside(R("file_not_json", line=getattr(e, "lineno", "?"), column=getattr(e, "colno", "?")))
+        raw = parsed.get("symbols") if isinstance(parsed, dict) else parsed
+        if not isinstance(raw, list) or not all(isinstance(x, (str, int)) and not isinstance(x, bool) for x in raw):
+            return self._set_aside(R("watchlist_not_list"))
+        return raw
+
+    def _set_aside(self, detail: Reason) -> list:
+        try:
+            kept = fe.move_aside(self.path, "corrupt")
+        except OSError as e:
+            self._blocked = fe.os_problem(e, self.path)
+            self.opened_note = R("file_io_error", file=str(self.path), detail=detail)
+            return []
+        self.opened_note = fe.moved_reason(self.path, kept, detail)
+        log.warning("watchlist: %s", self.opened_note)
+        return []
+
+    def load(self) -> list[str]:
+        """Read the file (a missing file is an empty list; a damaged one is moved aside, see the
+        module docstring)."""
+        raw = self._read_raw()
         seen: dict[str, None] = {}
         for c in _codes([str(x) for x in raw]):
             seen.setdefault(c, None)
@@ -80,21 +135,30 @@ class Watchlist:
         return removed
 
     def save(self) -> None:
+        """Write the list atomically. Raises ``file_errors.FileProblem`` (full disk, read-only …,
+        or a file that could not be read and so is not overwritten)."""
+        if self._blocked is not None:
+            raise self._blocked
         with self._lock:
             payload = json.dumps({"version": 1, "symbols": self._symbols}, ensure_ascii=False, indent=1)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".watchlist-", suffix=".tmp", dir=str(self.path.parent))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".watchlist-", suffix=".tmp", dir=str(self.path.parent))
+        except OSError as e:
+            raise fe.os_problem(e, self.path) from e
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(payload)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(tmp, self.path)
-        except BaseException:
+        except BaseException as e:
             try:
                 os.unlink(tmp)
             except OSError:
                 pass
+            if isinstance(e, OSError):
+                raise fe.os_problem(e, self.path) from e
             raise
 
     def __len__(self) -> int:

@@ -170,7 +170,7 @@ def build_source(preference: str, demo_stocks: int | None = None) -> tuple[Any, 
         from desktop_app.core.data.demo import DemoSource
 
         source = DemoSource(n_stocks=demo_stocks) if demo_stocks else DemoSource()
-    return source, BarStore.for_source(source.name), note
+    return source, BarStore.for_source(source), note
 
 
 class AppContext(QObject):
@@ -206,7 +206,7 @@ class AppContext(QObject):
         if source is not None and store is None:
             from desktop_app.core.data.store import BarStore
 
-            store = BarStore.for_source(source.name)
+            store = BarStore.for_source(source)
         self.store = store
         self.source_note = ""
         self.latest_date: Any = None

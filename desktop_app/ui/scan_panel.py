@@ -2,7 +2,11 @@
 
 It only builds and validates a ``core.scan.ScanRequest``; the main window submits it. Invalid
 input is explained next to its field before anything runs, and a universe known to be empty
-(empty watchlist, no valid pasted code, unknown board name) is refused with a clear message."""
+(empty watchlist, no valid pasted code, unknown board name) is refused with a clear message.
+
+Pasted codes are checked without freezing the window: a short list at once, a long one (a paste
+of 100,000 tokens takes ≈2 s to check) in slices of ``PARSE_SLICE`` tokens between events, its
+result kept for the text it belongs to; Start waits for it with a message."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -12,13 +16,34 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
-from desktop_app.core.symbols import BOARDS, INDEXES, parse_symbols
+from desktop_app.core.symbols import _SEPARATORS, BOARDS, INDEXES, ParseResult, parse_symbols
 from desktop_app.ui.i18n import pick, reason_text, tr
 
 SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
 AMOUNT_UNIT = 1e4    # the amount field is in 万元; ScanRequest.min_amount is in yuan
 MCAP_UNIT = 1e8      # market-cap fields are in 亿元; ScanRequest.mcap_* are in yuan
 ERROR_STYLE = "color: #c62828;"
+PARSE_SLICE = 1500   # tokens checked per step on the GUI thread (≈25 ms); longer pastes take several
+
+
+class _SlicedParse:
+    """``parse_symbols`` of a long paste, one slice of tokens per ``step`` (same result: order
+    kept, duplicates removed, every rejected token with its reason)."""
+
+    def __init__(self, text: str, tokens: list[str]) -> None:
+        self.text, self.tokens, self.pos = text, tokens, 0
+        self.result = ParseResult()
+        self._seen: set[str] = set()
+
+    def step(self, n: int = PARSE_SLICE) -> bool:
+        part = parse_symbols(self.tokens[self.pos:self.pos + n])
+        self.pos += n
+        for sym in part.symbols:
+            if sym.code not in self._seen:
+                self._seen.add(sym.code)
+                self.result.symbols.append(sym)
+        self.result.rejected.extend(part.rejected)
+        return self.pos >= len(self.tokens)
 
 
 def _strategies() -> dict[str, Any]:
@@ -100,6 +125,11 @@ class ScanPanel(QWidget):
         self._parse_timer.setInterval(150)
         self._parse_timer.timeout.connect(self.update_codes_feedback)
         self.codes_edit.textChanged.connect(self._parse_timer.start)
+        self._parsed_codes: tuple[str, ParseResult] | None = None   # (text, its result)
+        self._slicing: _SlicedParse | None = None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._parse_slice)
         ul.addWidget(self.codes_edit)
         self.codes_info = QLabel()
         self.codes_info.setObjectName("codesInfo")
@@ -272,13 +302,57 @@ class ScanPanel(QWidget):
             if i >= 0:
                 self.universe_combo.setCurrentIndex(i)
 
+    def _codes_result(self, text: str) -> ParseResult | None:
+        """The parse of ``text``: at once when short, else None while it is checked in slices."""
+        if self._parsed_codes is not None and self._parsed_codes[0] == text:
+            return self._parsed_codes[1]
+        if self._slicing is not None and self._slicing.text == text:
+            return None
+        tokens = [t for t in _SEPARATORS.split(text) if t]
+        if len(tokens) <= PARSE_SLICE:
+            res = parse_symbols(tokens)
+            self._parsed_codes = (text, res)
+            return res
+        self._slicing = _SlicedParse(text, tokens)
+        self._slice_timer.start()
+        return None
+
+    @Slot()
+    def _parse_slice(self) -> None:
+        job = self._slicing
+        if job is None:
+            self._slice_timer.stop()
+            return
+        if job.text != self.codes_edit.toPlainText():   # edited meanwhile: start again
+            self._slicing = None
+            self._slice_timer.stop()
+            self._parse_timer.start()
+            return
+        if job.step():
+            self._slicing = None
+            self._slice_timer.stop()
+            self._parsed_codes = (job.text, job.result)
+            self.update_codes_feedback()
+        else:
+            self.codes_info.setText(tr("Checking the codes… {done} of {n}").format(
+                done=min(job.pos, len(job.tokens)), n=len(job.tokens)))
+
+    def codes_checked(self) -> bool:
+        """False while a long paste is still being checked."""
+        return self._slicing is None
+
     @Slot()
     def update_codes_feedback(self) -> None:
         text = self.codes_edit.toPlainText()
         if not text.strip():
             self.codes_info.setText(tr("No codes yet."))
             return
-        res = parse_symbols(text)
+        res = self._codes_result(text)
+        if res is None:
+            self.codes_info.setStyleSheet("")
+            self.codes_info.setText(tr("Checking the codes… {done} of {n}").format(
+                done=0, n=len(self._slicing.tokens) if self._slicing else 0))
+            return
         lines = [tr("{n} valid codes").format(n=len(res.symbols))]
         if res.rejected:
             lines.append(tr("{n} rejected:").format(n=len(res.rejected)))
@@ -304,8 +378,10 @@ class ScanPanel(QWidget):
                 return None, tr("The watchlist is empty: add stocks to it first.")
             return "watchlist", ""
         if kind == "codes":
-            res = parse_symbols(self.codes_edit.toPlainText())
+            res = self._codes_result(self.codes_edit.toPlainText())
             self.update_codes_feedback()
+            if res is None:
+                return None, tr("Still checking the pasted codes; try again in a moment.")
             if not res.symbols:
                 return None, tr("No valid stock code to scan.")
             return "codes:" + ",".join(res.codes), ""

@@ -23,19 +23,45 @@ DEFAULTS: dict[str, Any] = {
     "theme": "system",         # system | light | dark
 }
 _INT_KEYS = {"max_running", "history_keep"}
+#: What each saved value may be: an inclusive (min, max) range, or the allowed choices (the
+#: dialog's spin-box ranges and combo items).
+ALLOWED: dict[str, Any] = {
+    "source": ("auto", "akshare", "demo"),
+    "max_running": (1, 8),
+    "history_keep": (10, 10000),
+    "language": ("system", "zh_CN", "en"),
+    "theme": ("system", "light", "dark"),
+}
 
 
-def load_settings() -> dict[str, Any]:
+def load_settings(problems: list | None = None) -> dict[str, Any]:
+    """The saved preferences; a value that is not allowed (``ALLOWED``: out of range, not a
+    number, an unknown choice — a hand-edited or damaged settings file) is replaced by its default,
+    and a Reason saying so is appended to ``problems``."""
+    from desktop_app.core.reasons import R
+
     s = QSettings()
     out = {}
     for k, d in DEFAULTS.items():
-        v = s.value(f"settings/{k}", d)
+        raw = s.value(f"settings/{k}", d)
+        allowed = ALLOWED[k]
+        v: Any = raw
         if k in _INT_KEYS:
             try:
-                v = int(v)
+                v = int(str(raw).strip())
+                ok = allowed[0] <= v <= allowed[1]
             except (TypeError, ValueError):
-                v = d
-        out[k] = v if v is not None else d
+                ok = False
+            shown = f"{allowed[0]}–{allowed[1]}"
+        else:
+            v = raw if isinstance(raw, str) else str(raw)
+            ok = v in allowed
+            shown = ", ".join(allowed)
+        if not ok:
+            if problems is not None:
+                problems.append(R("setting_out_of_range", key=k, value=repr(raw)[:40], allowed=shown, default=d))
+            v = d
+        out[k] = v
     return out
 
 

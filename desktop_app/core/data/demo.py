@@ -23,6 +23,7 @@ refuse everything. ``daily_bars`` itself goes through no host, so host throttlin
 """
 from __future__ import annotations
 
+import functools
 import datetime as dt
 import hashlib
 import threading
@@ -41,7 +42,7 @@ from desktop_app.core.data.errors import (
 from desktop_app.core.data.source import BAR_COLUMNS, SPOT_COLUMNS, UNIVERSE_COLUMNS, BoardKind
 from desktop_app.core.catalogue import WORDS, host_term
 from desktop_app.core.panel import Panel
-from desktop_app.core.reasons import R
+from desktop_app.core.reasons import R, ReasonError
 
 FAULT_KINDS = ("no_data", "network", "throttled", "unparseable")
 _FAULT_ERRORS: dict[str, type[DataError]] = {
@@ -58,6 +59,39 @@ BOARD_START = {
 NEW_SHARE = {"sh_main": 0.05, "star": 0.14, "sz_main": 0.04, "chinext": 0.10, "bse": 0.20}
 INDEX_SIZES = {"000300": 300, "000905": 500, "000852": 1000, "000016": 50, "000688": 50,
                "399006": 100, "399001": 500}
+
+
+@functools.lru_cache(maxsize=None)
+def _pool_sizes() -> dict[str, int]:
+    return {b: len(_code_pool(b)) for b in BOARD_SHARE}
+
+
+def max_stocks() -> int:
+    """The largest demo market: every code of every board's code ranges (≈9,500)."""
+    return sum(_pool_sizes().values())
+
+
+def board_counts(n: int) -> dict[str, int]:
+    """Stocks per board in a demo market of ``n``: the board shares, and past the size where a
+    board's code range is full (≈6,800: ChiNext) the rest goes to the boards with codes left, so
+    the market has exactly ``n`` stocks up to ``max_stocks()``."""
+    counts = {b: int(round(BOARD_SHARE[b] * n)) for b in BOARD_SHARE}
+    counts["sh_main"] += n - sum(counts.values())
+    room = _pool_sizes()
+    extra = 0
+    for b in counts:
+        if counts[b] > room[b]:
+            extra += counts[b] - room[b]
+            counts[b] = room[b]
+    for b in sorted(BOARD_SHARE, key=lambda b: -BOARD_SHARE[b]):
+        give = min(extra, room[b] - counts[b])
+        counts[b] += give
+        extra -= give
+    return counts
+
+
+class DemoSizeError(ReasonError, ValueError):
+    """A demo market size outside 1 … ``max_stocks()``."""
 
 
 def _code_pool(board: str) -> np.ndarray:
@@ -116,6 +150,8 @@ class DemoSource:
                  faults: dict[str, float] | None = None):
         self.seed = int(seed)
         self.n_stocks = int(n_stocks)
+        if not 1 <= self.n_stocks <= max_stocks():
+            raise DemoSizeError(R("demo_size", maximum=max_stocks(), n=self.n_stocks))
         self.years = float(years)
         self.end = end if end is not None else last_trading_day()
         self.latency = float(latency)
@@ -321,8 +357,7 @@ def _build_static(src: DemoSource) -> _Static:
     # --- boards and codes
     n = src.n_stocks
     names_b = list(BOARD_SHARE)
-    counts = {b: int(round(BOARD_SHARE[b] * n)) for b in names_b}
-    counts["sh_main"] += n - sum(counts.values())
+    counts = board_counts(n)
     codes_l, boards_l = [], []
     for b in names_b:
         pool = _code_pool(b)

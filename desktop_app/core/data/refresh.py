@@ -5,6 +5,11 @@ helper threads (``host_fanout``: one thread per daily-bar host) and write to the
 caller's thread (single writer; batched ``write_many``). A per-symbol failure is recorded in the
 store with its reason (``store.failures()``) and retried by the next run; it is never fatal.
 
+A store that cannot be written (full disk, read-only file, busy for good: ``file_errors.FileProblem``)
+stops the job the same way: fetch threads stop and are joined, nothing more is written, and the
+problem is raised with the partial report as ``exc.report``. Every batch written before it is kept,
+so the next run resumes where this one stopped.
+
 Cancellation: the job stops its fetch threads (each finishes its in-flight request), joins them,
 writes what was already fetched (so a resumed job does not fetch it again), and raises
 ``Cancelled`` with the partial report attached as ``exc.report`` (``report.cancelled`` is True).
@@ -40,6 +45,7 @@ import pandas as pd
 from ..jobs import Cancelled, Progress, ProgressFn, no_progress
 from . import bar_codec as codec
 from ..catalogue import host_term, say
+from ..file_errors import FileProblem
 from ..reasons import R, Reason
 from .errors import DataError, UnparseableError, failure_reason
 from .host_fanout import FetchResult, FetchTask, HostFanout
@@ -53,7 +59,7 @@ _POLL = 0.05               # seconds between cancel checks while waiting for res
 #: Sources that can hand over every symbol's history at once (the demo market) skip the per-symbol
 #: fetch; False forces the per-symbol path (the first-start benchmark's baseline).
 BULK_BACKFILL = True
-BULK_BATCH = 500           # series written per transaction on the bulk path
+BULK_BATCH = WRITE_BATCH     # series written per transaction on the bulk path (as the per-symbol path)
 _ABS_TOL, _REL_TOL = 0.005, 1e-4
 _CLOSE = BAR_COLUMNS.index("close")
 _VOLUME = BAR_COLUMNS.index("volume")
@@ -115,6 +121,7 @@ class _Job:
         self._writes: dict[str, pd.DataFrame] = {}
         self._extends: dict[str, pd.DataFrame] = {}
         self._failures: dict[str, Reason] = {}
+        self.store_problem: FileProblem | None = None   # the store cannot be written: stop
 
     def emit(self, current: Reason | str = "") -> None:
         failures, self._new_failures = self._new_failures, []
@@ -127,17 +134,30 @@ class _Job:
         self._new_failures.append((symbol, reason))
 
     def flush(self) -> None:
-        if self._writes:
-            self.store.write_many(self._writes)
-            self._writes = {}
-        if self._extends:
-            self.store.extend_many(self._extends)
-            self._extends = {}
-        if self._failures:
-            self.store.record_failures(self._failures)
-            self._failures = {}
+        if self.store_problem is not None:
+            return          # nothing more can be written; what was written stays
+        try:
+            if self._writes:
+                self.store.write_many(self._writes)
+                self._writes = {}
+            if self._extends:
+                self.store.extend_many(self._extends)
+                self._extends = {}
+            if self._failures:
+                self.store.record_failures(self._failures)
+                self._failures = {}
+        except FileProblem as e:
+            log.warning("refresh stopped: %s", e.reason)
+            self.store_problem = e
+            lost = set(self._writes) | set(self._extends)   # fetched, but not stored
+            self.report.fetched = [s for s in self.report.fetched if s not in lost]
+            self.report.extended = [s for s in self.report.extended if s not in lost]
 
     def queue_write(self, symbol: str, bars: pd.DataFrame, extend: bool = False) -> None:
+        if self.store_problem is not None:
+            self.report.fetched = [s for s in self.report.fetched if s != symbol]
+            self.report.extended = [s for s in self.report.extended if s != symbol]
+            return
         (self._extends if extend else self._writes)[symbol] = bars
         if len(self._writes) + len(self._extends) >= WRITE_BATCH:
             self.flush()
@@ -155,6 +175,8 @@ class _Job:
         fanout.start()
         try:
             while outstanding > 0:
+                if self.store_problem is not None:
+                    break
                 if _is_cancelled(self.cancel):
                     self.report.cancelled = True
                     break
@@ -183,6 +205,9 @@ class _Job:
 
     def finish(self) -> RefreshReport:
         self.emit()
+        if self.store_problem is not None:
+            self.store_problem.report = self.report  # type: ignore[attr-defined]
+            raise self.store_problem
         if self.report.cancelled:
             exc = Cancelled("refresh cancelled")
             exc.report = self.report  # type: ignore[attr-defined]
@@ -236,7 +261,12 @@ def _write_bulk(job: "_Job", todo: list[str], recs: dict, errors: dict) -> Refre
             report.cancelled = True
             break
         part = names[a:a + BULK_BATCH]
-        job.store.write_records({s: recs[s] for s in part})
+        try:
+            job.store.write_records({s: recs[s] for s in part})
+        except FileProblem as e:             # a full disk: what was written stays, the rest waits
+            log.warning("backfill stopped: %s", e.reason)
+            job.store_problem = e
+            break
         report.fetched.extend(part)
         job.done += len(part)
         job.emit(part[-1])
@@ -397,11 +427,15 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
             job.fail(sym, failure_reason(UnparseableError(R("data_snapshot_inconsistent"))))
         adjusted, appends = [], {}
         job.flush()
+        if job.store_problem is not None:
+            return job.finish()
 
     for sym, bar in appends.items():
         job.queue_write(sym, bar, extend=True)
         report.extended.append(sym)
     job.flush()
+    if job.store_problem is not None:
+        return job.finish()
     job.emit()
 
     stored_tail = {t.symbol: tails[t.symbol] for t in incremental}

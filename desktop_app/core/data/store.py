@@ -7,11 +7,18 @@ Why this shape:
 - Crash safety comes from SQLite: WAL journal, every replace/extend in one transaction, so a process
   killed mid-write leaves each series either old or new, never a mix (``tests/test_store_crash.py``).
   ``synchronous=NORMAL`` is safe against process death (only an OS crash may lose the last commits).
-- Threads: one connection per thread (``threading.local``). In WAL mode readers never wait for a
-  writer; writers take the write lock up front (``BEGIN IMMEDIATE``) and queue on ``busy_timeout``.
+- Threads: connections are borrowed from a small pool per operation. In WAL mode readers never wait
+  for a writer; writers take the write lock up front (``BEGIN IMMEDIATE``) and queue on the busy
+  timeout (``busy_timeout``, default ``file_errors.busy_timeout()``).
+- A locked or busy file is busy, never damaged: the store waits ``busy_timeout``, tells
+  ``on_busy`` who holds it, waits again, and then raises ``FileBusy`` (nothing is moved aside).
 - A file with an unknown schema version, missing tables, or that is not SQLite at all is moved aside
-  (``*.corrupt-<timestamp>``) and an empty store is rebuilt; ``rebuilt_reason`` says why, so the UI
-  can tell the user. It is never silently used.
+  (``*.corrupt-<timestamp>``; another program's database ``*.foreign-<timestamp>``, unchanged) and
+  an empty store is rebuilt; ``rebuilt`` (a Reason naming the kept copy) says why, so the UI can
+  tell the user. It is never silently used.
+- Out of space, read-only files and I/O errors raise ``file_errors.FileProblem`` subclasses
+  (``DiskFull``, ``NotWritable`` …) whose reason names the file and what to do; the failed
+  transaction is rolled back, so everything committed before is kept.
 
 A successful write of a symbol clears its recorded failure (a stored series is not failing).
 """
@@ -19,19 +26,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import json
 import logging
 import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from .. import file_errors as fe
 from ..panel import PANEL_FIELDS, Panel
-from ..reasons import Reason, reason_from_column
+from ..reasons import R, Reason, reason_from_column
 from . import bar_codec as codec
 from .source import BAR_COLUMNS
 
@@ -66,10 +75,17 @@ MAX_IDLE = 4   # idle SQLite connections a store keeps open
 class BarStore:
     """Daily bars of one source, cached on disk. Safe to share between threads."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, *, busy_timeout: float | None = None,
+                 on_busy: Callable[[Reason], None] | None = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.rebuilt_reason: str | None = None
+        self.busy_timeout = fe.busy_timeout() if busy_timeout is None else max(0.0, float(busy_timeout))
+        self.on_busy = on_busy
+        #: Why the file found at ``path`` was moved aside (names the kept copy), or None.
+        self.rebuilt: Reason | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise fe.os_problem(e, self.path) from e
         # Connections are borrowed per operation from a small pool and given back: their number is
         # bounded by the operations in flight (at most MAX_IDLE kept open), whatever threads come
         # and go. Per-thread connections leaked one per pool job (QThreadPool's threads look new
@@ -78,21 +94,55 @@ class BarStore:
         self._open: set[sqlite3.Connection] = set()
         self._conns_lock = threading.Lock()
         self._closed = False
-        self._open_checked()
+        try:
+            self._open_checked()
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def rebuilt_reason(self) -> str | None:
+        """``rebuilt`` in English (logs, older callers)."""
+        return None if self.rebuilt is None else str(self.rebuilt)
 
     @classmethod
-    def for_source(cls, source_name: str) -> "BarStore":
-        """The store of one source (``bars-demo.sqlite``, ``bars-akshare.sqlite``): never mixed."""
+    def for_source(cls, source: Any, **kw: Any) -> "BarStore":
+        """The store of one source (``bars-akshare.sqlite``; a demo market's own
+        ``bars-demo-5000-7.sqlite`` per size and seed): never mixed. ``source`` is a source or the
+        key (``store_key``)."""
         from ..paths import cache_dir
 
-        return cls(cache_dir() / f"bars-{source_name}.sqlite")
+        return cls(cache_dir() / f"bars-{store_key(source)}.sqlite", **kw)
 
     # ------------------------------------------------------------------ connections and schema
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            conn.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.Error as e:
+            raise self._problem(e) from e
         return conn
+
+    def _problem(self, exc: BaseException) -> BaseException:
+        """The FileProblem behind a low-level error (else the error itself)."""
+        return fe.sqlite_problem(exc, self.path, self.busy_timeout * (fe.BUSY_RETRIES + 1)) or exc
+
+    def _still_busy(self, attempt: int, exc: BaseException) -> None:
+        """After waiting ``busy_timeout`` once more for another process's lock: say who holds it and
+        wait again, or (the last attempt) raise ``FileBusy``."""
+        problem = self._problem(exc)
+        if problem is exc:
+            raise exc
+        if not isinstance(problem, fe.FileBusy):
+            raise problem from exc
+        if attempt >= fe.BUSY_RETRIES:
+            raise problem from exc
+        note = R("file_busy_waiting", file=str(self.path), holder=fe.holder_term(self.path))
+        log.warning("bar store: %s", note)
+        if self.on_busy is not None:
+            self.on_busy(note)
 
     def _borrow(self) -> sqlite3.Connection:
         with self._conns_lock:
@@ -119,6 +169,11 @@ class BarStore:
         conn = self._borrow()
         try:
             yield conn
+        except sqlite3.OperationalError as e:
+            problem = self._problem(e)
+            if problem is e:
+                raise
+            raise problem from e
         finally:
             self._give_back(conn)
 
@@ -136,11 +191,21 @@ class BarStore:
             return len(self._open)
 
     def _open_checked(self) -> None:
-        reason = None
-        if self.path.exists() and self.path.stat().st_size > 0:
-            reason = self._problem_with_file()
-        if reason:
-            self._move_aside(reason)
+        found = None
+        try:
+            exists = self.path.exists() and self.path.stat().st_size > 0
+        except OSError as e:
+            raise fe.os_problem(e, self.path) from e
+        if exists:
+            found = self._problem_with_file()
+        if found:
+            detail, foreign = found
+            try:
+                kept = fe.move_aside(self.path, "foreign" if foreign else "corrupt")
+            except OSError as e:
+                raise fe.os_problem(e, self.path) from e
+            self.rebuilt = fe.moved_reason(self.path, kept, detail, foreign)
+            log.warning("bar store %s: %s", self.path, self.rebuilt)
         with self._use() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
         with self._write_txn() as conn:
@@ -148,45 +213,58 @@ class BarStore:
                 conn.execute(stmt)
             conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
 
-    def _problem_with_file(self) -> str | None:
-        """Why the existing file must not be used, or None if it is a store of this schema."""
-        conn = None
+    def _problem_with_file(self) -> tuple[Reason, bool] | None:
+        """Why the existing file must not be used, as (detail, is another program's file), or None
+        if it is a store of this schema. A busy file raises ``FileBusy`` (after waiting); it is
+        never reported as damaged."""
+        attempt = 0
+        while True:
+            try:
+                return self._inspect_file()
+            except sqlite3.OperationalError as e:
+                problem = self._problem(e)
+                if isinstance(problem, fe.FileBusy):
+                    self._still_busy(attempt, e)
+                    attempt += 1
+                    continue
+                if problem is not e:
+                    raise problem from e
+                if self._passes_integrity_check():
+                    raise fe.FileProblem(R("file_io_error", file=str(self.path), detail=str(e)), self.path) from e
+                return R("file_not_sqlite", detail=str(e)), False
+            except sqlite3.DatabaseError as e:   # not a database, or a malformed one
+                return R("file_not_sqlite", detail=str(e)), False
+
+    def _inspect_file(self) -> tuple[Reason, bool] | None:
+        conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None)
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
                 return None  # an empty SQLite file: just create the schema
+            if not tables & _TABLES:
+                return R("file_foreign_tables", tables=", ".join(sorted(tables)[:5])), True
             missing = _TABLES - tables
             if missing:
-                return f"missing tables: {', '.join(sorted(missing))}"
+                return R("file_missing_tables", tables=", ".join(sorted(missing))), False
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
             if row is None or str(row[0]) != str(SCHEMA_VERSION):
-                return f"unknown schema version {row[0] if row else None!r} (expected {SCHEMA_VERSION})"
+                return R("file_schema_version", found=repr(row[0] if row else None), expected=SCHEMA_VERSION), False
             conn.execute("SELECT symbol FROM series LIMIT 1").fetchall()
             return None
-        except sqlite3.DatabaseError as e:
-            return f"not a readable bar store ({e})"
         finally:
-            if conn is not None:
-                conn.close()
+            conn.close()
 
-    def _move_aside(self, reason: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        k = 1
-        while target.exists():
-            target = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{k}")
-            k += 1
-        self.path.rename(target)
-        for suffix in ("-wal", "-shm"):
-            side = self.path.with_name(self.path.name + suffix)
-            if side.exists():
-                if suffix == "-wal":
-                    side.rename(target.with_name(target.name + suffix))
-                else:
-                    side.unlink()
-        self.rebuilt_reason = f"{reason}; moved to {target.name} and rebuilt empty"
-        log.warning("bar store %s: %s", self.path, self.rebuilt_reason)
+    def _passes_integrity_check(self) -> bool:
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=self.busy_timeout, isolation_level=None)
+            try:
+                return conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            finally:
+                conn.close()
+        except sqlite3.OperationalError:
+            return True     # could not look (busy, I/O): not evidence of damage
+        except sqlite3.DatabaseError:
+            return False
 
     def close(self) -> None:
         """Close the idle connections (borrowed ones close when given back). The store cannot be
@@ -434,28 +512,85 @@ def _assemble(symbols: np.ndarray, recs: list[np.ndarray], last_n: int | None) -
     return Panel(symbols, codec.days_to_index(days + lo), fields)
 
 
+def store_key(source: Any) -> str:
+    """The name of a source's store file (``bars-<key>.sqlite``): the source's name, and for a
+    demo market its size and seed (and years when not the default), since demo markets of
+    different sizes or seeds give the same codes different prices."""
+    if isinstance(source, str):
+        return source
+    name = str(getattr(source, "name", "source"))
+    if not getattr(source, "is_demo", False) or not hasattr(source, "n_stocks"):
+        return name
+    key = f"{name}-{int(source.n_stocks)}-{int(getattr(source, 'seed', 0))}"
+    years = getattr(source, "years", None)
+    try:
+        default = inspect.signature(type(source)).parameters["years"].default
+    except (KeyError, TypeError, ValueError):
+        default = years
+    if years is not None and years != default:
+        key += f"-{float(years):g}y"
+    return key
+
+
 class _Txn:
-    """``with`` block around one explicit transaction (the connection is in autocommit mode)."""
+    """``with`` block around one explicit transaction (the connection is in autocommit mode).
+
+    ``BEGIN`` waits for another process's lock (``BarStore._still_busy``); an error inside the
+    block or at ``COMMIT`` rolls back (if SQLite has not already) and surfaces as the
+    ``FileProblem`` it means (full disk, read-only …). A connection left in a transaction is never
+    given back to the pool."""
 
     def __init__(self, store: BarStore, begin: str):
         self.store, self.begin = store, begin
         self.conn: sqlite3.Connection | None = None
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn = self.store._borrow()
-        try:
-            self.conn.execute(self.begin)
-        except BaseException:
-            self.store._give_back(self.conn)
-            raise
-        return self.conn
+        conn = self.store._borrow()
+        attempt = 0
+        while True:
+            try:
+                conn.execute(self.begin)
+                break
+            except sqlite3.OperationalError as e:
+                try:
+                    self.store._still_busy(attempt, e)
+                except BaseException:
+                    self._release(conn)
+                    raise
+                attempt += 1
+            except BaseException:
+                self._release(conn)
+                raise
+        self.conn = conn
+        return conn
+
+    def _release(self, conn: sqlite3.Connection) -> None:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if conn.in_transaction:      # cannot be cleaned: never lend it again
+            with self.store._conns_lock:
+                self.store._open.discard(conn)
+            conn.close()
+        else:
+            self.store._give_back(conn)
 
     def __exit__(self, exc_type, exc, tb) -> None:
         conn, self.conn = self.conn, None
         try:
             if exc_type is None:
-                conn.execute("COMMIT")
-            elif conn.in_transaction:
-                conn.execute("ROLLBACK")
+                try:
+                    conn.execute("COMMIT")
+                except sqlite3.Error as e:
+                    problem = self.store._problem(e)
+                    if problem is e:
+                        raise
+                    raise problem from e
+            elif isinstance(exc, sqlite3.OperationalError):
+                problem = self.store._problem(exc)
+                if problem is not exc:
+                    raise problem from exc
         finally:
-            self.store._give_back(conn)
+            self._release(conn)
