@@ -83,6 +83,10 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, list[str]]:
     return args, rest
 
 
+class HandedOver(Exception):
+    """A StockScan already runs for these user dirs and took this start's arguments."""
+
+
 def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namespace]:
     """Create (or reuse) the QApplication and the main window, not yet shown; returns
     ``(app, window, exception_router, args)``. ``main`` runs the event loop; tests drive it."""
@@ -120,6 +124,10 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
 
         if not 1 <= args.demo_stocks <= max_stocks():
             raise StartupRefused(R("demo_size", maximum=max_stocks(), n=args.demo_stocks))
+    from desktop_app.ui.single_instance import InstanceServer, bring_to_front, forward
+
+    if forward(args.code):               # another StockScan of these user dirs runs: it takes over
+        raise HandedOver()
     logfile = setup_logging()
     log.info("StockScan starting (argv=%s)", argv)
     router = ExceptionRouter(logfile)
@@ -137,6 +145,8 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     tm.load_history()
     window = MainWindow(context=ctx)
     window.pending_open_symbol = args.code
+    window.instance_server = InstanceServer(parent=window)
+    window.instance_server.opened.connect(bring_to_front(window, window.open_symbol))
     window.startup_notices = notices          # shown by main() once the window is up
     ctx.source_changed.connect(lambda: _notice_rebuilt_store(window))
     ctx.switch_source(args.source or settings["source"])
@@ -220,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         app, window, router, _ = build(argv)
+    except HandedOver:
+        return 0
     except StartupRefused as e:
         _refusal_dialog(e.reason)
         return 2
