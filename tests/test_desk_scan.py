@@ -88,3 +88,11 @@ def test_a_cancelled_scan_clears_its_phase_and_counts_the_hits_it_kept(qtbot, tm
     finally:
         gate.set()
         assert tm.shutdown(5000)
+
+
+@pytest.mark.parametrize("n, seed", [(5000, 7), (9000, 3)])
+def test_the_demo_market_never_shows_famous_codes_under_made_up_names(n, seed):
+    from desktop_app.core.data.demo import FAMOUS_CODES
+    codes = set(DemoSource(n_stocks=n, seed=seed).universe()["symbol"])
+    assert {"600519", "601318", "000001", "000858", "300750"} <= FAMOUS_CODES
+    assert codes & FAMOUS_CODES == set()

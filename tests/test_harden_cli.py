@@ -84,7 +84,7 @@ BAD = {
     # analyze
     "analyze-bad-code": ["analyze", "abc"],
     "analyze-index": ["analyze", "000300"],
-    "analyze-unlisted": ["analyze", "600999", "--seed", "3"],
+    "analyze-unlisted": ["analyze", "600519", "--seed", "3"],   # a famous code: never in the demo
     "analyze-negative-seed": ["analyze", "600519", "--seed", "-1"],
     "analyze-akshare-offline": ["analyze", "600519", "--source", "akshare"],
     # universe

@@ -94,6 +94,17 @@ class DemoSizeError(ReasonError, ValueError):
     """A demo market size outside 1 … ``max_stocks()``."""
 
 
+#: Codes of well-known real stocks: the demo market never shows them under made-up names (a user
+#: seeing 600519 as "东信光电" would be misled), so they are left out of its code pools.
+FAMOUS_CODES = frozenset("""
+600519 601318 000001 000858 300750 600036 000333 601398 688981 002594 601012 600276 600900 601288
+601988 601939 600030 000651 000002 600887 601166 600000 002415 300059 601899 600309 603288 000568
+002475 300760 601628 600028 601857 600050 601088 600104 601888 000725 002714 300015 600585 601601
+000063 002304 600809 688111 688599 300124 002352 601919 600048 000100 600436 300274 601668 601766
+600031 000538 600690 601728 601138 002230 300124 688036 600745 002371 601633 600406 000792 300014
+""".split())
+
+
 def _code_pool(board: str) -> np.ndarray:
     ranges = {
         "sh_main": [(600000, 602000), (603000, 604000), (605000, 605600)],
@@ -104,7 +115,7 @@ def _code_pool(board: str) -> np.ndarray:
     }[board]
     codes = np.concatenate([np.arange(a, b) for a, b in ranges])
     pool = np.array([f"{c:06d}" for c in codes], dtype=object)
-    return pool[~np.isin(pool, list(sym.INDEX_ONLY_CODES))]
+    return pool[~np.isin(pool, list(sym.INDEX_ONLY_CODES | FAMOUS_CODES))]
 
 
 @dataclass
