@@ -143,6 +143,9 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
     tm.load_history()
+    missing_font = cjk_font_notice(i18n.current_language())
+    if missing_font is not None:
+        notices.append(missing_font)
     window = MainWindow(context=ctx)
     window.pending_open_symbol = args.code
     window.instance_server = InstanceServer(parent=window)
@@ -184,6 +187,18 @@ def _notice_rebuilt_store(window: Any) -> None:
     if reason is not None and id(store) not in told:
         told.add(id(store))
         window.store_notice = show_startup_notices(window, [reason])
+
+
+def cjk_font_notice(language: str) -> Any:
+    """A notice (once, at start) when no Chinese font is installed: Chinese would show as boxes."""
+    from PySide6.QtGui import QFontDatabase
+
+    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        return None
+    from desktop_app.core.reasons import R
+
+    log.warning("no font with Chinese characters is installed")
+    return R("no_cjk_font", package="fonts-noto-cjk")
 
 
 def show_startup_notices(window: Any, notices: list[Any] | None = None) -> Any:

@@ -180,3 +180,27 @@ def test_the_keyboard_map_is_in_help_and_in_both_languages(desk):
     assert {"PgUp / PgDn", "Insert", "F5", "Enter"} <= set(keys)
     i18n.set_language("zh_CN")
     assert "键盘精灵" in dict(keymap())["0–9, A–Z"]
+
+
+def test_going_live_while_offline_warns_first(desk, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_app.core.reasons import R
+    w = desk()
+    w.ctx.source_note = R("source_offline", details=R("probe_unreachable", details="x: refused"))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: asked.append(self.objectName()) or QMessageBox.StandardButton.No)
+    w.toggle_source()
+    assert asked == ["offlineWarning"] and w.ctx.is_demo and not w.ctx.switching
+    i18n.set_language("zh_CN")
+    w.status.show_source(w.ctx)
+    assert w.source_label.toolTip().startswith("离线：正在使用演示行情") and "x: refused" in w.source_label.toolTip()
+
+
+def test_no_chinese_font_is_said_once_with_the_package(monkeypatch):
+    from PySide6.QtGui import QFontDatabase
+
+    from desktop_app.app import cjk_font_notice
+    monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda *a: []))
+    note = cjk_font_notice("zh_CN")
+    assert note is not None and "fonts-noto-cjk" in note.text("zh") and "fonts-noto-cjk" in str(note)

@@ -38,7 +38,7 @@ def test_unreachable_target_returns_within_the_bound():
     assert not alive
     ok, note = answer[0]
     assert ok is False
-    assert "0.2 s" in note
+    assert "0.2 s" in str(note) and "0.2 秒" in note.text("zh")
     assert sorted(h for h, _ in started) == ["a.example", "b.example"]
     assert all(t == 0.2 for _, t in started)   # each connect carries the deadline too
 
@@ -56,7 +56,7 @@ def test_first_reachable_host_wins_while_another_hangs():
     never.set()
     _join_probe_threads()
     assert ok is True
-    assert "b.example" in note
+    assert "b.example" in str(note)
 
 
 def test_all_refused_says_why():
@@ -66,7 +66,7 @@ def test_all_refused_says_why():
     ok, note = probe_akshare(1.0, targets=TARGETS, connect=refuse)
     _join_probe_threads()
     assert ok is False
-    assert "a.example" in note and "b.example" in note and "refused" in note
+    assert "a.example" in str(note) and "b.example" in str(note) and "refused" in str(note)
 
 
 def test_default_targets_are_the_data_hosts():
@@ -75,28 +75,30 @@ def test_default_targets_are_the_data_hosts():
 
 
 def test_choose_source():
+    from desktop_app.core.data.probe import source_details
+    from desktop_app.core.reasons import R
     calls: list[int] = []
 
     def up():
         calls.append(1)
-        return True, "Online: x is reachable."
+        return True, R("probe_online", host="x")
 
     def down():
         calls.append(1)
-        return False, "No data host answered within 3 s."
+        return False, R("probe_no_answer", seconds=3.0, details="x: timed out")
 
     def broken():
         raise RuntimeError("resolver crashed")
 
     name, note = choose_source("auto", probe=up)
-    assert name == "akshare" and "reachable" in note
+    assert name == "akshare" and "reachable" in source_details(note, "en")
     name, note = choose_source("auto", probe=down)
-    assert name == "demo" and "demo" in note.lower() and "3 s" in note
+    # one short sentence for the status bar; the probe's findings are the details (a tooltip)
+    assert name == "demo" and str(note) == "Offline: using the demo market" and note.text("zh") == "离线：正在使用演示行情"
+    assert "3 s" in source_details(note, "en") and "3 秒" in source_details(note, "zh")
     name, note = choose_source("auto", probe=broken)
-    assert name == "demo" and "resolver crashed" in note
+    assert name == "demo" and "resolver crashed" in source_details(note, "en")
     calls.clear()
     assert choose_source("demo", probe=up)[0] == "demo"
     assert choose_source("akshare", probe=down)[0] == "akshare"
     assert calls == []                  # an explicit choice does not probe
-    with pytest.raises(ValueError):
-        choose_source("tushare", probe=up)

@@ -150,6 +150,19 @@ REASONS: dict[str, tuple[str, str]] = {
     # a failure kind in front of a per-symbol reason (backfill, update)
     "failure_kind": ("{kind}：{reason}", "{kind}: {reason}"),
 
+    # -- the data source at start (core/data/probe.py): one short sentence, details on hover ----
+    "probe_online": ("在线：{host} 可以连接", "online: {host} is reachable"),
+    "probe_no_answer": ("{seconds} 秒内没有行情服务器应答（{details}）", "no data host answered within {seconds} s ({details})"),
+    "probe_unreachable": ("无法连接任何行情服务器（{details}）", "no data host is reachable ({details})"),
+    "probe_failed": ("联网检查失败：{details}", "the reachability check failed: {details}"),
+    "source_demo_chosen": ("演示行情（设置中选择）：模拟数据，不是真实价格", "Demo market (chosen in settings): synthetic data, not real prices"),
+    "source_live_chosen": ("akshare 实时行情（设置中选择）", "Live data from akshare (chosen in settings)"),
+    "source_live_found": ("akshare 实时行情", "Live data from akshare"),
+    "source_offline": ("离线：正在使用演示行情", "Offline: using the demo market"),
+    "no_cjk_font": ("未安装中文字体，中文会显示为方框：请安装 {package}（Debian/Ubuntu：apt-get install {package}）",
+                    "No Chinese font is installed, so Chinese text shows as boxes: install {package} "
+                    "(Debian/Ubuntu: apt-get install {package})"),
+
     # -- support / resistance level sources (core/analysis.py) --------------------------------
     "level_ma": ("MA{n}", "MA{n}"),
     "level_swing_low": ("波段低点 {date}", "swing low {date}"),

@@ -305,7 +305,24 @@ class MainWindow(QMainWindow):
         """Switch between the demo market and akshare (the switch itself runs off the GUI thread)."""
         if self.ctx.source is None or self.ctx.switching:
             return
+        if self.ctx.is_demo and self.offline() and not self.confirm_live_while_offline():
+            return
         self.apply_settings({"source": "akshare" if self.ctx.is_demo else "demo"})
+
+    def offline(self) -> bool:
+        """The start-up check found no data host (the demo market is a fallback, not a choice)."""
+        note = self.ctx.source_note
+        return getattr(note, "code", "") == "source_offline"
+
+    def confirm_live_while_offline(self) -> bool:
+        """Switching to live data with no data host reachable: say so first."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Use live data"),
+                          tr("No data host was reachable at start. Live data needs the network; "
+                             "scans will fail until it is back. Switch anyway?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("offlineWarning")
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     @Slot()
     def _on_source_changed(self) -> None:
@@ -314,8 +331,8 @@ class MainWindow(QMainWindow):
         src = self.ctx.source
         if src is None:
             return
-        if self.ctx.is_demo and self.ctx.source_note:  # why we fell back to the demo market
-            self.statusBar().showMessage(self.ctx.source_note, 15000)
+        if self.ctx.is_demo and self.ctx.source_note:  # why we fell back to the demo market: one sentence
+            self.statusBar().showMessage(reason_text(self.ctx.source_note), 15000)
         self.watchlist_view.reload()
 
         def boards() -> dict[str, list[str]]:

@@ -7,7 +7,8 @@ from typing import Any
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 
-from desktop_app.ui.i18n import tr
+from desktop_app.core.data.probe import source_details
+from desktop_app.ui.i18n import model_lang, reason_text, tr
 
 DEMO_BADGE = "DEMO 演示数据"
 BADGE_STYLE = ("QLabel { background: #d84315; color: white; font-weight: bold;"
@@ -48,7 +49,9 @@ class StatusBarWidgets:
         self.demo_badge.setVisible(ctx.is_demo)
         name = tr("Demo market") if ctx.is_demo else "akshare"
         self.source_label.setText(tr("Source: {name}").format(name=name))
-        self.source_label.setToolTip(ctx.source_note or "")
+        note = ctx.source_note
+        details = source_details(note, model_lang()) if note else ""
+        self.source_label.setToolTip("\n".join(x for x in (reason_text(note) if note else "", details) if x))
         self.switch_action.setText(tr("Use live data (akshare)") if ctx.is_demo else tr("Use the demo market"))
 
     def show_freshness(self, date: Any) -> None:

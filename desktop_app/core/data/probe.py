@@ -16,6 +16,8 @@ import threading
 import time
 from typing import Callable
 
+from desktop_app.core.reasons import R, Reason
+
 # (host, port) of endpoints the akshare source uses; any one reachable means "online".
 PROBE_TARGETS: list[tuple[str, int]] = [
     ("push2his.eastmoney.com", 443),
@@ -34,8 +36,8 @@ def tcp_connect(address: tuple[str, int], timeout: float) -> None:
 
 def probe_akshare(timeout: float = 3.0, *, targets: list[tuple[str, int]] | None = None,
                   connect: Connect = tcp_connect,
-                  clock: Callable[[], float] = time.monotonic) -> tuple[bool, str]:
-    """(True, note) if any data host accepts a connection within ``timeout`` seconds."""
+                  clock: Callable[[], float] = time.monotonic) -> tuple[bool, Reason]:
+    """(True, why) if any data host accepts a connection within ``timeout`` seconds."""
     targets = list(targets or PROBE_TARGETS)
     results: queue.Queue[tuple[str, str | None]] = queue.Queue()
 
@@ -60,33 +62,40 @@ def probe_akshare(timeout: float = 3.0, *, targets: list[tuple[str, int]] | None
         except queue.Empty:
             break
         if error is None:
-            return True, f"Online: {host} is reachable."
+            return True, R("probe_online", host=host)
         failures.append(f"{host}: {error}")
     if len(failures) < len(targets):
-        return False, (f"No data host answered within {timeout:g} s"
-                       + (f" ({'; '.join(failures)})" if failures else "") + ".")
-    return False, "No data host is reachable (" + "; ".join(failures) + ")."
+        return False, R("probe_no_answer", seconds=float(timeout), details="; ".join(failures) or "—")
+    return False, R("probe_unreachable", details="; ".join(failures))
 
 
 def choose_source(preference: str = "auto",
-                  probe: Callable[[], tuple[bool, str]] = probe_akshare) -> tuple[str, str]:
-    """Pick "akshare" or "demo" and say why, for a visible note in the window.
+                  probe: Callable[[], tuple[bool, Reason]] = probe_akshare) -> tuple[str, Reason]:
+    """Pick "akshare" or "demo" and say why: a Reason whose text is one short sentence; its
+    ``details`` parameter (the probe's findings) is what a tooltip shows (``source_details``).
 
     ``preference``: "demo" or "akshare" is the user's explicit choice (no probe); "auto" probes
     and falls back to the demo market when no data host is reachable.
     """
     pref = (preference or "auto").strip().lower()
     if pref == "demo":
-        return "demo", "Demo market (chosen in settings): synthetic data, not real prices."
+        return "demo", R("source_demo_chosen")
     if pref == "akshare":
-        return "akshare", "Real market data from akshare (chosen in settings)."
+        return "akshare", R("source_live_chosen")
     if pref != "auto":
         raise ValueError(f"source preference must be auto, akshare or demo, not {preference!r}")
     try:
-        ok, note = probe()
+        ok, why = probe()
     except Exception as exc:  # noqa: BLE001 - a broken probe must not stop start-up
-        ok, note = False, f"reachability check failed: {exc}"
+        ok, why = False, R("probe_failed", details=str(exc))
     if ok:
-        return "akshare", f"Real market data from akshare. {note}"
-    return "demo", (f"Offline: using the demo market (synthetic data). {note} "
-                    "You can switch to akshare later.")
+        return "akshare", R("source_live_found", details=why)
+    return "demo", R("source_offline", details=why)
+
+
+def source_details(note: Reason | str, lang: str) -> str:
+    """The longer story behind a source note (a tooltip): the probe's findings."""
+    if isinstance(note, Reason) and "details" in note.params:
+        return Reason.of(note.params["details"]).text(lang) if isinstance(note.params["details"], (Reason, dict)) \
+            else str(note.params["details"])
+    return ""
