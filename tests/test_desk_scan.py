@@ -96,3 +96,25 @@ def test_the_demo_market_never_shows_famous_codes_under_made_up_names(n, seed):
     codes = set(DemoSource(n_stocks=n, seed=seed).universe()["symbol"])
     assert {"600519", "601318", "000001", "000858", "300750"} <= FAMOUS_CODES
     assert codes & FAMOUS_CODES == set()
+
+
+def test_a_first_scan_shows_progress_and_an_eta_while_it_fetches(qtbot, tmp_path):
+    """Issue 12 #6: the bar and the ETA move from the first second, during the fetch too."""
+    from desktop_app.workers.task_factory import submit_scan
+    from desktop_app.workers.task_manager import TaskManager
+
+    src = DemoSource(n_stocks=200, latency=0.01)          # slow hosts: the fetch takes seconds
+    store = BarStore(tmp_path / "empty.sqlite")
+    tm = TaskManager()
+    try:
+        tid = submit_scan(tm, ScanRequest(min_score=0), src, store)
+        qtbot.waitUntil(lambda: "fetching" in str(tm.get(tid).current) and tm.get(tid).progress > 0.1,
+                        timeout=20000)
+        info = tm.get(tid)
+        assert info.done < 0.1 * info.total                  # the counts have not moved yet …
+        assert info.eta is not None and info.eta > 0        # … but the bar and the ETA have
+        assert tm.cancel(tid)
+        qtbot.waitUntil(lambda: tm.active_workers() == 0, timeout=10000)
+    finally:
+        assert tm.shutdown(5000)
+        store.close()

@@ -46,6 +46,7 @@ class Progress:
     failed: int = 0          # items that failed so far
     current: Any = ""        # what is being worked on: a Reason (a phase) or plain text (a symbol)
     failures: list[tuple[str, Any]] = field(default_factory=list)  # new (item, Reason) since last call
+    fraction: float | None = None  # 0..1 of the whole job when phases weigh more than their counts
 
 
 ProgressFn = Callable[[Progress], None]

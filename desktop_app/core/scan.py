@@ -35,6 +35,7 @@ from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 log = logging.getLogger(__name__)
 
 CHUNK = 500            # panel rows scored per step (progress + cancel granularity)
+FETCH_WEIGHT = 0.9     # share of a fetched stock's progress that is its fetch (the rest: scoring)
 #: Evaluate every preset on every chunk so a hit lists all presets that fired (the column
 #: "命中策略"), not only the requested ones.
 MATCH_ALL_STRATEGIES = True
@@ -460,7 +461,10 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         from .data.refresh import backfill
 
         def fetch_progress(p: Progress) -> None:
+            # the fetch of missing stocks is most of a first scan's time: let the bar move with it
+            fetched = p.done / p.total if p.total else 0.0
             progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
+                              fraction=(done + FETCH_WEIGHT * len(missing) * fetched) / max(1, n_total),
                               current=R("phase_fetching", done=p.done, total=p.total or len(missing),
                                         symbol=p.current or "")))
 

@@ -67,9 +67,7 @@ class TaskInfo:
         """Seconds left by linear extrapolation; None unless running with some progress."""
         if self.status != TaskStatus.RUNNING or self.started is None:
             return None
-        frac = self.progress
-        if self.total > 0:
-            frac = self.done / self.total
+        frac = self.progress           # done/total, or more when a job weighs its phases
         if frac <= 0.0:
             return None
         el = self.elapsed or 0.0

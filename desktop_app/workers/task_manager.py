@@ -648,6 +648,8 @@ class TaskManager(QAbstractTableModel):
         t.current = p.current
         if t.total > 0:
             t.progress = min(1.0, max(0.0, t.done / t.total))
+        if p.fraction is not None:           # a weighted phase (a first scan's fetch) moves the bar
+            t.progress = min(1.0, max(t.progress, float(p.fraction)))
         self._mark(tid)
 
     @Slot(str, object)
