@@ -227,3 +227,18 @@ def test_connections_are_bounded_whatever_the_threads(store):
     assert store.open_connections() <= store_mod.MAX_IDLE
     store.close()
     assert store.open_connections() == 0
+
+
+def test_panel_rows_become_the_same_records_as_their_frames():
+    """The bulk path (a whole market at once) writes exactly what the per-symbol path would."""
+    from desktop_app.core.data import bar_codec as codec
+    from desktop_app.core.data.demo import DemoSource
+
+    src = DemoSource(n_stocks=40)
+    panel = src._market().panel
+    rows = list(range(0, 40, 3))
+    got = codec.panel_rows_to_records(panel.dates, panel.fields, rows)
+    for i, rec in zip(rows, got):
+        want = codec.frame_to_records(panel.row_frame(i))
+        assert rec.dtype == want.dtype and np.array_equal(rec["d"], want["d"])
+        assert np.array_equal(rec["v"], want["v"], equal_nan=True)

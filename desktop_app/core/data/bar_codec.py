@@ -51,21 +51,20 @@ def frame_to_records(bars: pd.DataFrame) -> np.ndarray:
 
 def panel_rows_to_records(dates: pd.DatetimeIndex, fields: dict[str, np.ndarray], rows) -> list[np.ndarray]:
     """Records of panel rows (``fields[name]`` is ``(n_symbols, n_days)``), the days a row has no
-    close left out — the bulk form of ``frame_to_records`` for a whole market at once."""
+    close left out — the bulk form of ``frame_to_records`` for a whole market at once (one
+    vectorised pass, then one split per row)."""
+    rows = np.asarray(list(rows), dtype=np.intp)
     days = pd.DatetimeIndex(dates).normalize().values.astype("datetime64[D]").astype(np.int32)
-    close = fields["close"]
-    out = []
-    for i in rows:
-        keep = np.isfinite(close[i])
-        rec = np.zeros(int(keep.sum()), dtype=RECORD_DTYPE)
-        rec["d"] = days[keep]
-        vals = np.full((len(rec), NCOLS), np.nan)
-        for k, col in enumerate(BAR_COLUMNS):
-            if col in fields:
-                vals[:, k] = fields[col][i, keep]
-        rec["v"] = vals
-        out.append(rec)
-    return out
+    keep = np.isfinite(fields["close"][rows])                 # (n_rows, n_days)
+    r_idx, d_idx = np.nonzero(keep)                           # row-major: by row, then by day
+    flat = np.zeros(len(r_idx), dtype=RECORD_DTYPE)
+    flat["d"] = days[d_idx]
+    vals = np.full((len(r_idx), NCOLS), np.nan)
+    for k, col in enumerate(BAR_COLUMNS):
+        if col in fields:
+            vals[:, k] = fields[col][rows[r_idx], d_idx]
+    flat["v"] = vals
+    return np.split(flat, np.cumsum(keep.sum(axis=1))[:-1]) if len(rows) else []
 
 
 def normalise_records(rec: np.ndarray) -> np.ndarray:
