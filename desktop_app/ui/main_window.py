@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         docks = (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock)
         for d in docks:
             d.setFloating(False)
+            self.removeDockWidget(d)        # start from nothing: no stale tab of an earlier layout
         wide = self.width() >= WIDE_LAYOUT_MIN_WIDTH
         self.addDockWidget(L, self.scan_dock)
         self.addDockWidget(L, self.watchlist_dock)
@@ -155,8 +156,13 @@ class MainWindow(QMainWindow):
         else:
             self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
-        total = max(600, self.width() - 2 * side)
-        panel = max(300, min(380, total // 3))     # the analysis keeps its readable width
+        QTimer.singleShot(0, self._default_split)   # once the docks have taken their space
+
+    @Slot()
+    def _default_split(self) -> None:
+        """Chart | analysis: the analysis keeps a readable column, the chart gets the rest."""
+        total = max(600, self.stock_splitter.width())
+        panel = max(290, min(360, int(total * 0.3)))
         self.stock_splitter.setSizes([total - panel, panel])
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:

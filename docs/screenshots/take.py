@@ -2,8 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py
 
-Writes ``window_zh_light.png`` (mid-scan, a stock open), ``window_en_dark.png`` (mid-scan, dark
-theme) and ``stock_view.png`` (chart + analysis) next to this file. Scoring is slowed down here
+Writes ``window_zh_light.png`` (1600×1000, mid-scan, a stock open), ``window_en_dark.png`` and
+``window_zh_dark_1280.png`` (1280×720, dark theme) and ``stock_view.png`` (chart + analysis) next
+to this file. Scoring is slowed down here
 (and only here) so the scan is still running when the picture is taken. Needs a CJK font
 (Debian: fonts-noto-cjk) for the Chinese text.
 """
@@ -50,7 +51,8 @@ def slow_scoring() -> None:
     scoring.score_panel = slow
 
 
-def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: str | None = None) -> None:
+def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: str | None = None,
+          size: tuple[int, int] = (1600, 1000)) -> None:
     from desktop_app.core.data.demo import DemoSource
     from desktop_app.core.data.refresh import backfill
     from desktop_app.core.data.store import BarStore
@@ -64,13 +66,14 @@ def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: st
     store = BarStore(Path(os.environ["STOCKSCAN_HOME"]) / f"bars-{lang}.sqlite")
     backfill(src, store)
     w = MainWindow(context=AppContext(source=src, store=store, auto_backfill=False), restore=False)
-    w.resize(1600, 950)
+    w.resize(*size)
     w.show()
+    w.reset_layout()                # the default desk at this window size
     pump(app, lambda: w.ctx.latest_date is not None, 30)
     first = w.start_scan()
     pump(app, lambda: w.tm.get(first).is_terminal)
     rows = w.tm.results_model(first)
-    w.open_symbol(rows.row_dict(0)["symbol"])
+    w.open_symbol(rows.row_dict(0)["symbol"], origin="results")
     pump(app, lambda: w.stock_view.current_report() is not None, 20)
     pump(app, lambda: False, 0.8)   # indicators and the panel settle
     if stock_out:
@@ -93,8 +96,9 @@ def main() -> int:
     app.setApplicationName("screenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["STOCKSCAN_HOME"])
-    shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png")
-    shoot(app, "en", "dark", "window_en_dark.png")
+    shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png", size=(1600, 1000))
+    shoot(app, "en", "dark", "window_en_dark.png", size=(1280, 720))
+    shoot(app, "zh_CN", "dark", "window_zh_dark_1280.png", size=(1280, 720))
     print("screenshots written to", HERE)
     return 0
 
