@@ -156,11 +156,16 @@ class MainWindow(QMainWindow):
         else:
             self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
         self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
+        self._split_pending = True
         QTimer.singleShot(0, self._default_split)   # once the docks have taken their space
 
     @Slot()
     def _default_split(self) -> None:
-        """Chart | analysis: the analysis keeps a readable column, the chart gets the rest."""
+        """Chart | analysis: the analysis keeps a readable column, the chart gets the rest
+        (unless a saved split was restored meanwhile)."""
+        if not self._split_pending:
+            return
+        self._split_pending = False
         total = max(600, self.stock_splitter.width())
         panel = max(290, min(360, int(total * 0.3)))
         self.stock_splitter.setSizes([total - panel, panel])
@@ -600,6 +605,7 @@ class MainWindow(QMainWindow):
             self.restoreState(st, LAYOUT_VERSION)
         if (sp := ba("window/stock_splitter")) is not None:
             self.stock_splitter.restoreState(sp)
+            self._split_pending = False
         if (rh := ba("window/results_header")) is not None:
             self.results_view.restore_header_state(bytes(rh.data()))
         if (th := ba("window/tasks_header")) is not None:
