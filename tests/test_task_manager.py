@@ -216,6 +216,9 @@ def test_history_survives_a_restart_and_a_crash_comes_back_interrupted(make_tm, 
     back = tm2.get(done_id)
     assert back.status == TaskStatus.COMPLETED and back.params == {"universe": "all"}
     assert back.title == "全市场 · 得分≥60"
+    # lazy history: the hits are read when the results are first asked for, off the GUI thread
+    with qtbot.waitSignal(tm2.results_ready, timeout=5000):
+        assert tm2.results_model(done_id) is None
     assert [r["symbol"] for r in tm2.results_model(done_id).rows()] == ["600519", "000001"]
     assert tm2.get(crash_id).status == TaskStatus.INTERRUPTED
     with pytest.raises(ValueError):
@@ -363,3 +366,24 @@ def test_finished_scans_results_leave_memory_and_come_back_from_history(make_tm,
         assert tm.results_model(ids[0]) is None               # read back off the GUI thread
     assert sig.args == [ids[0]]
     assert [r["symbol"] for r in tm.results_model(ids[0]).rows()] == ["600000"]
+
+
+def test_start_up_reads_task_rows_only_not_their_hits(make_tm, qtbot, isolated_home, monkeypatch):
+    """Issue 13 #4: idle memory does not grow with stored scans; hits load when first shown."""
+    path = isolated_home / "history.sqlite"
+    h = HistoryStore(path)
+    for i in range(30):
+        h.finish_task({"id": f"t{i}", "kind": "scan", "title": f"s{i}", "status": "completed", "found": 2,
+                       "created": float(i)}, [{"symbol": "600001", "score": 1.0}, {"symbol": "000004", "score": 2.0}])
+    h.close()
+    reads = []
+    real = HistoryStore.load_hits
+    monkeypatch.setattr(HistoryStore, "load_hits", lambda self, tid: reads.append(tid) or real(self, tid))
+    tm = make_tm(history=HistoryStore(path), retention=0)
+    with qtbot.waitSignal(tm.history_loaded, timeout=5000):
+        tm.load_history()
+    assert tm.rowCount() == 30 and reads == []
+    assert all(tm._entries[t].model is None for t in tm.task_ids())
+    with qtbot.waitSignal(tm.results_ready, timeout=5000):
+        tm.results_model("t7")
+    assert reads == ["t7"] and tm.results_model("t7").rowCount() == 2

@@ -508,7 +508,9 @@ class TaskManager(QAbstractTableModel):
 
     def load_history(self) -> None:
         """Load stored tasks on the writer thread; they are inserted when the load comes back.
-        Rows left pending/running by a dead process are marked interrupted first."""
+        Rows left pending/running by a dead process are marked interrupted first. Only the task
+        rows are read: a scan's hits come when its results are first asked for (``results_model``
+        answers None, then ``results_ready``), so start-up costs nothing per stored scan."""
         if self._writer is None:
             self.history_loaded.emit(0)
             return
@@ -521,7 +523,7 @@ class TaskManager(QAbstractTableModel):
             started = time.time()
             store.mark_unfinished_interrupted(exclude)
             recs = [r for r in store.load_tasks() if r["id"] not in exclude]
-            hits = {r["id"]: store.load_hits(r["id"]) for r in recs if r.get("kind") == "scan"}
+            hits: dict = {}       # lazy: a scan's hits are read when its results are first shown
         except Exception:
             log.exception("could not load the task history")
             recs, hits, started = [], {}, time.time()
@@ -812,8 +814,8 @@ class TaskManager(QAbstractTableModel):
         self._order[first:first] = [t.id for t in infos]
         for t, rec in zip(infos, recs):
             model = None
-            if t.kind == "scan":
-                model = ResultsModel(lang=self._lang)
+            if t.kind == "scan" and (t.id in hits or not t.is_terminal):
+                model = ResultsModel(lang=self._lang)      # running elsewhere, or hits at hand
                 model.append_rows(hits.get(t.id, []))
             foreign = not t.is_terminal and rec.get("owner") not in (None, own)
             self._entries[t.id] = _Task(t, None, model, foreign=foreign)
