@@ -120,7 +120,7 @@ def test_export_through_a_task_reads_back_equal_to_the_model(view, qtbot, tmp_pa
     view.sort_by("score", Qt.SortOrder.DescendingOrder)
     view.filter_edit.setText("银行")
     rows = view.export_snapshot()
-    assert len(rows) == 30
+    assert len(rows) == 30 and rows.columns == COLUMNS   # the default layout: every column, in order
     path = tmp_path / f"hits.{suffix}"
     tm = TaskManager()
     try:
