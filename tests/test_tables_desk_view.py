@@ -300,3 +300,12 @@ def test_context_menu_and_enter_work_from_the_frozen_pane_too(make_view, qtbot):
         v.frozen.activated.emit(v.proxy.index(2, col("name")))
     assert blocker.args == [v.proxy.index(2, col("symbol")).data()]
 
+
+@pytest.mark.parametrize("score", [95, 75, 65, 50, 20])
+def test_score_badge_text_reads_on_every_badge_colour(score):
+    from desktop_app.ui import theme
+    from desktop_app.ui.progress_delegate import contrast
+    from desktop_app.ui.results_view import badge_text_color
+
+    badge = theme.score_color(score)
+    assert contrast(badge_text_color(badge), badge) >= 4.5

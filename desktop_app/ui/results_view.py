@@ -21,6 +21,7 @@ from desktop_app.core import hits
 from desktop_app.ui import theme
 from desktop_app.ui.file_dialogs import FileType, save_file
 from desktop_app.ui.i18n import tr
+from desktop_app.ui.progress_delegate import contrast
 from desktop_app.ui.task_view import model_column
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2     # ResultsModel.SortRole: the raw value
@@ -75,6 +76,22 @@ class HitFilterProxy(QSortFilterProxyModel):
             src.sort(column, order)
 
 
+_BADGE_TEXT: dict[int, QColor] = {}
+
+
+def badge_text_color(badge: QColor) -> QColor:
+    """White on a badge where white reads (WCAG 4.5:1), else whichever of black/white reads
+    better: white on the amber 60-69 badge was 1.9:1."""
+    key = badge.rgb()
+    if key not in _BADGE_TEXT:
+        white, black = QColor(255, 255, 255), QColor(0, 0, 0)
+        if contrast(white, badge) >= 4.5:
+            _BADGE_TEXT[key] = white
+        else:
+            _BADGE_TEXT[key] = max((white, black), key=lambda c: contrast(c, badge))
+    return _BADGE_TEXT[key]
+
+
 class HitDelegate(QStyledItemDelegate):
     """Score as a coloured badge; change % red when up, green when down (A-share convention)."""
 
@@ -117,9 +134,10 @@ class HitDelegate(QStyledItemDelegate):
         h = min(opt.rect.height() - 4, fm.height() + 4)
         r = QRectF(opt.rect.right() - w - 4, opt.rect.center().y() - h / 2, w, h)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.score_color(score))
+        color = theme.score_color(score)
+        painter.setBrush(color)
         painter.drawRoundedRect(r, h / 2, h / 2)
-        painter.setPen(QColor("white"))
+        painter.setPen(badge_text_color(color))
         painter.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
         painter.restore()
 
