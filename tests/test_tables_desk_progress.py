@@ -25,8 +25,9 @@ def test_wcag_contrast_of_known_colours():
 
 
 @pytest.mark.parametrize("name", ["light", "dark"])
-def test_bar_text_contrasts_with_what_it_is_drawn_on(qapp, name):
-    groove, border, chunk, on_groove, on_chunk = bar_colors(palettes()[name])
+@pytest.mark.parametrize("selected", [False, True])
+def test_bar_text_contrasts_with_what_it_is_drawn_on(qapp, name, selected):
+    groove, border, chunk, on_groove, on_chunk = bar_colors(palettes()[name], selected)
     assert contrast(on_chunk, chunk) >= 4.5
     assert contrast(on_groove, groove) >= 4.5
     assert contrast(chunk, groove) >= 2.0            # the filled part is visibly filled
@@ -58,17 +59,20 @@ def paint_bar(palette: QPalette, frac: float, selected: bool) -> QImage:
 
 @pytest.mark.parametrize("name", ["light", "dark"])
 @pytest.mark.parametrize("selected", [False, True])
-def test_the_painted_bar_uses_those_colours(qapp, name, selected):
+def test_the_painted_bar_text_reads_on_what_is_painted(qapp, name, selected):
     pal = palettes()[name]
-    groove, _border, chunk, on_groove, on_chunk = bar_colors(pal)
+    groove, _border, chunk, _on_groove, _on_chunk = bar_colors(pal, selected)
     img = paint_bar(pal, 0.5, selected)
     y = 13
-    assert img.pixelColor(30, y) == chunk                 # left of the text: the chunk
-    assert img.pixelColor(210, y) == groove               # right of it: the groove
+    painted_chunk, painted_groove = img.pixelColor(30, y), img.pixelColor(210, y)
+    assert painted_groove == groove
+    assert contrast(painted_chunk, painted_groove) >= 2.0
+    assert painted_chunk == chunk
+    if selected:   # the chunk stands out from the selected row around it
+        assert contrast(painted_chunk, pal.color(QPalette.ColorRole.Highlight)) >= 1.3
     # "50%" straddles the split: its strongest pixels on each side contrast fully with the
     # background there (the text is drawn in the colour that side needs)
     left = [img.pixelColor(x, yy) for x in range(90, 120) for yy in range(4, 22)]
     right = [img.pixelColor(x, yy) for x in range(120, 150) for yy in range(4, 22)]
-    assert max(contrast(c, chunk) for c in left) >= 4.5
-    assert max(contrast(c, groove) for c in right) >= 4.5
-    assert on_chunk in left and on_groove in right
+    assert max(contrast(c, painted_chunk) for c in left) >= 4.5
+    assert max(contrast(c, painted_groove) for c in right) >= 4.5

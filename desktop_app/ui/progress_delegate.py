@@ -44,13 +44,17 @@ CHUNK_LIGHT = QColor("#1565c0")   # a blue dark enough for white text on a light
 CHUNK_DARK = QColor("#3d6fb6")    # the dark theme's highlight
 
 
-def bar_colors(palette: QPalette) -> tuple[QColor, QColor, QColor, QColor, QColor]:
-    """(groove, groove border, chunk, text over the groove, text over the chunk) for ``palette``."""
+def bar_colors(palette: QPalette, selected: bool = False) -> tuple[QColor, QColor, QColor, QColor, QColor]:
+    """(groove, groove border, chunk, text over the groove, text over the chunk) for ``palette``;
+    on a ``selected`` row the chunk moves away from the selection colour if it is that colour
+    (the dark theme's highlight is its chunk)."""
     base, text = palette.color(QPalette.ColorRole.Base), palette.color(QPalette.ColorRole.Text)
     dark = base.lightness() < 128
     groove = _mix(base, text, 0.10)
     border = _mix(base, text, 0.30)
     chunk = CHUNK_DARK if dark else CHUNK_LIGHT
+    if selected and contrast(chunk, palette.color(QPalette.ColorRole.Highlight)) < 1.3:
+        chunk = QColor((chunk.lighter(135) if dark else chunk.darker(135)).rgb())
     white, black = QColor(255, 255, 255), QColor(0, 0, 0)
     on_chunk = max((white, black), key=lambda c: contrast(c, chunk))
     on_groove = text if contrast(text, groove) >= 4.5 else max((white, black), key=lambda c: contrast(c, groove))
@@ -97,7 +101,8 @@ class TaskDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else QApplication.style()
         # background/selection first, so a selected row still looks selected
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        groove, border, chunk, on_groove, on_chunk = bar_colors(option.palette)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        groove, border, chunk, on_groove, on_chunk = bar_colors(option.palette, selected)
         r = QRectF(option.rect.adjusted(3, 4, -3, -4))
         text = f"{frac * 100:.0f}%"
         painter.save()

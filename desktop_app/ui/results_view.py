@@ -244,9 +244,9 @@ class ResultsView(QWidget):
         # Sideways by whole columns, as 通达信 does: the column next to 名称 is never cut in half.
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
         self.table.horizontalHeader().setSectionsMovable(True)
-        # Both views scroll together vertically (C++ to C++, no Python per step). The frozen view
-        # shows an (empty) horizontal bar whenever the table does, so both viewports stay the
-        # same height and rows stay aligned down to the last one.
+        # Both views scroll together vertically (C++ to C++, no Python per step). Under the frozen
+        # view a blank strip stands in for the table's horizontal scroll bar whenever that shows,
+        # so both viewports stay the same height and rows line up down to the last one.
         tv, fv = self.table.verticalScrollBar(), self.frozen.verticalScrollBar()
         tv.valueChanged.connect(fv.setValue)
         fv.valueChanged.connect(tv.setValue)
@@ -258,7 +258,15 @@ class ResultsView(QWidget):
         row = QHBoxLayout(panes)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(0)
-        row.addWidget(self.frozen)
+        left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(0)
+        left.addWidget(self.frozen, 1)
+        self.frozen_filler = QWidget()
+        self.frozen_filler.setObjectName("resultsFrozenFiller")
+        self.frozen_filler.hide()
+        left.addWidget(self.frozen_filler)
+        row.addLayout(left)
         self.frozen_line = _FrozenLine()         # where the frozen columns end
         row.addWidget(self.frozen_line)
         row.addWidget(self.table, 1)
@@ -428,6 +436,7 @@ class ResultsView(QWidget):
         cols = self._columns() if self.source_model is not None else []
         w = sum(self.frozen.columnWidth(cols.index(k)) for k in hits.FROZEN_COLUMNS if k in cols)
         self.frozen.setFixedWidth(max(w, 1))
+        self.frozen_filler.setFixedWidth(max(w, 1))
         self.frozen.setVisible(bool(w))
         self.frozen_line.setVisible(bool(w))
 
@@ -442,10 +451,10 @@ class ResultsView(QWidget):
 
     @Slot(int, int)
     def _mirror_scroll_bar(self, _min: int, maximum: int) -> None:
-        policy = (Qt.ScrollBarPolicy.ScrollBarAlwaysOn if maximum > 0
-                  else Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        if self.frozen.horizontalScrollBarPolicy() != policy:
-            self.frozen.setHorizontalScrollBarPolicy(policy)
+        """The table's scroll bar shows when ``maximum`` > 0 (Qt lays it out at its size hint's
+        height): the strip under the frozen view follows."""
+        self.frozen_filler.setFixedHeight(self.table.horizontalScrollBar().sizeHint().height())
+        self.frozen_filler.setVisible(maximum > 0)
 
     @Slot(int)
     def _whole_first_column(self, value: int) -> None:
