@@ -309,3 +309,15 @@ def test_score_badge_text_reads_on_every_badge_colour(score):
 
     badge = theme.score_color(score)
     assert contrast(badge_text_color(badge), badge) >= 4.5
+
+
+def test_a_language_switch_resizes_default_widths_but_keeps_the_users(make_view):
+    v = make_view(lang="zh")
+    board = v.table.columnWidth(col("board"))
+    v.table.horizontalHeader().resizeSection(col("strategies"), 333)      # the user's width stays
+    v.source_model.set_language("en")                                       # as TaskManager does
+    fm = v.table.fontMetrics()
+    assert v.table.columnWidth(col("board")) > board
+    assert v.table.columnWidth(col("board")) >= fm.horizontalAdvance("Shenzhen main board")
+    assert v.table.columnWidth(col("strategies")) == 333
+    assert v.frozen.horizontalHeader().height() == v.table.horizontalHeader().height()

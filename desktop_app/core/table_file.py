@@ -140,6 +140,12 @@ def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence
             if v is None or v == "":
                 out.append(None)
                 continue
+            if fmt.kind == "text" and not str(v).startswith("="):
+                out.append(str(v))            # a plain str is a text cell (a styled cell costs 2×)
+                continue
+            if fmt.kind == "number" and fmt.number_format == "General":
+                out.append(v)
+                continue
             if fmt.kind in ("code", "text"):
                 cell = WriteOnlyCell(ws, value=str(v))
                 cell.data_type = "s"          # a text cell even if it looks like a number or formula

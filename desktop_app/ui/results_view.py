@@ -291,6 +291,8 @@ class ResultsView(QWidget):
         for sig in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                     self.proxy.layoutChanged):
             sig.connect(self._update_count)
+        # a language switch renames the headers (and the names in 板块, 评级 …): default widths follow
+        self.proxy.headerDataChanged.connect(self._on_header_data_changed)
 
         self.add_action = QAction(self)
         self.add_action.triggered.connect(self.add_selected_to_watchlist)
@@ -431,6 +433,11 @@ class ResultsView(QWidget):
             self._applying = False
         self._fit_frozen()
         self._align_headers()
+
+    @Slot(Qt.Orientation, int, int)
+    def _on_header_data_changed(self, orientation: Qt.Orientation, _first: int, _last: int) -> None:
+        if orientation == Qt.Orientation.Horizontal and self.source_model is not None:
+            self._apply_widths()
 
     def _fit_frozen(self) -> None:
         cols = self._columns() if self.source_model is not None else []
