@@ -36,8 +36,10 @@ def test_scan_json_csv_and_history(capsys, tmp_path, isolated_home):
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")                                    # BOM for Excel
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0][:3] == ["代码", "名称", "板块"]
-    assert all(r[2] == "创业板" and "MACD金叉" in r[15] for r in rows[1:])   # ids exported as names
+    assert rows[0][:6] == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级"]   # 通达信's order (core.hits.COLUMNS)
+    board, strategies = rows[0].index("板块"), rows[0].index("命中策略")
+    assert all(r[board] == "创业板" and "MACD金叉" in r[strategies] for r in rows[1:])   # ids exported as names
+    assert all(r[0].startswith('="') for r in rows[1:])                        # codes Excel keeps as text
 
     # bad input: a readable error, exit 2, and nothing recorded
     rc, out, err = run_cli(capsys, "scan", "--lang", "en", "--demo-stocks", "200", "--universe", "planet:mars",

@@ -121,12 +121,14 @@ def test_pgdn_in_the_chart_opens_the_next_result_and_the_selection_follows(desk,
 def test_moving_the_selection_in_results_opens_that_stock(desk, qtbot):
     w = desk()
     scanned(qtbot, w)
-    table = w.results_view.table
-    table.setFocus()
-    table.setCurrentIndex(table.model().index(0, 0))
-    QTest.keyClick(table, Qt.Key.Key_Down)
-    want = table.model().index(1, 0).data(SYMBOL_ROLE)
-    qtbot.waitUntil(lambda: w.current_symbol == want, timeout=3000)
+    for table in (w.results_view.frozen, w.results_view.table):    # 代码/名称 pane, and the rest
+        col = next(c for c in range(table.model().columnCount()) if not table.isColumnHidden(c))
+        table.setFocus()
+        table.setCurrentIndex(table.model().index(0, col))
+        QTest.keyClick(table, Qt.Key.Key_Down)
+        want = table.model().index(1, col).data(SYMBOL_ROLE)
+        qtbot.waitUntil(lambda: w.current_symbol == want, timeout=3000)
+        w.open_symbol(table.model().index(5, col).data(SYMBOL_ROLE))
 
 
 def test_enter_in_the_chart_fills_the_window_and_esc_returns(desk, qtbot):
@@ -169,7 +171,7 @@ def test_ctrl_e_exports_from_the_filter_box(desk, qtbot, monkeypatch):
 
 def test_tab_leaves_the_tables(desk):
     w = desk()
-    for table in (w.results_view.table, w.task_view, w.watchlist_view.table):
+    for table in (w.results_view.table, w.results_view.frozen, w.task_view, w.watchlist_view.table):
         assert not table.tabKeyNavigation()
 
 

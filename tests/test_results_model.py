@@ -5,16 +5,16 @@ import math
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from desktop_app.core.hits import HIT_COLUMNS
+from desktop_app.core.hits import COLUMNS, HIT_COLUMNS
 from desktop_app.workers.results_model import ResultsModel, RowRole, SortRole, SymbolRole, format_cell
 
-SCORE = HIT_COLUMNS.index("score")
-NAME = HIT_COLUMNS.index("name")
+SCORE = COLUMNS.index("score")
+NAME = COLUMNS.index("name")
 
 
 def row(sym, score, name="x", **kw):
     r = {c: None for c in HIT_COLUMNS}
-    r.update(symbol=sym, name=name, score=score, strategies=[], **kw)
+    r.update({"symbol": sym, "name": name, "score": score, "strategies": [], **kw})
     return r
 
 
@@ -74,3 +74,30 @@ def test_hits_arrive_sorted_best_score_first_by_default():
     m.append_rows([{"symbol": "000001", "score": 61.0}, {"symbol": "600000", "score": 88.0}])
     m.append_rows([{"symbol": "300001", "score": 75.0}])
     assert [r["symbol"] for r in m.rows()] == ["600000", "300001", "000001"]
+
+
+def test_columns_in_the_tdx_order_with_one_rating_column_in_the_model_language(qtbot):
+    m = ResultsModel(lang="zh")
+    h = Qt.Orientation.Horizontal
+    assert [m.headerData(c, h) for c in range(6)] == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级"]
+    assert "评级(英)" not in [m.headerData(c, h) for c in range(m.columnCount())]
+    label = COLUMNS.index("label")
+    m.append_rows([row("000001", 88.0, label_zh="强烈建议买入", label_en="Strong buy"),
+                   row("000002", 72.5, label_zh="建议买入", label_en="Buy"),
+                   row("000003", 40.0, label_zh="持观望态度", label_en="Hold / wait and see")])
+    assert [m.data(m.index(r, label)) for r in range(3)] == ["强烈建议买入", "建议买入", "持观望态度"]
+    assert [m.data(m.index(r, SCORE)) for r in range(3)] == ["88", "72.5", "40"]   # whole scores, no ".0"
+    m.set_language("en")
+    assert m.headerData(label, h) == "Rating"
+    assert [m.data(m.index(r, label)) for r in range(3)] == ["Strong buy", "Buy", "Hold / wait and see"]
+    m.sort(label, Qt.SortOrder.AscendingOrder)          # a rating sorts by what it rates, not A-Z
+    assert m.symbols() == ["000003", "000002", "000001"]
+
+
+def test_strategies_tooltip_holds_the_whole_list(qtbot):
+    m = ResultsModel(lang="zh")
+    m.append_rows([row("000001", 80.0, strategies=["ma_bull", "macd_golden", "kdj_golden"])])
+    c = COLUMNS.index("strategies")
+    assert m.data(m.index(0, c), Qt.ItemDataRole.ToolTipRole) == "均线多头排列、MACD金叉、KDJ金叉"
+    assert m.data(m.index(0, SCORE), Qt.ItemDataRole.ToolTipRole) is None
+    assert set(HIT_COLUMNS) - set(COLUMNS) == {"label_zh", "label_en"}   # both shown as one "label"

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from desktop_app.core.hits import HIT_COLUMNS
-from desktop_app.core.hits import DIGITS, NUMERIC_HIT_COLUMNS, display, export_job, missing
+from desktop_app.core.hits import COLUMNS, HIT_COLUMNS
+from desktop_app.core.hits import DIGITS, NUMERIC_HIT_COLUMNS, display, export_job, missing, source_key
 from desktop_app.core.table_file import read_table
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.workers.results_model import ResultsModel
@@ -43,7 +43,7 @@ def view(qtbot):
 
 
 def col(key: str) -> int:
-    return HIT_COLUMNS.index(key)
+    return COLUMNS.index(key)
 
 
 def test_header_click_sorts_in_the_model_not_the_proxy(view, qtbot):
@@ -120,7 +120,7 @@ def test_export_through_a_task_reads_back_equal_to_the_model(view, qtbot, tmp_pa
     view.sort_by("score", Qt.SortOrder.DescendingOrder)
     view.filter_edit.setText("银行")
     rows = view.export_snapshot()
-    assert len(rows) == 30
+    assert len(rows) == 30 and rows.columns == COLUMNS   # the default layout: every column, in order
     path = tmp_path / f"hits.{suffix}"
     tm = TaskManager()
     try:
@@ -133,14 +133,16 @@ def test_export_through_a_task_reads_back_equal_to_the_model(view, qtbot, tmp_pa
         assert path.read_bytes()[:3] == b"\xef\xbb\xbf"  # UTF-8 BOM: Excel reads the Chinese right
     got_headers, got_rows = read_table(path)
     assert got_headers == [view.source_model.headerData(c, Qt.Orientation.Horizontal)
-                           for c in range(len(HIT_COLUMNS))]
+                           for c in range(len(COLUMNS))]
     model_rows = [view.source_model.row_dict(view.proxy.mapToSource(view.proxy.index(r, 0)).row())
                   for r in range(view.proxy.rowCount())]
     assert len(got_rows) == len(model_rows)
     lang = view.source_model.language
     for got, want in zip(got_rows, model_rows):
-        for c, v in zip(HIT_COLUMNS, got):
-            raw = want[c]
+        for c, v in zip(COLUMNS, got):
+            raw = want[source_key(c, lang)]
+            if suffix == "xlsx" and c in ("chg_pct", "turnover") and v is not None:
+                v = v * 100                       # an Excel percentage: the fraction, shown "+1.23%"
             if c in NUMERIC_HIT_COLUMNS and raw is not None and raw == raw:  # a number: as shown, rounded
                 assert float(v) == pytest.approx(float(raw), abs=10 ** -DIGITS[c] / 2 + 1e-9), (c, v, raw)
                 # the exported number, read back, shows exactly what the table shows

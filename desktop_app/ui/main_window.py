@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QMainWindow, QMessageBox, QToolBar,
+from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QToolBar,
                                QVBoxLayout, QWidget)
 
 from desktop_app.core import paths
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self.watchlist_dock = self._dock("watchlistDock", self.watchlist_view, L)
         self.results_dock = self._dock("resultsDock", self.results_view, R)
         self.tasks_dock = self._dock("tasksDock", self.task_view, B)
-        for table in (self.task_view, self.watchlist_view.table, self.results_view.table):
+        for table in (self.task_view, self.watchlist_view.table, self.results_view.table, self.results_view.frozen):
             table.setTabKeyNavigation(False)      # Tab leaves a table instead of walking its cells
 
     def apply_default_layout(self) -> None:
@@ -482,12 +482,8 @@ class MainWindow(QMainWindow):
         if self.results_view.source_model is None:
             self.statusBar().showMessage(tr("Select a scan with results first"), 5000)
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self, tr("Export results"), str(Path.home() / "stockscan-results.csv"),
-            tr("CSV (UTF-8, Excel) (*.csv);;Excel workbook (*.xlsx)"))
+        path = self.results_view.ask_export_path()    # remembers the folder; speaks the UI language
         if path:
-            if not path.lower().endswith((".csv", ".xlsx")):
-                path += ".csv"
             self.export_results(path)
 
     def export_results(self, path: str | Path) -> str:
@@ -582,7 +578,6 @@ class MainWindow(QMainWindow):
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         s.setValue("window/stock_splitter", self.stock_splitter.saveState())
-        s.setValue("window/results_header", QByteArray(self.results_view.header_state()))
         s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
         s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
         self._save_scan_settings(s)
@@ -606,8 +601,6 @@ class MainWindow(QMainWindow):
         if (sp := ba("window/stock_splitter")) is not None:
             self.stock_splitter.restoreState(sp)
             self._split_pending = False
-        if (rh := ba("window/results_header")) is not None:
-            self.results_view.restore_header_state(bytes(rh.data()))
         if (th := ba("window/tasks_header")) is not None:
             self.task_view.horizontalHeader().restoreState(th)
         if (wh := ba("window/watchlist_header")) is not None:
