@@ -244,7 +244,7 @@ def test_the_view_remembers_the_pane_choice(make_view, ctx, demo, tmp_path):
     assert QSettings().value("chart/panes") == "kdj,rsi"
     second = make_view(ctx(demo, store))
     assert second.chart.panes() == ["kdj", "rsi"]
-    assert second.chart.overlays_enabled() == {"ma": False, "boll": False}
+    assert second.chart.overlays_enabled() == {"ma": False, "boll": False, "levels": True, "markers": True}
     assert [k for k, a in second.pane_actions.items() if a.isChecked()] == ["kdj", "rsi"]
     assert not second.overlay_actions["ma"].isChecked()
     second.pane_actions["kdj"].setChecked(False)
