@@ -514,14 +514,14 @@ class ChartWidget(QtWidgets.QWidget):
                 entries.append(Entry("line", tuple(st.ma), "MA5/10/20/60"))
             if flags["boll"]:
                 entries.append(Entry("line", (st.boll[1], st.boll[0], st.boll[2]), "BOLL(20,2)"))
-            if flags["markers"]:
-                for label, color in zip(self.overlays.marker_labels, self.overlays.marker_colors()):
-                    entries.append(Entry("triangle", (color,), label))
             if flags["levels"]:
                 kinds = {k for _p, k, _n in self.overlays.levels}
                 for kind, color in (("resistance", st.resistance), ("support", st.support)):
                     if kind in kinds:
                         entries.append(Entry("dash", (color,), level_name(kind)))
+            if flags["markers"]:   # last: there may be many, and the legend drops what does not fit
+                for label, color in zip(self.overlays.marker_labels, self.overlays.marker_colors()):
+                    entries.append(Entry("triangle", (color,), label))
         self.legend.set_entries(entries)
         self.legend.set_max_width(self.price_plot.getViewBox().width())
 

@@ -22,7 +22,11 @@ def place(desired: list[float], height: float, top: float, bottom: float,
           priority: list[float] | None = None) -> list[float | None]:
     """Top edges for labels of ``height`` wanting their centres at ``desired`` (pixels, y down),
     inside [top, bottom], pairwise non-overlapping; None for a label with no room (those with the
-    largest ``priority`` value lose first; default: later labels lose)."""
+    largest ``priority`` value lose first; default: later labels lose).
+
+    Labels that would overlap are merged into a block centred on the mean of what its labels
+    want (the least total displacement), clamped to the bounds; blocks that then touch merge
+    again, until none overlap."""
     n = len(desired)
     out: list[float | None] = [None] * n
     room = bottom - top
@@ -31,15 +35,25 @@ def place(desired: list[float], height: float, top: float, bottom: float,
     fit = int(math.floor((room + 1e-9) / height))
     order = sorted(range(n), key=lambda k: (priority[k] if priority is not None else k, k))
     kept = sorted(order[:fit], key=lambda k: (desired[k], k))
-    ys = [min(max(desired[k] - height / 2, top), bottom - height) for k in kept]
-    for j in range(1, len(ys)):          # push down what overlaps the one above
-        ys[j] = max(ys[j], ys[j - 1] + height)
-    if ys and ys[-1] > bottom - height:  # then push back up from the bottom
-        ys[-1] = bottom - height
-        for j in range(len(ys) - 2, -1, -1):
-            ys[j] = min(ys[j], ys[j + 1] - height)
-    for k, y in zip(kept, ys):
-        out[k] = y
+    # a block: [first index into kept, count, top edge]
+    blocks: list[list] = []
+    for j, k in enumerate(kept):
+        blocks.append([j, 1, desired[k] - height / 2])
+        while True:
+            b = blocks[-1]
+            b[2] = min(max(b[2], top), bottom - b[1] * height)
+            if len(blocks) < 2:
+                break
+            a = blocks[-2]
+            if a[2] + a[1] * height <= b[2] + 1e-9:
+                break
+            merged_count = a[1] + b[1]
+            members = kept[a[0]:a[0] + merged_count]
+            centre = sum(desired[m] for m in members) / merged_count
+            blocks[-2:] = [[a[0], merged_count, centre - merged_count * height / 2]]
+    for first, count, y in blocks:
+        for m in range(count):
+            out[kept[first + m]] = y + m * height
     return out
 
 
