@@ -222,3 +222,36 @@ def test_chinese_read_out_has_no_english_words(make_chart, qtbot):
     allowed = {"MACD", "KDJ", "RSI", "BOLL", "DIF", "DEA"}
     text = " ".join([*(s.full_text() for s in chart.title_strips().values()), *chart.legend_texts()])
     assert [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in allowed] == []
+
+
+def test_window_language_switch_reaches_the_chart(qtbot, tmp_path):
+    """Through the window's own switch (Settings → language): the read-out, the legend and the
+    Panes menu change language at once, and the zoom stays."""
+    from desktop_app.core.data.store import BarStore
+    from desktop_app.ui.app_context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+
+    ctx = AppContext.for_demo(n_stocks=60, store=BarStore(tmp_path / "w.sqlite"))
+    w = MainWindow(context=ctx, restore=False)
+    qtbot.addWidget(w)
+    try:
+        w.apply_language("en")
+        w.show()
+        view = w.stock_view
+        sym = ctx.source.universe()["symbol"].iloc[3]
+        with qtbot.waitSignal(view.stock_loaded, timeout=10000):
+            view.open_symbol(sym)
+        qtbot.waitUntil(view.chart.indicators_shown)
+        chart = view.chart
+        chart.set_visible_range(100, 180)
+        assert "Open " in chart.readout_text() and "Volume " in chart.readout_text("volume")
+        w.apply_language("zh_CN")
+        assert "开盘 " in chart.readout_text() and "Open" not in chart.readout_text()
+        assert chart.readout_text("volume").startswith("成交量")
+        assert view.overlay_actions["levels"].text() == "支撑/压力线"
+        assert chart.visible_range() == (100, 180)
+        w.apply_language("en")
+        assert "Open " in chart.readout_text()
+    finally:
+        w.close()
+        w.shutdown()

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import shiboken6
+
 from ._qt import QtCore, QtGui, QtWidgets
 
 PAD_X = 4.0      # left and right padding of the text
@@ -164,9 +166,12 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
 
 
 def install(plot, strip: TitleStrip) -> None:
-    """Put ``strip`` in ``plot``'s title row over the ViewBox and right-axis columns. pyqtgraph's
-    own title label stays in that row, hidden and 0 px high (``setTitle(None)``): taking it out
-    of the layout hands its ownership to Python, and the process then crashed at exit."""
-    plot.setTitle(None)
+    """Put ``strip`` in ``plot``'s title row over the ViewBox and right-axis columns, in place of
+    pyqtgraph's title label, which the chart never shows. The label is deleted (its destructor
+    leaves the layout): taking it out with ``removeItem`` instead left an object that crashed the
+    process at exit, and keeping it makes the grid refuse a second item in its cell."""
+    label = plot.titleLabel
+    plot.titleLabel = None   # pyqtgraph only uses it in setTitle, which the chart never calls
+    shiboken6.delete(label)
     strip.setParentItem(plot)
     plot.layout.addItem(strip, 0, 1, 1, 2)
