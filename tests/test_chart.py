@@ -24,15 +24,44 @@ def chart(make_chart):
     return make_chart(1000, 700)
 
 
+def _envelope(chart: ChartWidget, bars: pd.DataFrame, i0: int, i1: int) -> tuple[float, float]:
+    """low..high of the visible bars and of the MA/BOLL lines the chart shows, computed here with
+    pandas (rolling means and sample standard deviations, as 通达信's MA and STD)."""
+    traded = bars.dropna(subset=["close"])
+    vis = traded.iloc[i0:i1 + 1]
+    lo, hi = float(vis["low"].min()), float(vis["high"].max())
+    flags = chart.overlays_enabled()
+    if chart.indicators_shown():
+        close = traded["close"]
+        lines = []
+        if flags["ma"]:
+            lines += [close.rolling(n).mean() for n in (5, 10, 20, 60)]
+        if flags["boll"]:
+            mid, sd = close.rolling(20).mean(), close.rolling(20).std(ddof=1)
+            lines += [mid, mid + 2 * sd, mid - 2 * sd]
+        for line in lines:
+            v = line.iloc[i0:i1 + 1].dropna()
+            if len(v):
+                lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
+    return lo, hi
+
+
 def assert_fitted(chart: ChartWidget, bars: pd.DataFrame) -> None:
-    """The price pane's y range covers the visible bars' low..high with a small margin."""
+    """The price pane's y range covers the visible bars' low..high (and the MA/BOLL lines shown)
+    with a small margin, or the room kept for the legend above and the markers below; the volume
+    pane covers the visible volumes from 0."""
     i0, i1 = chart.visible_range()
-    vis = bars.iloc[i0:i1 + 1]
-    low, high = float(vis["low"].min()), float(vis["high"].max())
+    low, high = _envelope(chart, bars, i0, i1)
+    vis = bars.dropna(subset=["close"]).iloc[i0:i1 + 1]
     lo, hi = chart.price_y_range()
     span = high - low
     assert lo <= low and hi >= high
-    assert low - lo <= 0.1 * span + 1e-9 and hi - high <= 0.1 * span + 1e-9
+    px = chart.price_plot.getViewBox().height() / (hi - lo)   # pixels per price unit
+    legend_px = chart.legend.height() + 3
+    rows = chart.overlays.marker_rows()
+    markers_px = 9 + 12 * (rows - 1) + 6 + 3 if rows else 0
+    assert (hi - high) <= 0.1 * span + 1e-9 or (hi - high) * px <= legend_px
+    assert (low - lo) <= 0.1 * span + 1e-9 or (low - lo) * px <= markers_px
     vlo, vhi = chart.volume_y_range()
     assert vlo == 0 and vhi >= float(vis["volume"].max())
 
@@ -221,17 +250,22 @@ def test_pane_and_overlay_state_without_settings(chart, qtbot):
     """The chart exposes its state and setters and stores nothing (the stock view remembers)."""
     from PySide6.QtCore import QSettings
 
-    assert chart.panes() == ["macd"] and chart.overlays_enabled() == {"ma": True, "boll": False}
+    default = {"ma": True, "boll": False, "levels": True, "markers": True}
+    assert chart.panes() == ["macd"] and chart.overlays_enabled() == default
     chart.set_panes(["kdj", "rsi", "kdj"])
     chart.set_overlays({"ma": False, "boll": True})
     assert chart.panes() == ["kdj", "rsi"]
-    assert chart.overlays_enabled() == {"ma": False, "boll": True}
+    assert chart.overlays_enabled() == {**default, "ma": False, "boll": True}
+    chart.set_overlays({"levels": False, "markers": False})
+    assert chart.overlays_enabled() == {"ma": False, "boll": True, "levels": False, "markers": False}
     assert not [k for k in QSettings().allKeys() if k.startswith("chart")]
     other = ChartWidget()
     qtbot.addWidget(other)
-    assert other.panes() == ["macd"] and other.overlays_enabled() == {"ma": True, "boll": False}
+    assert other.panes() == ["macd"] and other.overlays_enabled() == default
     with pytest.raises(ValueError):
         other.set_panes(["vol2"])
+    with pytest.raises(ValueError):
+        other.set_overlays({"ema": True})
 
 
 def test_changing_panes_keeps_view_and_data(chart):
@@ -339,8 +373,8 @@ def test_readout_and_level_labels_speak_the_ui_language(chart, lang, words):
         bars = make_bars(80)
         chart.set_bars(bars, symbol="600000", name="X", levels=[(float(bars["high"].max()), "resistance")])
         chart.move_cursor_to(40)
-        text = chart._price_readout(40) + " ".join(line.label.textItem.toPlainText()
-                                                   for line in chart.overlays.level_lines)
+        text = " ".join([chart.readout_text(), *chart.legend_texts(),
+                         *(t.toolTip() for t in chart.level_tags.tags)])
         for w in words:
             assert w in text
     finally:

@@ -159,7 +159,10 @@ def test_date_axis_ticks_on_trading_days():
     # zoomed in to 10 bars: day labels, at least 90 px apart
     (_, ticks), = axis.tickValues(99.5, 109.5, 1000)
     assert ticks and min(np.diff(ticks), default=99) * 100 >= 90
-    # whole history on a small axis: year labels only
+    # whole history on a small axis: year labels, and the latest month's start when there is room
     (_, ticks), = axis.tickValues(-0.5, 499.5, 300)
-    assert all(len(s) == 4 for s in axis.tickStrings(ticks, 1, 1))
+    labels = axis.tickStrings(ticks, 1, 1)
+    assert all(len(s) == 4 for s in labels[:-1])
+    last_month = int(np.nonzero(d.dates.astype("datetime64[M]") != d.dates[-1].astype("datetime64[M]"))[0][-1]) + 1
+    assert labels[-1] == str(d.dates[-1])[:7] and ticks[-1] == last_month
     assert axis.tickValues(0, 10, 100) and TradingDateAxis(lambda: d.dates[:0]).tickValues(0, 1, 100) == []

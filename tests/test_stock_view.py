@@ -244,12 +244,21 @@ def test_the_view_remembers_the_pane_choice(make_view, ctx, demo, tmp_path):
     assert QSettings().value("chart/panes") == "kdj,rsi"
     second = make_view(ctx(demo, store))
     assert second.chart.panes() == ["kdj", "rsi"]
-    assert second.chart.overlays_enabled() == {"ma": False, "boll": False}
+    assert second.chart.overlays_enabled() == {"ma": False, "boll": False, "levels": True, "markers": True}
     assert [k for k, a in second.pane_actions.items() if a.isChecked()] == ["kdj", "rsi"]
     assert not second.overlay_actions["ma"].isChecked()
     second.pane_actions["kdj"].setChecked(False)
     second.pane_actions["rsi"].setChecked(False)
-    assert make_view(ctx(demo, store)).chart.panes() == []   # "no panes" is remembered too
+    second.overlay_actions["levels"].setChecked(False)
+    second.overlay_actions["markers"].setChecked(False)
+    third = make_view(ctx(demo, store))
+    assert third.chart.panes() == []   # "no panes" is remembered too
+    assert third.chart.overlays_enabled() == {"ma": False, "boll": False, "levels": False, "markers": False}
+    assert not third.overlay_actions["levels"].isChecked() and not third.overlay_actions["markers"].isChecked()
+    # a choice saved before the S/R and marker toggles existed ("ma,boll" = what was on) still reads
+    QSettings().setValue("chart/overlays", "boll")
+    assert make_view(ctx(demo, store)).chart.overlays_enabled() == {
+        "ma": False, "boll": True, "levels": True, "markers": True}
 
 
 # -- the main window's entry points ------------------------------------------------------------

@@ -1,7 +1,13 @@
 """A StockReport as Markdown or as one self-contained HTML page, in Chinese or English.
-Numbers are rounded here, for display only."""
+Numbers are rounded here, for display only.
+
+Every table has a real header row and no empty row (a row whose cells are all blank is left out;
+a section with no rows says "none"). The HTML page can embed a picture of the chart (PNG bytes,
+made by the caller) as a ``data:`` URI, so the one file is the whole report.
+"""
 from __future__ import annotations
 
+import base64
 import html
 
 from . import numfmt
@@ -22,6 +28,7 @@ _T = {
         "risk": "风险", "ann_vol": "年化波动率", "mdd": "近一年最大回撤", "worst": "最大单日跌幅",
         "since_high": "距52周高点(交易日)", "signals": "近10个交易日触发的策略", "none": "无",
         "trend": "均线趋势", "macd_state": "MACD状态", "preset": "策略",
+        "item": "项目", "value": "数值", "kind": "类型", "chart": "K线图",
     },
     "en": {
         "title": "Stock analysis", "demo": "Demo data (not real quotes)", "identity": "Identity",
@@ -35,6 +42,7 @@ _T = {
         "risk": "Risk", "ann_vol": "Annualised volatility", "mdd": "Max drawdown (1y)",
         "worst": "Worst day", "since_high": "Days since 52-week high", "signals": "Presets fired in the last 10 trading days",
         "none": "none", "trend": "MA trend", "macd_state": "MACD state", "preset": "Preset",
+        "item": "Item", "value": "Value", "kind": "Type", "chart": "Chart",
     },
 }
 
@@ -87,13 +95,20 @@ def _sections(r, lang: str) -> list[tuple[str, list[str], list[list[str]]]]:
             [t["worst"], f"{_f(rk['worst_day_pct'], 2, '%')} ({rk['worst_day_date'] or '—'})"],
             [t["since_high"], _f(rk["days_since_52w_high"], 0)]]
     sig = [[x["date"], x["name_zh"] if lang == "zh" else x["name_en"]] for x in d["recent_signals"]]
-    return [
-        (t["identity"], ["", ""], ident), (t["price"], ["", ""], price), (t["score"], ["", ""], score),
+    pair = [t["item"], t["value"]]
+    sections = [
+        (t["identity"], pair, ident), (t["price"], pair, price), (t["score"], pair, score),
         (t["trace"], [t["rule"], t["values"], t["points"], t["met"]], trace),
-        (t["indicators"], ["", ""], inds),
-        (t["levels"], ["", t["level"], t["distance"], t["source"]], lv),
-        (t["risk"], ["", ""], risk), (t["signals"], [t["date"], t["preset"]], sig),
+        (t["indicators"], pair, inds),
+        (t["levels"], [t["kind"], t["level"], t["distance"], t["source"]], lv),
+        (t["risk"], pair, risk), (t["signals"], [t["date"], t["preset"]], sig),
     ]
+    return [(head, cols, [row for row in rows if any(_filled(c) for c in row)])
+            for head, cols, rows in sections]
+
+
+def _filled(cell) -> bool:
+    return cell is not None and str(cell).strip() != ""
 
 
 def to_markdown(report, lang: str = "zh") -> str:
@@ -114,7 +129,8 @@ def to_markdown(report, lang: str = "zh") -> str:
     return "\n".join(out)
 
 
-def to_html(report, lang: str = "zh") -> str:
+def to_html(report, lang: str = "zh", chart_png: bytes | None = None) -> str:
+    """One self-contained page; ``chart_png`` (PNG bytes) is embedded under the title."""
     t = _T[lang]
     e = html.escape
     title = f"{t['title']}: {report.name} ({report.symbol})"
@@ -122,10 +138,15 @@ def to_html(report, lang: str = "zh") -> str:
         "<!DOCTYPE html>", f'<html lang="{e(lang)}"><head><meta charset="utf-8">', f"<title>{e(title)}</title>",
         "<style>body{font-family:sans-serif;margin:1.5em;}table{border-collapse:collapse;margin-bottom:1em;}"
         "td,th{border:1px solid #ccc;padding:2px 8px;text-align:left;}.demo{color:#b00;font-weight:bold;}"
+        "figure{margin:0 0 1em 0;}figure img{max-width:100%;height:auto;border:1px solid #ccc;}"
         "</style></head><body>", f"<h1>{e(title)}</h1>",
     ]
     if report.is_demo:
         parts.append(f'<p class="demo">{e(t["demo"])}</p>')
+    if chart_png:
+        data = base64.b64encode(chart_png).decode("ascii")
+        alt = f"{t['chart']}: {report.name} ({report.symbol})"
+        parts.append(f'<figure><img alt="{e(alt)}" src="data:image/png;base64,{data}"></figure>')
     for head, cols, rows in _sections(report, lang):
         parts.append(f"<h2>{e(head)}</h2>")
         if not rows:

@@ -4,13 +4,21 @@
 (``context.runner``, newest request wins) to run ``core.analysis.load_stock``: the bars (store
 first; fetched bars land in the store) and the report. When they arrive the chart gets the bars,
 strategy markers and the nearest support/resistance levels, and the panel gets the report; a
-result for a stock the user has since left is dropped. Exports (chart PNG, report Markdown/HTML)
-are rendered on the GUI thread (a grab, a string) and written to disk by the same runner;
-``exported(path, error)`` reports the outcome.
+result for a stock the user has since left is dropped.
 
-The Panes menu (indicator panes, MA/BOLL overlays) belongs to the view, and so does its
-persistence: the choice is read from ``QSettings()`` ("chart/panes", "chart/overlays") when a view
-is built and written on every change; the chart itself stores nothing.
+Exports: the chart PNG is the whole stock view (title, chart, and the analysis unless switched
+off) drawn offscreen at the size chosen in the button's menu (remembered), with no crosshair; the
+HTML report embeds a picture of the chart as a ``data:`` URI. Pictures are drawn on the GUI thread
+(Qt widgets paint only there); encoding, the report text and the file write run on the same
+runner; ``exported(path, error)`` reports the outcome. File dialogs are Qt's own (so they speak the
+UI language, not the desktop's) and open in the folder used last ("export/last_dir").
+
+The Panes menu (indicator panes; MA, BOLL, support/resistance and strategy-marker overlays) belongs
+to the view, and so does its persistence: the choice is read from ``QSettings()`` ("chart/panes",
+"chart/overlays") when a view is built and written on every change; the chart itself stores
+nothing. A right click on the chart opens the same menu; ``chart_menu()`` hands it to a window
+that wants it in its own menus. ``retranslate()`` also rewrites the chart's words (read-outs,
+legend, level tags, marker names) for a live language switch.
 
 Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (e.g. the scan's presets),
 otherwise the ones that fired in the report's recent window; every date each of them fired is
@@ -19,28 +27,35 @@ marked. (Marking all fourteen presets would stack fourteen rows of triangles und
 from __future__ import annotations
 
 import logging
+import re
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QImage
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QSplitter,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QImage
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QSplitter, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from desktop_app.core.analysis import LoadedStock, load_stock
 from desktop_app.core.symbols import SymbolError, parse_symbol
 from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
-from desktop_app.ui.chart.chart_widget import ChartWidget
-from desktop_app.ui.i18n import is_zh, tr
+from desktop_app.ui.chart.chart_widget import ChartWidget, render_offscreen
+from desktop_app.ui.i18n import is_zh, reason_text, tr
 
 log = logging.getLogger(__name__)
 
 PANE_CHOICES = (("macd", "MACD"), ("kdj", "KDJ"), ("rsi", "RSI"))
-OVERLAY_CHOICES = (("ma", "MA5/10/20/60"), ("boll", "BOLL"))
+OVERLAY_KEYS = ("ma", "boll", "levels", "markers")
 PANES_KEY = "chart/panes"         # QSettings: comma-separated pane names ("" = none)
-OVERLAYS_KEY = "chart/overlays"   # QSettings: comma-separated overlays that are on ("none" = none)
+OVERLAYS_KEY = "chart/overlays"   # QSettings: "ma=1,boll=0,levels=1,markers=1" (older: the "on" names)
+LAST_DIR_KEY = "export/last_dir"  # QSettings: the folder of the last export
+PNG_SIZE_KEY = "export/png_size"  # QSettings: "1600x900" or "view"
+PNG_PANEL_KEY = "export/png_analysis"  # QSettings: the PNG includes the analysis panel
+PNG_SIZES = ((1280, 720), (1600, 900), (1920, 1080), (2560, 1440))
+DEFAULT_PNG_SIZE = (1600, 900)
+HTML_CHART_SIZE = (1200, 720)     # the chart picture embedded in the HTML report
 REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
 
 
@@ -65,10 +80,14 @@ def chart_markers(report: Any, strategies: list[str] | None = None) -> dict[str,
     return out
 
 
-def chart_levels(report: Any) -> list[tuple[float, str]]:
-    """The report's supports and resistances as the chart's dashed lines."""
-    out = [(float(lv["price"]), "support") for lv in getattr(report, "supports", None) or []]
-    out += [(float(lv["price"]), "resistance") for lv in getattr(report, "resistances", None) or []]
+def chart_levels(report: Any) -> list[tuple[float, str, str]]:
+    """The report's supports and resistances as the chart's dashed lines: ``(price, kind, where
+    the level comes from)``, the last in the UI language (the price tag's tooltip)."""
+    out = []
+    for key, kind in (("supports", "support"), ("resistances", "resistance")):
+        for lv in getattr(report, key, None) or []:
+            src = lv.get("source")
+            out.append((float(lv["price"]), kind, reason_text(src) if src is not None else ""))
     return out
 
 
@@ -84,25 +103,86 @@ def load_chart_state() -> tuple[list[str] | None, dict[str, bool] | None]:
     raw = s.value(OVERLAYS_KEY, None)
     overlays = None
     if raw:
-        on = set(map(str, raw)) if isinstance(raw, list) else set(str(raw).split(","))
-        overlays = {k: k in on for k, _t in OVERLAY_CHOICES}
+        items = [str(x).strip() for x in (raw if isinstance(raw, list) else str(raw).split(","))]
+        if any("=" in x for x in items):
+            pairs = dict(x.split("=", 1) for x in items if "=" in x)
+            overlays = {k: pairs[k].strip() not in ("0", "false", "") for k in OVERLAY_KEYS if k in pairs}
+        else:  # written before the levels/markers toggles: it names the MA/BOLL overlays that are on
+            overlays = {k: k in items for k in ("ma", "boll")}
     return panes, overlays
 
 
 def save_chart_state(panes: list[str], overlays: dict[str, bool]) -> None:
     s = QSettings()
     s.setValue(PANES_KEY, ",".join(panes))
-    s.setValue(OVERLAYS_KEY, ",".join(k for k, on in overlays.items() if on) or "none")
+    s.setValue(OVERLAYS_KEY, ",".join(f"{k}={int(bool(overlays.get(k)))}" for k in OVERLAY_KEYS))
 
 
-def render_report(report: Any, fmt: str, lang: str) -> str:
-    """The report as Markdown or HTML text (pure; core.report_format)."""
+def last_folder() -> str:
+    """The folder of the last export ("" before the first: the dialog starts in the home folder)."""
+    return str(QSettings().value(LAST_DIR_KEY, "") or "")
+
+
+def remember_folder(path: str | Path) -> None:
+    QSettings().setValue(LAST_DIR_KEY, str(Path(path).parent))
+
+
+def save_file_dialog(parent: QWidget, title: str, filename: str, name_filter: str, suffix: str,
+                     on_chosen) -> QFileDialog:
+    """A window-modal save dialog that speaks the UI language (Qt's own dialog, its words set
+    here; a native one speaks the desktop's) and opens in the folder used last. ``on_chosen(path)``
+    gets the chosen path with ``suffix`` ensured; the folder is remembered. Returns the dialog,
+    already open."""
+    dlg = QFileDialog(parent, title)
+    dlg.setObjectName("exportFileDialog")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dlg.setFileMode(QFileDialog.FileMode.AnyFile)
+    dlg.setNameFilter(name_filter)
+    dlg.setDefaultSuffix(suffix.lstrip("."))
+    dlg.setDirectory(last_folder() or str(Path.home()))
+    dlg.selectFile(filename)
+    dlg.setLabelText(QFileDialog.DialogLabel.LookIn, tr("Look in:"))
+    dlg.setLabelText(QFileDialog.DialogLabel.FileName, tr("File name:"))
+    dlg.setLabelText(QFileDialog.DialogLabel.FileType, tr("Files of type:"))
+    dlg.setLabelText(QFileDialog.DialogLabel.Accept, tr("Save"))
+    dlg.setLabelText(QFileDialog.DialogLabel.Reject, tr("Cancel"))
+
+    def chosen(path: str) -> None:
+        if not path:
+            return
+        if not path.lower().endswith(suffix):
+            path += suffix
+        remember_folder(path)
+        on_chosen(path)
+
+    dlg.fileSelected.connect(chosen)
+    dlg.finished.connect(dlg.deleteLater)
+    dlg.open()
+    return dlg
+
+
+def png_bytes(image: QImage) -> bytes:
+    """``image`` encoded as PNG (QImage may be encoded off the GUI thread)."""
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buf, "PNG")
+    buf.close()
+    if not ok:
+        raise OSError("could not encode the chart picture")
+    return bytes(data.data())
+
+
+def render_report(report: Any, fmt: str, lang: str, chart: QImage | None = None) -> str:
+    """The report as Markdown or HTML text (core.report_format); the HTML embeds ``chart``."""
     from desktop_app.core import report_format
 
     if fmt == "md":
         return report_format.to_markdown(report, lang)
     if fmt == "html":
-        return report_format.to_html(report, lang)
+        png = png_bytes(chart) if chart is not None and not chart.isNull() else None
+        return report_format.to_html(report, lang, chart_png=png)
     raise ValueError(f"unknown report format {fmt!r}; use md or html")
 
 
@@ -161,9 +241,13 @@ class StockView(QWidget):
         self.panes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.panes_menu = QMenu(self.panes_button)
         self.panes_button.setMenu(self.panes_menu)
-        self.png_button = QPushButton()
+        self.png_button = QToolButton()
         self.png_button.setObjectName("exportPng")
+        self.png_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         self.png_button.clicked.connect(self.export_chart_dialog)
+        self.png_menu = QMenu(self.png_button)
+        self.png_button.setMenu(self.png_menu)
+        self._build_png_menu()
         bar.addWidget(self.title_label, 1)
         bar.addWidget(self.panes_button)
         bar.addWidget(self.png_button)
@@ -173,6 +257,7 @@ class StockView(QWidget):
         self.chart = ChartWidget(theme="dark" if theme.is_dark() else "light")
         # pyqtgraph's layout asks for ~575 px; left at that, it squeezes the scan and results docks
         self.chart.setMinimumWidth(320)
+        self.chart.context_menu_requested.connect(self._on_chart_context_menu)
         self.panel = AnalysisPanel()
         self.splitter.addWidget(self.chart)
         self.splitter.addWidget(self.panel)
@@ -182,7 +267,8 @@ class StockView(QWidget):
         lay.addWidget(self.splitter, 1)
         self.pane_actions = self._checkable_actions(PANE_CHOICES, self._on_pane_toggled)
         self.panes_menu.addSeparator()
-        self.overlay_actions = self._checkable_actions(OVERLAY_CHOICES, self._on_overlay_toggled)
+        self.overlay_actions = self._checkable_actions([(k, k) for k in OVERLAY_KEYS],
+                                                       self._on_overlay_toggled)
         panes, overlays = load_chart_state()
         if panes is not None:
             self.chart.set_panes(panes)
@@ -214,16 +300,74 @@ class StockView(QWidget):
             out[key] = a
         return out
 
+    def _build_png_menu(self) -> None:
+        """Sizes of the PNG export (one is on; remembered) and whether it shows the analysis."""
+        s = QSettings()
+        saved = str(s.value(PNG_SIZE_KEY, "") or "")
+        group = QActionGroup(self.png_menu)
+        group.setExclusive(True)
+        self.png_size_actions: dict[str, QAction] = {}
+        for key in [f"{w}x{h}" for w, h in PNG_SIZES] + ["view"]:
+            a = QAction(key.replace("x", "×"), self.png_menu)
+            a.setCheckable(True)
+            a.setData(key)
+            group.addAction(a)
+            self.png_menu.addAction(a)
+            self.png_size_actions[key] = a
+        default = "{}x{}".format(*DEFAULT_PNG_SIZE)
+        self.png_size_actions.get(saved, self.png_size_actions[default]).setChecked(True)
+        self.png_menu.addSeparator()
+        self.png_panel_action = QAction(self.png_menu)
+        self.png_panel_action.setCheckable(True)
+        self.png_panel_action.setChecked(str(s.value(PNG_PANEL_KEY, "true")).lower() in ("true", "1"))
+        self.png_menu.addAction(self.png_panel_action)
+        for a in (*self.png_size_actions.values(), self.png_panel_action):
+            a.toggled.connect(self._on_png_option)
+
+    @Slot(bool)
+    def _on_png_option(self, _on: bool) -> None:
+        s = QSettings()
+        key = next((k for k, a in self.png_size_actions.items() if a.isChecked()), None)
+        if key:
+            s.setValue(PNG_SIZE_KEY, key)
+        s.setValue(PNG_PANEL_KEY, "true" if self.png_panel_action.isChecked() else "false")
+
+    def png_export_size(self) -> tuple[int, int]:
+        """The size chosen in the PNG button's menu ("as shown" = the view's size now)."""
+        key = next((k for k, a in self.png_size_actions.items() if a.isChecked()), "view")
+        if key == "view":
+            return max(1, self.width()), max(1, self.height())
+        w, h = key.split("x")
+        return int(w), int(h)
+
+    def chart_menu(self) -> QMenu:
+        """The Panes menu (panes and overlays), for a window that shows it in its own menus."""
+        return self.panes_menu
+
+    @Slot(QPoint)
+    def _on_chart_context_menu(self, pos: QPoint) -> None:
+        self.panes_menu.popup(pos)
+
     def retranslate(self) -> None:
         self.panes_button.setText(tr("Panes"))
         self.png_button.setText(tr("Export chart PNG…"))
+        self.png_button.setToolTip(tr("Export the stock view as a PNG picture (size in the menu)"))
+        self.png_size_actions["view"].setText(tr("As shown"))
+        self.png_panel_action.setText(tr("Include the analysis"))
+        self.overlay_actions["ma"].setText("MA5/10/20/60")
+        self.overlay_actions["boll"].setText("BOLL(20,2)")
+        self.overlay_actions["levels"].setText(tr("Support/resistance lines"))
+        self.overlay_actions["markers"].setText(tr("Strategy markers"))
         self.panel.retranslate()
         self._update_title()
         if not self._symbol:  # the empty chart says how to fill it
             self.chart.show_placeholder(
                 tr("Open a stock: double-click a result or a watchlist entry, or press Ctrl+K."))
-        # the chart is not rebuilt (that would reset the user's zoom): marker names follow the
-        # language from the next stock opened
+        # the chart keeps its zoom and crosshair; its words, marker names and level notes follow
+        if self._report is not None and self.chart.has_data():
+            self.chart.set_markers(chart_markers(self._report, self._strategies))
+            self.chart.set_levels(chart_levels(self._report))
+        self.chart.retranslate()
 
     # -- public API ---------------------------------------------------------------------------
     def current_symbol(self) -> str:
@@ -347,47 +491,83 @@ class StockView(QWidget):
 
     # -- export -------------------------------------------------------------------------------
     def _default_name(self, ext: str) -> str:
+        """``600519-贵州茅台.png``; characters no file system accepts (the * of *ST) become _."""
         name = getattr(self._report, "name", "") if self._report is not None else ""
-        return str(Path.home() / f"{self._symbol}{('-' + name) if name else ''}{ext}")
+        name = re.sub(r'[\\/:*?"<>|\s]+', "_", str(name)).strip("_")
+        return f"{self._symbol}{('-' + name) if name else ''}{ext}"
 
     @Slot()
-    def export_chart_dialog(self) -> None:
+    def export_chart_dialog(self) -> QFileDialog | None:
+        """Ask where to save the PNG (the size is the menu's); returns the open dialog."""
         if not self.chart.has_data():
             self.panel.show_message(tr("Open a stock first."), error=True)
-            return
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export chart"), self._default_name(".png"),
-                                              "PNG (*.png)")
-        if path:
-            if not path.lower().endswith(".png"):
-                path += ".png"
-            self.export_chart_png(path)
+            return None
+        size = self.png_export_size()
+        include = self.png_panel_action.isChecked()
+        return save_file_dialog(self, tr("Export chart"), self._default_name(".png"), "PNG (*.png)",
+                                ".png", lambda path: self.export_chart_png(path, size, include))
 
     @Slot(str)
-    def export_report_dialog(self, fmt: str) -> None:
+    def export_report_dialog(self, fmt: str) -> QFileDialog | None:
         if self._report is None:
             self.panel.show_message(tr("Open a stock first."), error=True)
-            return
+            return None
         filt, ext = REPORT_FORMATS[fmt]
-        path, _ = QFileDialog.getSaveFileName(self, tr("Export report"), self._default_name(ext), filt)
-        if path:
-            if not path.lower().endswith(ext):
-                path += ext
-            self.export_report(path, fmt)
+        return save_file_dialog(self, tr("Export report"), self._default_name(ext), filt, ext,
+                                lambda path: self.export_report(path, fmt))
 
-    def export_chart_png(self, path: str | Path) -> bool:
-        """Grab the chart (GUI thread) and write the PNG in a thread; False if nothing to grab."""
+    def render_image(self, width: int, height: int, include_analysis: bool = True) -> QImage:
+        """The stock view drawn at ``width`` × ``height``: its title, the chart (same panes,
+        overlays and bars in view, no crosshair) and, with ``include_analysis``, the analysis
+        beside it in the proportions of the view. Drawn offscreen: the view on screen keeps its
+        size and crosshair."""
+        canvas = QWidget()
+        canvas.setObjectName("stockViewPicture")
+        canvas.setAutoFillBackground(True)
+        lay = QVBoxLayout(canvas)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        title = QLabel(self.title_label.text())
+        title.setObjectName("stockTitle")
+        title.setContentsMargins(4, 2, 4, 0)
+        lay.addWidget(title)
+        chart = self.chart.clone()
+        if include_analysis and self._report is not None:
+            split = QSplitter(Qt.Orientation.Horizontal)
+            panel = AnalysisPanel()
+            panel.set_report(self._report, is_demo=self._is_demo())
+            split.addWidget(chart)
+            split.addWidget(panel)
+            sizes = self.splitter.sizes()
+            share = sizes[0] / sum(sizes) if sum(sizes) else 0.65
+            split.setSizes([int(width * share), width - int(width * share)])
+            lay.addWidget(split, 1)
+        else:
+            lay.addWidget(chart, 1)
+        try:
+            return render_offscreen(canvas, width, height)
+        finally:
+            canvas.deleteLater()
+
+    def export_chart_png(self, path: str | Path, size: tuple[int, int] | None = None,
+                         include_analysis: bool = True) -> bool:
+        """Draw the stock view at ``size`` (default: the menu's choice) on the GUI thread and
+        write the PNG on the runner; False if no stock is shown."""
         if not self.chart.has_data():
             return False
-        image: QImage = self.chart.grab().toImage()
+        w, h = size or self.png_export_size()
+        image = self.render_image(w, h, include_analysis)
         self.runner.run(partial(_write_file, str(path), partial(_save_image, image)), self._on_written)
         return True
 
     def export_report(self, path: str | Path, fmt: str) -> bool:
-        """Write the open stock's report as ``fmt`` ("md" | "html") in the UI language."""
+        """Write the open stock's report as ``fmt`` ("md" | "html") in the UI language; the HTML
+        embeds a picture of the chart."""
         if self._report is None:
             return False
-        text = render_report(self._report, fmt, "zh" if is_zh() else "en")
-        self.runner.run(partial(_write_file, str(path), partial(_write_text, text)), self._on_written)
+        chart = self.chart.render_image(*HTML_CHART_SIZE) if fmt == "html" and self.chart.has_data() else None
+        job = partial(_write_report, self._report, fmt, "zh" if is_zh() else "en", chart)
+        self.runner.run(partial(_write_file, str(path), job), self._on_written)
         return True
 
     def _on_written(self, outcome: tuple[str, str]) -> None:
@@ -398,6 +578,11 @@ class StockView(QWidget):
         else:
             self.panel.show_message(tr("Exported to {path}").format(path=path))
         self.exported.emit(path, error)
+
+
+def _write_report(report: Any, fmt: str, lang: str, chart: QImage | None, path: str) -> None:
+    """Runs on the background runner: the text (and the picture's encoding), then the file."""
+    _write_text(render_report(report, fmt, lang, chart), path)
 
 
 def _write_text(text: str, path: str) -> None:

@@ -5,6 +5,11 @@ with ``QPainter.boundingRect`` and recomputes the axis' own ``boundingRect`` onc
 labels repeat from frame to frame ("12.50", "2024-03") and the axis does not move while its specs
 are generated, so both answers are remembered: the same specs, hence the same picture, for less
 Python and text-layout work per frame.
+
+Labels stay inside their axis (``hideOverlappingLabels``): one sticking out would be painted over
+by the next pane's title strip. pyqtgraph drops such a label; the chart slides it inside the axis
+instead when it then clears its neighbours, so e.g. the latest month keeps its date label at the
+right end of the time axis.
 """
 from __future__ import annotations
 
@@ -48,8 +53,16 @@ class ChartAxis(pg.AxisItem):
         super().__init__(*args, **kw)
         self._sizes: dict = {}
         self._frozen_br: QtCore.QRectF | None = None
+        self.setStyle(hideOverlappingLabels=True)
 
     def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
+        specs = self._base_specs(p)
+        if specs is None or not self.style["showValues"]:
+            return specs
+        return self._slide_edge_labels(p, specs)
+
+    def _base_specs(self, p: QtGui.QPainter):
+        """What ``pg.AxisItem.generateDrawSpecs`` returns, computed with less work."""
         self._frozen_br = super().boundingRect()
         try:
             measure = _MeasuringPainter(p, self._sizes)
@@ -199,3 +212,67 @@ class ChartAxis(pg.AxisItem):
         if self._frozen_br is not None:
             return QtCore.QRectF(self._frozen_br)
         return super().boundingRect()
+
+    def _slide_edge_labels(self, p: QtGui.QPainter, specs):
+        """Labels of ticks inside the axis that were dropped because their text would cross an
+        end of the axis: slid inside it, if they then clear their neighbours."""
+        axis_spec, tick_specs, text_specs = specs
+        ticks = getattr(self, "_ticks", None)
+        if not tick_specs or not ticks or self.orientation not in ("right", "bottom"):
+            return specs
+        br = self.boundingRect()
+        vertical = self.orientation == "right"
+        length = br.height() if vertical else br.width()
+        r0, r1 = self.range
+        if r1 == r0 or length <= 0:
+            return specs
+        scale = length / (r1 - r0)
+        centre = (lambda r: r.center().y()) if vertical else (lambda r: r.center().x())
+        drawn = {round(centre(r), 1) for r, _f, _s in text_specs}
+        probe = QtCore.QRectF(0, 0, 100, 100)
+        if vertical:
+            flags = (QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+                     | QtCore.Qt.TextFlag.TextDontClip)
+            edge = text_specs[0][0].left() if text_specs else (
+                br.left() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][0])
+        else:
+            flags = (QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
+                     | QtCore.Qt.TextFlag.TextDontClip)
+            edge = text_specs[0][0].top() if text_specs else (
+                br.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1])
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        added: list = []
+        for v in (v for _s, vals in ticks[:self.style["maxTextLevel"] + 1] for v in vals):
+            pos = (br.bottom() - (v - r0) * scale) if vertical else (br.left() + (v - r0) * scale)
+            lo, hi = (br.top(), br.bottom()) if vertical else (br.left(), br.right())
+            if pos < lo - 0.5 or pos > hi + 0.5 or round(pos, 1) in drawn:
+                continue
+            text = self.tickStrings([v], self.autoSIPrefixScale * self.scale, 1.0)[0]
+            if not text:
+                continue
+            size = p.boundingRect(probe, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+            w, h = size.width(), size.height() * 0.8
+            if vertical:
+                rect = QtCore.QRectF(edge, pos - h / 2, w, h)
+                if rect.top() < br.top():
+                    rect.moveTop(br.top())
+                if rect.bottom() > br.bottom():
+                    rect.moveBottom(br.bottom())
+                pad = (0, -2, 0, 2)
+            else:
+                rect = QtCore.QRectF(pos - w / 2, edge, w, h)
+                if rect.left() < br.left():
+                    rect.moveLeft(br.left())
+                if rect.right() > br.right():
+                    rect.moveRight(br.right())
+                pad = (-4, 0, 4, 0)
+            if br & rect != rect:
+                continue  # too big for the axis at all
+            others = [r for r, _f, _s in text_specs] + [r for r, _f, _s in added]
+            if any(rect.adjusted(*pad).intersects(o) for o in others):
+                continue
+            added.append((rect, flags, text))
+        if not added:
+            return specs
+        return axis_spec, tick_specs, list(text_specs) + added

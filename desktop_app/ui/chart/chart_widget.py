@@ -4,12 +4,25 @@ Behaves like 通达信/同花顺: filled red candles for up bars and filled gree
 zoom around the mouse, drag to pan, ←/→ step the crosshair one bar (panning at the edges), ↑/↓ zoom
 in/out, Home/End jump to the first/last bar. After every zoom or pan the y range of each pane is
 refitted to the bars in view with numpy over the visible slice (pyqtgraph's autorange, which scans
-all data, stays off). The widget stores no settings: :meth:`panes`/:meth:`set_panes` and
-:meth:`overlays_enabled`/:meth:`set_overlays` expose the pane and overlay state, and the view that
-owns the menu (``ui/stock_view.StockView``) remembers it.
+all data, stays off); the price pane's range also covers the MA/BOLL lines that are on (as 通达信
+fits its main chart to the main indicator), with room reserved for the legend above the highest bar
+and the strategy markers under the lowest.
+
+Read-outs: every pane has one title line on an opaque strip above its plot (``title_strip``):
+code, name, date, O/H/L/C, change, volume and the MA/BOLL values in their line colours for the
+price pane; the value per series for the others. The line is elided at segment boundaries, never
+wrapped into the plot. Support/resistance prices are tagged on the price axis without collisions
+(``level_tags``); a small legend (``legend``) names the lines and markers. :meth:`retranslate`
+rewrites every word after a live language switch.
+
+The widget stores no settings: :meth:`panes`/:meth:`set_panes` and
+:meth:`overlays_enabled`/:meth:`set_overlays` (``ma``, ``boll``, ``levels``, ``markers``) expose
+the pane and overlay state, and the view that owns the menu (``ui/stock_view.StockView``) remembers
+it. A right click asks for that menu (``context_menu_requested``).
 
 The widget does no I/O: the caller loads bars in a worker, shows :meth:`show_placeholder` meanwhile
-and hands the frame to :meth:`set_bars`.
+and hands the frame to :meth:`set_bars`. :meth:`render_image` draws the same chart at any size into
+a QImage (an offscreen twin, no crosshair) for exports.
 """
 from __future__ import annotations
 
@@ -20,15 +33,20 @@ import numpy as np
 import pandas as pd
 
 from ._qt import QtCore, QtGui, QtWidgets, pg
-from ..i18n import tr
+from ..i18n import is_zh, tr
 from .bar_data import BarData
 from .candle_item import CandleItem
-from .cursor import ChartCursor, _fmt_value
+from .cursor import ChartCursor
 from .date_axis import TradingDateAxis
 from .grid_item import GridItem
-from .indicator_pane import PANE_NAMES, IndicatorPane, fmt
-from .overlays import Overlays
+from .indicator_pane import PANE_NAMES, IndicatorPane, fmt, value_name
+from .labels import big_number, level_name
+from .legend import Entry, Legend
+from .level_tags import LevelTags
+from .overlays import (BOLL_KEYS, MA_KEYS, MARKER_GAP_PX, MARKER_HALF_PX, MARKER_STEP_PX,
+                       OVERLAY_KEYS, Overlays)
 from .style import THEMES, ChartStyle
+from .title_strip import Run, Segment, TitleStrip, install
 from .value_axis import ValueAxis
 from .volume_item import VolumeItem
 
@@ -38,7 +56,8 @@ ZOOM_STEP = 1.25
 Y_MARGIN = 0.05          # fraction of the visible span added above and below the bars
 AXIS_WIDTH = 64
 DEFAULT_PANES = ["macd"]
-DEFAULT_OVERLAYS = {"ma": True, "boll": False}
+DEFAULT_OVERLAYS = {"ma": True, "boll": False, "levels": True, "markers": True}
+MAX_RESERVED = 0.35      # at most this fraction of a pane is kept free for the legend or markers
 
 
 def _with_margin(r: tuple[float, float] | None, margin: float = Y_MARGIN) -> tuple[float, float] | None:
@@ -51,23 +70,46 @@ def _with_margin(r: tuple[float, float] | None, margin: float = Y_MARGIN) -> tup
     return lo - span * margin, hi + span * margin
 
 
+def _fit_range(tops: list[tuple[float, float]],
+               bottoms: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """The smallest y range [lo, hi] in which every ``(value, f)`` of ``tops`` has at least the
+    fraction ``f`` of the range above it and every one of ``bottoms`` the fraction ``f`` below
+    it. (E.g. the candles' high keeps the legend's pixels free above it while an MA line only
+    needs the plain margin.) The range's height D solves D = max(top + f·D) − min(bottom − g·D),
+    whose answer is the largest (top − bottom) / (1 − f − g) over all pairs."""
+    tops = [(v, f) for v, f in tops if math.isfinite(v)]
+    bottoms = [(v, f) for v, f in bottoms if math.isfinite(v)]
+    if not tops or not bottoms:
+        return None
+    span = max(v for v, _ in tops) - min(v for v, _ in bottoms)
+    if span <= 0:   # one flat price: a little room around it
+        lo, hi = _with_margin((min(v for v, _ in bottoms), max(v for v, _ in tops)))
+        return lo, hi
+    d = max((vt - vb) / (1.0 - ft - fb) for vt, ft in tops for vb, fb in bottoms)
+    hi = max(vt + ft * d for vt, ft in tops)
+    return hi - d, hi
+
+
 class ChartWidget(QtWidgets.QWidget):
     """One stock's chart. See the module docstring for the interaction model."""
 
     cursor_moved = QtCore.Signal(int)
+    context_menu_requested = QtCore.Signal(QtCore.QPoint)   # global position of a right click
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, theme: str = "light") -> None:
         super().__init__(parent)
-        self.style_: ChartStyle = THEMES.get(theme, THEMES["light"])
+        self._theme = theme if theme in THEMES else "light"
+        self.style_: ChartStyle = THEMES[self._theme]
         self._data: BarData | None = None
         self._symbol = ""
         self._name = ""
         self._is_demo = False
         self._markers: dict[str, list] = {}
-        self._levels: list[tuple[float, str]] = []
+        self._levels: list[tuple] = []
         self._panes: list[str] = list(DEFAULT_PANES)
         self._overlay_flags: dict[str, bool] = dict(DEFAULT_OVERLAYS)
         self._fitting = False
+        self._keep_range: tuple[int, int] | None = None   # an export twin's range to show
 
         self._placeholder = QtWidgets.QLabel(self)
         self._placeholder.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -90,12 +132,14 @@ class ChartWidget(QtWidgets.QWidget):
         self._show_placeholder_text("")
 
     # ================================================================== public API
-    def set_bars(self, bars: pd.DataFrame, *, symbol: str, name: str = "", is_demo: bool = False,
-                 markers: dict[str, list] | None = None,
-                 levels: list[tuple[float, str]] | None = None) -> None:
-        """Show ``bars`` (DatetimeIndex "date"; open/high/low/close/volume); rows with a missing
-        price (suspensions) are dropped. Shows the last ~120 bars with the crosshair off."""
-        data = BarData(bars)
+    def set_bars(self, bars: pd.DataFrame | BarData, *, symbol: str, name: str = "",
+                 is_demo: bool = False, markers: dict[str, list] | None = None,
+                 levels: list[tuple] | None = None) -> None:
+        """Show ``bars`` (DatetimeIndex "date"; open/high/low/close/volume; or a BarData); rows
+        with a missing price (suspensions) are dropped. Shows the last ~120 bars with the
+        crosshair off. ``markers``: ``{strategy name: [dates]}``; ``levels``: ``(price, kind[,
+        note])`` with kind "support" | "resistance" (the nearest few per side are shown)."""
+        data = bars if isinstance(bars, BarData) else BarData(bars)
         self._symbol, self._name, self._is_demo = symbol, name, bool(is_demo)
         self._markers = dict(markers or {})
         self._levels = list(levels or [])
@@ -109,6 +153,24 @@ class ChartWidget(QtWidgets.QWidget):
         self._apply_data(defer_indicators=True)
         self._stack.setCurrentWidget(self._view)
         self.set_visible_range(max(0, data.n - DEFAULT_VISIBLE), data.n - 1)
+
+    def set_markers(self, markers: dict[str, list] | None) -> None:
+        """Replace the strategy markers (e.g. their names in a new language), keeping the view."""
+        self._markers = dict(markers or {})
+        if self._data is not None:
+            self.overlays.set_markers(self._data, self._markers)
+            self._after_overlay_change()
+
+    def set_levels(self, levels: list[tuple] | None) -> None:
+        """Replace the support/resistance levels, keeping the view."""
+        self._levels = list(levels or [])
+        if self._data is not None:
+            self.overlays.set_levels(self._data, self._levels)
+            self._sync_level_tags()
+            self._after_overlay_change()
+
+    def markers(self) -> dict[str, list]:
+        return dict(self._markers)
 
     def show_placeholder(self, text: str) -> None:
         """A light placeholder (e.g. "加载中…") until the next :meth:`set_bars`."""
@@ -156,20 +218,53 @@ class ChartWidget(QtWidgets.QWidget):
         return list(self._panes)
 
     def set_overlays(self, flags: dict[str, bool]) -> None:
-        """Turn the MA5/10/20/60 ("ma") and BOLL ("boll") overlays on or off."""
-        self._overlay_flags = {"ma": bool(flags.get("ma", self._overlay_flags["ma"])),
-                               "boll": bool(flags.get("boll", self._overlay_flags["boll"]))}
-        self.overlays.set_visible(**self._overlay_flags)
-        self.cursor.refresh_text()
+        """Turn overlays on or off: the MA5/10/20/60 lines ("ma"), BOLL ("boll"), the
+        support/resistance lines and tags ("levels") and the strategy markers ("markers"); keys
+        left out keep their state."""
+        unknown = set(flags) - set(OVERLAY_KEYS)
+        if unknown:
+            raise ValueError(f"unknown overlays {sorted(unknown)}; choose from {OVERLAY_KEYS}")
+        new = {k: bool(flags.get(k, self._overlay_flags[k])) for k in OVERLAY_KEYS}
+        if new == self._overlay_flags:
+            return
+        self._overlay_flags = new
+        self.overlays.set_visible(**new)
+        self.level_tags.set_visible(new["levels"])
+        self._after_overlay_change()
 
     def overlays_enabled(self) -> dict[str, bool]:
         return dict(self._overlay_flags)
 
     def set_theme(self, theme: str) -> None:
         """"light" or "dark"."""
+        self._theme = theme
         self.style_ = THEMES[theme]
         self.cursor.style = self.style_
         self._rebuild_keep_view()
+
+    def theme(self) -> str:
+        return self._theme
+
+    def retranslate(self) -> None:
+        """Rewrite every word the chart shows (read-outs, legend, level tags, the volume axis'
+        万/亿 or K/M/B) in the current language; the view and the crosshair stay."""
+        self.level_tags.retranslate()
+        self._update_legend()
+        for plot in self._plots():
+            for name in ("right", "bottom"):
+                ax = plot.getAxis(name)
+                ax.picture = None   # tick labels are re-made in the new language
+                ax.update()
+        self.cursor.refresh_text()
+        self._refit()
+
+    def title_strips(self) -> dict[str, TitleStrip]:
+        """Each pane's title strip: "price", "volume" and the indicator panes by name."""
+        return dict(self._strips)
+
+    def legend_texts(self) -> list[str]:
+        """The legend entries shown."""
+        return self.legend.shown_texts()
 
     def visible_range(self) -> tuple[int, int]:
         """Inclusive indices of the first and last bar in view ((0, -1) without data)."""
@@ -221,10 +316,46 @@ class ChartWidget(QtWidgets.QWidget):
         return self._watermark.isVisible()
 
     def grab_png(self, path: str | Path) -> bool:
-        """Save the chart (or the placeholder) as a PNG; True on success."""
+        """Save the chart as shown (or the placeholder) as a PNG; True on success."""
         self._finish_indicators()  # an export always shows the indicator lines
         target = self._view if not self.is_placeholder_shown() else self
         return target.grab().save(str(path), "PNG")
+
+    def clone(self, parent: QtWidgets.QWidget | None = None) -> "ChartWidget":
+        """A twin showing the same stock (the same bars object), panes, overlays and visible
+        range, with no crosshair: what an export draws."""
+        twin = ChartWidget(parent, theme=self._theme)
+        twin.set_panes(self._panes)
+        twin.set_overlays(self._overlay_flags)
+        if self._data is not None:
+            twin.set_bars(self._data, symbol=self._symbol, name=self._name, is_demo=self._is_demo,
+                          markers=self._markers, levels=self._levels)
+            twin._finish_indicators()
+            twin._keep_range = self.visible_range()
+            twin.set_visible_range(*twin._keep_range)
+        else:
+            twin.show_placeholder(self.placeholder_text())
+        return twin
+
+    def render_image(self, width: int, height: int) -> QtGui.QImage:
+        """The chart drawn at ``width`` × ``height`` pixels into an image, without the crosshair
+        (an offscreen twin; the widget on screen is not touched)."""
+        twin = self.clone()
+        try:
+            return render_offscreen(twin, width, height)
+        finally:
+            twin.deleteLater()
+
+    def _settle(self) -> None:
+        """Finish the graphics layout now (an offscreen render has no event loop turn to wait)."""
+        self._view.ci.layout.activate()
+        QtWidgets.QApplication.sendPostedEvents()
+        if self._data is not None and self._keep_range is not None:
+            self.set_visible_range(*self._keep_range)
+        self._place_watermark()
+        self._update_legend()
+        self._refit()
+        self.cursor.refresh_text()
 
     # ================================================================== layout
     def _build_layout(self) -> None:
@@ -240,10 +371,11 @@ class ChartWidget(QtWidgets.QWidget):
         for plot in old:  # free the old panes now, not at interpreter exit (which crashed)
             plot.deleteLater()
         self._grids: list[GridItem] = []
+        self._strips: dict[str, TitleStrip] = {}
         ci.setSpacing(0)
         ci.setContentsMargins(2, 2, 2, 2)
-        self.price_plot = self._new_plot(0, 6)
-        self.volume_plot = self._new_plot(1, 2)
+        self.price_plot = self._new_plot(0, 6, "price")
+        self.volume_plot = self._new_plot(1, 2, "volume")
         self.candles = CandleItem(st)
         self.price_plot.addItem(self.candles)
         self.overlays = Overlays(self.price_plot, st)
@@ -252,7 +384,7 @@ class ChartWidget(QtWidgets.QWidget):
         self.volume_plot.addItem(self.volume)
         self._pane_objs: dict[str, IndicatorPane] = {}
         for row, name in enumerate(self._panes, start=2):
-            plot = self._new_plot(row, 2)
+            plot = self._new_plot(row, 2, name)
             self._pane_objs[name] = IndicatorPane(name, plot, st)
         plots = self._plots()
         for plot in plots[1:]:
@@ -271,9 +403,12 @@ class ChartWidget(QtWidgets.QWidget):
         self._watermark.setBrush(QtGui.QColor(st.watermark))
         self._watermark.setZValue(-10)
         self._watermark.setVisible(False)
+        self.legend = Legend(vb, st.foreground, st.strip)
+        self.level_tags = LevelTags(self.price_plot.getAxis("right"), vb, st)
+        self.level_tags.visible = self._overlay_flags["levels"]
         self.cursor.attach(self._cursor_panes(), 0)
 
-    def _new_plot(self, row: int, stretch: int) -> pg.PlotItem:
+    def _new_plot(self, row: int, stretch: int, key: str) -> pg.PlotItem:
         axis = TradingDateAxis(self._dates, orientation="bottom")
         plot = pg.PlotItem(axisItems={"bottom": axis, "right": ValueAxis("right")})
         plot.setMenuEnabled(False)
@@ -303,6 +438,9 @@ class ChartWidget(QtWidgets.QWidget):
         vb.disableAutoRange()
         vb.setDefaultPadding(0.0)
         self._grids.append(GridItem(plot, self.style_.grid))
+        strip = TitleStrip(self.style_.strip, self.style_.foreground, self.style_.grid)
+        install(plot, strip)
+        self._strips[key] = strip
         self._view.ci.addItem(plot, row=row, col=0)
         self._view.ci.layout.setRowStretchFactor(row, stretch)
         return plot
@@ -311,8 +449,9 @@ class ChartWidget(QtWidgets.QWidget):
         return [self.price_plot, self.volume_plot, *(p.plot for p in self._pane_objs.values())]
 
     def _cursor_panes(self):
-        panes = [(self.price_plot, self._price_readout), (self.volume_plot, self._volume_readout)]
-        panes += [(p.plot, p.readout_html) for p in self._pane_objs.values()]
+        panes = [(self.price_plot, self._price_readout, self._strips["price"]),
+                 (self.volume_plot, self._volume_readout, self._strips["volume"])]
+        panes += [(p.plot, p.readout, self._strips[name]) for name, p in self._pane_objs.items()]
         return panes
 
     def _dates(self) -> np.ndarray:
@@ -341,9 +480,11 @@ class ChartWidget(QtWidgets.QWidget):
         if d is None:
             self.overlays.clear()
             self.overlays.set_indicator_data(None)
+            self.level_tags.clear()
         else:
             self.overlays.set_data(d, self._markers, self._levels)
             self.overlays.set_indicator_data(d if ready else None)
+            self._sync_level_tags()
             vb = self.price_plot.getViewBox()
             vb.setLimits(xMin=-2.0, xMax=d.n + 1.0, minXRange=min(MIN_VISIBLE, d.n),
                          maxXRange=d.n + 3.0)
@@ -351,7 +492,38 @@ class ChartWidget(QtWidgets.QWidget):
                 QtCore.QTimer.singleShot(0, self._finish_indicators)
         self._watermark.setVisible(self._is_demo and d is not None)
         self._place_watermark()
+        self._update_legend()
         self.cursor.attach(self._cursor_panes(), 0 if d is None else d.n)
+
+    def _sync_level_tags(self) -> None:
+        d = self._data
+        ref = float(d.close[-1]) if d is not None and d.n else None
+        self.level_tags.set_levels(self.overlays.levels, ref)
+
+    def _after_overlay_change(self) -> None:
+        """Legend, read-out and y fit follow what is switched on."""
+        self._update_legend()
+        self.cursor.refresh_text()
+        self._refit()
+
+    def _update_legend(self) -> None:
+        st, flags = self.style_, self._overlay_flags
+        entries: list[Entry] = []
+        if self._data is not None:
+            if flags["ma"]:
+                entries.append(Entry("line", tuple(st.ma), "MA5/10/20/60"))
+            if flags["boll"]:
+                entries.append(Entry("line", (st.boll[1], st.boll[0], st.boll[2]), "BOLL(20,2)"))
+            if flags["levels"]:
+                kinds = {k for _p, k, _n in self.overlays.levels}
+                for kind, color in (("resistance", st.resistance), ("support", st.support)):
+                    if kind in kinds:
+                        entries.append(Entry("dash", (color,), level_name(kind)))
+            if flags["markers"]:   # last: there may be many, and the legend drops what does not fit
+                for label, color in zip(self.overlays.marker_labels, self.overlays.marker_colors()):
+                    entries.append(Entry("triangle", (color,), label))
+        self.legend.set_entries(entries)
+        self.legend.set_max_width(self.price_plot.getViewBox().width())
 
     def _finish_indicators(self) -> None:
         d = self._data
@@ -385,6 +557,7 @@ class ChartWidget(QtWidgets.QWidget):
 
     def _on_resized(self, *_args) -> None:
         self._place_watermark()
+        self.legend.set_max_width(self.price_plot.getViewBox().width())
         self._refit()
 
     def _refit(self) -> None:
@@ -394,12 +567,13 @@ class ChartWidget(QtWidgets.QWidget):
         self._fitting = True
         try:
             i0, i1 = self.visible_range()
-            r = _with_margin(self.candles.y_range(i0, i1))
+            r = self._price_range(i0, i1)
             if r:
                 self.price_plot.setYRange(*r, padding=0)
                 h = self.price_plot.getViewBox().height()
                 if h > 0:
                     self.overlays.place_markers((r[1] - r[0]) / h)
+                self.level_tags.place_all()
             v = self.volume.y_range(i0, i1)
             if v:
                 self.volume_plot.setYRange(0.0, (v[1] or 1.0) * 1.08, padding=0)
@@ -410,14 +584,44 @@ class ChartWidget(QtWidgets.QWidget):
         finally:
             self._fitting = False
 
+    def _price_range(self, i0: int, i1: int) -> tuple[float, float] | None:
+        """The candles and the MA/BOLL lines that are on, each with the plain margin; the
+        candles also keep the legend's pixels free above them and the markers' below them."""
+        r = self.candles.y_range(i0, i1)
+        if r is None:
+            return None
+        d = self._data
+        h = self.price_plot.getViewBox().height()
+        base = Y_MARGIN / (1.0 + 2.0 * Y_MARGIN)   # the fraction the plain margin takes
+
+        def frac(px: float) -> float:
+            return min(MAX_RESERVED, max(base, px / h)) if h > 0 else base
+
+        rows = self.overlays.marker_rows()
+        bottom_px = MARKER_GAP_PX + MARKER_STEP_PX * (rows - 1) + MARKER_HALF_PX + 2 if rows else 0.0
+        top_px = self.legend.height() + 2 if self.legend.height() else 0.0
+        tops, bottoms = [(r[1], frac(top_px))], [(r[0], frac(bottom_px))]
+        keys = [*(MA_KEYS if self._overlay_flags["ma"] else ()),
+                *(BOLL_KEYS if self._overlay_flags["boll"] else ())]
+        if keys and self.overlays.has_indicator_data(d):
+            s = d.series_range(keys, i0, i1)
+            if s is not None:
+                tops.append((s[1], base))
+                bottoms.append((s[0], base))
+        return _fit_range(tops, bottoms)
+
     def _place_watermark(self) -> None:
         vb = self.price_plot.getViewBox()
         br = self._watermark.boundingRect()
         self._watermark.setPos((vb.width() - br.width()) / 2, (vb.height() - br.height()) / 2)
 
     def eventFilter(self, obj: QtCore.QObject, ev: QtCore.QEvent) -> bool:  # noqa: N802 (Qt override)
-        if ev.type() == QtCore.QEvent.Type.MouseMove and self._data is not None:
+        t = ev.type()
+        if t == QtCore.QEvent.Type.MouseMove and self._data is not None:
             self.cursor.on_mouse_moved(self._view.mapToScene(ev.position().toPoint()))
+        elif t == QtCore.QEvent.Type.ContextMenu:
+            self.context_menu_requested.emit(ev.globalPos())
+            return True
         return False
 
     # ================================================================== navigation
@@ -510,43 +714,74 @@ class ChartWidget(QtWidgets.QWidget):
         ev.accept()
 
     # ================================================================== read-outs
-    def _price_readout(self, i: int) -> str:
+    def _price_readout(self, i: int) -> list[Segment]:
+        """通达信's title line: code name, date, O/H/L/C, change, volume, MA/BOLL values."""
         d = self._data
         if d is None:
-            return ""
+            return []
         st = self.style_
-        ready = d.indicators_ready()
+        fg = st.foreground
+        ready = self.overlays.has_indicator_data(d)
         b = d.bar(i, with_indicators=ready)
         prev = d.prev_close[b["index"]]
 
         def col(v: float) -> str:
             if not np.isfinite(prev) or v == prev:
-                return st.foreground
+                return fg
             return st.up if v > prev else st.down
 
         chg = b["chg_pct"]
         chg_s = "—" if not math.isfinite(chg) else f"{chg:+.2f}%"
-        head = f"<b>{self._symbol} {self._name}</b>".strip()
-        parts = [head, b["date"].strftime("%Y-%m-%d")]
-        for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"), (tr("Close"), "close")):
-            parts.append(f"{label}&nbsp;<span style='color:{col(b[key])}'>{b[key]:.2f}</span>")
-        parts.append(f"{tr('Change')}&nbsp;<span style='color:{col(b['close'])}'>{chg_s}</span>")
-        if self._overlay_flags["ma"] and ready:
-            for key, c in zip(("ma5", "ma10", "ma20", "ma60"), st.ma):
-                parts.append(f"<span style='color:{c}'>{key.upper()}:{fmt(b[key])}</span>")
-        if self._overlay_flags["boll"] and ready:
-            for key, lab, c in zip(("boll_mid", "boll_upper", "boll_lower"), ("MID", "UP", "LOW"), st.boll):
-                parts.append(f"<span style='color:{c}'>{lab}:{fmt(b[key])}</span>")
-        sig = self.overlays.signals_at(b["index"])
+        head = [Run(self._symbol, fg, True)]
+        if self._name:
+            head.append(Run(f" {self._name}", fg, True))
+        out: list[Segment] = [tuple(head), (Run(b["date"].strftime("%Y-%m-%d"), fg),)]
+        for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"),
+                           (tr("Close"), "close")):
+            out.append((Run(f"{label} ", fg), Run(f"{b[key]:.2f}", col(b[key]))))
+        out.append((Run(f"{tr('Change')} ", fg), Run(chg_s, col(b["close"]))))
+        out.append((Run(f"{tr('Volume')} ", fg), Run(big_number(b["volume"], 2), fg)))
+        flags = self._overlay_flags
+        if flags["ma"] and ready:
+            for key, c in zip(MA_KEYS, st.ma):
+                out.append((Run(f"{value_name(key)} {fmt(b[key])}", c),))
+        if flags["boll"] and ready:
+            for key, c in zip(BOLL_KEYS, st.boll):
+                out.append((Run(f"{value_name(key)} {fmt(b[key])}", c),))
+        sig = self.overlays.signals_at(b["index"]) if flags["markers"] else []
         if sig:
-            parts.append(tr("Signals") + ": " + ", ".join(sig))
-        return f"<span style='color:{st.foreground}'>" + "&nbsp; ".join(parts) + "</span>"
+            colors = dict(zip(self.overlays.marker_labels, self.overlays.marker_colors()))
+            out.append((Run(f"{tr('Signals')} ", fg), Run(sig[0], colors.get(sig[0], fg))))
+            out += [(Run(name, colors.get(name, fg)),) for name in sig[1:]]
+        return out
 
-    def _volume_readout(self, i: int) -> str:
+    def _volume_readout(self, i: int) -> list[Segment]:
         d = self._data
         if d is None:
-            return ""
-        v = float(d.volume[d.clamp(i)])
-        c = self.style_.up if d.up[d.clamp(i)] else self.style_.down
-        return (f"<span style='color:{self.style_.foreground}'>VOL</span>&nbsp;"
-                f"<span style='color:{c}'>{_fmt_value(v)}</span>")
+            return []
+        j = d.clamp(i)
+        c = self.style_.up if d.up[j] else self.style_.down
+        return [(Run(tr("Volume"), self.style_.foreground, True),),
+                (Run(big_number(float(d.volume[j]), 2), c),)]
+
+    def readout_text(self, pane: str = "price") -> str:
+        """The title line of ``pane`` as plain text (all of it, shown or elided)."""
+        return self._strips[pane].full_text()
+
+
+def render_offscreen(widget: QtWidgets.QWidget, width: int, height: int) -> QtGui.QImage:
+    """Lay ``widget`` out at ``width`` × ``height`` without putting it on screen and draw it into
+    an image (1 device pixel per pixel)."""
+    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(int(width), int(height))
+    widget.show()
+    widget.resize(int(width), int(height))
+    QtWidgets.QApplication.sendPostedEvents()   # layouts (Qt's and the graphics scene's) settle
+    for chart in [widget] if isinstance(widget, ChartWidget) else widget.findChildren(ChartWidget):
+        chart._settle()
+    image = QtGui.QImage(int(width), int(height), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(1.0)
+    image.fill(QtGui.QColor(0, 0, 0, 0))
+    widget.render(image)
+    widget.hide()
+    return image

@@ -1,9 +1,10 @@
-"""Crosshair that snaps to bars, with a read-out line at the top of every pane.
+"""Crosshair that snaps to bars, with each pane's read-out on its title strip.
 
 The vertical line sits on the bar under the mouse (or the one stepped to with the keys) in every
 pane; the horizontal line follows the mouse in the pane it is over, with its value at the right
-edge. Read-outs are text items parented to each ViewBox (pixel coordinates, not data coordinates),
-so they stay put while the view zooms and pans.
+edge. Each pane's read-out (a list of segments, see ``title_strip``) is written to that pane's
+:class:`~.title_strip.TitleStrip`, above the plot; a strip re-lays itself out only when its text
+changes.
 """
 from __future__ import annotations
 
@@ -12,14 +13,17 @@ from collections.abc import Callable
 from ._qt import QtCore, QtGui, QtWidgets, cosmetic_pen, pg
 from .labels import big_number
 from .style import LIGHT, ChartStyle
+from .title_strip import Segment, TitleStrip
 
-ReadoutFn = Callable[[int], str]
+ReadoutFn = Callable[[int], list[Segment]]
 
 
 class _PaneCursor:
-    def __init__(self, plot: pg.PlotItem, readout: ReadoutFn, style: ChartStyle) -> None:
+    def __init__(self, plot: pg.PlotItem, readout: ReadoutFn, strip: TitleStrip,
+                 style: ChartStyle) -> None:
         self.plot = plot
         self.readout = readout
+        self.strip = strip
         pen = cosmetic_pen(style.crosshair, 1.0, QtCore.Qt.PenStyle.DashLine)
         self.vline = pg.InfiniteLine(angle=90, movable=False, pen=pen)
         self.hline = pg.InfiniteLine(angle=0, movable=False, pen=pen)
@@ -28,11 +32,6 @@ class _PaneCursor:
             line.setVisible(False)
             plot.addItem(line, ignoreBounds=True)
         vb = plot.getViewBox()
-        self.text = QtWidgets.QGraphicsTextItem(vb)
-        self.text.setDefaultTextColor(QtGui.QColor(style.foreground))
-        self.text.setPos(2, -2)
-        self.text.setZValue(30)
-        self.html: str | None = None  # what ``text`` shows: re-parsing unchanged HTML is skipped
         self.ylabel = QtWidgets.QGraphicsSimpleTextItem(vb)
         self.ylabel.setBrush(QtGui.QColor(style.foreground))
         self.ylabel.setZValue(30)
@@ -41,9 +40,8 @@ class _PaneCursor:
     def detach(self) -> None:
         for line in (self.vline, self.hline):
             self.plot.removeItem(line)
-        for item in (self.text, self.ylabel):
-            if item.scene() is not None:
-                item.scene().removeItem(item)
+        if self.ylabel.scene() is not None:
+            self.ylabel.scene().removeItem(self.ylabel)
 
 
 class ChartCursor(QtCore.QObject):
@@ -58,11 +56,11 @@ class ChartCursor(QtCore.QObject):
         self.n = 0
         self._panes: list[_PaneCursor] = []
 
-    def attach(self, panes: list[tuple[pg.PlotItem, ReadoutFn]], n: int) -> None:
+    def attach(self, panes: list[tuple[pg.PlotItem, ReadoutFn, TitleStrip]], n: int) -> None:
         """(Re)build the crosshair for these panes over a series of ``n`` bars."""
         for p in self._panes:
             p.detach()
-        self._panes = [_PaneCursor(plot, fn, self.style) for plot, fn in panes]
+        self._panes = [_PaneCursor(plot, fn, strip, self.style) for plot, fn, strip in panes]
         self.n = n
         if self.index is not None:
             self.index = min(self.index, n - 1) if n else None
@@ -89,7 +87,7 @@ class ChartCursor(QtCore.QObject):
             self.moved.emit(i)
 
     def on_mouse_moved(self, scene_pos: QtCore.QPointF) -> None:
-        """Slot for ``GraphicsScene.sigMouseMoved``: snap to the bar under the mouse."""
+        """Snap to the bar under the mouse."""
         for p in self._panes:
             vb = p.plot.getViewBox()
             if vb.sceneBoundingRect().contains(scene_pos):
@@ -102,20 +100,24 @@ class ChartCursor(QtCore.QObject):
             p.hline.setVisible(False)
             p.ylabel.setVisible(False)
 
+    def hide(self) -> None:
+        """No crosshair at all (the read-outs then show the last bar)."""
+        self.index = None
+        for p in self._panes:
+            for item in (p.vline, p.hline, p.ylabel):
+                item.setVisible(False)
+        self.refresh_text()
+
+    def is_shown(self) -> bool:
+        return any(p.vline.isVisible() or p.hline.isVisible() for p in self._panes)
+
     # ------------------------------------------------------------------ text
     def refresh_text(self, i: int | None = None) -> None:
         """Rewrite every pane's read-out for bar ``i`` (default: the cursor's bar, else the last)."""
         if i is None:
             i = self.index if self.index is not None else self.n - 1
         for p in self._panes:
-            html = p.readout(i) if self.n else ""
-            # wrap between items (never inside one) when the pane is narrower than the read-out
-            width = max(40.0, p.plot.getViewBox().width() - 4)
-            if abs(p.text.textWidth() - width) > 0.5:
-                p.text.setTextWidth(width)
-            if html != p.html:  # a move within the same bar, or a repeated refresh, costs no layout
-                p.text.setHtml(html)
-                p.html = html
+            p.strip.set_segments(p.readout(i) if self.n else [])
 
     def _place_ylabel(self, p: _PaneCursor, i: int, y: float) -> None:
         vb = p.plot.getViewBox()

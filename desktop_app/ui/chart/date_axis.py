@@ -4,6 +4,12 @@ Ticks are placed on calendar boundaries that fall inside the visible bars — th
 a year, quarter, month or week, or every k-th bar when zoomed in far — choosing the finest level
 whose ticks stay at least ``MIN_LABEL_PX`` pixels apart. There are no weekend or holiday gaps since
 x counts bars.
+
+The latest month always gets its label when its first bar is in view: boundaries that crowd each
+other are thinned from the left (the newest survives), at the quarter and year levels the last
+month's start is added (replacing the quarter or year label before it when they would crowd each
+other), and a label that would stick out of either end of the
+axis is slid inside it instead of being dropped (``ChartAxis``).
 """
 from __future__ import annotations
 
@@ -102,13 +108,26 @@ class TradingDateAxis(ChartAxis):
             k = max(1, math.ceil(gap))
             start = (i0 + k - 1) // k * k
             ticks = list(range(start, i1 + 1, k))
-        # thin out irregular boundaries that crowd each other (e.g. a short first month)
+        # thin out irregular boundaries that crowd each other (e.g. a short month), keeping the
+        # newest: the latest month is the one the user looks at
         kept: list[int] = []
-        for t in ticks:
-            if not kept or t - kept[-1] >= gap * 0.75:
+        for t in reversed(ticks):
+            if not kept or kept[-1] - t >= gap * 0.75:
                 kept.append(t)
+        kept.reverse()
+        extra: int | None = None
+        if level in ("quarter", "year"):
+            months = bounds["month"]
+            m = months[np.searchsorted(months, i0):np.searchsorted(months, i1, side="right")]
+            if len(m) and (not kept or m[-1] > kept[-1]):
+                extra = int(m[-1])
+                if kept and extra - kept[-1] < gap * 0.75:
+                    kept.pop()  # too close to the last quarter/year label: the month wins
+                kept.append(extra)
         for j, t in enumerate(kept):
-            if level in ("year",):
+            if t == extra:
+                fmt = "month"
+            elif level in ("year",):
                 fmt = "year"
             elif level in ("quarter", "month"):
                 fmt = "month"

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 
+from ...core.catalogue import VALUE_NAMES, pick
+from ..i18n import model_lang
 from ._qt import QtCore, cosmetic_pen, pg
 from .bar_data import BarData
 from .overlays import make_curve
 from .style import LIGHT, ChartStyle
+from .title_strip import Run, Segment
 from .volume_item import HistogramItem
 
 PANE_NAMES = ("macd", "kdj", "rsi")
@@ -22,7 +25,11 @@ SPECS: dict[str, tuple[str, tuple[str, ...], str | None, tuple[float, ...]]] = {
     "kdj": ("KDJ(9,3,3)", ("k", "d", "j"), None, (20.0, 80.0)),
     "rsi": ("RSI(14)", ("rsi",), None, (30.0, 70.0)),
 }
-LABELS = {"dif": "DIF", "dea": "DEA", "macd": "MACD", "k": "K", "d": "D", "j": "J", "rsi": "RSI"}
+
+
+def value_name(key: str) -> str:
+    """An indicator value's name as 通达信 says it (core.catalogue.VALUE_NAMES), in the UI language."""
+    return pick(VALUE_NAMES.get(key), model_lang(), key.upper())
 
 
 def fmt(v: float, digits: int = 2) -> str:
@@ -73,14 +80,16 @@ class IndicatorPane:
             r = (min(r[0], 0.0), max(r[1], 0.0))
         return r
 
-    def readout_html(self, i: int) -> str:
+    def readout(self, i: int) -> list[Segment]:
+        """The pane's title line: its name, then each series' value in its line colour."""
+        head: Segment = (Run(self.title, self.style.foreground, True),)
         if self._data is None or self._data.n == 0 or not self._data.indicators_ready():
-            return f"<span style='color:{self.style.foreground}'>{self.title}</span>"
+            return [head]
         ind = self._data.indicators()
         colors = dict(zip(self.keys, self.style.lines))
-        parts = [f"<span style='color:{self.style.foreground}'>{self.title}</span>"]
+        out = [head]
         for key in self.series:
-            v = float(ind[key][i])
+            v = float(ind[key][self._data.clamp(i)])
             color = colors.get(key) or (self.style.up if v >= 0 else self.style.down)
-            parts.append(f"<span style='color:{color}'>{LABELS[key]}: {fmt(v, 3 if key != 'rsi' else 2)}</span>")
-        return "&nbsp; ".join(parts)
+            out.append((Run(f"{value_name(key)} {fmt(v, 3 if key != 'rsi' else 2)}", color),))
+        return out
