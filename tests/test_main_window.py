@@ -15,7 +15,7 @@ from desktop_app.core.data.store import BarStore
 from desktop_app.ui import i18n
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.status_bar import DEMO_BADGE
+from desktop_app.ui.status_bar import demo_badge_text
 from conftest import copy_store
 
 N_STOCKS = 300
@@ -77,7 +77,7 @@ def test_window_shows_docks_source_badge_and_freshness(make_window, qtbot):
     names = {d.objectName() for d in w.findChildren(QDockWidget)}
     assert {"scanDock", "tasksDock", "resultsDock", "watchlistDock"} <= names
     assert w.centralWidget().objectName() == "stockArea"
-    assert w.demo_badge.isVisible() and w.demo_badge.text() == DEMO_BADGE
+    assert w.demo_badge.isVisible() and w.demo_badge.text() == demo_badge_text() and w.demo_badge.text().startswith("DEMO")
     qtbot.waitUntil(lambda: w.freshness_label.text().startswith("Data as of 20"), timeout=5000)
     assert w.ctx.latest_date is not None
     assert w.running_label.text() == "Running tasks: 0"

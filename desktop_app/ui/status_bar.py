@@ -10,7 +10,9 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QToolButton
 from desktop_app.core.data.probe import source_details
 from desktop_app.ui.i18n import model_lang, reason_text, tr
 
-DEMO_BADGE = "DEMO 演示数据"
+def demo_badge_text() -> str:
+    """DEMO, and the word for it in the UI language (演示数据 in Chinese)."""
+    return "DEMO " + tr("demo data")
 BADGE_STYLE = ("QLabel { background: #d84315; color: white; font-weight: bold;"
                " border-radius: 3px; padding: 1px 6px; }")
 
@@ -23,7 +25,7 @@ class StatusBarWidgets:
         self.switch_action = switch_action
         self.source_label = QLabel()
         self.source_label.setObjectName("sourceLabel")
-        self.demo_badge = QLabel(DEMO_BADGE)
+        self.demo_badge = QLabel(demo_badge_text())
         self.demo_badge.setObjectName("demoBadge")
         self.demo_badge.setStyleSheet(BADGE_STYLE)
         self.demo_badge.hide()
@@ -47,6 +49,7 @@ class StatusBarWidgets:
             self.demo_badge.hide()
             return
         self.demo_badge.setVisible(ctx.is_demo)
+        self.demo_badge.setText(demo_badge_text())
         name = tr("Demo market") if ctx.is_demo else "akshare"
         self.source_label.setText(tr("Source: {name}").format(name=name))
         note = ctx.source_note
