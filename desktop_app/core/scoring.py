@@ -126,25 +126,28 @@ class ScoreResult:
         return label_for(float(self.total[i]))
 
     def ma_trend(self, i: int) -> str:
-        v = self.values
-        m5, m20, m60 = v["ma5"][i], v["ma20"][i], v["ma60"][i]
-        if cmp.gt(m5, m20) and cmp.gt(m20, m60):
-            return "bull"
-        if cmp.lt(m5, m20) and cmp.lt(m20, m60):
-            return "bear"
-        return "mixed"
+        return str(self._states()[0][i])
 
     def macd_state(self, i: int) -> str:
-        v = self.values
-        above, was_above = cmp.gt(v["dif"][i], v["dea"][i]), cmp.gt(v["dif_prev"][i], v["dea_prev"][i])
-        if above and not was_above:
-            return "golden_cross"
-        if not above and was_above:
-            return "dead_cross"
-        return "above" if above else "below"
+        return str(self._states()[1][i])
+
+    def _states(self) -> tuple[np.ndarray, np.ndarray]:
+        """MA trend and MACD state of every row, computed once on the whole arrays (a scan asks
+        for each hit; tolerant comparisons on single floats cost more than the whole vector)."""
+        if self._state_cache is None:
+            v = self.values
+            bull = cmp.gt(v["ma5"], v["ma20"]) & cmp.gt(v["ma20"], v["ma60"])
+            bear = cmp.lt(v["ma5"], v["ma20"]) & cmp.lt(v["ma20"], v["ma60"])
+            trend = np.where(bull, "bull", np.where(bear, "bear", "mixed")).astype(object)
+            above, was = cmp.gt(v["dif"], v["dea"]), cmp.gt(v["dif_prev"], v["dea_prev"])
+            macd = np.where(above & ~was, "golden_cross",
+                            np.where(~above & was, "dead_cross", np.where(above, "above", "below"))).astype(object)
+            self._state_cache = (trend, macd)
+        return self._state_cache
 
     # filled by score_panel
     _applied: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _state_cache: tuple | None = field(default=None, repr=False)
 
 
 def _py(x):
