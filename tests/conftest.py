@@ -109,3 +109,27 @@ def synthetic_bars(n: int, seed: int = 1, start: str = "2020-01-02", base: float
     vol = rng.integers(1e5, 1e7, n).astype(float)
     return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": vol},
                         index=dates)
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """``open_window(ctx, restore=False)``: a shown MainWindow on ``ctx``, closed and shut down
+    (every thread joined) with the test, the language reset to English."""
+    made: list = []
+
+    def make(ctx, restore: bool = False):
+        from desktop_app.ui.main_window import MainWindow
+
+        w = MainWindow(context=ctx, restore=restore)
+        qtbot.addWidget(w)
+        w.show()
+        made.append(w)
+        return w
+
+    yield make
+    from desktop_app.ui import i18n
+
+    for w in made:
+        w.close()
+        w.shutdown()
+    i18n.set_language("en")

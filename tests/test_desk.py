@@ -17,27 +17,21 @@ SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 @pytest.fixture
-def desk(qtbot, tmp_path, demo_store_file):
+def desk(qtbot, tmp_path, demo_store_file, open_window):
     made = []
 
     def make(width: int = 1600, height: int = 1000, restore: bool = False) -> MainWindow:
         store = copy_store(demo_store_file(N_STOCKS), tmp_path / f"s{len(made)}")
-        w = MainWindow(context=AppContext.for_demo(n_stocks=N_STOCKS, store=store), restore=restore)
-        qtbot.addWidget(w)
+        w = open_window(AppContext.for_demo(n_stocks=N_STOCKS, store=store), restore=restore)
+        made.append(w)
         w.resize(width, height)
-        w.show()
         w.activateWindow()
         qtbot.waitUntil(w.isActiveWindow, timeout=3000)
         w.reset_layout()            # the default layout at this size
         qtbot.wait(50)
-        made.append(w)
         return w
 
-    yield make
-    for w in made:
-        w.close()
-        w.shutdown()
-    i18n.set_language("en")
+    return make
 
 
 def scanned(qtbot, w: MainWindow) -> str:

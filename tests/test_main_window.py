@@ -27,23 +27,16 @@ def warm_store_file(demo_store_file):
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path, warm_store_file):
+def make_window(tmp_path, warm_store_file, open_window):
     made: list[MainWindow] = []
 
     def make(warm: bool = True, latency: float = 0.0, restore: bool = True, **kw) -> MainWindow:
         store = copy_store(warm_store_file, tmp_path / f"store{len(made)}") if warm else None
-        ctx = AppContext.for_demo(n_stocks=N_STOCKS, latency=latency, store=store, **kw)
-        w = MainWindow(context=ctx, restore=restore)
-        qtbot.addWidget(w)
-        w.show()
-        made.append(w)
-        return w
+        made.append(open_window(AppContext.for_demo(n_stocks=N_STOCKS, latency=latency, store=store, **kw),
+                                restore=restore))
+        return made[-1]
 
-    yield make
-    for w in made:
-        w.close()
-        w.shutdown()
-    i18n.set_language("en")
+    return make
 
 
 @pytest.fixture

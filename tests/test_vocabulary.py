@@ -41,24 +41,17 @@ def chinese_outside(text: str, names: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(qtbot, tmp_path, open_window):
     made = []
 
     def make(lang: str, faults: dict | None = None, n: int = 150):
         src = DemoSource(n_stocks=n, faults=faults)
-        ctx = AppContext(source=src, store=BarStore(tmp_path / f"bars{len(made)}.sqlite"), auto_backfill=False)
-        w = MainWindow(context=ctx, restore=False)
-        qtbot.addWidget(w)
-        w.apply_language(lang)
-        w.show()
-        made.append(w)
-        return w
+        made.append(open_window(AppContext(source=src, store=BarStore(tmp_path / f"bars{len(made)}.sqlite"),
+                                           auto_backfill=False)))
+        made[-1].apply_language(lang)
+        return made[-1]
 
-    yield make
-    for w in made:
-        w.close()
-        w.shutdown()
-    i18n.set_language("en")
+    return make
 
 
 def _wait(qtbot, w, tid, timeout=30000):
