@@ -200,3 +200,18 @@ def test_no_chinese_font_is_said_once_with_the_package(monkeypatch):
     monkeypatch.setattr(QFontDatabase, "families", staticmethod(lambda *a: []))
     note = cjk_font_notice("zh_CN")
     assert note is not None and "fonts-noto-cjk" in note.text("zh") and "fonts-noto-cjk" in str(note)
+
+
+def test_the_panel_with_the_keys_shows_a_focus_ring(desk, qtbot):
+    w = desk()
+    ring = w.focus_ring
+    for panel in (w.results_view.table, w.stock_view.chart, w.task_view):
+        panel.setFocus()
+        qtbot.waitUntil(lambda: ring.target is panel and ring.isVisible(), timeout=2000)
+        assert ring.parentWidget() is panel and ring.geometry() == panel.rect()
+        img = panel.grab().toImage()
+        hl = panel.palette().highlight().color()
+        # the ring is on the panel's edge, where nothing else is drawn in the highlight colour
+        assert img.pixelColor(img.width() // 2, 0).name() == hl.name()
+    w.scan_panel.min_score.setFocus()          # a field outside the tracked panels: no ring
+    qtbot.waitUntil(lambda: not ring.isVisible(), timeout=2000)

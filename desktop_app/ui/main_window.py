@@ -28,6 +28,7 @@ from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.desk_keys import DeskKeys
+from desktop_app.ui.focus_ring import FocusRing
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
 from desktop_app.ui.quick_open import QuickOpenDialog
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self._follow.timeout.connect(self._open_followed)
         self._followed: tuple[str, str] = ("", "")
         self.keys = DeskKeys(self)
+        self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
+                                     self.task_view, self.stock_view.chart], self)
         self.resize(1400, 860)
         self.apply_default_layout()
         self.retranslate()
