@@ -86,6 +86,20 @@ def test_typing_a_code_anywhere_opens_quick_open_prefilled(desk, qtbot):
     dlg.close()
 
 
+def test_keys_typed_after_the_popup_opens_continue_the_code(desk, qtbot):
+    """Under X11 the popup takes the keys after the first one; its first digit must not be
+    selected (and replaced by the second): 600 typed is 600 searched."""
+    w = desk()
+    w.results_view.table.setFocus()
+    QTest.keyClick(w.results_view.table, Qt.Key.Key_6)
+    dlg = w.quick_open_dialog
+    qtbot.waitUntil(dlg.isVisible, timeout=2000)
+    qtbot.wait(50)                                   # the popup's focus-in has happened
+    QTest.keyClicks(dlg.edit, "00")
+    assert dlg.edit.text() == "600"
+    dlg.close()
+
+
 def test_typing_in_a_text_field_stays_in_the_field(desk, qtbot):
     w = desk()
     scanned(qtbot, w)

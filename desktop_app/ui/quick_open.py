@@ -11,7 +11,7 @@ import logging
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
@@ -111,6 +111,12 @@ class QuickOpenDialog(QDialog):
         self.show()
         self.raise_()
         self.activateWindow()
+        self._caret_to_end()
+
+    @Slot()
+    def _caret_to_end(self) -> None:
+        self.edit.deselect()
+        self.edit.end(False)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.ensure_index()
@@ -158,7 +164,11 @@ class QuickOpenDialog(QDialog):
         self.symbol_chosen.emit(str(sym))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        """↑/↓/PgUp/PgDn in the edit move the selection in the list."""
+        """↑/↓/PgUp/PgDn in the edit move the selection in the list. When the edit gets the focus
+        (the popup opening pre-filled by 键盘精灵) the caret goes after the text, nothing selected:
+        the next key continues the code instead of replacing its first digit."""
+        if obj is self.edit and event.type() == QEvent.Type.FocusIn:
+            QTimer.singleShot(0, self._caret_to_end)
         if obj is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
                 QCoreApplication.sendEvent(self.list, event)  # the list moves its current row
