@@ -55,16 +55,20 @@ def panel_rows_to_records(dates: pd.DatetimeIndex, fields: dict[str, np.ndarray]
     vectorised pass, then one split per row)."""
     rows = np.asarray(list(rows), dtype=np.intp)
     days = pd.DatetimeIndex(dates).normalize().values.astype("datetime64[D]").astype(np.int32)
-    keep = np.isfinite(fields["close"][rows])                 # (n_rows, n_days)
-    r_idx, d_idx = np.nonzero(keep)                           # row-major: by row, then by day
-    flat = np.zeros(len(r_idx), dtype=RECORD_DTYPE)
-    flat["d"] = days[d_idx]
-    vals = np.full((len(r_idx), NCOLS), np.nan)
+    whole = len(rows) == len(fields["close"]) and np.array_equal(rows, np.arange(len(rows)))
+    pick = (lambda a: a) if whole else (lambda a: a[rows])     # no copy of a whole market's fields
+    keep = np.isfinite(pick(fields["close"]))                 # (n_rows, n_days)
+    counts = keep.sum(axis=1)
+    flat = np.empty(int(counts.sum()), dtype=RECORD_DTYPE)    # written in place, column by column
+    flat["pad"] = 0
+    flat["d"] = np.broadcast_to(days, keep.shape)[keep]       # boolean order: by row, then by day
+    vals = flat["v"]
     for k, col in enumerate(BAR_COLUMNS):
         if col in fields:
-            vals[:, k] = fields[col][rows[r_idx], d_idx]
-    flat["v"] = vals
-    return np.split(flat, np.cumsum(keep.sum(axis=1))[:-1]) if len(rows) else []
+            vals[:, k] = pick(fields[col])[keep]
+        else:
+            vals[:, k] = np.nan
+    return np.split(flat, np.cumsum(counts)[:-1]) if len(rows) else []
 
 
 def normalise_records(rec: np.ndarray) -> np.ndarray:
