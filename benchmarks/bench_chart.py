@@ -107,16 +107,16 @@ def _reference_items():
 
 
 def _lines_on_screen(w) -> int:
-    """How many indicator curves are visible with data in the visible range (asserted > 0 before
-    a "default content" frame is timed: the lines are deferred one event-loop turn after set_bars,
-    and a benchmark that never runs the loop measures candles only)."""
-    from desktop_app.ui.chart._qt import pg
+    """How many indicator lines are visible and drew a non-empty visible slice on the last frame
+    (asserted > 0 before a "default content" frame is timed: the lines are deferred one event-loop
+    turn after set_bars, and a benchmark that never runs the loop measures candles only)."""
+    from desktop_app.ui.chart.line_item import LineItem
 
+    w.grab()
     n = 0
     for item in w._view.scene().items():
-        if isinstance(item, pg.PlotDataItem) and item.isVisible():
-            x, _y = item.getData()
-            n += int(x is not None and len(x) > 0)
+        if isinstance(item, LineItem) and item.isVisible() and item.has_data():
+            n += int(item.last_slice is not None and len(item.segments()) > 0)
     return n
 
 

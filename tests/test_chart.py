@@ -222,13 +222,13 @@ def test_indicators_follow_the_first_frame(chart, qtbot):
     assert not chart.indicators_shown()
     chart.grab()
     qtbot.waitUntil(chart.indicators_shown)
-    x, y = chart.overlays.ma_curves["ma5"].getOriginalDataset()
-    assert len(x) == 500 and y[4] == pytest.approx(bars["close"].iloc[:5].mean())
+    y = chart.overlays.ma_curves["ma5"].values()
+    assert len(y) == 500 and y[4] == pytest.approx(bars["close"].iloc[:5].mean())
     # a new stock replaces the old one's lines
     other = make_bars(80, seed=9)
     chart.set_bars(other, symbol="600001")
     qtbot.waitUntil(chart.indicators_shown)
-    assert len(chart.overlays.ma_curves["ma5"].getOriginalDataset()[0]) == 80
+    assert len(chart.overlays.ma_curves["ma5"].values()) == 80
 
 
 def test_set_visible_range_fits_subpanes(chart, qtbot):

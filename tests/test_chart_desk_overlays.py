@@ -126,8 +126,8 @@ def test_boll_and_ma_have_distinct_colours(make_chart, qtbot, theme):
     chart.set_overlays({"ma": True, "boll": True})
     chart.set_bars(bars_around(), symbol="600000")
     qtbot.waitUntil(chart.indicators_shown)
-    ma = {c.opts["pen"].color().name() for c in chart.overlays.ma_curves.values()}
-    boll = {c.opts["pen"].color().name() for c in chart.overlays.boll_curves.values()}
+    ma = {c.pen.color().name() for c in chart.overlays.ma_curves.values()}
+    boll = {c.pen.color().name() for c in chart.overlays.boll_curves.values()}
     assert ma == set(st.ma) and boll == set(st.boll) and not ma & boll
     assert chart.legend_texts()[:2] == ["MA5/10/20/60", "BOLL(20,2)"]
 

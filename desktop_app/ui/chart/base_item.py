@@ -4,9 +4,13 @@ Subclasses turn a :class:`Slice` into numpy-backed primitive arrays (``_build``)
 one ``drawLines``/``drawRects`` call per colour (``_draw``). The primitives are cached per
 (visible slice, bucket size) key, so a repaint that does not change the view (a crosshair move, a
 label update) only replays a handful of batched calls, and a pan or zoom rebuilds arrays whose size
-is bounded by the view's pixel width, not by the history length.
+is bounded by the view's pixel width, not by the history length. Items that resample at the same
+density (``pixels_per_entry``) over the same bars share one :class:`Slice` (``shared_slice``): the
+candles, volume and MACD bars at 3 px, every indicator line (``line_item``) at 1 px.
 """
 from __future__ import annotations
+
+import weakref
 
 import numpy as np
 
@@ -20,6 +24,23 @@ PIXELS_PER_BAR = 3.0
 #: Below this many pixels per entry, bodies are not drawn: candles become high-low lines and volume
 #: bars 1-px lines (as 通达信 does when zoomed far out), which halves the pixels to fill.
 THIN_PX = 4.0
+
+
+_SLICES: dict[tuple, tuple] = {}  # (id(data), i0, i1, max_entries) -> (weakref(data), Slice)
+
+
+def shared_slice(data: BarData, i0: int, i1: int, max_entries: int) -> Slice:
+    """``data.slice_for_drawing(i0, i1, max_entries)``, computed once for all the items asking for
+    the same one (BarData is immutable, so a cached slice never goes stale)."""
+    k = (id(data), i0, i1, max_entries)
+    hit = _SLICES.get(k)
+    if hit is not None and hit[0]() is data:
+        return hit[1]
+    s = data.slice_for_drawing(i0, i1, max_entries)
+    if len(_SLICES) >= 8:
+        _SLICES.clear()
+    _SLICES[k] = (weakref.ref(data), s)
+    return s
 
 
 def fill_lines(arr: PrimitiveArray, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray,
@@ -53,7 +74,10 @@ def draw_rects(p: QtGui.QPainter, arr: PrimitiveArray) -> None:
 
 
 class VisibleSliceItem(pg.GraphicsObject):
-    """Base of the candle, volume and histogram items."""
+    """Base of the candle, volume, histogram and line items."""
+
+    #: screen pixels per drawn entry before the bars are resampled into buckets
+    pixels_per_entry = PIXELS_PER_BAR
 
     def __init__(self) -> None:
         super().__init__()
@@ -99,11 +123,11 @@ class VisibleSliceItem(pg.GraphicsObject):
         i0, i1 = data.visible_slice(x0, x1)
         # one bar of margin each side: partially visible bars at the edges are drawn too
         i0, i1 = max(0, i0 - 1), min(data.n - 1, i1 + 1)
-        max_entries = max(1, int(vb.width() / PIXELS_PER_BAR))
+        max_entries = max(1, int(vb.width() / self.pixels_per_entry))
         key = (i0, i1, max_entries)
         if key != self._key:
             self._key = key
-            self.last_slice = data.slice_for_drawing(i0, i1, max_entries)
+            self.last_slice = shared_slice(data, i0, i1, max_entries)
             self.px_per_entry = vb.width() / max(x1 - x0, 1e-9) * self.last_slice.width
             self._build(self.last_slice)
         return self.last_slice

@@ -413,10 +413,6 @@ class ChartWidget(QtWidgets.QWidget):
         plot = pg.PlotItem(axisItems={"bottom": axis, "right": ValueAxis("right")})
         plot.setMenuEnabled(False)
         plot.hideButtons()
-        # PlotItem.addItem imposes the plot's own clip/downsample modes on every curve added, so
-        # they are set here, not only on the curves
-        plot.setClipToView(True)
-        plot.setDownsampling(auto=True, mode="peak")
         plot.hideAxis("left")
         plot.showAxis("right")
         plot.getAxis("right").setWidth(AXIS_WIDTH)

@@ -1,7 +1,7 @@
 """Sub panes under price + volume: MACD, KDJ and RSI.
 
-Lines are ``PlotDataItem`` curves with clip-to-view + peak downsampling; the MACD bars are a
-:class:`HistogramItem` drawing only the visible slice. A pane reports the y extent of its series
+Lines are :class:`~.line_item.LineItem` items and the MACD bars a :class:`HistogramItem`, both
+drawing only the visible slice (resampled per pixel column / per bucket when zoomed far out). A pane reports the y extent of its series
 over the visible bars, so the chart can refit it after every zoom or pan.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ class IndicatorPane:
         if hist_key:
             self.hist = HistogramItem(hist_key, style)
             plot.addItem(self.hist)
-        self.curves = {k: make_curve(cosmetic_pen(c)) for k, c in zip(self.keys, style.lines)}
+        self.curves = {k: make_curve(k, cosmetic_pen(c)) for k, c in zip(self.keys, style.lines)}
         for c in self.curves.values():
             plot.addItem(c)
         for level in refs:
@@ -66,11 +66,8 @@ class IndicatorPane:
         self._data = data
         if self.hist is not None:
             self.hist.set_data(data)
-        for key, c in self.curves.items():
-            if data is None or data.n == 0:
-                c.setData([], [])
-            else:
-                c.setData(data.x, data.indicators()[key], connect="finite")
+        for c in self.curves.values():
+            c.set_data(data if data is not None and data.n else None)
 
     def y_range(self, i0: int, i1: int) -> tuple[float, float] | None:
         if self._data is None or self._data.n == 0:

@@ -1,7 +1,8 @@
 """Price-pane overlays: MA5/10/20/60, BOLL, support/resistance lines and strategy markers.
 
-Lines are pyqtgraph ``PlotDataItem`` curves with clip-to-view and peak downsampling (float64 x),
-so their cost follows the visible range. Markers are small triangles under the bar's low, one row
+Lines are :class:`~.line_item.LineItem` items: like the candles they draw only the visible slice,
+resampled to min/max per pixel column when there are more bars than pixels, one polyline per
+line, rebuilt only when the view changes. Markers are small triangles under the bar's low, one row
 per strategy, drawn in pixel size whatever the zoom; hovering one shows the strategy's name and the
 date. Support/resistance levels are dashed lines (at most the ``MAX_LEVELS_PER_SIDE`` nearest to
 the last close on each side); their prices are tagged on the axis by ``level_tags.LevelTags``.
@@ -13,21 +14,16 @@ import numpy as np
 
 from ._qt import QtCore, QtGui, cosmetic_pen, pg
 from .bar_data import MA_PERIODS, BarData
+from .line_item import LineItem
 from .style import LIGHT, ChartStyle
 
 MA_KEYS = tuple(f"ma{p}" for p in MA_PERIODS)
 BOLL_KEYS = ("boll_mid", "boll_upper", "boll_lower")
 
 
-def make_curve(pen: QtGui.QPen) -> pg.PlotDataItem:
-    """A line with clip-to-view and peak downsampling (the PlotItem it is added to must have the
-    same modes: ``PlotItem.addItem`` overrides them with its own)."""
-    curve = pg.PlotDataItem(pen=pen)
-    curve.setClipToView(True)
-    curve.setDownsampling(auto=True, method="peak")
-    # peak keeps the min and max of each bucket, so one bucket per pixel loses no visible extreme
-    curve.opts["autoDownsampleFactor"] = 1.0
-    return curve
+def make_curve(key: str, pen: QtGui.QPen) -> LineItem:
+    """The line of indicator series ``key`` (fed by ``set_data(BarData | None)``)."""
+    return LineItem(key, pen)
 
 
 MARKER_GAP_PX = 9.0     # from the bar's low to the first marker's centre
@@ -63,8 +59,8 @@ class Overlays:
     def __init__(self, plot: pg.PlotItem, style: ChartStyle = LIGHT) -> None:
         self.plot = plot
         self.style = style
-        self.ma_curves = {k: make_curve(cosmetic_pen(c)) for k, c in zip(MA_KEYS, style.ma)}
-        self.boll_curves = {k: make_curve(cosmetic_pen(c)) for k, c in zip(BOLL_KEYS, style.boll)}
+        self.ma_curves = {k: make_curve(k, cosmetic_pen(c)) for k, c in zip(MA_KEYS, style.ma)}
+        self.boll_curves = {k: make_curve(k, cosmetic_pen(c)) for k, c in zip(BOLL_KEYS, style.boll)}
         for c in (*self.ma_curves.values(), *self.boll_curves.values()):
             plot.addItem(c)
         self.markers = pg.ScatterPlotItem(pxMode=True, size=11, hoverable=True, tip=_marker_tip)
@@ -108,7 +104,7 @@ class Overlays:
 
     def clear(self) -> None:
         for c in (*self.ma_curves.values(), *self.boll_curves.values()):
-            c.setData([], [])
+            c.set_data(None)
         self._clear_levels()
         self._clear_markers()
 
@@ -145,11 +141,8 @@ class Overlays:
     def set_indicator_data(self, data: BarData | None) -> None:
         """Feed the MA/BOLL curves (None empties them, e.g. until indicators are computed)."""
         self._indicator_data = data
-        for key, c in (*self.ma_curves.items(), *self.boll_curves.items()):
-            if data is None or data.n == 0:
-                c.setData([], [])
-            else:
-                c.setData(data.x, data.indicators()[key], connect="finite")
+        for c in (*self.ma_curves.values(), *self.boll_curves.values()):
+            c.set_data(data if data is not None and data.n else None)
 
     def has_indicator_data(self, data: BarData) -> bool:
         return getattr(self, "_indicator_data", None) is data
