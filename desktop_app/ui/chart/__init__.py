@@ -1,9 +1,11 @@
 """The candlestick chart: data manager, items, panes and cursor.
 
 Public entry point: :class:`ChartWidget` (``chart_widget.py``). Layout of the package:
-``bar_data`` (numpy data manager, no Qt), ``base_item``/``candle_item``/``volume_item`` (visible-slice
-items), ``overlays`` (MA/BOLL/levels/markers), ``indicator_pane`` (MACD/KDJ/RSI), ``cursor``
-(crosshair + read-outs), ``date_axis`` (trading-day axis), ``grid_item``, ``style`` (light/dark).
+``bar_data`` (numpy data manager, no Qt), ``base_item``/``candle_item``/``volume_item``/``line_item``
+(visible-slice items: candles, volume, indicator lines), ``overlays`` (MA/BOLL/levels/markers),
+``indicator_pane`` (MACD/KDJ/RSI), ``title_strip`` (the 通达信 title line per pane), ``level_tags``
+(S/R price tags without collisions), ``legend``, ``cursor`` (crosshair + read-outs), ``date_axis``
+(trading-day axis), ``grid_item``, ``style`` (light/dark).
 """
 from __future__ import annotations
 
