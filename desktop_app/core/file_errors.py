@@ -233,3 +233,13 @@ def check_output_path(path: str | os.PathLike | None, option: str = "--csv") -> 
 def describe(exc: BaseException) -> Any:
     """A short detail of a low-level error for a reason parameter."""
     return str(exc) or type(exc).__name__
+
+
+def set_aside(path: Path | str, detail: Reason, foreign: bool = False) -> Reason:
+    """Move a damaged (or another program's) file out of the way — contents untouched — and say
+    so: the sentence the store and the history report when they start afresh."""
+    try:
+        kept = move_aside(path, "foreign" if foreign else "corrupt")
+    except OSError as e:
+        raise os_problem(e, path) from e
+    return moved_reason(path, kept, detail, foreign)

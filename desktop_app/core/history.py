@@ -213,12 +213,7 @@ class HistoryStore:
         found = self._inspect()
         if found is None:
             return
-        detail, foreign = found
-        try:
-            kept = fe.move_aside(self.path, "foreign" if foreign else "corrupt")
-        except OSError as e:
-            raise fe.os_problem(e, self.path) from e
-        self.opened_note = fe.moved_reason(self.path, kept, detail, foreign)
+        self.opened_note = fe.set_aside(self.path, *found)
         log.warning("history: %s", self.opened_note)
 
     def _inspect(self) -> tuple[Reason, bool] | None:

@@ -199,12 +199,7 @@ class BarStore:
         if exists:
             found = self._problem_with_file()
         if found:
-            detail, foreign = found
-            try:
-                kept = fe.move_aside(self.path, "foreign" if foreign else "corrupt")
-            except OSError as e:
-                raise fe.os_problem(e, self.path) from e
-            self.rebuilt = fe.moved_reason(self.path, kept, detail, foreign)
+            self.rebuilt = fe.set_aside(self.path, *found)
             log.warning("bar store %s: %s", self.path, self.rebuilt)
         with self._use() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
