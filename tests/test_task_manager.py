@@ -350,7 +350,7 @@ def test_the_table_keeps_retention_rows_and_get_still_answers(make_tm, qtbot):
 
 
 def test_finished_scans_results_leave_memory_and_come_back_from_history(make_tm, qtbot):
-    import desktop_app.workers.task_manager as tm_mod
+    import desktop_app.workers.task_history as tm_mod
 
     tm = make_tm(history=True, retention=0)
     ids = []

@@ -21,6 +21,9 @@ dictionary of tasks anywhere.
   window while they run); every ``POLL_MS`` the writer thread reads what changed and the rows follow
   the other process's progress to its end, hits included. A foreign task whose process died is
   marked interrupted by whoever notices first.
+- Two concepts live beside it as mixins: ``task_words.TaskWords`` (every text the table and
+  the task dialogs show) and ``task_history.TaskHistorySync`` (the history file: load, results
+  LRU, retention, other processes' tasks, this process's writes).
 - Shutdown: cancel, ``waitForDone`` with a bound, mark unfinished tasks ``interrupted``, drain the
   history writer. Jobs are cooperative; a job that ignores its token past the bound keeps its pool
   thread, and the pool (a child of this model) still joins it when it is destroyed — Qt never sees
@@ -32,20 +35,19 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QThreadPool,
                             QTimer, Qt, Signal, Slot)
 
-from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
 from ..core.history import HEARTBEAT_S, HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
-from ..core.reasons import R, Reason, lang_of
-from ..core.scan import ScanRequest, describe_request
+from ..core.reasons import Reason, lang_of
 from .job_runner import Job, JobRunner, JobSignals
 from .results_model import ResultsModel
 from .task_info import TERMINAL, TaskInfo, TaskStatus
+from .task_history import TaskHistorySync, _Task
+from .task_words import TaskWords
 
 log = logging.getLogger(__name__)
 
@@ -58,44 +60,11 @@ COLUMNS = ["title", "started", "kind", "status", "progress", "counts", "found", 
 FLUSH_MS = 50
 TICK_MS = 1000
 POLL_MS = 2000        # how often the history is read for other processes' tasks
-#: Finished scans whose results stay in memory; older ones are dropped and read back from the
-#: history when asked for (``results_model`` then answers None and ``results_ready`` follows).
-RESULTS_IN_MEMORY = 12
 DEFAULT_RETENTION = 200
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-def format_clock(ts: float | None, now: float | None = None) -> str:
-    """A task's start: "14:03:27" today, "11-28 14:03" on another day."""
-    if not ts:
-        return ""
-    t, today = time.localtime(ts), time.localtime(now if now is not None else time.time())
-    same_day = (t.tm_year, t.tm_yday) == (today.tm_year, today.tm_yday)
-    return time.strftime("%H:%M:%S" if same_day else "%m-%d %H:%M", t)
-
-
-def format_seconds(s: float | None) -> str:
-    if s is None:
-        return ""
-    s = int(round(s))
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}:{s % 60:02d}"
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
-
-@dataclass
-class _Task:
-    """Everything the manager keeps about one task, in one place."""
-    info: TaskInfo
-    job: Job | None = None
-    model: ResultsModel | None = None
-    token: CancelToken | None = None
-    foreign: bool = False          # run by another process; followed through the history file
-
-
-class TaskManager(QAbstractTableModel):
+class TaskManager(TaskWords, TaskHistorySync, QAbstractTableModel):
     IdRole = IdRole
     StatusRole = StatusRole
     ProgressRole = ProgressRole
@@ -207,65 +176,13 @@ class TaskManager(QAbstractTableModel):
     def language(self) -> str:
         return self._lang
 
-    def kind_text(self, kind: str) -> str:
-        return pick(TASK_KINDS.get(kind), self._lang, kind)
-
-    def status_text(self, status: TaskStatus | str) -> str:
-        key = str(getattr(status, "value", status))
-        return pick(TASK_STATES.get(key), self._lang, key)
-
-    def text(self, value: Any) -> str:
-        """A task's Reason (error, phase, failure) in the manager's language."""
-        return value.text(self._lang) if isinstance(value, Reason) else str(value or "")
-
-    def params_text(self, info: TaskInfo) -> str:
-        """A task's parameters as lines a user reads (a scan's filters in words)."""
-        p = dict(info.params or {})
-        colon = "：" if self._lang == "zh" else ": "
-        lines: list[str] = []
-        if info.kind == "scan" and isinstance(p.get("request"), dict):
-            lines += describe_request(ScanRequest.from_dict(p.pop("request")), self._lang)
-        p.pop("watchlist", None)
-        p.pop("via", None)
-        for key, value in p.items():
-            if value in (None, "", []):
-                continue
-            if key == "source":
-                value = pick(HOSTS.get(str(value)), self._lang, str(value))
-            elif key == "mode":
-                value = word(str(value), self._lang) if str(value) in WORDS else value
-            elif isinstance(value, (list, tuple)):
-                shown = ", ".join(map(str, value[:12]))
-                value = shown + (f" … (+{len(value) - 12})" if len(value) > 12 else "")
-            lines.append(f"{pick(WORDS.get(key), self._lang, key)}{colon}{value}")
-        return "\n".join(lines)
-
-    def rejected_text(self, info: TaskInfo, limit: int = 20) -> str:
-        """The input codes a scan did not scan and why (as ``stockscan-cli scan`` prints them)."""
-        if not info.rejected:
-            return ""
-        colon = "：" if self._lang == "zh" else ": "
-        items = [f"{tok}{colon}{self.text(why)}" for tok, why in info.rejected[:limit]]
-        if len(info.rejected) > limit:
-            items.append("…")
-        return self.text(R("codes_rejected", n=len(info.rejected), items="; ".join(items)))
-
-    def failures_text(self, info: TaskInfo, limit: int = 20) -> str:
-        """``item: reason`` lines for a tooltip or the details dialog."""
-        colon = "：" if self._lang == "zh" else ": "
-        lines = [f"{item}{colon}{self.text(why)}" for item, why in info.failures[:limit]]
-        if len(info.failures) > limit:
-            more = len(info.failures) - limit
-            lines.append(f"… 另有 {more} 个" if self._lang == "zh" else f"… and {more} more")
-        return "\n".join(lines)
-
     def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not (0 <= index.row() < len(self._order)) or not (0 <= index.column() < len(COLUMNS)):
             return None
         t = self._entries[self._order[index.row()]].info
         col = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(t, col)
+            return self.display_text(t, col)
         if role == IdRole:
             return t.id
         if role == StatusRole:
@@ -286,31 +203,6 @@ class TaskManager(QAbstractTableModel):
             return _RIGHT
         return None
 
-    def _display(self, t: TaskInfo, col: str) -> str:
-        if col == "title":
-            return t.title
-        if col == "started":
-            return format_clock(t.started or t.created)
-        if col == "kind":
-            return self.kind_text(t.kind)
-        if col == "status":
-            return self.status_text(t.status)
-        if col == "progress":
-            return f"{t.progress * 100:.0f}%"
-        if col == "counts":
-            return f"{t.done}/{t.total}" if t.total else (str(t.done) if t.done else "")
-        if col == "found":
-            return str(t.found)
-        if col == "failed":
-            return str(t.failed)
-        if col == "elapsed":
-            return format_seconds(t.elapsed)
-        if col == "eta":
-            return format_seconds(t.eta)
-        if col == "current":
-            return self.text(t.error) if t.status == TaskStatus.FAILED else self.text(t.current)
-        return ""
-
     # -- queries -----------------------------------------------------------------------------
     def get(self, task_id: str) -> TaskInfo:
         """A copy of the task. KeyError only for an id never submitted here or removed by the user
@@ -328,78 +220,6 @@ class TaskManager(QAbstractTableModel):
 
     def row_of(self, task_id: str) -> int:
         return self._row[task_id]
-
-    def results_model(self, task_id: str) -> ResultsModel | None:
-        """The task's results. None for a task without results, and for a finished scan whose
-        results were dropped from memory: those are read back off the GUI thread and
-        ``results_ready(task_id)`` is emitted when they are here."""
-        e = self._entries.get(task_id)
-        if e is None:
-            return None
-        if e.model is None and e.info.kind == "scan" and e.info.is_terminal and self._writer is not None:
-            if task_id not in self._reloading:
-                self._reloading.add(task_id)
-                self._writer.submit(self._reload_hits_job, task_id)
-            return None
-        if e.model is not None and task_id in self._recent:
-            self._recent.remove(task_id)
-            self._recent.append(task_id)
-        return e.model
-
-    def has_results(self, task_id: str) -> bool:
-        e = self._entries.get(task_id)
-        return e is not None and (e.model is not None or (e.info.kind == "scan" and e.info.is_terminal))
-
-    def _reload_hits_job(self, task_id: str) -> None:  # on the writer thread
-        try:
-            rows = self._history.load_hits(task_id)
-        except Exception:
-            log.exception("could not read the hits of %s", task_id)
-            rows = []
-        self._hits_loaded.emit(task_id, rows)
-
-    @Slot(str, object)
-    def _on_hits_loaded(self, task_id: str, rows: list) -> None:
-        self._reloading.discard(task_id)
-        e = self._entries.get(task_id)
-        if e is None or e.model is not None:
-            return
-        e.model = ResultsModel(lang=self._lang)
-        e.model.append_rows(rows)
-        self._keep_results(task_id)
-        self.results_ready.emit(task_id)
-
-    def _keep_results(self, task_id: str) -> None:
-        """Remember a finished scan's results as the newest in memory; drop the oldest beyond
-        ``RESULTS_IN_MEMORY`` (only when the history holds them to read back)."""
-        if task_id in self._recent:
-            self._recent.remove(task_id)
-        self._recent.append(task_id)
-        if self._writer is None:
-            return
-        while len(self._recent) > RESULTS_IN_MEMORY:
-            old = self._entries.get(self._recent.pop(0))
-            if old is not None and old.info.is_terminal and not old.foreign:
-                old.model = None        # a view showing it keeps its own reference until it moves on
-
-    @Slot()
-    def _bound_rows(self) -> None:
-        """Keep at most ``retention`` finished tasks in the table (the history keeps as many)."""
-        if not self._retention or self._retention <= 0:
-            return
-        finished = [tid for tid in self._order if self._entries[tid].info.is_terminal]
-        for tid in finished[:max(0, len(finished) - self._retention)]:
-            row = self._row[tid]
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._order[row]
-            slim = self._entries.pop(tid).info
-            slim.failures, slim.result, slim.params = [], None, {}
-            self._retired[tid] = slim
-            self._row = {t: i for i, t in enumerate(self._order)}
-            self.endRemoveRows()
-            self._dirty.discard(tid)
-            if tid in self._recent:
-                self._recent.remove(tid)
 
     def report(self, task_id: str) -> Any:
         """The analysis result (a StockReport, or its dict when loaded from history)."""
@@ -505,81 +325,6 @@ class TaskManager(QAbstractTableModel):
             raise ValueError(f"cannot re-run a {t.kind!r} task loaded from history: no job factory")
         model = ResultsModel(lang=self._lang) if (e.model is not None or t.kind == "scan") else None
         return self.submit(t.kind, t.title, job, params=params, results_model=model)
-
-    def load_history(self) -> None:
-        """Load stored tasks on the writer thread; they are inserted when the load comes back.
-        Rows left pending/running by a dead process are marked interrupted first. Only the task
-        rows are read: a scan's hits come when its results are first asked for (``results_model``
-        answers None, then ``results_ready``), so start-up costs nothing per stored scan."""
-        if self._writer is None:
-            self.history_loaded.emit(0)
-            return
-        exclude = set(self._entries)
-        self._writer.submit(self._load_history_job, exclude)
-
-    def _load_history_job(self, exclude: set[str]) -> None:  # on the writer thread
-        store = self._history
-        try:
-            started = time.time()
-            store.mark_unfinished_interrupted(exclude)
-            recs = [r for r in store.load_tasks() if r["id"] not in exclude]
-            hits: dict = {}       # lazy: a scan's hits are read when its results are first shown
-        except Exception:
-            log.exception("could not load the task history")
-            recs, hits, started = [], {}, time.time()
-        self._history_ready.emit((recs, hits, started))
-
-    # -- other processes' tasks -----------------------------------------------------------------
-    @Slot()
-    def _poll_history(self) -> None:
-        if self._writer is None or self._closed or self._polling:
-            return
-        self._polling = True
-        foreign = [tid for tid, e in self._entries.items() if e.foreign and not e.info.is_terminal]
-        self._writer.submit(self._poll_job, self._poll_since, foreign)
-
-    def _poll_job(self, since: float, foreign: list[str]) -> None:  # on the writer thread
-        store = self._history
-        try:
-            started = time.time()
-            store.mark_unfinished_interrupted(include_own=False)   # a CLI killed with SIGKILL
-            recs = [r for r in store.tasks_changed_since(since - 1.0, foreign) if r.get("owner") != store.owner]
-            hits = {r["id"]: store.load_hits(r["id"]) for r in recs
-                    if r.get("kind") == "scan" and r.get("status") not in ("pending", "running")}
-        except Exception:
-            log.exception("could not read the task history")
-            recs, hits, started = [], {}, since
-        self._poll_ready.emit((recs, hits, started))
-
-    @Slot(object)
-    def _on_poll_ready(self, payload) -> None:
-        recs, hits, started = payload
-        self._polling = False
-        self._poll_since = max(self._poll_since, started)
-        new = []
-        for rec in recs:
-            e = self._entries.get(rec["id"])
-            if e is None:
-                if rec.get("status") in ("pending", "running"):
-                    new.append(rec)      # a task another process started after our load
-                continue
-            if not e.foreign or e.info.is_terminal:
-                continue
-            fresh = TaskInfo.from_record(rec)
-            t = e.info
-            for f in ("status", "done", "total", "found", "failed", "failures", "current", "error",
-                      "started", "finished", "progress"):
-                setattr(t, f, getattr(fresh, f))
-            if t.status == TaskStatus.RUNNING and t.total:
-                t.progress = min(1.0, t.done / t.total)
-            if t.is_terminal:
-                if e.model is not None and rec["id"] in hits:
-                    e.model.append_rows(hits[rec["id"]])
-                self.task_finished.emit(t.id, t.status.value)
-            self._mark(t.id)
-        if new:
-            self._insert_loaded(new, hits)
-        self._emit_running_count()
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
         """Cancel running tasks, wait for their threads (bounded), record unfinished tasks as
@@ -774,56 +519,6 @@ class TaskManager(QAbstractTableModel):
             self._writer.submit(self._history.heartbeat, {
                 t.id: {"done": t.done, "total": t.total, "found": t.found, "failed": t.failed,
                        "current": t.current} for t in running})
-
-    # -- history -----------------------------------------------------------------------------
-    def _persist(self, tid: str, final: bool = False) -> None:
-        if self._writer is None:
-            return
-        e = self._entries.get(tid)
-        if e is None:
-            return
-        if e.foreign:
-            return                      # another process writes its own rows
-        if not final:
-            self._writer.submit(self._history.save_task, e.info.to_record())
-        else:
-            m = e.model
-            self._writer.submit(self._history.finish_task, e.info.to_record(),
-                                m.rows() if m is not None else None)
-            if self._retention is not None and self._retention > 0:
-                self._writer.submit(self._history.prune, self._retention)
-
-    @Slot(object)
-    def _on_history_ready(self, payload) -> None:
-        recs, hits, started = payload
-        recs = [r for r in recs if r["id"] not in self._entries]
-        self._insert_loaded(recs, hits, at_top=True)
-        self._poll_since = started
-        if self._writer is not None and not self._closed:
-            self._poll.start()
-        self.history_loaded.emit(len(recs))
-
-    def _insert_loaded(self, recs: list[dict], hits: dict, at_top: bool = False) -> None:
-        """Rows read from the history file: our past tasks, and other processes' (foreign) ones."""
-        if not recs:
-            return
-        own = getattr(self._history, "owner", None)
-        infos = [TaskInfo.from_record(r) for r in recs]
-        first = 0 if at_top else len(self._order)
-        self.beginInsertRows(QModelIndex(), first, first + len(infos) - 1)
-        self._order[first:first] = [t.id for t in infos]
-        for t, rec in zip(infos, recs):
-            model = None
-            if t.kind == "scan" and (t.id in hits or not t.is_terminal):
-                model = ResultsModel(lang=self._lang)      # running elsewhere, or hits at hand
-                model.append_rows(hits.get(t.id, []))
-            foreign = not t.is_terminal and rec.get("owner") not in (None, own)
-            self._entries[t.id] = _Task(t, None, model, foreign=foreign)
-        self._row = {tid: i for i, tid in enumerate(self._order)}
-        self.endInsertRows()
-        for t in infos:
-            self.task_added.emit(t.id)
-        self._emit_running_count()
 
 
 def _adopt_result(t: TaskInfo, result: Any) -> None:
