@@ -10,7 +10,8 @@ from PySide6.QtTest import QTest
 from conftest import copy_store
 from desktop_app.ui import i18n
 from desktop_app.ui.app_context import AppContext
-from desktop_app.ui.main_window import MainWindow, keymap
+from desktop_app.ui.desk_navigation import keymap
+from desktop_app.ui.main_window import MainWindow
 
 N_STOCKS = 300
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -11,13 +11,12 @@ Layout, dock state, splitter sizes, column widths and the last scan settings are
 ``QSettings()`` on close and restored on start; "Reset layout" returns to the built-in layout."""
 from __future__ import annotations
 
-import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QToolBar,
                                QVBoxLayout, QWidget)
@@ -28,6 +27,8 @@ from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.desk_keys import DeskKeys
+from desktop_app.ui.desk_layout import DeskLayout
+from desktop_app.ui.desk_navigation import DeskNavigation
 from desktop_app.ui.focus_ring import FocusRing
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
@@ -42,14 +43,9 @@ from desktop_app.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
 
-LAYOUT_VERSION = 2          # 2: chart-first desk (issue 12); older saved layouts are not restored
-#: Below this window width the results dock is tabbed with the scan panel on the left, so the
-#: chart keeps most of the width (1280×720); above it, results get their own column on the right.
-WIDE_LAYOUT_MIN_WIDTH = 1500
-SELECTION_FOLLOW_MS = 150   # a moved selection in results/watchlist opens its stock after this
 
 
-class MainWindow(QMainWindow):
+class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
     open_symbol_requested = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *, restore: bool = True) -> None:
@@ -71,14 +67,7 @@ class MainWindow(QMainWindow):
         self._build_menus_and_toolbar()
         self._build_status_bar()
         self._connect()
-        self.full_chart = False
-        self._full_chart_state: QByteArray | None = None
-        self._stock_list: str = ""          # "results" | "watchlist": where the open stock came from
-        self._follow = QTimer(self)
-        self._follow.setSingleShot(True)
-        self._follow.setInterval(SELECTION_FOLLOW_MS)
-        self._follow.timeout.connect(self._open_followed)
-        self._followed: tuple[str, str] = ("", "")
+        self._init_navigation()
         self.keys = DeskKeys(self)
         self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
                                      self.task_view, self.stock_view.chart], self)
@@ -128,50 +117,6 @@ class MainWindow(QMainWindow):
         self.tasks_dock = self._dock("tasksDock", self.task_view, B)
         for table in (self.task_view, self.watchlist_view.table, self.results_view.table, self.results_view.frozen):
             table.setTabKeyNavigation(False)      # Tab leaves a table instead of walking its cells
-
-    def apply_default_layout(self) -> None:
-        """The desk's default at the current window size: the stock view (chart + analysis) in the
-        middle with most of the space; scan panel and watchlist tabbed on the left; results on the
-        right when the window is wide, else tabbed on the left too; a compact task strip below."""
-        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                   Qt.DockWidgetArea.BottomDockWidgetArea)
-        docks = (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock)
-        for d in docks:
-            d.setFloating(False)
-            self.removeDockWidget(d)        # start from nothing: no stale tab of an earlier layout
-        wide = self.width() >= WIDE_LAYOUT_MIN_WIDTH
-        self.addDockWidget(L, self.scan_dock)
-        self.addDockWidget(L, self.watchlist_dock)
-        self.tabifyDockWidget(self.scan_dock, self.watchlist_dock)
-        if wide:
-            self.addDockWidget(R, self.results_dock)
-        else:
-            self.addDockWidget(L, self.results_dock)
-            self.tabifyDockWidget(self.scan_dock, self.results_dock)
-        self.addDockWidget(B, self.tasks_dock)
-        for d in docks:
-            d.show()
-        self.scan_dock.raise_()
-        side = max(250, min(330, self.width() // 5))
-        if wide:
-            self.resizeDocks([self.scan_dock, self.results_dock], [side, max(330, self.width() // 4)],
-                             Qt.Orientation.Horizontal)
-        else:
-            self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
-        self._split_pending = True
-        QTimer.singleShot(0, self._default_split)   # once the docks have taken their space
-
-    @Slot()
-    def _default_split(self) -> None:
-        """Chart | analysis: the analysis keeps a readable column, the chart gets the rest
-        (unless a saved split was restored meanwhile)."""
-        if not self._split_pending:
-            return
-        self._split_pending = False
-        total = max(600, self.stock_splitter.width())
-        panel = max(290, min(360, int(total * 0.3)))
-        self.stock_splitter.setSizes([total - panel, panel])
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
         return make_action(self, name, slot, shortcut)
@@ -575,148 +520,6 @@ class MainWindow(QMainWindow):
 
         self.ctx.runner.run(store.clear, done)
 
-    # -- layout -------------------------------------------------------------------------------
-    def save_layout(self) -> None:
-        s = QSettings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        s.setValue("window/stock_splitter", self.stock_splitter.saveState())
-        s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
-        s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
-        self._save_scan_settings(s)
-        s.sync()
-
-    def _save_scan_settings(self, s: QSettings | None = None) -> None:
-        s = s or QSettings()
-        s.setValue("scan/panel", json.dumps(self.scan_panel.state(), ensure_ascii=False))
-
-    def restore_layout(self) -> None:
-        s = QSettings()
-
-        def ba(key: str) -> QByteArray | None:
-            v = s.value(key)
-            return v if isinstance(v, QByteArray) and not v.isEmpty() else None
-
-        if (g := ba("window/geometry")) is not None:
-            self.restoreGeometry(g)
-        if (st := ba("window/state")) is not None:
-            self.restoreState(st, LAYOUT_VERSION)
-        if (sp := ba("window/stock_splitter")) is not None:
-            self.stock_splitter.restoreState(sp)
-            self._split_pending = False
-        if (th := ba("window/tasks_header")) is not None:
-            self.task_view.horizontalHeader().restoreState(th)
-        if (wh := ba("window/watchlist_header")) is not None:
-            self.watchlist_view.table.horizontalHeader().restoreState(wh)
-        raw = s.value("scan/panel")
-        if raw:
-            try:
-                self.scan_panel.restore(json.loads(str(raw)))
-            except (ValueError, TypeError):
-                log.warning("ignoring unreadable saved scan settings")
-
-    @Slot()
-    def reset_layout(self) -> None:
-        if self.full_chart:
-            self.toggle_full_chart(False)
-        self.apply_default_layout()
-
-    # -- the desk's keys (ui/desk_keys.py routes them here) --------------------------------------
-    def quick_open_with(self, text: str) -> None:
-        """键盘精灵: the quick-open popup, pre-filled with what was typed (keys typed before the
-        popup has the focus are added to its text, not lost)."""
-        dlg = self.quick_open_dialog
-        if dlg.isVisible():
-            dlg.edit.end(False)
-            dlg.edit.insert(text)
-            dlg.edit.setFocus()
-        else:
-            dlg.open_with(text)
-
-    def _list_symbols(self, which: str) -> list[str]:
-        if which == "results":
-            return [s for s in (self.results_view.proxy.index(r, 0).data(Qt.ItemDataRole.UserRole + 1)
-                                for r in range(self.results_view.proxy.rowCount())) if s]
-        if which == "watchlist":
-            return list(self.watchlist_view.symbols())
-        return []
-
-    def step_stock(self, step: int) -> bool:
-        """PgUp/PgDn: the previous/next stock of the list the open stock came from; the list's
-        selection follows. False when there is no such list (the key then does nothing)."""
-        which = self._stock_list or ("results" if self.results_view.source_model is not None else "")
-        syms = self._list_symbols(which)
-        if not syms:
-            return False
-        i = syms.index(self.current_symbol) + step if self.current_symbol in syms else (0 if step > 0 else len(syms) - 1)
-        i = max(0, min(len(syms) - 1, i))
-        self._select_in(which, i)
-        self.open_symbol(syms[i], origin=which)
-        return True
-
-    def _select_in(self, which: str, row: int) -> None:
-        table = self.results_view.table if which == "results" else self.watchlist_view.table
-        idx = table.model().index(row, 0)
-        sm = table.selectionModel()
-        sm.blockSignals(True)        # the chart is opened by the caller, not by the follow timer
-        try:
-            table.setCurrentIndex(idx)
-            table.selectRow(row)
-        finally:
-            sm.blockSignals(False)
-        table.scrollTo(idx)
-
-    @Slot(QModelIndex, QModelIndex)
-    def _results_row_changed(self, cur: QModelIndex, _prev: QModelIndex) -> None:
-        self._follow_selection("results", cur)
-
-    @Slot(QModelIndex, QModelIndex)
-    def _watchlist_row_changed(self, cur: QModelIndex, _prev: QModelIndex) -> None:
-        self._follow_selection("watchlist", cur)
-
-    def _follow_selection(self, which: str, cur: QModelIndex) -> None:
-        sym = cur.siblingAtColumn(0).data(Qt.ItemDataRole.UserRole + 1) if which == "results" else (
-            self._list_symbols("watchlist")[cur.row()] if cur.isValid() and cur.row() < len(self.watchlist_view.symbols()) else None)
-        if cur.isValid() and sym:
-            self._followed = (which, str(sym))
-            self._follow.start()      # debounced: holding ↓ does not load every stock on the way
-
-    @Slot()
-    def _open_followed(self) -> None:
-        which, sym = self._followed
-        if sym and sym != self.current_symbol:
-            self.open_symbol(sym, origin=which)
-
-    def toggle_full_chart(self, on: bool | None = None) -> None:
-        """Enter in the chart: the K-line fills the window (docks and toolbar hidden); Esc back."""
-        on = (not self.full_chart) if on is None else on
-        if on == self.full_chart:
-            return
-        if on:
-            self._full_chart_state = self.saveState(LAYOUT_VERSION)
-            for d in (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock):
-                d.hide()
-            self.toolbar.hide()
-            self.stock_view.panel.hide()
-        else:
-            self.toolbar.show()
-            self.stock_view.panel.show()
-            if self._full_chart_state is not None:
-                self.restoreState(self._full_chart_state, LAYOUT_VERSION)
-        self.full_chart = on
-        self.stock_view.chart.setFocus()
-
-    @Slot()
-    def add_current_to_watchlist(self) -> list[str]:
-        """Insert (通达信's 加入自选): the open stock joins the watchlist."""
-        if not self.current_symbol:
-            return []
-        return self.add_to_watchlist([self.current_symbol])
-
-    @Slot()
-    def show_keyboard_help(self) -> None:
-        QMessageBox.information(self, tr("Keyboard"), keyboard_help_text())
-
     # -- misc ---------------------------------------------------------------------------------
     @Slot()
     def open_log_folder(self) -> None:
@@ -757,27 +560,3 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         self.shutdown()
         super().closeEvent(event)
-
-
-def keymap() -> list[tuple[str, str]]:
-    """(key, what it does) for Help → Keyboard: 通达信's keys where StockScan has the same job."""
-    return [
-        ("0–9, A–Z", tr("Keyboard spirit: type a code, name or pinyin initials anywhere to open a stock")),
-        ("Ctrl+K", tr("Quick open")),
-        ("F5", tr("Scan")),
-        ("Esc", tr("Cancel the selected task; leave the full-window chart")),
-        ("Enter", tr("Open the selected stock; in the chart: full-window K-line")),
-        ("PgUp / PgDn", tr("In the chart: previous / next stock of its list")),
-        ("← / →", tr("In the chart: step bars")),
-        ("↑ / ↓", tr("In the chart: zoom")),
-        ("Home / End", tr("In the chart: first / last bar")),
-        ("Insert", tr("Add the open stock to the watchlist")),
-        ("Delete", tr("Remove from the watchlist; remove the selected task")),
-        ("Ctrl+F", tr("Filter results")),
-        ("Ctrl+E", tr("Export results")),
-        ("Ctrl+Q", tr("Quit")),
-    ]
-
-
-def keyboard_help_text() -> str:
-    return "\n".join(f"{k}\t{v}" for k, v in keymap())

@@ -1,0 +1,113 @@
+"""The desk's layout: the default arrangement at the current window size (chart-first: the stock
+view in the middle, scan panel and watchlist tabbed left, results right when wide, else tabbed
+left too, a compact task strip), and saving/restoring it with the settings.
+
+A mixin of ``MainWindow``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Slot
+
+from desktop_app.ui.desk_navigation import LAYOUT_VERSION
+
+log = logging.getLogger(__name__)
+
+#: Below this window width the results dock is tabbed with the scan panel on the left, so the
+#: chart keeps most of the width (1280×720); above it, results get their own column on the right.
+WIDE_LAYOUT_MIN_WIDTH = 1500
+
+
+class DeskLayout:
+    """Layout methods of the main window (see the module docstring)."""
+
+    def apply_default_layout(self) -> None:
+        """The desk's default at the current window size: the stock view (chart + analysis) in the
+        middle with most of the space; scan panel and watchlist tabbed on the left; results on the
+        right when the window is wide, else tabbed on the left too; a compact task strip below."""
+        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
+                   Qt.DockWidgetArea.BottomDockWidgetArea)
+        docks = (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock)
+        for d in docks:
+            d.setFloating(False)
+            self.removeDockWidget(d)        # start from nothing: no stale tab of an earlier layout
+        wide = self.width() >= WIDE_LAYOUT_MIN_WIDTH
+        self.addDockWidget(L, self.scan_dock)
+        self.addDockWidget(L, self.watchlist_dock)
+        self.tabifyDockWidget(self.scan_dock, self.watchlist_dock)
+        if wide:
+            self.addDockWidget(R, self.results_dock)
+        else:
+            self.addDockWidget(L, self.results_dock)
+            self.tabifyDockWidget(self.scan_dock, self.results_dock)
+        self.addDockWidget(B, self.tasks_dock)
+        for d in docks:
+            d.show()
+        self.scan_dock.raise_()
+        side = max(250, min(330, self.width() // 5))
+        if wide:
+            self.resizeDocks([self.scan_dock, self.results_dock], [side, max(330, self.width() // 4)],
+                             Qt.Orientation.Horizontal)
+        else:
+            self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
+        self._split_pending = True
+        QTimer.singleShot(0, self._default_split)   # once the docks have taken their space
+
+    @Slot()
+    def _default_split(self) -> None:
+        """Chart | analysis: the analysis keeps a readable column, the chart gets the rest
+        (unless a saved split was restored meanwhile)."""
+        if not self._split_pending:
+            return
+        self._split_pending = False
+        total = max(600, self.stock_splitter.width())
+        panel = max(290, min(360, int(total * 0.3)))
+        self.stock_splitter.setSizes([total - panel, panel])
+
+    def save_layout(self) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        s.setValue("window/stock_splitter", self.stock_splitter.saveState())
+        s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
+        s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
+        self._save_scan_settings(s)
+        s.sync()
+
+    def _save_scan_settings(self, s: QSettings | None = None) -> None:
+        s = s or QSettings()
+        s.setValue("scan/panel", json.dumps(self.scan_panel.state(), ensure_ascii=False))
+
+    def restore_layout(self) -> None:
+        s = QSettings()
+
+        def ba(key: str) -> QByteArray | None:
+            v = s.value(key)
+            return v if isinstance(v, QByteArray) and not v.isEmpty() else None
+
+        if (g := ba("window/geometry")) is not None:
+            self.restoreGeometry(g)
+        if (st := ba("window/state")) is not None:
+            self.restoreState(st, LAYOUT_VERSION)
+        if (sp := ba("window/stock_splitter")) is not None:
+            self.stock_splitter.restoreState(sp)
+            self._split_pending = False
+        if (th := ba("window/tasks_header")) is not None:
+            self.task_view.horizontalHeader().restoreState(th)
+        if (wh := ba("window/watchlist_header")) is not None:
+            self.watchlist_view.table.horizontalHeader().restoreState(wh)
+        raw = s.value("scan/panel")
+        if raw:
+            try:
+                self.scan_panel.restore(json.loads(str(raw)))
+            except (ValueError, TypeError):
+                log.warning("ignoring unreadable saved scan settings")
+
+    @Slot()
+    def reset_layout(self) -> None:
+        if self.full_chart:
+            self.toggle_full_chart(False)
+        self.apply_default_layout()
