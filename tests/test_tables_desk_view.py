@@ -305,7 +305,7 @@ def test_context_menu_and_enter_work_from_the_frozen_pane_too(make_view, qtbot):
 def test_score_badge_text_reads_on_every_badge_colour(score):
     from desktop_app.ui import theme
     from desktop_app.ui.progress_delegate import contrast
-    from desktop_app.ui.results_view import badge_text_color
+    from desktop_app.ui.hit_cells import badge_text_color
 
     badge = theme.score_color(score)
     assert contrast(badge_text_color(badge), badge) >= 4.5
