@@ -92,7 +92,7 @@ def test_a_cancelled_scan_clears_its_phase_and_counts_the_hits_it_kept(qtbot, tm
 
 @pytest.mark.parametrize("n, seed", [(5000, 7), (9000, 3)])
 def test_the_demo_market_never_shows_famous_codes_under_made_up_names(n, seed):
-    from desktop_app.core.data.demo import FAMOUS_CODES
+    from desktop_app.core.data.demo_market import FAMOUS_CODES
     codes = set(DemoSource(n_stocks=n, seed=seed).universe()["symbol"])
     assert {"600519", "601318", "000001", "000858", "300750"} <= FAMOUS_CODES
     assert codes & FAMOUS_CODES == set()
