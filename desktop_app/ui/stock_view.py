@@ -41,7 +41,8 @@ from desktop_app.core.analysis import LoadedStock, load_stock
 from desktop_app.core.symbols import SymbolError, parse_symbol
 from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
-from desktop_app.ui.chart.chart_widget import ChartWidget, render_offscreen
+from desktop_app.ui.chart.chart_widget import ChartWidget
+from desktop_app.ui.chart.offscreen import render_offscreen
 from desktop_app.ui.i18n import is_zh, reason_text, tr
 
 log = logging.getLogger(__name__)

@@ -26,71 +26,40 @@ a QImage (an offscreen twin, no crosshair) for exports.
 """
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._qt import QtCore, QtGui, QtWidgets, pg
-from ..i18n import is_zh, tr
+from ..i18n import tr
 from .bar_data import BarData
 from .candle_item import CandleItem
 from .cursor import ChartCursor
 from .date_axis import TradingDateAxis
 from .grid_item import GridItem
-from .indicator_pane import PANE_NAMES, IndicatorPane, fmt, value_name
-from .labels import big_number, level_name
+from .indicator_pane import PANE_NAMES, IndicatorPane
+from .labels import level_name
+from .navigation import MIN_VISIBLE, Y_MARGIN, ChartNavigation, fit_range, with_margin
+from .offscreen import render_offscreen
+from .readout import ChartReadout
 from .legend import Entry, Legend
 from .level_tags import LevelTags
 from .overlays import (BOLL_KEYS, MA_KEYS, MARKER_GAP_PX, MARKER_HALF_PX, MARKER_STEP_PX,
                        OVERLAY_KEYS, Overlays)
 from .style import THEMES, ChartStyle
-from .title_strip import Run, Segment, TitleStrip, install
+from .title_strip import TitleStrip, install
 from .value_axis import ValueAxis
 from .volume_item import VolumeItem
 
 DEFAULT_VISIBLE = 120
-MIN_VISIBLE = 8
-ZOOM_STEP = 1.25
-Y_MARGIN = 0.05          # fraction of the visible span added above and below the bars
 AXIS_WIDTH = 64
 DEFAULT_PANES = ["macd"]
 DEFAULT_OVERLAYS = {"ma": True, "boll": False, "levels": True, "markers": True}
 MAX_RESERVED = 0.35      # at most this fraction of a pane is kept free for the legend or markers
 
 
-def _with_margin(r: tuple[float, float] | None, margin: float = Y_MARGIN) -> tuple[float, float] | None:
-    if r is None:
-        return None
-    lo, hi = r
-    span = hi - lo
-    if span <= 0:
-        span = abs(hi) * 0.02 or 1.0
-    return lo - span * margin, hi + span * margin
-
-
-def _fit_range(tops: list[tuple[float, float]],
-               bottoms: list[tuple[float, float]]) -> tuple[float, float] | None:
-    """The smallest y range [lo, hi] in which every ``(value, f)`` of ``tops`` has at least the
-    fraction ``f`` of the range above it and every one of ``bottoms`` the fraction ``f`` below
-    it. (E.g. the candles' high keeps the legend's pixels free above it while an MA line only
-    needs the plain margin.) The range's height D solves D = max(top + f·D) − min(bottom − g·D),
-    whose answer is the largest (top − bottom) / (1 − f − g) over all pairs."""
-    tops = [(v, f) for v, f in tops if math.isfinite(v)]
-    bottoms = [(v, f) for v, f in bottoms if math.isfinite(v)]
-    if not tops or not bottoms:
-        return None
-    span = max(v for v, _ in tops) - min(v for v, _ in bottoms)
-    if span <= 0:   # one flat price: a little room around it
-        lo, hi = _with_margin((min(v for v, _ in bottoms), max(v for v, _ in tops)))
-        return lo, hi
-    d = max((vt - vb) / (1.0 - ft - fb) for vt, ft in tops for vb, fb in bottoms)
-    hi = max(vt + ft * d for vt, ft in tops)
-    return hi - d, hi
-
-
-class ChartWidget(QtWidgets.QWidget):
+class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
     """One stock's chart. See the module docstring for the interaction model."""
 
     cursor_moved = QtCore.Signal(int)
@@ -574,7 +543,7 @@ class ChartWidget(QtWidgets.QWidget):
             if v:
                 self.volume_plot.setYRange(0.0, (v[1] or 1.0) * 1.08, padding=0)
             for p in self._pane_objs.values():
-                r = _with_margin(p.y_range(i0, i1), 0.08)
+                r = with_margin(p.y_range(i0, i1), 0.08)
                 if r:
                     p.plot.setYRange(*r, padding=0)
         finally:
@@ -604,7 +573,7 @@ class ChartWidget(QtWidgets.QWidget):
             if s is not None:
                 tops.append((s[1], base))
                 bottoms.append((s[0], base))
-        return _fit_range(tops, bottoms)
+        return fit_range(tops, bottoms)
 
     def _place_watermark(self) -> None:
         vb = self.price_plot.getViewBox()
@@ -619,165 +588,3 @@ class ChartWidget(QtWidgets.QWidget):
             self.context_menu_requested.emit(ev.globalPos())
             return True
         return False
-
-    # ================================================================== navigation
-    def _set_x_range(self, x0: float, x1: float) -> None:
-        """Show [x0, x1] and fit the y ranges once. A changed range refits through
-        ``sigXRangeChanged`` already; only an unchanged one (e.g. clamped at an edge) needs the
-        explicit refit, which then costs nothing new to draw."""
-        vb = self.price_plot.getViewBox()
-        before = vb.viewRange()[0]
-        self.price_plot.setXRange(x0, x1, padding=0)
-        if vb.viewRange()[0] == before:
-            self._refit()
-
-    def _visible_width(self) -> float:
-        (x0, x1), _ = self.price_plot.getViewBox().viewRange()
-        return x1 - x0
-
-    def _ensure_visible(self, i: int) -> None:
-        i0, i1 = self.visible_range()
-        if i0 <= i <= i1:
-            return
-        count = i1 - i0
-        if i < i0:
-            self.set_visible_range(i, i + count)
-        else:
-            self.set_visible_range(i - count, i)
-
-    def zoom(self, factor: float, anchor: float | None = None) -> None:
-        """Scale the visible bar count by ``factor`` (<1 zooms in) keeping ``anchor`` (an x) fixed;
-        by default the cursor's bar when in view, else the right edge."""
-        if self._data is None:
-            return
-        (x0, x1), _ = self.price_plot.getViewBox().viewRange()
-        if anchor is None:
-            c = self.cursor.index
-            anchor = float(c) if c is not None and x0 <= c <= x1 else x1
-        w = x1 - x0
-        n = self._data.n
-        nw = min(max(w * factor, min(MIN_VISIBLE, n)), n + 3.0)
-        nx0 = anchor - (anchor - x0) * nw / w
-        nx0 = min(max(nx0, -2.0), n + 1.0 - nw)
-        self._set_x_range(nx0, nx0 + nw)
-
-    def pan(self, bars: float) -> None:
-        if self._data is None:
-            return
-        (x0, x1), _ = self.price_plot.getViewBox().viewRange()
-        w = x1 - x0
-        nx0 = min(max(x0 + bars, -2.0), self._data.n + 1.0 - w)
-        self._set_x_range(nx0, nx0 + w)
-
-    def step_cursor(self, delta: int) -> None:
-        """Move the crosshair ``delta`` bars, panning when it leaves the view. With no crosshair
-        in view, the first step just shows it on the last visible bar (as 通达信 does)."""
-        if self._data is None:
-            return
-        i0, i1 = self.visible_range()
-        cur = self.cursor.index
-        if cur is None or not (i0 <= cur <= i1):
-            self.cursor.move_to(i1)
-            return
-        new = self._data.clamp(cur + delta)
-        if new < i0:
-            self.pan(new - i0)
-        elif new > i1:
-            self.pan(new - i1)
-        self.cursor.move_to(new)
-
-    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        k = QtCore.Qt.Key
-        key = ev.key()
-        if self._data is None:
-            return super().keyPressEvent(ev)
-        if key == k.Key_Left:
-            self.step_cursor(-1)
-        elif key == k.Key_Right:
-            self.step_cursor(1)
-        elif key == k.Key_Up:
-            self.zoom(1 / ZOOM_STEP)
-        elif key == k.Key_Down:
-            self.zoom(ZOOM_STEP)
-        elif key == k.Key_Home:
-            self.move_cursor_to(0)
-        elif key == k.Key_End:
-            self.move_cursor_to(self._data.n - 1)
-        elif key == k.Key_Escape:
-            self.cursor.hide_hline()
-        else:
-            return super().keyPressEvent(ev)
-        ev.accept()
-
-    # ================================================================== read-outs
-    def _price_readout(self, i: int) -> list[Segment]:
-        """通达信's title line: code name, date, O/H/L/C, change, volume, MA/BOLL values."""
-        d = self._data
-        if d is None:
-            return []
-        st = self.style_
-        fg = st.foreground
-        ready = self.overlays.has_indicator_data(d)
-        b = d.bar(i, with_indicators=ready)
-        prev = d.prev_close[b["index"]]
-
-        def col(v: float) -> str:
-            if not np.isfinite(prev) or v == prev:
-                return fg
-            return st.up if v > prev else st.down
-
-        chg = b["chg_pct"]
-        chg_s = "—" if not math.isfinite(chg) else f"{chg:+.2f}%"
-        head = [Run(self._symbol, fg, True)]
-        if self._name:
-            head.append(Run(f" {self._name}", fg, True))
-        out: list[Segment] = [tuple(head), (Run(b["date"].strftime("%Y-%m-%d"), fg),)]
-        for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"),
-                           (tr("Close"), "close")):
-            out.append((Run(f"{label} ", fg), Run(f"{b[key]:.2f}", col(b[key]))))
-        out.append((Run(f"{tr('Change')} ", fg), Run(chg_s, col(b["close"]))))
-        out.append((Run(f"{tr('Volume')} ", fg), Run(big_number(b["volume"], 2), fg)))
-        flags = self._overlay_flags
-        if flags["ma"] and ready:
-            for key, c in zip(MA_KEYS, st.ma):
-                out.append((Run(f"{value_name(key)} {fmt(b[key])}", c),))
-        if flags["boll"] and ready:
-            for key, c in zip(BOLL_KEYS, st.boll):
-                out.append((Run(f"{value_name(key)} {fmt(b[key])}", c),))
-        sig = self.overlays.signals_at(b["index"]) if flags["markers"] else []
-        if sig:
-            colors = dict(zip(self.overlays.marker_labels, self.overlays.marker_colors()))
-            out.append((Run(f"{tr('Signals')} ", fg), Run(sig[0], colors.get(sig[0], fg))))
-            out += [(Run(name, colors.get(name, fg)),) for name in sig[1:]]
-        return out
-
-    def _volume_readout(self, i: int) -> list[Segment]:
-        d = self._data
-        if d is None:
-            return []
-        j = d.clamp(i)
-        c = self.style_.up if d.up[j] else self.style_.down
-        return [(Run(tr("Volume"), self.style_.foreground, True),),
-                (Run(big_number(float(d.volume[j]), 2), c),)]
-
-    def readout_text(self, pane: str = "price") -> str:
-        """The title line of ``pane`` as plain text (all of it, shown or elided)."""
-        return self._strips[pane].full_text()
-
-
-def render_offscreen(widget: QtWidgets.QWidget, width: int, height: int) -> QtGui.QImage:
-    """Lay ``widget`` out at ``width`` × ``height`` without putting it on screen and draw it into
-    an image (1 device pixel per pixel)."""
-    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    widget.resize(int(width), int(height))
-    widget.show()
-    widget.resize(int(width), int(height))
-    QtWidgets.QApplication.sendPostedEvents()   # layouts (Qt's and the graphics scene's) settle
-    for chart in [widget] if isinstance(widget, ChartWidget) else widget.findChildren(ChartWidget):
-        chart._settle()
-    image = QtGui.QImage(int(width), int(height), QtGui.QImage.Format.Format_ARGB32_Premultiplied)
-    image.setDevicePixelRatio(1.0)
-    image.fill(QtGui.QColor(0, 0, 0, 0))
-    widget.render(image)
-    widget.hide()
-    return image
