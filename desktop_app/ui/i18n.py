@@ -82,8 +82,11 @@ def reason_text(reason: Any) -> str:
 
 
 def pick(pair: tuple[str, str] | list[str]) -> str:
-    """Choose from a core ``(zh, en)`` pair (BOARDS, INDEXES, HIT_HEADERS, strategy names)."""
-    return pair[0] if _current == "zh_CN" else pair[1]
+    """Choose from a core ``(zh, en)`` pair (BOARDS, INDEXES, HIT_HEADERS, strategy names) in the
+    UI language: core's ``catalogue.pick``."""
+    from desktop_app.core.catalogue import pick as pick_in
+
+    return pick_in(tuple(pair), model_lang())
 
 
 class JsonTranslator(QTranslator):

@@ -115,8 +115,6 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         self.watchlist_dock = self._dock("watchlistDock", self.watchlist_view, L)
         self.results_dock = self._dock("resultsDock", self.results_view, R)
         self.tasks_dock = self._dock("tasksDock", self.task_view, B)
-        for table in (self.task_view, self.watchlist_view.table, self.results_view.table, self.results_view.frozen):
-            table.setTabKeyNavigation(False)      # Tab leaves a table instead of walking its cells
 
     def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
         return make_action(self, name, slot, shortcut)

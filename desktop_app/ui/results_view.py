@@ -19,6 +19,7 @@ from desktop_app.core import hits
 from desktop_app.ui.file_dialogs import FileType, save_file
 from desktop_app.ui.hit_cells import SYMBOL_ROLE, HitDelegate, HitFilterProxy
 from desktop_app.ui.i18n import tr
+from desktop_app.ui.row_tables import setup_row_table
 from desktop_app.ui.task_view import model_column
 
 
@@ -56,18 +57,9 @@ def _table(name: str) -> QTableView:
     t = QTableView()
     t.setObjectName(name)
     t.setSortingEnabled(False)  # sorting goes to the source model (see module doc)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
+    setup_row_table(t)
     t.setFrameShape(QFrame.Shape.NoFrame)
-    vh = t.verticalHeader()
-    vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    vh.setDefaultSectionSize(24)
-    vh.hide()
     hh = t.horizontalHeader()
-    hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # never ResizeToContents here
     hh.setSectionsClickable(True)
     hh.setSortIndicatorShown(True)
     hh.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)

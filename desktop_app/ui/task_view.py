@@ -7,10 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QMenu,
-                               QPlainTextEdit, QTableView, QToolTip, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QMenu, QPlainTextEdit, QTableView, QToolTip,
+                               QVBoxLayout, QWidget)
 
 from desktop_app.ui.actions import make_action
+from desktop_app.ui.row_tables import setup_row_table
 from desktop_app.ui.i18n import tr
 from desktop_app.ui.progress_delegate import TaskDelegate, status_key
 from desktop_app.workers.task_info import TERMINAL as _TERMINAL_STATES
@@ -81,18 +82,8 @@ class TaskView(QTableView):
         self.setObjectName("taskView")
         self.tm = task_manager
         self.setModel(task_manager)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        vh = self.verticalHeader()
-        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never ResizeToContents on live tables
-        vh.setDefaultSectionSize(24)
-        vh.hide()
-        hh = self.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(True)
+        setup_row_table(self, extended=False)
+        self.horizontalHeader().setStretchLastSection(True)
         mcls = type(task_manager)
         self.delegate = TaskDelegate(
             getattr(mcls, "ProgressRole", Qt.ItemDataRole.UserRole + 2),

@@ -9,12 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu,
                                QPushButton, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from desktop_app.core.reasons import Reason
 from desktop_app.core.symbols import _SEPARATORS, parse_symbols
 from desktop_app.ui import theme
+from desktop_app.ui.row_tables import setup_row_table
 from desktop_app.ui.i18n import current_language, reason_text, tr
 from desktop_app.workers.watchlist_model import SortRole, SymbolRole, WatchlistModel, quotes_from_store
 
@@ -74,12 +75,7 @@ class WatchlistView(QWidget):
         self.table.setObjectName("watchlistTable")
         self.table.setModel(self.model)
         self.table.setItemDelegate(_ChangeDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.verticalHeader().hide()
+        setup_row_table(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._on_activated)
