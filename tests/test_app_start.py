@@ -155,3 +155,36 @@ def test_exception_in_a_worker_thread_reaches_the_gui(qtbot, tmp_path):
         qtbot.addWidget(router.dialogs[-1])
     finally:
         router.uninstall()
+
+
+def test_first_start_scan_needs_no_store_and_the_fill_waits_for_it(qtbot, restore_app_identity, isolated_home,
+                                                                   monkeypatch):
+    """A scan on a first start reads the demo market from memory and completes over the whole
+    market; the first-start backfill, due while the scan runs, starts only after it."""
+    import time
+
+    from desktop_app.core import scan as scan_mod, scoring
+
+    real = scoring.score_panel
+    monkeypatch.setattr(scan_mod, "CHUNK", 20)                       # a scan of several steps …
+    monkeypatch.setattr(scoring, "score_panel", lambda p, *a, **k: (time.sleep(0.05), real(p, *a, **k))[1])
+    qapp, window, router, args = app_mod.build(["--source", "demo", "--demo-stocks", "120"])
+    qtbot.addWidget(window)
+    window.ctx.auto_backfill = False              # … and the first-start trigger pulled by hand below
+    fills: list[str] = []
+    window.ctx.backfill_started.connect(fills.append)
+    try:
+        window.show()
+        qtbot.waitUntil(lambda: window.ctx.source is not None, timeout=20000)
+        scan = window.start_scan()
+        assert scan and not window.ctx.store.symbols()
+        window.ctx.refresh_freshness(backfill_if_empty=True)          # the empty store is noticed
+        qtbot.waitUntil(lambda: window.tm.get(scan).is_terminal, timeout=20000)
+        info = window.tm.get(scan)
+        assert info.status.value == "completed" and info.total == 120 and info.found > 0
+        qtbot.waitUntil(lambda: bool(fills) and window.tm.get(fills[0]).is_terminal, timeout=20000)
+        assert window.tm.get(fills[0]).created >= info.finished    # submitted after the scan ended
+        assert len(window.ctx.store.symbols()) == 120
+    finally:
+        window.close()
+        router.uninstall()

@@ -73,7 +73,7 @@ def test_20_percent_injected_faults_exact_failed_count_and_reasons(tmp_path):
     faulty = src.faulty_symbols()
     assert len(faulty) == 40
     store = BarStore(tmp_path / "bars.sqlite")
-    out = run_scan(ScanRequest(min_score=50, **OPEN), src, store)      # fetches the missing bars
+    out = run_scan(ScanRequest(min_score=50, **OPEN), src, store)      # reads the demo's memory
     assert out.accounted == out.universe_size == 200
     failed = dict(out.failed)
     assert len(failed) == len(out.failed)                                   # listed once each
@@ -81,6 +81,7 @@ def test_20_percent_injected_faults_exact_failed_count_and_reasons(tmp_path):
         assert str(failed[sym]).startswith(kind), (sym, kind, failed[sym])
     others = {s: r for s, r in failed.items() if s not in faulty}
     healthy = [s for s in src.universe()["symbol"] if s not in faulty]
+    backfill(src, store)                         # the reference: the same bars through the store
     res = score_panel(store.read_panel(healthy, last_n=LOOKBACK_DAYS))
     young = sum(1 for r, ok in zip(res.invalid_reason, res.valid)
                 if not ok and r.code in ("history_too_short", "not_listed_yet"))   # excluded, not failed
@@ -237,7 +238,10 @@ def test_real_scans_under_the_model_tester_three_at_once(market, tm, qtbot, qtmo
 
 
 class GatedDemo(DemoSource):
-    """A demo market whose fetches past the first ``free`` wait for ``gate`` (no clocks)."""
+    """A demo market whose fetches past the first ``free`` wait for ``gate`` (no clocks); it
+    serves bars through its hosts only, as a remote source does (no reads from its memory)."""
+
+    recent_panel = None
 
     def __init__(self, free: int = 3, **kw):
         import threading

@@ -9,8 +9,10 @@ Steps of ``run_scan``:
 1. resolve the universe (``resolve_universe``): rejected tokens are reported, not dropped;
 2. prefilters on the universe table (ST, listed fewer than N calendar days; market cap from the
    spot snapshot, only when asked) and on the last stored bar (suspended today, price, amount);
-3. read the last ``LOOKBACK_DAYS`` bars of the survivors from the bar store in one panel,
-   fetching symbols missing from the store through ``core.data.refresh.backfill`` first;
+3. read the last ``LOOKBACK_DAYS`` bars of the survivors from the bar store in one panel
+   (``core.scan_bars``): symbols missing from the store are fetched into it first
+   (``core.data.refresh.backfill``), or, from a local source such as the demo market, read
+   straight from its memory;
 4. score (``core.scoring.score_panel``) and screen (``core.strategies``) ``CHUNK`` rows at a time,
    handing each chunk's hits to ``on_hits``, reporting progress and checking ``cancel`` between
    chunks.
@@ -30,6 +32,7 @@ import pandas as pd
 from .catalogue import WORDS, pick, word
 from .jobs import CancelToken, Progress, ProgressFn, no_progress
 from .reasons import R, Reason, ReasonError
+from .scan_bars import gather_bars, local_latest as _local_latest
 from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 
 log = logging.getLogger(__name__)
@@ -412,7 +415,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     if request.exclude_st and "is_st" in info:
         _mark(reason, info["is_st"].fillna(False).astype(bool).to_numpy(), "st")
     if request.min_listed_days and "listed_date" in info:
-        as_of = pd.Timestamp(store.latest_date() or dt.date.today())
+        as_of = pd.Timestamp(store.latest_date() or _local_latest(source) or dt.date.today())
         listed = pd.to_datetime(info["listed_date"], errors="coerce").to_numpy()
         with np.errstate(invalid="ignore"):
             age = (as_of.to_datetime64() - listed) / np.timedelta64(1, "D")
@@ -453,44 +456,20 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
 
     report(R("phase_prefilters"))
 
-    # -- bars from the store, fetching what is missing ---------------------------------------
-    stored = set(store.symbols()) if keep else set()
-    missing = [s for s in keep if s not in stored]
-    fetch_failed: dict[str, Reason] = {}
-    if missing and fetch_missing:
-        from .data.refresh import backfill
+    # -- bars: the store's, what it lacks fetched first or read from a local source ----------
+    def fetch_progress(p: Progress, n_missing: int) -> None:
+        # the fetch of missing stocks is most of a first scan's time: let the bar move with it
+        fetched = p.done / p.total if p.total else 0.0
+        progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
+                          fraction=(done + FETCH_WEIGHT * n_missing * fetched) / max(1, n_total),
+                          current=R("phase_fetching", done=p.done, total=p.total or n_missing,
+                                    symbol=p.current or "")))
 
-        def fetch_progress(p: Progress) -> None:
-            # the fetch of missing stocks is most of a first scan's time: let the bar move with it
-            fetched = p.done / p.total if p.total else 0.0
-            progress(Progress(done=done, total=n_total, found=out.found, failed=len(out.failed),
-                              fraction=(done + FETCH_WEIGHT * len(missing) * fetched) / max(1, n_total),
-                              current=R("phase_fetching", done=p.done, total=p.total or len(missing),
-                                        symbol=p.current or "")))
-
-        rep = backfill(source, store, symbols=missing, progress=fetch_progress, cancel=cancel)
-        cancel.raise_if_cancelled()
-        fetch_failed = dict(getattr(rep, "failed", {}) or {})
-        stored = set(store.symbols())
-    readable = []
-    for s in keep:
-        if s in stored:
-            readable.append(s)
-        elif s in fetch_failed:
-            fail(s, Reason.of(fetch_failed[s]))
-        elif fetch_missing:
-            fail(s, R("no_data_source"))
-        else:
-            fail(s, R("no_bars_stored"))
-    done += len(keep) - len(readable)
     report(R("phase_reading"))
-    cancel.raise_if_cancelled()
-    panel = store.read_panel(readable, last_n=LOOKBACK_DAYS)
-    in_panel = set(panel.symbols.tolist())
-    for s in readable:
-        if s not in in_panel:  # raced with a delete, or an empty series
-            fail(s, R("no_bars_in_store"))
-            done += 1
+    panel, no_bars = gather_bars(keep, source, store, LOOKBACK_DAYS, fetch_missing, cancel, fetch_progress)
+    for s, why in no_bars:
+        fail(s, why)
+    done += len(no_bars)
     out.as_of = None if len(panel.dates) == 0 else str(panel.dates[-1].date())
 
     # -- prefilters on the last bar: suspended today, price, amount --------------------------

@@ -214,6 +214,7 @@ class AppContext(QObject):
         self.demo_stocks = demo_stocks
         self.switching = False
         self._shut = False
+        self._fill_when_idle = False        # the first-start demo backfill, waiting for scans
         self.task_manager.task_finished.connect(self._on_task_finished)
         from desktop_app.workers.task_factory import install_rerun
 
@@ -269,9 +270,22 @@ class AppContext(QObject):
             self.latest_date = date
             self.freshness_changed.emit(date)
             if date is None and backfill_if_empty and self.is_demo:
-                self.start_backfill()
+                self._fill_when_idle = True
+                self._start_pending_fill()
 
         self.runner.run(store.latest_date, done)
+
+    def _start_pending_fill(self) -> None:
+        """The first-start demo backfill waits while a scan runs: a scan reads the stocks the
+        store lacks straight from the demo market's memory (``core.scan_bars``), and the fill
+        would only slow the first scan a new user starts."""
+        if not self._fill_when_idle or self._shut:
+            return
+        tm = self.task_manager
+        if any(tm.get(t).kind == "scan" and not tm.get(t).is_terminal for t in tm.task_ids()):
+            return                                   # _on_task_finished tries again
+        self._fill_when_idle = False
+        self.start_backfill()
 
     def start_backfill(self, symbols: list[str] | None = None) -> str:
         from desktop_app.workers.task_factory import submit_refresh
@@ -294,6 +308,7 @@ class AppContext(QObject):
             return
         if info is not None and getattr(info, "kind", "") in ("refresh", "scan") and not self._shut:
             self.refresh_freshness()
+            self._start_pending_fill()
 
     # -- lifecycle ----------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 3000) -> None:

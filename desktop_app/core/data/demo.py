@@ -47,6 +47,13 @@ _FAULT_ERRORS: dict[str, type[DataError]] = {
     "no_data": NoDataError, "network": NetworkError,
     "throttled": ThrottledError, "unparseable": UnparseableError,
 }
+def _read_only(a: np.ndarray) -> np.ndarray:
+    """A view that refuses writes: panels handed out of the market share its memory."""
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
 class DemoSizeError(ReasonError, ValueError):
     """A demo market size outside 1 … ``max_stocks()``."""
 
@@ -145,12 +152,47 @@ class DemoSource:
         generated market (≈1 s for 5,000 stocks instead of a minute of per-symbol fetches), with
         each injected fault as that symbol's error. None when the demo is imitating a remote
         source (latency, a throttled host): then it must be fetched per symbol, like one."""
-        if self.latency or self._throttled:
+        split = self._local_split(symbols)
+        if split is None:
             return None
         from desktop_app.core.data import bar_codec
 
-        st, market = self._static(), self._market()
-        recs: dict[str, np.ndarray] = {}
+        rows, errors = split
+        st, panel = self._static(), self._market().panel
+        recs = dict(zip(rows, bar_codec.panel_rows_to_records(panel.dates, panel.fields,
+                                                                [st.row_of[c] for c in rows])))
+        return recs, errors
+
+    def recent_panel(self, symbols: list[str], last_n: int) -> tuple[Panel, dict[str, DataError]] | None:
+        """The last ``last_n`` trading days of ``symbols`` as a panel (rows in the given order,
+        faulty or unknown codes left out and reported as errors), straight from memory: what a
+        scan reads for stocks not yet in the store. None when imitating a remote source."""
+        split = self._local_split(symbols)
+        if split is None:
+            return None
+        rows, errors = split
+        st, full = self._static(), self._market().panel
+        idx = np.array([st.row_of[c] for c in rows], dtype=np.intp)
+        whole = len(idx) == len(full.symbols) and np.array_equal(idx, np.arange(len(idx)))
+        pick = (lambda v: v) if whole else (lambda v: v[idx])     # the whole market: no row copy
+        traded = np.flatnonzero(np.isfinite(pick(full.close)).any(axis=0))   # as the store's union
+        days = traded[-int(last_n):] if last_n > 0 else traded[:0]
+        if len(days) and days[-1] - days[0] + 1 == len(days):    # contiguous: a view, not a copy
+            days = slice(int(days[0]), int(days[-1]) + 1)
+        fields = {k: _read_only(pick(v)[:, days]) for k, v in full.fields.items()}
+        return Panel(np.array(rows, dtype=object), full.dates[days], fields), errors
+
+    def latest_date(self) -> dt.date | None:
+        """The newest trading day the market has bars for (what a filled store would say)."""
+        dates = self._market().panel.dates
+        return dates[-1].date() if len(dates) else None
+
+    def _local_split(self, symbols: list[str]) -> tuple[list[str], dict[str, DataError]] | None:
+        """``symbols`` split into those the market serves and the errors of the rest (unknown
+        codes, injected faults); None when the demo imitates a remote source."""
+        if self.latency or self._throttled:
+            return None
+        st = self._static()
         errors: dict[str, DataError] = {}
         rows = []
         for code in symbols:
@@ -161,11 +203,7 @@ class DemoSource:
                 errors[code] = _FAULT_ERRORS[kind](R(f"demo_fault_{kind}", host=host_term("demo"), symbol=code), code)
             else:
                 rows.append(code)
-        panel = market.panel
-        for code, rec in zip(rows, bar_codec.panel_rows_to_records(panel.dates, panel.fields,
-                                                                   [st.row_of[c] for c in rows])):
-            recs[code] = rec
-        return recs, errors
+        return rows, errors
 
     def throttle_host(self, host: str, throttled: bool = True) -> None:
         """Make ``host`` refuse every request (``throttled=False`` lifts it)."""
