@@ -230,3 +230,40 @@ def test_the_panel_with_the_keys_shows_a_focus_ring(desk, qtbot):
         assert img.pixelColor(img.width() // 2, 0).name() == hl.name()
     w.scan_panel.min_score.setFocus()          # a field outside the tracked panels: no ring
     qtbot.waitUntil(lambda: not ring.isVisible(), timeout=2000)
+
+
+def test_the_task_strip_grows_with_tasks_up_to_a_cap_and_keeps_a_dragged_height(desk, qtbot):
+    from desktop_app.ui.desk_layout import TASK_ROWS_MAX, TASK_ROWS_MIN
+
+    w = desk(1600, 1000)
+    row = w.task_view.verticalHeader().defaultSectionSize()
+    assert w.tm.rowCount() == 0 and w.task_strip_rows() == TASK_ROWS_MIN
+    empty = w.tasks_dock.height()
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            tid = w.tm.submit("export", "t", lambda progress, cancel, hits: None)
+            qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=5000)
+
+    add(4)
+    qtbot.waitUntil(lambda: w.task_strip_fitted == 4, timeout=3000)
+    four = w.tasks_dock.height()
+    assert four > empty
+    add(TASK_ROWS_MAX + 3)
+    qtbot.waitUntil(lambda: w.task_strip_fitted == TASK_ROWS_MAX, timeout=3000)
+    capped = w.tasks_dock.height()
+    assert w.task_strip_rows() == TASK_ROWS_MAX
+    assert capped == pytest.approx(four + (TASK_ROWS_MAX - 4) * row, abs=3)    # a row's height a task
+    assert capped < w.height() * 0.25
+    # the user drags the strip taller: it stays as they left it, whatever the task count
+    qtbot.wait(100)                                # every fit queued by the tasks above has run
+    w.resizeDocks([w.tasks_dock], [capped + 120], Qt.Orientation.Vertical)
+    qtbot.waitUntil(lambda: w.tasks_dock.height() > capped + 60, timeout=3000)
+    dragged = w.tasks_dock.height()
+    add(1)
+    qtbot.wait(100)
+    assert w.tasks_dock.height() == dragged
+    w.task_strip_fitted = None
+    w.reset_layout()                               # and "reset layout" hands it back to the count
+    qtbot.waitUntil(lambda: w.task_strip_fitted == TASK_ROWS_MAX, timeout=3000)
+    assert w.tasks_dock.height() == pytest.approx(capped, abs=3)

@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 #: Below this window width the results dock is tabbed with the scan panel on the left, so the
 #: chart keeps most of the width (1280×720); above it, results get their own column on the right.
 WIDE_LAYOUT_MIN_WIDTH = 1500
+#: The task strip shows between this many rows (an empty table) and at most the cap, growing and
+#: shrinking with the number of tasks until the user drags its edge; it never takes more than
+#: ``TASK_STRIP_MAX_SHARE`` of the window's height.
+TASK_ROWS_MIN, TASK_ROWS_MAX = 2, 6
+TASK_STRIP_MAX_SHARE = 0.2
 
 
 class DeskLayout:
@@ -52,9 +57,52 @@ class DeskLayout:
                              Qt.Orientation.Horizontal)
         else:
             self.resizeDocks([self.scan_dock], [max(side, 320)], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.tasks_dock], [self.task_view.compact_height()], Qt.Orientation.Vertical)
+        self._task_strip_height, self._task_strip_user = None, False   # it follows the task count
+        self._follow_task_count()
+        self._fit_task_strip()
         self._split_pending = True
         QTimer.singleShot(0, self._default_split)   # once the docks have taken their space
+
+    def _follow_task_count(self) -> None:
+        if getattr(self, "_task_strip_follows", False):
+            return
+        self._task_strip_follows = True
+        for sig in (self.tm.rowsInserted, self.tm.rowsRemoved, self.tm.modelReset):
+            sig.connect(self._schedule_task_strip_fit)
+
+    @Slot()
+    def _schedule_task_strip_fit(self, *_args) -> None:
+        QTimer.singleShot(0, self._fit_task_strip)
+
+    def task_strip_rows(self) -> int:
+        """The rows the task strip shows for the current task count and window height."""
+        row = max(1, self.task_view.verticalHeader().defaultSectionSize())
+        fit = int(self.height() * TASK_STRIP_MAX_SHARE - self.task_view.compact_height(0)) // row
+        cap = max(TASK_ROWS_MIN, min(TASK_ROWS_MAX, fit))
+        return max(TASK_ROWS_MIN, min(cap, self.tm.rowCount()))
+
+    @Slot()
+    def _fit_task_strip(self) -> None:
+        """Size the task strip to its rows, unless the user has dragged it to a height of their
+        own (then it stays as they left it until "reset layout")."""
+        dock = self.tasks_dock
+        if self._task_strip_user or dock.isFloating() or (self.isVisible() and not dock.isVisible()):
+            return
+        mine = self._task_strip_height
+        if mine is not None and self.isVisible() and abs(dock.height() - mine) > 2:
+            self._task_strip_user = True              # dragged: the user's height from now on
+            return
+        self._task_strip_asked = self.task_strip_rows()
+        self.resizeDocks([dock], [self.task_view.compact_height(self._task_strip_asked)], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self._note_task_strip_height)
+
+    @Slot()
+    def _note_task_strip_height(self) -> None:
+        self._task_strip_height = self.tasks_dock.height() if self.isVisible() else None
+        self.task_strip_fitted = self._task_strip_asked if self._task_strip_height is not None else None
+
+    #: The rows of the task strip's last fit once laid out (None before): what tests wait for.
+    task_strip_fitted: int | None = None
 
     @Slot()
     def _default_split(self) -> None:
@@ -73,6 +121,7 @@ class DeskLayout:
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         s.setValue("window/stock_splitter", self.stock_splitter.saveState())
         s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
+        s.setValue("window/task_strip_user_sized", bool(self._task_strip_user))
         s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
         self._save_scan_settings(s)
         s.sync()
@@ -97,6 +146,10 @@ class DeskLayout:
             self._split_pending = False
         if (th := ba("window/tasks_header")) is not None:
             self.task_view.horizontalHeader().restoreState(th)
+        if str(s.value("window/task_strip_user_sized", "false")).lower() == "true":
+            self._task_strip_user = True
+        else:
+            self._fit_task_strip()
         if (wh := ba("window/watchlist_header")) is not None:
             self.watchlist_view.table.horizontalHeader().restoreState(wh)
         raw = s.value("scan/panel")
