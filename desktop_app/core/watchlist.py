@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import tempfile
 import threading
 from pathlib import Path
 from typing import Iterable
 
 from . import file_errors as fe
 from . import paths
+from .atomic_file import write_text_atomic
 from .reasons import R, Reason
 from .symbols import parse_symbol, parse_symbols
 
@@ -141,25 +140,7 @@ class Watchlist:
             raise self._blocked
         with self._lock:
             payload = json.dumps({"version": 1, "symbols": self._symbols}, ensure_ascii=False, indent=1)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".watchlist-", suffix=".tmp", dir=str(self.path.parent))
-        except OSError as e:
-            raise fe.os_problem(e, self.path) from e
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException as e:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if isinstance(e, OSError):
-                raise fe.os_problem(e, self.path) from e
-            raise
+        write_text_atomic(self.path, payload)
 
     def __len__(self) -> int:
         return len(self.symbols())
