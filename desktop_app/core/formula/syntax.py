@@ -63,8 +63,6 @@ WS: /[ \t\r\n\u3000\ufeff]+/
 FULLWIDTH = {"；": ";", "（": "(", "）": ")", "，": ",", "：": ":", "＝": "=", "＞": ">", "＜": "<",
              "＋": "+", "－": "-", "＊": "*", "／": "/", "｛": "{", "｝": "}", "。": ".", "！": "!",
              "“": '"', "”": '"'}
-#: How the parser's expected terminals read in an error ("expected )").
-_EXPECTED = {"RPAR": ")", "COMMA": ",", "SEMICOLON": ";"}
 
 
 class FormulaError(ReasonError, ValueError):
@@ -191,7 +189,9 @@ class _Build(Transformer):
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(GRAMMAR, parser="lalr", transformer=_Build(), maybe_placeholders=True)
+    # The basic lexer, not the contextual one: AND/OR/NOT stay keywords where the parser does not
+    # expect them ("C>O AND AND V" is an error at the second AND, not a variable named AND).
+    return Lark(GRAMMAR, parser="lalr", lexer="basic", transformer=_Build(), maybe_placeholders=True)
 
 
 def parse(text: str) -> list[Statement]:
@@ -207,9 +207,30 @@ def _end_pos(text: str) -> Pos:
     return Pos(len(lines), len(lines[-1]) + 1, "")
 
 
-def _expected_hint(expected) -> Reason | str:
-    names = [_EXPECTED[e] for e in ("RPAR", "COMMA", "SEMICOLON") if e in set(expected or ())]
-    return R("formula_expected_hint", expected=names[0]) if names else ""
+def _open_parens(text: str, upto: int) -> int:
+    """Unclosed "(" before offset ``upto`` (comments skipped)."""
+    depth, i = 0, 0
+    while i < min(upto, len(text)):
+        ch = text[i]
+        if ch == "{":
+            j = text.find("}", i)
+            i = len(text) if j < 0 else j + 1
+            continue
+        if text.startswith("//", i):
+            j = text.find("\n", i)
+            i = len(text) if j < 0 else j
+            continue
+        depth += (ch == "(") - (ch == ")")
+        i += 1
+    return depth
+
+
+def _expected_hint(text: str, upto: int, expected) -> Reason | str:
+    """"expected )" when a parenthesis is still open there (LALR's expected sets alone are too
+    broad to name one token reliably)."""
+    if "RPAR" in set(expected or ()) and _open_parens(text, upto) > 0:
+        return R("formula_expected_hint", expected=")")
+    return ""
 
 
 def _syntax_reason(text: str, e: UnexpectedInput) -> Reason:
@@ -222,9 +243,10 @@ def _syntax_reason(text: str, e: UnexpectedInput) -> Reason:
         return at(p, R("formula_bad_char", char=ch, hint=hint))
     if isinstance(e, UnexpectedToken) and e.token.type != "$END":
         tok = e.token
-        return at(pos_of(tok), R("formula_unexpected", token=str(tok), hint=_expected_hint(e.expected)))
+        hint = _expected_hint(text, tok.start_pos or 0, e.expected)
+        return at(pos_of(tok), R("formula_unexpected", token=str(tok), hint=hint))
     expected = getattr(e, "expected", None)
-    return at(_end_pos(text), R("formula_incomplete", hint=_expected_hint(expected)))
+    return at(_end_pos(text), R("formula_incomplete", hint=_expected_hint(text, len(text), expected)))
 
 
 __all__ = ["FormulaError", "Pos", "Expr", "Statement", "parse", "at", "FULLWIDTH", "UnexpectedEOF"]
