@@ -54,10 +54,17 @@ def _node_value(node: Node, args: list, frame: k.Frame, get, lines: dict):
     if op == "neg":
         return -args[0]
     if op == "cmp":
-        return k.compare(node.value, frame.full(args[0]), frame.full(args[1]))
+        a, b = args
+        if not isinstance(a, np.ndarray) and not isinstance(b, np.ndarray):
+            a = frame.full(a)
+        return k.compare(node.value, a, b)
     if op == "logic":
+        if node.args[0].boolean and node.args[1].boolean:
+            return k.logic_of_conditions(node.value, frame.full(args[0]), frame.full(args[1]))
         return k.logic(node.value, frame.full(args[0]), frame.full(args[1]))
     if op == "not":
+        if node.args[0].boolean:
+            return 1.0 - frame.full(args[0])
         return k.negate(frame.full(args[0]))
     fn = FUNCTIONS[node.value]
     vals = [int(v) if p.kind == "n" and p.integer and not isinstance(v, np.ndarray) else v

@@ -46,13 +46,12 @@ def _isnan(x) -> np.ndarray | bool:
 
 def cond(mask, invalid) -> np.ndarray:
     """A condition series: 1.0 where ``mask``, 0.0 elsewhere, NaN where ``invalid``."""
-    out = np.asarray(mask, dtype=float).copy()
     if np.ndim(invalid) == 0:
+        out = np.array(mask, dtype=float)
         if invalid:
             out[...] = NAN
-    else:
-        out[invalid] = NAN
-    return out
+        return out
+    return np.where(invalid, NAN, mask)
 
 
 def truth(x) -> tuple[np.ndarray, np.ndarray]:
@@ -96,7 +95,8 @@ def divide(a, b):
 
 
 def compare(op: str, a, b) -> np.ndarray:
-    invalid = np.isnan(a) | np.isnan(b)
+    """A comparison; a constant side stays a scalar (price_compare's fast path)."""
+    invalid = _isnan(a) | _isnan(b)
     if op in ("<>", "!="):
         return cond(~pc.eq(a, b), invalid)
     return cond(pc.compare(a, "==" if op in ("=", "==") else op, b), invalid)
@@ -106,6 +106,12 @@ def logic(op: str, a, b) -> np.ndarray:
     ta, ia = truth(a)
     tb, ib = truth(b)
     return cond((ta & tb) if op == "AND" else (ta | tb), ia | ib)
+
+
+def logic_of_conditions(op: str, a, b) -> np.ndarray:
+    """AND/OR of two conditions (1/0/NaN) in one pass: a·b and max(a, b) propagate NaN, as
+    :func:`logic` does."""
+    return np.multiply(a, b) if op == "AND" else np.maximum(a, b)
 
 
 def negate(a) -> np.ndarray:
