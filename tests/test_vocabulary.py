@@ -209,7 +209,7 @@ def test_every_catalogue_entry_is_used_by_some_code():
     prefixes: set[str] = set()
     pkg = Path(__file__).resolve().parents[1] / "desktop_app"
     for path in pkg.rglob("*.py"):
-        if path.name == "catalogue.py":
+        if path.name in ("catalogue.py", "formula_reasons.py"):   # the catalogue itself
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):

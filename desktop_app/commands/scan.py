@@ -43,6 +43,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mcap-min", type=float, help="minimum market cap, yuan")
     parser.add_argument("--mcap-max", type=float, help="maximum market cap, yuan")
     parser.add_argument("--no-fetch", action="store_true", help="do not fetch symbols missing from the store")
+    formula = parser.add_mutually_exclusive_group()
+    formula.add_argument("--formula", metavar="TEXT", help="a 通达信 formula whose selection (XG, or the last "
+                         "condition) must hold on the last bar, e.g. 'CROSS(MA(C,5),MA(C,10))'")
+    formula.add_argument("--formula-file", metavar="F", help="read the formula from a text file (GBK or UTF-8)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the outcome and every hit as JSON")
     out.add_argument("--csv", metavar="PATH", help="write the hits to a CSV file (UTF-8 with BOM)")
@@ -84,6 +88,15 @@ def check_arguments(args: argparse.Namespace, lang: str) -> bool:
 
         if not 1 <= args.demo_stocks <= max_stocks():
             error(R("demo_size", maximum=max_stocks(), n=args.demo_stocks), lang)
+            ok = False
+    if getattr(args, "formula_file", None):
+        from desktop_app.core.formula.text_file import read_formula_file
+        from desktop_app.core.reasons import ReasonError
+
+        try:
+            args.formula = read_formula_file(args.formula_file)
+        except ReasonError as e:
+            error(e.reason, lang)
             ok = False
     if getattr(args, "csv", None) is not None:
         from desktop_app.core.file_errors import check_output_path
@@ -134,7 +147,7 @@ def request_from_args(args: argparse.Namespace):
         universe=args.universe, exclude_st=not args.include_st, exclude_suspended=not args.include_suspended,
         min_listed_days=args.min_listed_days, price_min=args.price_min, price_max=args.price_max,
         min_amount=args.min_amount, mcap_min=args.mcap_min, mcap_max=args.mcap_max,
-        min_score=args.min_score, strategies=strategies, mode=args.mode)
+        min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "")
 
 
 class ProgressLine:
@@ -183,8 +196,9 @@ TABLE_COLUMNS = ["symbol", "name", "score", "label", "last", "chg_pct", "rsi", "
 
 
 def print_hits_table(rows: list[dict], lang: str, limit: int) -> None:
-    from desktop_app.core.hits import table_lines
+    from desktop_app.core.hits import formula_columns, table_lines
     cols = [("label_zh" if lang == "zh" else "label_en") if c == "label" else c for c in TABLE_COLUMNS]
+    cols += formula_columns(rows)
     for line in table_lines(rows, lang, cols, limit):
         print(line)
     if len(rows) > limit:

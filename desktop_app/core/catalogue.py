@@ -9,6 +9,8 @@ MA/MACD states in ``core/score_rules.py``.
 """
 from __future__ import annotations
 
+from .formula_reasons import FORMULA_REASONS
+
 # ---------------------------------------------------------------------------------------------
 # reasons: code -> (zh template, en template)
 # ---------------------------------------------------------------------------------------------
@@ -242,6 +244,8 @@ REASONS: dict[str, tuple[str, str]] = {
                              "{n} stocks are not in the local bar store {file} (an unfinished backfill?): run "
                              "stockscan-cli refresh to fill it; it resumes where it stopped"),
 }
+# The formula language's templates (core/formula_reasons.py: kept apart for the file-size rule).
+REASONS.update(FORMULA_REASONS)
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -331,7 +335,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "price_range": ("价格区间", "Price range"), "min_amount": ("最低成交额", "Minimum amount"),
     "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
-    "rows": ("行数", "Rows")
+    "rows": ("行数", "Rows"), "formula": ("公式", "Formula"),
 }
 
 

@@ -44,6 +44,10 @@ COLUMNS: list[str] = [
     "industry", "board", "strategies", "ma_trend", "macd_state", "rsi",
     "trend", "volatility", "technical", "volume", "momentum",
 ]
+#: Decimals of a formula output column (a hit row's key beyond HIT_COLUMNS, named as in the
+#: formula, e.g. "MA5" or "主力线"): shown with 2 like 通达信, exported with 4.
+FORMULA_DIGITS, FORMULA_EXPORT_DIGITS = 2, 4
+_KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS)
 #: The columns that stay on the left: frozen in the results table, first in an export.
 FROZEN_COLUMNS: tuple[str, ...] = ("symbol", "name")
 NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
@@ -77,6 +81,18 @@ class HitRows(list):
     def __init__(self, rows: Iterable[dict] = (), columns: Sequence[str] | None = None) -> None:
         super().__init__(rows)
         self.columns = list(columns) if columns else None
+
+
+def is_formula_column(col: str) -> bool:
+    """A formula output's column (``core/formula/screen.py`` adds them to the hit rows)."""
+    return col not in _KNOWN_KEYS
+
+
+def formula_columns(rows: Iterable[dict]) -> list[str]:
+    """The formula output columns of hit rows, in the formula's order (those of the first row)."""
+    for r in rows:
+        return [k for k in r if is_formula_column(k)]
+    return []
 
 
 def _zh(lang: str) -> bool:
@@ -179,6 +195,8 @@ def display(col: str, v: Any, lang: str) -> str:
         return numfmt.num(r, 0 if float(r).is_integer() else DIGITS[col])
     if col in DIGITS:
         return numfmt.num(v, DIGITS[col])
+    if is_formula_column(col) and isinstance(v, (int, float)):
+        return numfmt.num(v, FORMULA_DIGITS, thousands=True)
     return str(v)
 
 
@@ -207,6 +225,8 @@ def export_value(col: str, v: Any, lang: str) -> Any:
         if col in WHOLE_WHEN_INTEGRAL:
             return _whole_or_rounded(f, DIGITS[col])
         return round(f, DIGITS.get(col, 4)) if col != "amount" else round(f)
+    if is_formula_column(col) and isinstance(v, (int, float)) and not isinstance(v, bool):
+        return round(float(v), FORMULA_EXPORT_DIGITS) if math.isfinite(float(v)) else ""
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
         v = v.item()
     return v if isinstance(v, (int, float)) else str(v)
@@ -214,8 +234,11 @@ def export_value(col: str, v: Any, lang: str) -> Any:
 
 def export_columns(rows: Any = None, columns: Sequence[str] | None = None) -> list[str]:
     """The columns an export writes: ``columns`` if given, else the rows' own (``HitRows``), else
-    the default ``COLUMNS``."""
-    return list(columns or getattr(rows, "columns", None) or COLUMNS)
+    the default ``COLUMNS`` followed by the rows' formula output columns."""
+    chosen = columns or getattr(rows, "columns", None)
+    if chosen:
+        return list(chosen)
+    return COLUMNS + (formula_columns(rows) if isinstance(rows, Sequence) else [])
 
 
 def export_rows(rows: Iterable[dict], lang: str, columns: Sequence[str] | None = None

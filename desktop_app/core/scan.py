@@ -98,6 +98,7 @@ class ScanRequest:
     min_score: float = 60
     strategies: list[str] = field(default_factory=list)
     mode: str = "all"                     # "all" | "any" of the strategies
+    formula: str = ""                     # a 通达信 formula whose selection must hold too (core/formula)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -142,6 +143,9 @@ class ScanRequest:
             problems.append(R("min_amount_negative"))
         if self.mode not in ("all", "any"):
             problems.append(R("mode_unknown", mode=repr(self.mode)))
+        if (self.formula or "").strip():
+            from .formula.screen import formula_problems
+            problems += formula_problems(self.formula)
         if self.strategies:
             from .strategies import STRATEGIES
             for s in self.strategies:
@@ -180,36 +184,9 @@ class ScanRequest:
             names = [strategy_name(s, lang) for s in self.strategies]
             joiner = "+" if self.mode == "all" else ("|" if zh else " or ")
             parts.append(joiner.join(names))
+        if (self.formula or "").strip():
+            parts.append(word("formula", lang))
         return " · ".join(parts)
-
-
-def describe_request(request: "ScanRequest", lang: str) -> list[str]:
-    """The request as ``name: value`` lines a user reads (task details, saved screens)."""
-    zh = lang == "zh"
-    colon, yes, no = ("：" if zh else ": "), word("yes", lang), word("no", lang)
-
-    def rng(lo, hi, unit: float = 1.0) -> str:
-        def f(v):
-            return "—" if v is None else f"{float(v) / unit:g}"
-        return f"{f(lo)} – {f(hi)}"
-
-    lines = [(word("universe", lang), request.universe_description(lang)),
-             (word("min_score", lang), f"{float(request.min_score):g}")]
-    if request.strategies:
-        names = ("、" if zh else ", ").join(strategy_name(s, lang) for s in request.strategies)
-        mode = word(f"mode_{request.mode}", lang)
-        lines.append((word("strategies", lang), f"{names} ({mode})"))
-    lines += [(word("exclude_st", lang), yes if request.exclude_st else no),
-              (word("exclude_suspended", lang), yes if request.exclude_suspended else no),
-              (word("min_listed_days", lang), str(request.min_listed_days))]
-    if request.price_min is not None or request.price_max is not None:
-        lines.append((word("price_range", lang), rng(request.price_min, request.price_max)))
-    if request.min_amount is not None:
-        lines.append((word("min_amount", lang), f"{float(request.min_amount):g}"))
-    if request.mcap_min is not None or request.mcap_max is not None:
-        unit, suffix = (1e8, "亿") if zh else (1e9, "B")
-        lines.append((word("mcap_range", lang), rng(request.mcap_min, request.mcap_max, unit) + suffix))
-    return [f"{k}{colon}{v}" for k, v in lines]
 
 
 def _finite_or_none(x: Any) -> bool:
@@ -386,6 +363,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     of the panel = suspended). The spot snapshot is only asked for when a market-cap bound is set:
     it is slow on a live source (≈1 min for the whole market) and the bars already carry the rest.
     """
+    from .formula.screen import formula_screen
     from .scoring import score_panel
     from .strategies import STRATEGIES, find_strategy, fired_at, screen
 
@@ -492,6 +470,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
 
     # -- score and screen in chunks ----------------------------------------------------------
     extra_ids = [k for k in STRATEGIES if k not in wanted] if MATCH_ALL_STRATEGIES else []
+    formula = formula_screen(request.formula)       # None without a formula (validated above)
     meta = _meta_lookup(info)
     n_rows = len(panel.symbols)
     for a in range(0, n_rows, CHUNK):
@@ -501,6 +480,9 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         req_fired = fired_at(sub, wanted) if wanted else {}
         valid = np.asarray(res.valid, dtype=bool)
         hit_mask = np.asarray(screen(res.total, req_fired, request.min_score, request.mode), dtype=bool) & valid
+        f_chunk = formula.chunk(sub) if formula is not None else None
+        if f_chunk is not None:
+            hit_mask &= f_chunk.mask                # the formula's selection AND score/presets
         hit_idx = np.flatnonzero(hit_mask)
         # presets that fired, for the hits only (rows are independent, so a sub-panel is exact)
         fired_hits = {k: np.asarray(v)[hit_idx] for k, v in req_fired.items()}
@@ -519,6 +501,8 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         for j, i in enumerate(hit_idx):
             fired_ids = [k for k in order if bool(fired_hits[k][j])]
             chunk_hits.append(_hit_row(sub_syms[i], int(i), res, sub, fired_ids, meta))
+        if f_chunk is not None:
+            f_chunk.fill(chunk_hits, hit_idx)
         out.found += len(chunk_hits)
         out.hits.extend(chunk_hits)
         done += len(sub_syms)

@@ -12,7 +12,8 @@ from typing import Any
 
 from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
 from ..core.reasons import R, Reason
-from ..core.scan import ScanRequest, describe_request
+from ..core.request_lines import describe_request
+from ..core.scan import ScanRequest
 from .task_info import TaskInfo, TaskStatus
 
 

@@ -1,0 +1,37 @@
+"""A scan request as the ``name: value`` lines a user reads (task details, saved screens)."""
+from __future__ import annotations
+
+from .catalogue import word
+
+
+def describe_request(request, lang: str) -> list[str]:
+    """The request (a ``core.scan.ScanRequest``) as ``name: value`` lines."""
+    from .scan import strategy_name
+
+    zh = lang == "zh"
+    colon, yes, no = ("：" if zh else ": "), word("yes", lang), word("no", lang)
+
+    def rng(lo, hi, unit: float = 1.0) -> str:
+        def f(v):
+            return "—" if v is None else f"{float(v) / unit:g}"
+        return f"{f(lo)} – {f(hi)}"
+
+    lines = [(word("universe", lang), request.universe_description(lang)),
+             (word("min_score", lang), f"{float(request.min_score):g}")]
+    if request.strategies:
+        names = ("、" if zh else ", ").join(strategy_name(s, lang) for s in request.strategies)
+        mode = word(f"mode_{request.mode}", lang)
+        lines.append((word("strategies", lang), f"{names} ({mode})"))
+    lines += [(word("exclude_st", lang), yes if request.exclude_st else no),
+              (word("exclude_suspended", lang), yes if request.exclude_suspended else no),
+              (word("min_listed_days", lang), str(request.min_listed_days))]
+    if request.price_min is not None or request.price_max is not None:
+        lines.append((word("price_range", lang), rng(request.price_min, request.price_max)))
+    if request.min_amount is not None:
+        lines.append((word("min_amount", lang), f"{float(request.min_amount):g}"))
+    if request.mcap_min is not None or request.mcap_max is not None:
+        unit, suffix = (1e8, "亿") if zh else (1e9, "B")
+        lines.append((word("mcap_range", lang), rng(request.mcap_min, request.mcap_max, unit) + suffix))
+    if (request.formula or "").strip():
+        lines.append((word("formula", lang), " ".join(request.formula.split())))
+    return [f"{k}{colon}{v}" for k, v in lines]
