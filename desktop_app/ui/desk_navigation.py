@@ -98,6 +98,7 @@ class DeskNavigation:
         on = (not self.full_chart) if on is None else on
         if on == self.full_chart:
             return
+        self.ensure_built()
         if on:
             self._full_chart_state = self.saveState(LAYOUT_VERSION)
             for d in (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock):
