@@ -144,7 +144,6 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     tm = ctx.task_manager
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
-    tm.load_history()
     missing_font = cjk_font_notice(i18n.current_language())
     if missing_font is not None:
         notices.append(missing_font)
@@ -154,7 +153,9 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     window.instance_server.opened.connect(bring_to_front(window, window.open_symbol))
     window.startup_notices = notices          # shown by main() once the window is up
     ctx.source_changed.connect(lambda: _notice_rebuilt_store(window))
-    # after the first frame, ahead of the stock view's build, which then overlaps it (ui/desk_start.py)
+    # after the first frame, ahead of the stock view's build, which then overlaps them (ui/desk_start.py):
+    # the stored tasks (read on the history thread) and the source's detection (on a worker)
+    window.after_first_frame(tm.load_history, first=True)
     window.after_first_frame(partial(ctx.switch_source, args.source or settings["source"]), first=True)
     return app, window, router, args
 

@@ -61,7 +61,7 @@ class DeskKeys(QObject):
             return False
         w = self.window
         if not isinstance(obj, QWidget) or obj.window() is not w or not (
-                w.isActiveWindow() or w.quick_open_dialog.isVisible()):
+                w.isActiveWindow() or (w.quick_open_dialog is not None and w.quick_open_dialog.isVisible())):
             return False
         key = event.key()
         if t == QEvent.Type.ShortcutOverride:

@@ -31,6 +31,7 @@ class DeskNavigation:
     def quick_open_with(self, text: str) -> None:
         """键盘精灵: the quick-open popup, pre-filled with what was typed (keys typed before the
         popup has the focus are added to its text, not lost)."""
+        self.ensure_built()
         dlg = self.quick_open_dialog
         if dlg.isVisible():
             dlg.edit.end(False)

@@ -1,17 +1,18 @@
 """The desk's start in two halves, so the first frame comes before the heavy imports.
 
 The shell (``MainWindow.__init__``): menus, toolbar, status bar, every dock with its panel (scan,
-tasks, results, watchlist: none of them imports pandas), quick open (its search index is built on a
-worker, ``core.stock_search`` imported there), and in the central "stockArea" a light placeholder
-where the stock view goes; the saved geometry and dock state are restored before the window is
-shown. Then, one event-loop turn after the first paint (``ui/first_frame.AfterFirstFrame``), the
-steps queued with ``after_first_frame``: the data source's detection (``app.build`` queues it first,
-so it runs on a worker while the GUI thread goes on) and ``_build_stock_view`` — the stock view
-(chart | analysis: pandas, pyqtgraph, the chart's layout) replaces the placeholder and the saved
-chart | analysis split applies.
+tasks, results, watchlist; none of them imports numpy or pandas), and in the central "stockArea" a
+light placeholder where the stock view goes; the saved geometry and dock state are restored before
+the window is shown. Then, one event-loop turn after the first paint
+(``ui/first_frame.AfterFirstFrame``), one step a turn, what was queued with ``after_first_frame``:
+``app.build`` queues the source's detection (a worker) and the stored tasks' load (the history
+thread) ahead of the rest, so they run while the GUI thread goes on with the scan panel's presets
+(``core.strategies``) and ``_build_stock_view``: the stock view (chart | analysis: pandas,
+pyqtgraph, the chart's layout) replaces the placeholder, the saved chart | analysis split applies,
+and quick open is made (its index is built on a worker, ``core.stock_search`` imported there).
 
 ``ensure_built()`` runs what is left at once: tests, and whatever needs the stock view before the
-event loop got there (``open_symbol``, the full-window chart). A mixin of ``MainWindow``.
+event loop got there (``open_symbol``, quick open, the full-window chart). A mixin of ``MainWindow``.
 """
 from __future__ import annotations
 
@@ -60,19 +61,24 @@ class DeskStart:
         self.stock_view: Any = None            # ui.stock_view.StockView, from _build_stock_view
         self.stock_splitter: Any = None
         self.setCentralWidget(self.stock_area)
-        self.quick_open_dialog = QuickOpenDialog(self.ctx, self)
+        self.quick_open_dialog: Any = None     # QuickOpenDialog, from _build_stock_view
 
     def _build_stock_view(self) -> None:
         """The deferred half of the build: the stock view (pandas, pyqtgraph, the chart's layout)
-        replaces the placeholder; the saved chart | analysis split applies now."""
+        replaces the placeholder, the saved chart | analysis split applies, and quick open (a
+        dialog: its first build costs ≈20 ms of type set-up) is made."""
         if self.stock_view is not None:
             return
         from desktop_app.ui.stock_view import StockView
+
+        self.quick_open_dialog = QuickOpenDialog(self.ctx, self)
+        self.quick_open_dialog.symbol_chosen.connect(self.open_symbol)
 
         view = StockView(self.ctx)
         self.stock_area.layout().replaceWidget(self.stock_placeholder, view)
         self.stock_placeholder.hide()
         self.stock_placeholder.deleteLater()
+        view.show()                             # (a widget added to a shown window stays hidden until then)
         self.stock_view, self.stock_splitter = view, view.splitter
         view.add_to_watchlist.connect(self.add_symbol_to_watchlist)
         view.scan_universe_requested.connect(self.scan_universe)

@@ -188,7 +188,6 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.watchlist_view.table.selectionModel().currentRowChanged.connect(self._watchlist_row_changed)
         self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
         self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
-        self.quick_open_dialog.symbol_chosen.connect(self.open_symbol)
         self.tm.running_count_changed.connect(self._update_running)
         self.tm.task_finished.connect(self._on_task_finished)
         self.tm.results_ready.connect(self._on_results_ready)
@@ -231,9 +230,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.watchlist_view.retranslate()
         if self.stock_view is not None:
             self.stock_view.retranslate()
+            self.quick_open_dialog.retranslate()
         else:
             self.stock_placeholder.setText(tr("Loading the chart…"))
-        self.quick_open_dialog.retranslate()
         self.tm.set_language(model_lang())     # task texts and every results model
         self._update_source_label()
         self._on_freshness(self.ctx.latest_date)
@@ -461,6 +460,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     @Slot()
     def quick_open(self) -> None:
+        self.ensure_built()
         self.quick_open_dialog.open_with("")
 
     # -- data ---------------------------------------------------------------------------------
