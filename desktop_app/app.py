@@ -22,6 +22,7 @@ import logging
 import logging.handlers
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -109,7 +110,6 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     from desktop_app.ui import i18n, theme
     from desktop_app.ui.app_context import AppContext
     from desktop_app.ui.error_dialog import ExceptionRouter
-    from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.settings_dialog import load_settings
 
     notices: list[Any] = []
@@ -128,6 +128,8 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
 
     if forward(args.code):               # another StockScan of these user dirs runs: it takes over
         raise HandedOver()
+    from desktop_app.ui.main_window import MainWindow   # (a second instance never imports the window)
+
     logfile = setup_logging()
     log.info("StockScan starting (argv=%s)", argv)
     router = ExceptionRouter(logfile)
@@ -142,7 +144,6 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     tm = ctx.task_manager
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
-    tm.load_history()
     missing_font = cjk_font_notice(i18n.current_language())
     if missing_font is not None:
         notices.append(missing_font)
@@ -152,7 +153,10 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     window.instance_server.opened.connect(bring_to_front(window, window.open_symbol))
     window.startup_notices = notices          # shown by main() once the window is up
     ctx.source_changed.connect(lambda: _notice_rebuilt_store(window))
-    ctx.switch_source(args.source or settings["source"])
+    # after the first frame, ahead of the stock view's build, which then overlaps them (ui/desk_start.py):
+    # the stored tasks (read on the history thread) and the source's detection (on a worker)
+    window.after_first_frame(tm.load_history, first=True)
+    window.after_first_frame(partial(ctx.switch_source, args.source or settings["source"]), first=True)
     return app, window, router, args
 
 

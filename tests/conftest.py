@@ -113,7 +113,7 @@ def synthetic_bars(n: int, seed: int = 1, start: str = "2020-01-02", base: float
 
 @pytest.fixture
 def open_window(qtbot):
-    """``open_window(ctx, restore=False)``: a shown MainWindow on ``ctx``, closed and shut down
+    """``open_window(ctx, restore=False)``: a shown, fully built MainWindow on ``ctx``, closed and shut down
     (every thread joined) with the test, the language reset to English."""
     made: list = []
 
@@ -123,6 +123,7 @@ def open_window(qtbot):
         w = MainWindow(context=ctx, restore=restore)
         qtbot.addWidget(w)
         w.show()
+        w.ensure_built()          # the deferred half of the build (ui/desk_start.py), at once
         made.append(w)
         return w
 

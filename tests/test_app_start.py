@@ -72,6 +72,7 @@ def test_the_window_installs_the_entry_off_the_gui_thread(qtbot, tmp_path, monke
     monkeypatch.setattr(main_window, "install_desktop", spy)
     w = MainWindow(context=AppContext.for_demo(n_stocks=50), restore=False)
     qtbot.addWidget(w)
+    w.ensure_built()          # the stock view is built after the first frame
     try:
         w.install_action.trigger()
         qtbot.waitUntil(lambda: "stockscan.desktop" in w.statusBar().currentMessage(), timeout=5000)

@@ -234,6 +234,7 @@ def test_window_language_switch_reaches_the_chart(qtbot, tmp_path):
     ctx = AppContext.for_demo(n_stocks=60, store=BarStore(tmp_path / "w.sqlite"))
     w = MainWindow(context=ctx, restore=False)
     qtbot.addWidget(w)
+    w.ensure_built()          # the stock view is built after the first frame
     try:
         w.apply_language("en")
         w.show()

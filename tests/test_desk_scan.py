@@ -35,6 +35,7 @@ def window(qtbot, tmp_path, demo_store_file):
     store = copy_store(demo_store_file(N), tmp_path / "w")
     w = MainWindow(context=AppContext.for_demo(n_stocks=N, store=store), restore=False)
     qtbot.addWidget(w)
+    w.ensure_built()          # the stock view is built after the first frame
     w.show()
     yield w
     w.close()

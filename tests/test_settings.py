@@ -20,6 +20,7 @@ def window(qtbot):
     def make() -> MainWindow:
         w = MainWindow(context=AppContext.for_demo(n_stocks=60))
         qtbot.addWidget(w)
+        w.ensure_built()          # the stock view is built after the first frame
         made.append(w)
         return w
 

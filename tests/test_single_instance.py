@@ -39,6 +39,7 @@ def test_a_second_instance_forwards_its_code_to_the_running_window(qtbot, tmp_pa
     store = copy_store(demo_store_file(300), tmp_path / "s")
     w = MainWindow(context=AppContext.for_demo(n_stocks=300, store=store), restore=False)
     qtbot.addWidget(w)
+    w.ensure_built()          # the stock view is built after the first frame
     w.show()
     server = InstanceServer(parent=w)
     assert server.listening

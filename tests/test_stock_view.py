@@ -272,6 +272,7 @@ def window(qtbot, tmp_path):
         ctx = AppContext.for_demo(n_stocks=N_STOCKS, store=BarStore(tmp_path / f"w{len(made)}.sqlite"))
         w = MainWindow(context=ctx, restore=False)
         qtbot.addWidget(w)
+        w.ensure_built()          # the stock view is built after the first frame
         w.pending_open_symbol = pending
         view = w.stock_view  # MainWindow attaches its stock view itself
         w.show()

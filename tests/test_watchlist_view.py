@@ -84,6 +84,7 @@ def test_double_click_opens_the_stock(ctx, qtbot):
 def test_add_hits_to_watchlist_then_scan_the_watchlist(ctx, qtbot):
     w = MainWindow(context=ctx)
     qtbot.addWidget(w)
+    w.ensure_built()          # the stock view is built after the first frame
     w.show()
     try:
         w.scan_panel.min_score.setValue(0)

@@ -61,7 +61,7 @@ class DeskKeys(QObject):
             return False
         w = self.window
         if not isinstance(obj, QWidget) or obj.window() is not w or not (
-                w.isActiveWindow() or w.quick_open_dialog.isVisible()):
+                w.isActiveWindow() or (w.quick_open_dialog is not None and w.quick_open_dialog.isVisible())):
             return False
         key = event.key()
         if t == QEvent.Type.ShortcutOverride:
@@ -76,7 +76,7 @@ class DeskKeys(QObject):
         # KeyPress
         if is_text_input(obj):
             return False
-        in_stock = _inside(obj, w.stock_view)
+        in_stock = w.stock_view is not None and _inside(obj, w.stock_view)   # None: not built yet
         if w.full_chart and key == Qt.Key.Key_Escape:
             w.toggle_full_chart(False)
             return True

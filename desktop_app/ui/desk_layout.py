@@ -108,7 +108,7 @@ class DeskLayout:
     def _default_split(self) -> None:
         """Chart | analysis: the analysis keeps a readable column, the chart gets the rest
         (unless a saved split was restored meanwhile)."""
-        if not self._split_pending:
+        if not self._split_pending or self.stock_splitter is None:   # None: built after the first frame
             return
         self._split_pending = False
         total = max(600, self.stock_splitter.width())
@@ -119,7 +119,8 @@ class DeskLayout:
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
-        s.setValue("window/stock_splitter", self.stock_splitter.saveState())
+        if self.stock_splitter is not None:     # closed before the stock view was built: keep the old
+            s.setValue("window/stock_splitter", self.stock_splitter.saveState())
         s.setValue("window/tasks_header", self.task_view.horizontalHeader().saveState())
         s.setValue("window/task_strip_user_sized", bool(self._task_strip_user))
         s.setValue("window/watchlist_header", self.watchlist_view.table.horizontalHeader().saveState())
@@ -141,9 +142,7 @@ class DeskLayout:
             self.restoreGeometry(g)
         if (st := ba("window/state")) is not None:
             self.restoreState(st, LAYOUT_VERSION)
-        if (sp := ba("window/stock_splitter")) is not None:
-            self.stock_splitter.restoreState(sp)
-            self._split_pending = False
+        self.restore_stock_split()
         if (th := ba("window/tasks_header")) is not None:
             self.task_view.horizontalHeader().restoreState(th)
         if str(s.value("window/task_strip_user_sized", "false")).lower() == "true":
@@ -158,6 +157,14 @@ class DeskLayout:
                 self.scan_panel.restore(json.loads(str(raw)))
             except (ValueError, TypeError):
                 log.warning("ignoring unreadable saved scan settings")
+
+    def restore_stock_split(self) -> None:
+        """The saved chart | analysis split; the window calls it again once the stock view is built
+        (``ui/desk_start.py``)."""
+        v = QSettings().value("window/stock_splitter")
+        if self.stock_splitter is not None and isinstance(v, QByteArray) and not v.isEmpty():
+            self.stock_splitter.restoreState(v)
+            self._split_pending = False
 
     @Slot()
     def reset_layout(self) -> None:

@@ -31,6 +31,7 @@ class DeskNavigation:
     def quick_open_with(self, text: str) -> None:
         """键盘精灵: the quick-open popup, pre-filled with what was typed (keys typed before the
         popup has the focus are added to its text, not lost)."""
+        self.ensure_built()
         dlg = self.quick_open_dialog
         if dlg.isVisible():
             dlg.edit.end(False)
@@ -98,6 +99,7 @@ class DeskNavigation:
         on = (not self.full_chart) if on is None else on
         if on == self.full_chart:
             return
+        self.ensure_built()
         if on:
             self._full_chart_state = self.saveState(LAYOUT_VERSION)
             for d in (self.scan_dock, self.watchlist_dock, self.results_dock, self.tasks_dock):

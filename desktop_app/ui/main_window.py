@@ -8,7 +8,11 @@ watchlist" through ``add_to_watchlist`` and "Scan its board" through the scan pa
 ``start_scan``, so the panel's checks and filters apply as for any scan.
 
 Layout, dock state, splitter sizes, column widths and the last scan settings are saved with
-``QSettings()`` on close and restored on start; "Reset layout" returns to the built-in layout."""
+``QSettings()`` on close and restored on start; "Reset layout" returns to the built-in layout.
+
+Start-up in two halves (``ui/desk_start.py``): the constructor builds the shell, which imports
+neither pandas nor pyqtgraph; the stock view is built after the first frame. ``ensure_built()``
+finishes that at once (tests; ``open_symbol``)."""
 from __future__ import annotations
 
 import logging
@@ -29,15 +33,14 @@ from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.desk_keys import DeskKeys
 from desktop_app.ui.desk_layout import DeskLayout
 from desktop_app.ui.desk_navigation import DeskNavigation
+from desktop_app.ui.desk_start import DeskStart
 from desktop_app.ui.focus_ring import FocusRing
 from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
-from desktop_app.ui.quick_open import QuickOpenDialog
 from desktop_app.ui.results_view import ResultsView
 from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from desktop_app.ui.status_bar import StatusBarWidgets
-from desktop_app.ui.stock_view import StockView
 from desktop_app.ui.task_view import TaskView
 from desktop_app.ui.watchlist_view import WatchlistView
 
@@ -45,7 +48,7 @@ log = logging.getLogger(__name__)
 
 
 
-class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
+class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
     open_symbol_requested = Signal(str)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None, *, restore: bool = True) -> None:
@@ -58,6 +61,7 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         self.current_symbol = ""
         self.last_scan_id = ""
         self._closed = False
+        self._init_start(restore)
         icon = paths.resources_dir() / "icons" / "stockscan.svg"
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
@@ -70,7 +74,7 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         self._init_navigation()
         self.keys = DeskKeys(self)
         self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
-                                     self.task_view, self.stock_view.chart], self)
+                                     self.task_view], self)          # + the chart once it is built
         self.resize(1400, 860)
         self.apply_default_layout()
         self.retranslate()
@@ -78,20 +82,10 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
             self.restore_layout()
         self._on_source_changed()
         self.ctx.start()
+        self.startup.then(self.scan_panel.load_presets)
+        self.startup.then(self._build_stock_view)
 
     # -- construction -------------------------------------------------------------------------
-    def _build_central(self) -> None:
-        """The stock view (chart | analysis) fills "stockArea"; its splitter is saved with the layout."""
-        self.stock_area = QWidget()
-        self.stock_area.setObjectName("stockArea")
-        lay = QVBoxLayout(self.stock_area)
-        lay.setContentsMargins(4, 4, 4, 4)
-        self.stock_view = StockView(self.ctx)
-        lay.addWidget(self.stock_view, 1)
-        self.stock_splitter = self.stock_view.splitter
-        self.setCentralWidget(self.stock_area)
-        self.quick_open_dialog = QuickOpenDialog(self.ctx, self)
-
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         d = QDockWidget(self)
         d.setObjectName(name)  # saveState identifies docks by objectName
@@ -105,7 +99,7 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
     def _build_docks(self) -> None:
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
-        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols)
+        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols, presets_later=True)   # after the first frame
         self.task_view = TaskView(self.tm)
         self.results_view = ResultsView()
         self.watchlist_view = WatchlistView(self.ctx)
@@ -194,9 +188,6 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         self.watchlist_view.table.selectionModel().currentRowChanged.connect(self._watchlist_row_changed)
         self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
         self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
-        self.quick_open_dialog.symbol_chosen.connect(self.open_symbol)
-        self.stock_view.add_to_watchlist.connect(self.add_symbol_to_watchlist)
-        self.stock_view.scan_universe_requested.connect(self.scan_universe)
         self.tm.running_count_changed.connect(self._update_running)
         self.tm.task_finished.connect(self._on_task_finished)
         self.tm.results_ready.connect(self._on_results_ready)
@@ -237,8 +228,11 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         self.task_view.retranslate()
         self.results_view.retranslate()
         self.watchlist_view.retranslate()
-        self.stock_view.retranslate()
-        self.quick_open_dialog.retranslate()
+        if self.stock_view is not None:
+            self.stock_view.retranslate()
+            self.quick_open_dialog.retranslate()
+        else:
+            self.stock_placeholder.setText(tr("Loading the chart…"))
         self.tm.set_language(model_lang())     # task texts and every results model
         self._update_source_label()
         self._on_freshness(self.ctx.latest_date)
@@ -460,11 +454,13 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         if origin:
             self._stock_list = origin
         self.current_symbol = symbol
+        self.ensure_built()
         self.stock_view.open_symbol(symbol)
         self.open_symbol_requested.emit(symbol)
 
     @Slot()
     def quick_open(self) -> None:
+        self.ensure_built()
         self.quick_open_dialog.open_with("")
 
     # -- data ---------------------------------------------------------------------------------
@@ -500,7 +496,8 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
             self.tm.set_retention(int(values["history_keep"]))
         if changed("theme"):
             dark = theme.apply_theme(values["theme"])
-            self.stock_view.chart.set_theme("dark" if dark else "light")
+            if self.stock_view is not None:    # else it is built in the new theme
+                self.stock_view.chart.set_theme("dark" if dark else "light")
         if changed("language"):
             self.apply_language(values["language"])
         if changed("source"):
@@ -549,6 +546,7 @@ class MainWindow(DeskNavigation, DeskLayout, QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self.startup.cancel()           # closed before its build finished: never build it
         try:
             self.save_layout()
         except Exception:  # saving the layout must never block an exit

@@ -1,23 +1,25 @@
 """Quick open (Ctrl+K), like 通达信's 键盘精灵: type a code, a name or pinyin initials, Enter opens.
 
 The search index (``core.stock_search.StockIndex``: pypinyin over every name) is built on the
-window's background runner (``context.runner``, newest build wins) the first time the dialog is
-shown for a source, and rebuilt when the source changes; typing before it is ready shows
+window's background runner (``context.runner``, newest build wins; ``core.stock_search`` and its
+pandas are imported there, never at start-up) the first time the dialog is shown for a source, and rebuilt when the source changes; typing before it is ready shows
 "building…" and the query runs as soon as the index arrives.
 """
 from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (QDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QVBoxLayout, QWidget)
 
-from desktop_app.core.stock_search import StockIndex
 from desktop_app.ui.i18n import tr
+
+if TYPE_CHECKING:
+    from desktop_app.core.stock_search import StockIndex
 
 log = logging.getLogger(__name__)
 LIMIT = 30
@@ -25,6 +27,8 @@ LIMIT = 30
 
 def _build_index(source: Any) -> tuple[Any, StockIndex | None, str]:
     """Runs on the background runner: ``(source, index or None, error)``."""
+    from desktop_app.core.stock_search import StockIndex
+
     try:
         return source, StockIndex(source.universe()), ""
     except Exception as e:  # e.g. the universe could not be fetched: say so in the dialog

@@ -6,7 +6,11 @@ input is explained next to its field before anything runs, and a universe known 
 
 Pasted codes are checked without freezing the window: a short list at once, a long one (a paste
 of 100,000 tokens takes ≈2 s to check) in slices of ``PARSE_SLICE`` tokens between events, its
-result kept for the text it belongs to; Start waits for it with a message."""
+result kept for the text it belongs to; Start waits for it with a message.
+
+The presets come from ``core.strategies`` (numpy, pandas): the window builds the panel with
+``presets_later=True`` and lists them after its first frame (``load_presets``); a choice restored
+before that is kept and applied then."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -71,13 +75,16 @@ class ScanPanel(QWidget):
     scan_requested = Signal(object)
 
     def __init__(self, watchlist_symbols: Callable[[], list[str]] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, presets_later: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("scanPanel")
         self.watchlist_symbols = watchlist_symbols or (lambda: [])
         self.board_names: dict[str, list[str]] = {"industry": [], "concept": []}
-        self.strategies = _strategies()
+        self.strategies: dict[str, Any] = {}       # id -> core.strategies.Strategy, once listed
+        self._chosen: list[str] = []               # presets restored before they were listed
         self._build()
+        if not presets_later:
+            self.load_presets()
         self.retranslate()
         self._on_universe_changed()
 
@@ -190,12 +197,6 @@ class ScanPanel(QWidget):
         self.strategy_list = QListWidget()
         self.strategy_list.setObjectName("strategyList")
         self.strategy_list.setMaximumHeight(140)
-        for sid in self.strategies:
-            it = QListWidgetItem()
-            it.setData(Qt.ItemDataRole.UserRole, sid)
-            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            it.setCheckState(Qt.CheckState.Unchecked)
-            self.strategy_list.addItem(it)
         self.strategies_label = QLabel()
         sl.addRow(self.strategies_label)
         sl.addRow(self.strategy_list)
@@ -256,11 +257,7 @@ class ScanPanel(QWidget):
         self.score_box.setTitle(tr("Score and strategies"))
         self.min_score_label.setText(tr("Minimum score"))
         self.strategies_label.setText(tr("Strategy presets"))
-        for i in range(self.strategy_list.count()):
-            it = self.strategy_list.item(i)
-            s = self.strategies[it.data(Qt.ItemDataRole.UserRole)]
-            it.setText(pick((s.name_zh, s.name_en)))
-            it.setToolTip(pick((s.doc_zh, s.doc_en)))
+        self._retranslate_presets()
         self.mode_label.setText(tr("Match"))
         self.mode_combo.setItemText(0, tr("all selected presets"))
         self.mode_combo.setItemText(1, tr("any selected preset"))
@@ -405,7 +402,29 @@ class ScanPanel(QWidget):
         self._show_error(err, "")
         return True, None if lo is None else lo * unit, None if hi is None else hi * unit
 
+    def load_presets(self) -> None:
+        """List the strategy presets (once), checked as restored."""
+        if self.strategies:
+            return
+        self.strategies = _strategies()
+        for sid in self.strategies:
+            it = QListWidgetItem()
+            it.setData(Qt.ItemDataRole.UserRole, sid)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if sid in self._chosen else Qt.CheckState.Unchecked)
+            self.strategy_list.addItem(it)
+        self._retranslate_presets()
+
+    def _retranslate_presets(self) -> None:
+        for i in range(self.strategy_list.count()):
+            it = self.strategy_list.item(i)
+            s = self.strategies[it.data(Qt.ItemDataRole.UserRole)]
+            it.setText(pick((s.name_zh, s.name_en)))
+            it.setToolTip(pick((s.doc_zh, s.doc_en)))
+
     def selected_strategies(self) -> list[str]:
+        if not self.strategies:
+            return list(self._chosen)
         out = []
         for i in range(self.strategy_list.count()):
             it = self.strategy_list.item(i)
@@ -417,6 +436,7 @@ class ScanPanel(QWidget):
         """A valid ScanRequest, or None with every problem shown next to its field."""
         from desktop_app.core.scan import ScanRequest
 
+        self.load_presets()
         ok = True
         universe, why = self.universe_string()
         self._show_error(self.universe_error, why)
@@ -487,6 +507,7 @@ class ScanPanel(QWidget):
             w.setText(str(st.get(key, "")))
         self.min_score.setValue(int(st.get("min_score", 60)))
         chosen = set(st.get("strategies") or [])
+        self._chosen = [str(s) for s in st.get("strategies") or []]
         for j in range(self.strategy_list.count()):
             it = self.strategy_list.item(j)
             it.setCheckState(Qt.CheckState.Checked if it.data(Qt.ItemDataRole.UserRole) in chosen

@@ -3,17 +3,22 @@
 Every helper returns the task id at once; the job runs on a pool thread. ``install_rerun``
 registers job factories so a re-run rebuilds its job from the task's stored params on the current
 source and store (tasks loaded from history have no live job at all).
+
+``core.scan`` (numpy, pandas) is imported when a scan is submitted or re-run, not with this module:
+the window installs the re-run factories before its first frame.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..core.catalogue import word
 from ..core.jobs import Progress
 from ..core.reasons import R
-from ..core.scan import ScanError, ScanRequest, run_scan
 from .results_model import ResultsModel
 from .task_manager import TaskManager
+
+if TYPE_CHECKING:
+    from ..core.scan import ScanRequest
 
 
 def _watch_symbols(watchlist: Any) -> list[str] | None:
@@ -27,6 +32,7 @@ def _watch_symbols(watchlist: Any) -> list[str] | None:
 
 def scan_job(request: ScanRequest, source, store, watchlist: list[str] | None = None):
     def job(progress, cancel, emit_hits):
+        from ..core.scan import run_scan
         return run_scan(request, source, store, progress=progress, cancel=cancel, on_hits=emit_hits,
                         watchlist=watchlist)
     return job
@@ -59,6 +65,8 @@ def refresh_job(source, store, mode: str = "update", symbols: list[str] | None =
 def submit_scan(tm: TaskManager, request: ScanRequest, source, store, watchlist: Any = None,
                 lang: str = "zh") -> str:
     """Raises ``ScanError`` (its ``reason`` lists every problem) for a request that cannot run."""
+    from ..core.scan import ScanError
+
     problems = request.validate()
     if problems:
         raise ScanError(R("request_invalid", problems=problems))
@@ -100,6 +108,8 @@ def install_rerun(tm: TaskManager, context: Any) -> None:
         return factory
 
     def scan_factory(params: dict) -> Callable:
+        from ..core.scan import ScanRequest
+
         req = ScanRequest.from_dict(params.get("request") or {})
         syms = _watch_symbols(getattr(context, "watchlist", None))
         if syms is None:

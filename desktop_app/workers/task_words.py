@@ -12,8 +12,6 @@ from typing import Any
 
 from ..core.catalogue import HOSTS, TASK_KINDS, TASK_STATES, WORDS, pick, word
 from ..core.reasons import R, Reason
-from ..core.request_lines import describe_request
-from ..core.scan import ScanRequest
 from .task_info import TaskInfo, TaskStatus
 
 
@@ -59,6 +57,9 @@ class TaskWords:
         colon = "：" if self._lang == "zh" else ": "
         lines: list[str] = []
         if info.kind == "scan" and isinstance(p.get("request"), dict):
+            from ..core.request_lines import describe_request   # numpy/pandas: not at start-up
+            from ..core.scan import ScanRequest
+
             lines += describe_request(ScanRequest.from_dict(p.pop("request")), self._lang)
         p.pop("watchlist", None)
         p.pop("via", None)

@@ -7,9 +7,10 @@ or a pandas DatetimeIndex of normalised dates.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
-import pandas as pd
+if TYPE_CHECKING:                      # annotations only: the window's first frame never loads pandas
+    import pandas as pd
 
 UNIVERSE_COLUMNS = ["symbol", "name", "exchange", "board", "industry", "listed_date", "is_st"]
 BAR_COLUMNS = ["open", "high", "low", "close", "volume", "amount", "turnover"]
