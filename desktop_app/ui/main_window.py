@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QToolBar,
                                QVBoxLayout, QWidget)
 
@@ -75,7 +75,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.keys = DeskKeys(self)
         self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
                                      self.task_view], self)          # + the chart once it is built
-        self.resize(1400, 860)
+        self.resize(self._default_size())
         self.apply_default_layout()
         self.retranslate()
         if restore:
@@ -86,6 +86,16 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.startup.then(self._build_stock_view)
 
     # -- construction -------------------------------------------------------------------------
+    def _default_size(self) -> QSize:
+        """1400×860, or the screen's free area when that is smaller (a 1280×720 laptop): the
+        window never starts running past the screen's edges."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        want = QSize(1400, 860)
+        if screen is None:
+            return want
+        free = screen.availableGeometry().size()
+        return QSize(min(want.width(), free.width()), min(want.height(), free.height()))
+
     def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         d = QDockWidget(self)
         d.setObjectName(name)  # saveState identifies docks by objectName
