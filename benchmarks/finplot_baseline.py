@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     try:
         import finplot
     except ImportError as e:
-        print(f"finplot is not importable here ({e}); see docs/PERFORMANCE.md", file=sys.stderr)
+        print(f"finplot is not importable here ({e})", file=sys.stderr)
         return NO_FINPLOT
     from PySide6 import QtWidgets
 

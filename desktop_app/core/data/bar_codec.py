@@ -106,12 +106,12 @@ def _header(header: bytes) -> tuple[int, int]:
     return version, n
 
 
-def decode_header(blob: bytes) -> int:
-    """Validate the header and return the number of records."""
-    _version, n = _header(blob)
+def _whole(blob: bytes) -> tuple[int, int]:
+    """(version, n) of a whole blob, its length checked."""
+    version, n = _header(blob)
     if len(blob) != HEADER_SIZE + n * RECORD_SIZE:
         raise BlobFormatError(f"blob length {len(blob)} does not match {n} records")
-    return n
+    return version, n
 
 
 def check_header(header: bytes, n: int) -> int:
@@ -129,8 +129,8 @@ def _ordered(rec: np.ndarray, version: int) -> np.ndarray:
 
 def decode(blob: bytes) -> np.ndarray:
     """Records of a blob, oldest first, as a read-only view (no copy)."""
-    n = decode_header(blob)
-    return _ordered(np.frombuffer(blob, dtype=RECORD_DTYPE, count=n, offset=HEADER_SIZE), _header(blob)[0])
+    version, n = _whole(blob)
+    return _ordered(np.frombuffer(blob, dtype=RECORD_DTYPE, count=n, offset=HEADER_SIZE), version)
 
 
 def tail_span(version: int, n: int, k: int) -> tuple[int, int]:
