@@ -7,6 +7,11 @@ with the same ChartWidget whose candle and volume items are replaced by the pyqt
 ``customGraphicsItem`` example approach (every bar recorded once into one QPicture, replayed on
 each paint), measured the same way in the same run.
 
+``chart_frame_p95_default_*`` (the app's default content drawn) have finplot as their baseline:
+the same bars and content drawn by finplot and timed the same way in a subprocess
+(``finplot_baseline.py``, run with ``$STOCKSCAN_FINPLOT_PYTHON``, default this interpreter);
+ratio = finplot / StockScan. Without finplot the baseline is skipped with a note.
+
 ``chart_first_paint_5000``: from ``set_bars`` of a 5,000-bar stock to the first grabbed frame
 (candles, volume, markers; the indicator lines follow one event-loop turn later, and the time until
 they are drawn is printed too), on a widget that already showed another stock; baseline: the
@@ -16,7 +21,9 @@ QPicture variant.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -203,6 +210,27 @@ def _first_paint(w, bars: pd.DataFrame, warm: pd.DataFrame) -> tuple[float, floa
     return float(np.median(first)), float(np.median(full))
 
 
+def _finplot_p95(visible: tuple[int, ...], per_kind: int) -> dict[int, float]:
+    """finplot's p95 frame per visible count (``finplot_baseline.py``), or {} with a note."""
+    python = os.environ.get("STOCKSCAN_FINPLOT_PYTHON", sys.executable)
+    script = Path(__file__).resolve().parent / "finplot_baseline.py"
+    cmd = [python, str(script), "--per-kind", str(per_kind), *map(str, visible)]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        print(f"   chart: finplot baseline skipped ({e})", file=sys.stderr)
+        return {}
+    if done.returncode != 0:
+        note = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+        print(f"   chart: finplot baseline skipped: {note[0]} (set STOCKSCAN_FINPLOT_PYTHON to an"
+              " interpreter with finplot; docs/PERFORMANCE.md)", file=sys.stderr)
+        return {}
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"   chart: finplot {result['finplot']} p95 " + ", ".join(
+        f"{v} visible {ms:.1f} ms" for v, ms in result["p95_ms"].items()), file=sys.stderr)
+    return {int(v): ms for v, ms in result["p95_ms"].items()}
+
+
 def run(quick: bool = False) -> dict:
     from PySide6 import QtCore, QtWidgets
 
@@ -230,9 +258,11 @@ def run(quick: bool = False) -> dict:
         # The app's default content, drawn: MA5/10/20/60 over the candles and the MACD pane.
         fast = charts["fast"]
         _settle_lines(fast)
-        for visible in (250, 2500, 10_000):
-            p95 = float(np.percentile(_frames(fast, visible, per_kind), 95))
-            out[f"chart_frame_p95_default_{visible}"] = _metric(p95, "ms")
+        default = {visible: float(np.percentile(_frames(fast, visible, per_kind), 95))
+                   for visible in (250, 2500, 10_000)}
+        finplot = _finplot_p95(tuple(default), per_kind)
+        for visible, p95 in default.items():
+            out[f"chart_frame_p95_default_{visible}"] = _metric(p95, "ms", finplot.get(visible))
         fast.set_panes(["macd", "kdj", "rsi"])
         fast.set_overlays({"ma": True, "boll": True})
         _settle_lines(fast)
@@ -257,6 +287,4 @@ def run(quick: bool = False) -> dict:
 
 
 if __name__ == "__main__":
-    import json
-
     print(json.dumps(run(quick="--quick" in sys.argv), indent=2))

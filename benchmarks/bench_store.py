@@ -1,17 +1,27 @@
-"""store_panel_read: read 5,000 symbols × 750 days into a Panel from the blob store vs one SQLite row per bar.
+"""Bar store reads.
 
-Both stores hold the same random-walk bars. The value is the best of 3 full reads from the
+store_panel_read: read 5,000 symbols × 750 days into a Panel from the blob store vs one SQLite row
+per bar. Both stores hold the same random-walk bars. The value is the best of 3 full reads from the
 ``BarStore``; the baseline is the best of 3 reads of a ``bars(symbol, date, open, …)`` table
 (``ORDER BY symbol, date``, ``fetchall``) scattered into the same Panel with numpy.
-Reproduce: ``python benchmarks/run.py --only store_panel_read``.
+
+store_tail_read_320_days / store_tail_read_2500_days: a scan's read (``read_panel(last_n=320)``,
+5,000 symbols) from a store holding 320 and 2,500 days per symbol, best of 3 each; the 2,500-day
+baseline is the same store with its blobs rewritten in the layout before issue 13 (oldest first,
+which the store still reads). ``store_tail_read_growth`` is 2,500 days over 320 (goal ≤ 1.3: the
+read does not grow with stored history) and ``store_tail_read_memory`` the peak of the memory
+allocated during the 2,500-day read (tracemalloc) over the panel's size.
+Reproduce: ``python benchmarks/run.py --only store`` (or a metric name).
 """
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +29,15 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from desktop_app.core.data import bar_codec as codec  # noqa: E402
 from desktop_app.core.data.source import BAR_COLUMNS  # noqa: E402
 from desktop_app.core.data.store import BarStore  # noqa: E402
 from desktop_app.core.panel import Panel  # noqa: E402
 from common import metric as _metric  # noqa: E402
 
-METRICS = ["store_panel_read"]
+METRICS = ["store_panel_read", "store_tail_read_320_days", "store_tail_read_2500_days",
+           "store_tail_read_growth", "store_tail_read_memory"]
+TAIL = 320   # core.scan.LOOKBACK_DAYS
 
 
 def make_market(n_symbols: int, n_days: int, seed: int = 1) -> tuple[list[str], pd.DatetimeIndex, dict[str, np.ndarray]]:
@@ -92,6 +105,71 @@ def _best_of(fn, n: int = 3) -> tuple[float, object]:
     return best, out
 
 
+def build_store(path: Path, n_symbols: int, n_days: int) -> BarStore:
+    """A store of ``n_symbols`` × ``n_days`` random-walk bars, written 500 symbols per transaction."""
+    symbols, dates, data = make_market(n_symbols, n_days)
+    fields = {c: np.where(data["mask"], data[c], np.nan) for c in BAR_COLUMNS}
+    recs = codec.panel_rows_to_records(dates, fields, range(n_symbols))
+    del fields, data
+    store = BarStore(path)
+    for i in range(0, n_symbols, 500):
+        store.write_records({symbols[j]: recs[j] for j in range(i, min(i + 500, n_symbols))})
+    return store
+
+
+def to_oldest_first(path: Path) -> None:
+    """Rewrite every blob of a (closed) store in the layout before issue 13."""
+    conn = sqlite3.connect(str(path))
+    for sym, blob in conn.execute("SELECT symbol, data FROM series").fetchall():
+        conn.execute("UPDATE series SET data=? WHERE symbol=?",
+                     (codec.encode(codec.decode(blob), version=codec.OLDEST_FIRST), sym))
+    conn.commit()
+    conn.close()
+
+
+def _peak_over_panel(store: BarStore) -> float:
+    """Peak memory allocated during a tail read, over the size of the panel it returns."""
+    tracemalloc.start()
+    try:
+        panel = store.read_panel(last_n=TAIL)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return peak / sum(a.nbytes for a in panel.fields.values())
+
+
+def tail_reads(tmp: Path, n_symbols: int, rounds: int = 7) -> dict:
+    """The three stores' reads interleaved, best of ``rounds`` each: on a shared machine the other
+    load then weighs on all three alike."""
+    paths = {days: tmp / f"tail-{days}.sqlite" for days in (TAIL, 2500)}
+    for days, path in paths.items():
+        build_store(path, n_symbols, days).close()
+    paths["old"] = tmp / "tail-2500-oldest-first.sqlite"
+    shutil.copyfile(paths[2500], paths["old"])
+    to_oldest_first(paths["old"])
+    stores = {k: BarStore(p) for k, p in paths.items()}
+    try:
+        times = {k: float("inf") for k in stores}
+        for _ in range(rounds):
+            for k, store in stores.items():
+                t, panel = _best_of(lambda: store.read_panel(last_n=TAIL), 1)
+                times[k] = min(times[k], t)
+                assert panel.shape == (n_symbols, TAIL), panel.shape
+        memory = _peak_over_panel(stores[2500])
+    finally:
+        for store in stores.values():
+            store.close()
+        for p in paths.values():
+            p.unlink()
+    if os.environ.get("BENCH_VERBOSE"):
+        print(f"   tail {TAIL}: {times[TAIL]:.3f}s from {TAIL} days, {times[2500]:.3f}s from 2500 days"
+              f" ({times['old']:.3f}s oldest first); read peak {memory:.2f}x the panel", flush=True)
+    return {"store_tail_read_320_days": _metric(times[TAIL], "s"),
+            "store_tail_read_2500_days": _metric(times[2500], "s", times["old"]),
+            "store_tail_read_growth": _metric(times[2500] / times[TAIL], "x"),
+            "store_tail_read_memory": _metric(memory, "x")}
+
+
 def run(quick: bool = False) -> dict:
     n_sym, n_days = (1000, 750) if quick else (5000, 750)
     symbols, dates, data = make_market(n_sym, n_days)
@@ -111,11 +189,12 @@ def run(quick: bool = False) -> dict:
         t_rows, base = _best_of(lambda: read_row_table(rows_path))
         t_tail, _ = _best_of(lambda: store.read_panel(last_n=250))
         store.close()
+        tails = tail_reads(Path(tmp), 1000 if quick else 5000)
     assert panel.shape == base.shape == (n_sym, n_days), (panel.shape, base.shape)
     assert np.allclose(panel.close, base.close, equal_nan=True)
     if os.environ.get("BENCH_VERBOSE"):
         print(f"   blob {t_blob:.3f}s rows {t_rows:.3f}s last_n=250 {t_tail:.3f}s", flush=True)
-    return {"store_panel_read": _metric(t_blob, "s", t_rows)}
+    return {"store_panel_read": _metric(t_blob, "s", t_rows), **tails}
 
 
 if __name__ == "__main__":

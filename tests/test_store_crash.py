@@ -8,6 +8,10 @@ result is detectable:
 - ``write`` of one symbol, same tagging;
 - ``extend`` of one symbol by rows whose values encode their own position (close = i, …) and
   whose dates are consecutive business days: a whole series is an unbroken 0..m-1 sequence.
+
+Run from a new store and from a store in the layout before issue 13 (schema 1, oldest-first
+blobs), whose series the writer converts to newest first as it rewrites them; after each kill the
+tail reads (``tail_records``, ``read_panel(last_n=…)``) must agree with the whole series.
 """
 from __future__ import annotations
 
@@ -18,9 +22,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlite3
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from desktop_app.core.data import bar_codec as codec
 from desktop_app.core.data.store import BarStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,12 +37,8 @@ SINGLE = "000001"
 GROWING = "300750"
 BASE = pd.Timestamp("2010-01-04")
 
-WRITER = r"""
-import sys
+SERIES = r"""
 import numpy as np, pandas as pd
-from desktop_app.core.data.store import BarStore
-path, first = sys.argv[1], int(sys.argv[2])
-GROUP = [f"60000{i}" for i in range(5)]
 
 def versioned(v):
     n = 300 + (v * 37) % 900
@@ -47,6 +51,14 @@ def seq(lo, hi):
     idx = pd.bdate_range("2010-01-04", periods=hi, name="date")[lo:]
     return pd.DataFrame({"open": i, "high": i + 1, "low": i - 1, "close": i, "volume": i * 100,
                          "amount": i * 1000, "turnover": i / 10}, index=idx)
+"""
+exec(SERIES)   # versioned(v), seq(lo, hi): the writer's series, for the old-layout store too
+
+WRITER = SERIES + r"""
+import sys
+from desktop_app.core.data.store import BarStore
+path, first = sys.argv[1], int(sys.argv[2])
+GROUP = [f"60000{i}" for i in range(5)]
 
 store = BarStore(path)
 have = store.read("300750")
@@ -89,10 +101,34 @@ def check_whole(store: BarStore) -> int:
         assert (grow.index == pd.bdate_range(BASE, periods=m)).all()
     panel = store.read_panel()
     assert len(panel.symbols) == len(store.symbols())
+    tails = store.tail_records(7)
+    last = store.read_panel(last_n=7)
+    for sym in store.symbols():
+        whole = store.read(sym)
+        np.testing.assert_array_equal(tails[sym], codec.frame_to_records(whole)[-7:])
+        np.testing.assert_array_equal(last.close[list(last.symbols).index(sym)],
+                                      whole["close"].reindex(last.dates).to_numpy())
     return int(next(iter(versions))) if versions else 0
 
 
-def test_killed_writer_leaves_whole_series(tmp_path):
+def to_old_layout(path: Path) -> None:
+    """Store the series as before issue 13 (schema 1, oldest-first blobs); a new store gets the
+    writer's series at version 1 first."""
+    if not path.exists():
+        s = BarStore(path)
+        s.write_many({**{g: versioned(1) for g in GROUP}, SINGLE: versioned(1), GROWING: seq(0, 500)})
+        s.close()
+    conn = sqlite3.connect(path)
+    for sym, blob in conn.execute("SELECT symbol, data FROM series").fetchall():
+        conn.execute("UPDATE series SET data=? WHERE symbol=?",
+                     (codec.encode(codec.decode(blob), version=codec.OLDEST_FIRST), sym))
+    conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("start", ["new", "old_layout"])
+def test_killed_writer_leaves_whole_series(tmp_path, start):
     path = tmp_path / "bars.sqlite"
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     rng = random.Random(1234)
@@ -100,6 +136,8 @@ def test_killed_writer_leaves_whole_series(tmp_path):
     kills = 0
     progressed = 0
     for _ in range(6):
+        if start == "old_layout":     # every round converts (and is killed converting) an old store
+            to_old_layout(path)
         proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(version * 1000 + 1000)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
         try:

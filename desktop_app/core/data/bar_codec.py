@@ -1,9 +1,15 @@
 """Binary encoding of one symbol's daily bars as a single blob (the bar store's unit of storage).
 
-Layout (little endian), chosen so the last ``k`` bars are one contiguous byte range (a tail read):
+Layout (little endian):
 
     header  16 bytes: b"SB" | version u8 | flags u8 | ncols u32 | n u32 | reserved u32
     records n × (8 + 8·ncols) bytes: date int32 (days since 1970-01-01), pad int32, ncols × float64
+
+Version 2 stores the records **newest first**, so the last ``k`` bars are the blob's first bytes:
+SQLite keeps a large blob as a chain of overflow pages that an incremental read walks from the
+start, so a tail at the end of an oldest-first blob (version 1, still read) costs the whole
+history's pages, a tail at its start only its own (issue 13 §5, docs/PERFORMANCE.md).
+``decode`` and ``tail`` give the records oldest first either way, as zero-copy (reversed) views.
 
 Columns are ``BAR_COLUMNS`` in that order (absent columns are NaN). float64 keeps prices, volumes in
 shares and amounts in yuan exact; records are 8-byte aligned so decoding is a zero-copy view.
@@ -18,7 +24,9 @@ import pandas as pd
 from .source import BAR_COLUMNS
 
 MAGIC = b"SB"
-CODEC_VERSION = 1
+CODEC_VERSION = 2       # newest first
+OLDEST_FIRST = 1        # the layout before issue 13: read, never written
+_VERSIONS = (OLDEST_FIRST, CODEC_VERSION)
 HEADER = struct.Struct("<2sBBIII")
 HEADER_SIZE = HEADER.size  # 16
 NCOLS = len(BAR_COLUMNS)
@@ -82,35 +90,58 @@ def normalise_records(rec: np.ndarray) -> np.ndarray:
     return rec[keep]
 
 
-def encode(rec: np.ndarray) -> bytes:
-    return HEADER.pack(MAGIC, CODEC_VERSION, 0, NCOLS, len(rec), 0) + rec.tobytes()
+def encode(rec: np.ndarray, version: int = CODEC_VERSION) -> bytes:
+    """The blob of sorted records (``version=OLDEST_FIRST`` only to build old stores in tests)."""
+    body = rec[::-1] if version == CODEC_VERSION else rec
+    return HEADER.pack(MAGIC, version, 0, NCOLS, len(rec), 0) + body.tobytes()
 
 
-def decode_header(blob: bytes) -> int:
-    """Validate the header and return the number of records."""
-    if len(blob) < HEADER_SIZE:
-        raise BlobFormatError("blob shorter than its header")
-    magic, version, _flags, ncols, n, _ = HEADER.unpack_from(blob, 0)
-    if magic != MAGIC or version != CODEC_VERSION or ncols != NCOLS:
-        raise BlobFormatError(f"unknown blob format (magic={magic!r}, version={version}, ncols={ncols})")
-    if len(blob) != HEADER_SIZE + n * RECORD_SIZE:
-        raise BlobFormatError(f"blob length {len(blob)} does not match {n} records")
-    return n
-
-
-def check_header(header: bytes, n: int) -> None:
-    """Validate a header read on its own (tail reads) against the row count stored beside it."""
+def _header(header: bytes) -> tuple[int, int]:
+    """(version, n) of a blob's header."""
     if len(header) < HEADER_SIZE:
         raise BlobFormatError("blob shorter than its header")
-    magic, version, _flags, ncols, count, _ = HEADER.unpack_from(header, 0)
-    if magic != MAGIC or version != CODEC_VERSION or ncols != NCOLS or count != n:
-        raise BlobFormatError(f"unknown blob format (magic={magic!r}, version={version}, n={count} vs {n})")
+    magic, version, _flags, ncols, n, _ = HEADER.unpack_from(header, 0)
+    if magic != MAGIC or version not in _VERSIONS or ncols != NCOLS:
+        raise BlobFormatError(f"unknown blob format (magic={magic!r}, version={version}, ncols={ncols})")
+    return version, n
+
+
+def _whole(blob: bytes) -> tuple[int, int]:
+    """(version, n) of a whole blob, its length checked."""
+    version, n = _header(blob)
+    if len(blob) != HEADER_SIZE + n * RECORD_SIZE:
+        raise BlobFormatError(f"blob length {len(blob)} does not match {n} records")
+    return version, n
+
+
+def check_header(header: bytes, n: int) -> int:
+    """Validate a header read on its own (tail reads) against the row count stored beside it;
+    return the blob's version."""
+    version, count = _header(header)
+    if count != n:
+        raise BlobFormatError(f"blob header says {count} records, its row {n}")
+    return version
+
+
+def _ordered(rec: np.ndarray, version: int) -> np.ndarray:
+    return rec[::-1] if version == CODEC_VERSION else rec
 
 
 def decode(blob: bytes) -> np.ndarray:
-    """Records of a blob as a read-only view (no copy)."""
-    n = decode_header(blob)
-    return np.frombuffer(blob, dtype=RECORD_DTYPE, count=n, offset=HEADER_SIZE)
+    """Records of a blob, oldest first, as a read-only view (no copy)."""
+    version, n = _whole(blob)
+    return _ordered(np.frombuffer(blob, dtype=RECORD_DTYPE, count=n, offset=HEADER_SIZE), version)
+
+
+def tail_span(version: int, n: int, k: int) -> tuple[int, int]:
+    """(offset, length) of the bytes holding the last ``k`` of a blob's ``n`` records."""
+    start = HEADER_SIZE if version == CODEC_VERSION else HEADER_SIZE + (n - k) * RECORD_SIZE
+    return start, k * RECORD_SIZE
+
+
+def tail(data: bytes, version: int, k: int, offset: int = 0) -> np.ndarray:
+    """The ``k`` records in ``data`` from ``offset`` (a ``tail_span`` read), oldest first, no copy."""
+    return _ordered(np.frombuffer(data, dtype=RECORD_DTYPE, count=k, offset=offset), version)
 
 
 def records_to_frame(rec: np.ndarray) -> pd.DataFrame:

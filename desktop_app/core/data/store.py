@@ -3,7 +3,11 @@
 Why this shape:
 - One row per bar reads 2.5M bars in 5–8 s here; one blob per symbol reads them in well under a
   second (FACTS.md). A blob is the symbol's whole series (``bar_codec``), so a scan reads one row per
-  stock and decodes it with a zero-copy numpy view.
+  stock and decodes it with a zero-copy numpy view. Records are stored newest first, so the last
+  ``k`` bars are the blob's first bytes and a scan's tail read costs its own pages whatever the
+  stored history (an oldest-first blob of a version 1 file is still read; measured alternatives in
+  docs/PERFORMANCE.md). ``read_panel`` scatters each series into the panel as it is read
+  (``panel_assembly``).
 - Crash safety comes from SQLite: WAL journal, every replace/extend in one transaction, so a process
   killed mid-write leaves each series either old or new, never a mix (``tests/test_store_crash.py``).
   ``synchronous=NORMAL`` is safe against process death (only an OS crash may lose the last commits).
@@ -42,11 +46,13 @@ from .. import file_errors as fe
 from ..panel import PANEL_FIELDS, Panel
 from ..reasons import R, Reason, reason_from_column
 from . import bar_codec as codec
+from .panel_assembly import PanelAssembly
 from .source import BAR_COLUMNS
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2     # 2: blobs newest first (bar_codec); a version 1 file is read and marked 2 on open
+_READABLE_VERSIONS = ("1", "2")
 _TABLES = {"meta", "series", "failures"}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -206,7 +212,9 @@ class BarStore:
         with self._write_txn() as conn:
             for stmt in filter(str.strip, _SCHEMA.split(";")):
                 conn.execute(stmt)
-            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # A version 1 file's oldest-first blobs stay readable; each becomes newest first when the
+            # symbol is next written (the daily update extends every traded symbol).
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _problem_with_file(self) -> tuple[Reason, bool] | None:
         """Why the existing file must not be used, as (detail, is another program's file), or None
@@ -242,7 +250,7 @@ class BarStore:
             if missing:
                 return R("file_missing_tables", tables=", ".join(sorted(missing))), False
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or str(row[0]) != str(SCHEMA_VERSION):
+            if row is None or str(row[0]) not in _READABLE_VERSIONS:
                 return R("file_schema_version", found=repr(row[0] if row else None), expected=SCHEMA_VERSION), False
             conn.execute("SELECT symbol FROM series LIMIT 1").fetchall()
             return None
@@ -409,42 +417,53 @@ class BarStore:
         return dict(self._iter_records(symbols, tail=n))
 
     def _iter_records(self, symbols: Iterable[str] | None, tail: int | None = None) -> Iterator[tuple[str, np.ndarray]]:
-        """(symbol, records) for the stored ones of ``symbols`` (all if None), in one read snapshot.
-
-        With ``tail`` only the last ``tail`` records are read (an incremental blob read of the
-        record range, so long histories cost nothing when a scan wants the last year)."""
+        """(symbol, records) for the stored ones of ``symbols`` (all if None), in one read snapshot."""
         with self._read_txn() as conn:
-            if symbols is None:
-                chunks: list[list[str] | None] = [None]
-            else:
-                wanted = list(dict.fromkeys(symbols))
-                chunks = [wanted[i:i + _IN_CHUNK] for i in range(0, len(wanted), _IN_CHUNK)]
-            cols = "rowid, symbol, n" if tail is not None else "symbol, data"
-            for chunk in chunks:
-                if chunk is None:
-                    rows = conn.execute(f"SELECT {cols} FROM series ORDER BY symbol")
-                else:
-                    marks = ",".join("?" * len(chunk))
-                    rows = conn.execute(f"SELECT {cols} FROM series WHERE symbol IN ({marks})", chunk)
-                if tail is None:
-                    for sym, blob in rows:
-                        yield sym, self._decode(sym, blob)
-                else:
-                    for rowid, sym, n in rows.fetchall():
-                        yield sym, self._read_tail(conn, rowid, sym, n, tail)
+            yield from self._records(conn, self._rows(conn, symbols), tail)
+
+    @staticmethod
+    def _rows(conn: sqlite3.Connection, symbols: Iterable[str] | None) -> list[tuple[int, str, int]]:
+        """(rowid, symbol, n) of the stored ones of ``symbols`` (all if None, by symbol)."""
+        if symbols is None:
+            return conn.execute("SELECT rowid, symbol, n FROM series ORDER BY symbol").fetchall()
+        wanted = list(dict.fromkeys(symbols))
+        rows = []
+        for i in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[i:i + _IN_CHUNK]
+            rows += conn.execute(f"SELECT rowid, symbol, n FROM series WHERE symbol IN ({','.join('?' * len(chunk))})",
+                                 chunk).fetchall()
+        return rows
+
+    def _records(self, conn: sqlite3.Connection, rows: list[tuple[int, str, int]],
+                 tail: int | None) -> Iterator[tuple[str, np.ndarray]]:
+        """Each row's records (all, or the last ``tail``): views of bytes read just then, so a caller
+        that lets them go holds one row at a time."""
+        if tail is not None:
+            for rowid, sym, n in rows:
+                yield sym, self._read_tail(conn, rowid, sym, n, tail)
+            return
+        for i in range(0, len(rows), _IN_CHUNK):
+            ids = [r[0] for r in rows[i:i + _IN_CHUNK]]
+            for sym, blob in conn.execute(f"SELECT symbol, data FROM series WHERE rowid IN ({','.join('?' * len(ids))})", ids):
+                yield sym, self._decode(sym, blob)
 
     def _read_tail(self, conn: sqlite3.Connection, rowid: int, sym: str, n: int, tail: int) -> np.ndarray:
+        """The last ``tail`` records, reading only their bytes: a newest-first blob's first ones (an
+        old oldest-first blob's last ones, found after its header)."""
         k = min(n, max(tail, 0))
         with conn.blobopen("series", "data", rowid, readonly=True) as b:
             if len(b) != codec.HEADER_SIZE + n * codec.RECORD_SIZE:
                 raise StoreCorruptError(f"series {sym}: blob length does not match its row count")
+            data = b.read(codec.HEADER_SIZE + k * codec.RECORD_SIZE)
             try:
-                codec.check_header(b.read(codec.HEADER_SIZE), n)
+                version = codec.check_header(data, n)
             except codec.BlobFormatError as e:
                 raise StoreCorruptError(f"series {sym}: {e}") from e
-            b.seek(codec.HEADER_SIZE + (n - k) * codec.RECORD_SIZE)
-            data = b.read(k * codec.RECORD_SIZE)
-        return np.frombuffer(data, dtype=codec.RECORD_DTYPE, count=k)
+            start, length = codec.tail_span(version, n, k)
+            if start != codec.HEADER_SIZE:
+                b.seek(start)
+                return codec.tail(b.read(length), version, k)
+        return codec.tail(data, version, k, codec.HEADER_SIZE)
 
     def read_panel(self, symbols: Iterable[str] | None = None, start=None, end=None,
                    last_n: int | None = None) -> Panel:
@@ -452,59 +471,19 @@ class BarStore:
 
         Rows follow ``symbols`` (sorted when None); symbols not in the store are absent. ``start`` /
         ``end`` bound the dates (inclusive); ``last_n`` keeps the last ``last_n`` dates of the union.
+        Each series is scattered into the panel's arrays as it is read (``panel_assembly``).
         """
         tail = last_n if (last_n is not None and end is None) else None
-        found: dict[str, np.ndarray] = {}
-        for sym, rec in self._iter_records(symbols, tail=tail):
-            found[sym] = rec
-        order = list(found) if symbols is None else [s for s in dict.fromkeys(symbols) if s in found]
-        recs = []
-        lo_day = None if start is None else codec.day_number(start)
-        hi_day = None if end is None else codec.day_number(end)
-        for s in order:
-            r = found[s]
-            if lo_day is not None or hi_day is not None:
-                d = r["d"]
-                a = 0 if lo_day is None else int(np.searchsorted(d, lo_day, "left"))
-                b = len(d) if hi_day is None else int(np.searchsorted(d, hi_day, "right"))
-                r = r[a:b]
-            recs.append(r)
-        return _assemble(np.array(order, dtype=object), recs, last_n)
-
-
-def _assemble(symbols: np.ndarray, recs: list[np.ndarray], last_n: int | None) -> Panel:
-    """Scatter per-symbol records into (field, symbol, day) arrays aligned on the union of dates."""
-    nonempty = [r for r in recs if len(r)]
-    if not nonempty:
-        empty = {f: np.full((len(symbols), 0), np.nan) for f in PANEL_FIELDS}
-        return Panel(symbols, pd.DatetimeIndex([], name="date"), empty)
-    lo = min(int(r["d"][0]) for r in nonempty)
-    hi = max(int(r["d"][-1]) for r in nonempty)
-    mark = np.zeros(hi - lo + 1, dtype=bool)
-    for r in nonempty:
-        mark[r["d"] - lo] = True
-    days = np.flatnonzero(mark)
-    if last_n is not None:
-        days = days[-last_n:] if last_n > 0 else days[:0]
-    cut = lo + (int(days[0]) if len(days) else hi + 1)
-    lut = np.full(hi - lo + 1, -1, dtype=np.int64)
-    lut[days] = np.arange(len(days))
-    out = np.full((len(PANEL_FIELDS), len(symbols), len(days)), np.nan)
-    for i, r in enumerate(recs):
-        if not len(r):
-            continue
-        if r["d"][0] < cut:
-            r = r[np.searchsorted(r["d"], cut, "left"):]
-            if not len(r):
-                continue
-        pos = lut[r["d"] - lo]
-        p0, p1 = int(pos[0]), int(pos[-1])
-        if p1 - p0 + 1 == len(r):
-            out[:, i, p0:p1 + 1] = r["v"].T
-        else:
-            out[:, i, pos] = r["v"].T
-    fields = {f: out[k] for k, f in enumerate(PANEL_FIELDS)}
-    return Panel(symbols, codec.days_to_index(days + lo), fields)
+        with self._read_txn() as conn:
+            rows = self._rows(conn, symbols)
+            found = {r[1] for r in rows}
+            order = sorted(found) if symbols is None else [s for s in dict.fromkeys(symbols) if s in found]
+            at = {s: i for i, s in enumerate(order)}
+            asm = PanelAssembly(len(order), last_n, None if start is None else codec.day_number(start),
+                                None if end is None else codec.day_number(end))
+            for sym, rec in self._records(conn, rows, tail):
+                asm.add(at[sym], rec)
+        return asm.panel(np.array(order, dtype=object))
 
 
 def store_key(source: Any) -> str:
