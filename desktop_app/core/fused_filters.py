@@ -76,16 +76,17 @@ def fuse(h, l, c, macd=(12, 26, 9), rsi: int = 14, kdj=(9, 3, 3)):
 
 
 # Steps per tile: the loop runs on a small state array (kept in cache, allocated once) and each
-# tile's results are copied out in two calls; a state array as long as the series would be
-# fresh memory all along the loop and keep EMA fast/slow alive for nothing.
+# tile's results are copied out, one call per result; a state array as long as the series would
+# be fresh memory all along the loop and keep EMA fast/slow alive for nothing.
 TILE = 32
 
 
 def _loop(inputs: list, alpha: np.ndarray, starts: dict[int, list[int]]):
     """The loop over time (inputs (t, n)): DIF, DEA, K, D and RSI's smoothed gain and move."""
     t, n = inputs[0].shape
-    out1 = np.empty((t, 4, n))                             # gain, move, K, DIF of each step
-    out2 = np.empty((t, 2, n))                             # D, DEA of each step
+    # Contiguous (t, n) results: the ratio, hist and J that follow run at half the cost on them.
+    out1 = {row: np.empty((t, n)) for row in (_DIF, _K, _GAIN, _MOVE)}   # of step r-1
+    out2 = {row: np.empty((t, n)) for row in (_DEA, _D)}                 # of step r-2
     w = np.empty((TILE + 1, 8, n))                         # w[i] is state row r0 + i
     w[0] = np.nan                                          # "before the first step"
     w[1:, _DIF] = 0.0                                      # (overwritten each step; finite)
@@ -123,11 +124,13 @@ def _loop(inputs: list, alpha: np.ndarray, starts: dict[int, list[int]]):
                     cur[row] = prev[_K] * alpha[_D] + b_seed[_D]
                 elif row == _DEA:
                     cur[row] = prev[_DIF]
-        out1[r0:r0 + hi1] = w[1:1 + hi1, _GAIN:_DIF + 1]
+        for row, out in out1.items():
+            out[r0:r0 + hi1] = w[1:1 + hi1, row]
         lo2 = 2 if r0 == 0 else 1                          # rows with a stage-2 step (r >= 2)
-        out2[r0 + lo2 - 2:r0 + m - 1] = w[lo2:m + 1, _D:]
+        for row, out in out2.items():
+            out[r0 + lo2 - 2:r0 + m - 1] = w[lo2:m + 1, row]
         w[0] = w[m]
-    return out1[:, 3], out2[:, 1], out1[:, 2], out2[:, 0], out1[:, 0], out1[:, 1]
+    return out1[_DIF], out2[_DEA], out1[_K], out2[_D], out1[_GAIN], out1[_MOVE]
 
 
 def separate(h, l, c, macd=(12, 26, 9), rsi: int = 14, kdj=(9, 3, 3)):
