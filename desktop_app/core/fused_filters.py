@@ -9,7 +9,7 @@ recursions share one state row per step and advance together with 4 calls per st
 
 How. Every recursion is y_t = a·x_t + b·y_{t-1}. The products a·x_t of the five filters whose
 input is known up front (EMA fast/slow of the close, RSI's gain and move, K of the RSV) are
-computed for all steps at once before the loop. DEA (input DIF = EMA fast − EMA slow) and D
+computed outside the per-step loop, ``TILE`` steps per call. DEA (input DIF = EMA fast − EMA slow) and D
 (input K) depend on values of the same step, so they run one step behind, in the same row:
 
     row r = [EMA_f, EMA_s, gain, move, K, DIF  of step r-1 | D, DEA  of step r-2]
