@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import statistics
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -38,3 +42,20 @@ def window_app(home: Path, name: str):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(home / "qsettings"))
     return QApplication.instance() or QApplication([name])
+
+
+def wall_s(cmd: list[str], runs: int, **kw) -> float:
+    """Median wall time of a fresh subprocess running ``cmd`` (output captured, must succeed)."""
+    walls = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        p = subprocess.run(cmd, capture_output=True, **kw)
+        walls.append(time.perf_counter() - t)
+        if p.returncode != 0:
+            raise RuntimeError(f"{cmd[:4]} failed ({p.returncode}): {p.stderr[-1000:]!r}")
+    return statistics.median(walls)
+
+
+def bare_python_s(runs: int = 7) -> float:
+    """The floor of any command: ``python -c pass`` (interpreter start and exit)."""
+    return wall_s([sys.executable, "-c", "pass"], runs)

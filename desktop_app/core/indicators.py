@@ -304,10 +304,14 @@ def _k_macd(c, fast, slow, signal):
     return dif, dea, hist
 
 
-def _k_rsi(c, n):
+def _k_rsi_moves(c):
+    """RSI's two inputs: the gain MAX(C-LC,0) and the move ABS(C-LC) (NaN on bar 0)."""
     d = c - _k_shift(c, 1)
-    up = _k_recur(np.maximum(d, 0.0), 1.0 / n)
-    down = _k_recur(np.abs(d, out=d), 1.0 / n)
+    return np.maximum(d, 0.0), np.abs(d, out=d)
+
+
+def _k_rsi_ratio(up, down, n):
+    """RSI from the smoothed gain and move (``up`` is overwritten)."""
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.divide(up, down, out=up)
         r *= 100.0
@@ -316,7 +320,13 @@ def _k_rsi(c, n):
     return r
 
 
-def _k_kdj(h, l, c, n, m1, m2):
+def _k_rsi(c, n):
+    gain, move = _k_rsi_moves(c)
+    return _k_rsi_ratio(_k_recur(gain, 1.0 / n), _k_recur(move, 1.0 / n), n)
+
+
+def _k_rsv(h, l, c, n):
+    """KDJ's raw stochastic value: (C − LLV(L,n)) / (HHV(H,n) − LLV(L,n)) × 100, 50 on no range."""
     hh = _k_rollext(h, n, np.maximum)
     ll = _k_rollext(l, n, np.minimum)
     rng = np.subtract(hh, ll, out=hh)
@@ -325,7 +335,11 @@ def _k_kdj(h, l, c, n, m1, m2):
         rsv /= rng
         rsv *= 100.0
     rsv[rng == 0] = 50.0         # no range in the window
-    k = _k_recur(rsv, 1.0 / m1, seed=50.0)
+    return rsv
+
+
+def _k_kdj(h, l, c, n, m1, m2):
+    k = _k_recur(_k_rsv(h, l, c, n), 1.0 / m1, seed=50.0)
     d = _k_recur(k, 1.0 / m2, seed=50.0)
     return k, d, 3.0 * k - 2.0 * d
 

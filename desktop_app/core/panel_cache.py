@@ -3,7 +3,8 @@
 Scoring and every strategy preset share one :class:`PackedPanel` per panel (kept on the panel
 object through a weak reference, freed with it), so a scan computes the whole market's
 MACD/KDJ/RSI/MAs once. :class:`WindowView` evaluates windowed indicators on a short window ending
-at one date. The kernels are those of :mod:`desktop_app.core.indicators`.
+at one date. The kernels are those of :mod:`desktop_app.core.indicators`; the score's recursive
+filters (MACD, RSI, KDJ) run together in one pass over time (:mod:`desktop_app.core.fused_filters`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import weakref
 
 import numpy as np
 
+from . import fused_filters
 from .indicators import PackedRows, _k_kdj, _k_macd, _k_rollext, _k_rsi, _k_shift, _k_sma, _k_std, _k_tr, _k_winsum
+from .score_rules import PARAMS
+
+# The score needs all three, and so does a scan's run of every preset: asking for any of them
+# with the score's parameters computes the three in one fused pass (one loop over time, not 7).
+_FUSED = (PARAMS["macd"], PARAMS["rsi"], PARAMS["kdj"])
+_FUSED_KEYS = (("macd",) + _FUSED[0], ("rsi", _FUSED[1]), ("kdj",) + _FUSED[2])
 
 
 class PackedPanel:
@@ -67,14 +75,20 @@ class PackedPanel:
                 return (self.c / self.prev_close() - 1.0) * 100.0
         return self.memo("chg", make)
 
+    def _recursive(self, key, make):
+        if key in _FUSED_KEYS and key not in self.cache:
+            out = fused_filters.macd_rsi_kdj(self.h, self.l, self.c, *_FUSED)
+            self.cache.update(zip(_FUSED_KEYS, out))
+        return self.memo(key, make)
+
     def macd(self, fast=12, slow=26, signal=9):
-        return self.memo(("macd", fast, slow, signal), lambda: _k_macd(self.c, fast, slow, signal))
+        return self._recursive(("macd", fast, slow, signal), lambda: _k_macd(self.c, fast, slow, signal))
 
     def kdj(self, n=9, m1=3, m2=3):
-        return self.memo(("kdj", n, m1, m2), lambda: _k_kdj(self.h, self.l, self.c, n, m1, m2))
+        return self._recursive(("kdj", n, m1, m2), lambda: _k_kdj(self.h, self.l, self.c, n, m1, m2))
 
     def rsi(self, n: int = 14):
-        return self.memo(("rsi", n), lambda: _k_rsi(self.c, n))
+        return self._recursive(("rsi", n), lambda: _k_rsi(self.c, n))
 
     def boll(self, n: int = 20, k: float = 2.0):
         def make():

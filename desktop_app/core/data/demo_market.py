@@ -80,9 +80,9 @@ def _code_pool(board: str) -> np.ndarray:
         "chinext": [(300001, 301700), (302132, 302133)],
         "bse": [(920000, 921000)],
     }[board]
-    codes = np.concatenate([np.arange(a, b) for a, b in ranges])
-    pool = np.array([f"{c:06d}" for c in codes], dtype=object)
-    return pool[~np.isin(pool, list(sym.INDEX_ONLY_CODES | FAMOUS_CODES))]
+    left_out = sym.INDEX_ONLY_CODES | FAMOUS_CODES     # a set: np.isin on strings sorts them
+    return np.array([code for a, b in ranges for code in (f"{c:06d}" for c in range(a, b))
+                     if code not in left_out], dtype=object)
 
 
 @dataclass
