@@ -155,6 +155,10 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.scan_menu.addAction(self.scan_action)
         self.scan_menu.addAction(self.cancel_action)
         self.scan_menu.addAction(self.filter_action)
+        from desktop_app.ui.screen_menu import ScreenMenu
+
+        self.screen_menu = ScreenMenu(self)
+        mb.addMenu(self.screen_menu.menu)
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
         self.data_menu.addAction(self.switch_source_action)
@@ -216,6 +220,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.file_menu.setTitle(tr("&File"))
         self.scan_menu.setTitle(tr("&Scan"))
         self.data_menu.setTitle(tr("&Data"))
+        self.screen_menu.retranslate()
         self.view_menu.setTitle(tr("&View"))
         self.settings_menu.setTitle(tr("S&ettings"))
         self.help_menu.setTitle(tr("&Help"))
