@@ -184,6 +184,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "phase_paused": ("暂停：所有行情服务器都在限流休息，{seconds} 秒后重试",
                      "paused: every bar host is resting (throttled); next try in {seconds} s"),
     "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
+    "phase_yielding": ("等待扫描完成后继续写入", "waiting for the scan to finish before writing on"),
 
     # -- user files: busy, full, read-only, damaged, foreign (core/file_errors.py) -----------
     "file_busy": ("{file} 正被{holder}占用（已等待 {seconds} 秒）：请关闭该程序或等它完成后重试",

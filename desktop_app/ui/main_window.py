@@ -58,6 +58,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.ctx = context
         self.tm = self.ctx.task_manager
         self._pending_open: str | None = None
+        self._pending_scan: Any = None               # F5 before the source was up: run when it is
         self.current_symbol = ""
         self.last_scan_id = ""
         self._closed = False
@@ -315,6 +316,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         if self._pending_open:
             sym, self._pending_open = self._pending_open, None
             self.open_symbol(sym)
+        if self._pending_scan is not None:
+            request, self._pending_scan = self._pending_scan, None
+            self.submit_scan(request)
 
     def _set_boards(self, names: dict[str, list[str]]) -> None:
         for kind, lst in names.items():
@@ -346,8 +350,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     @Slot(object)
     def submit_scan(self, request: Any) -> str:
-        if self.ctx.source is None:
-            self.scan_panel.show_refusal(tr("The data source is still starting; try again in a moment."))
+        if self.ctx.source is None:            # F5 right at start: it runs once the source is up
+            self._pending_scan = request
+            self.scan_panel.show_refusal(tr("The scan starts as soon as the data source is ready."))
             return ""
         from desktop_app.workers.task_factory import submit_scan
 
