@@ -134,6 +134,13 @@ def test_the_help_line_shows_the_signature_of_the_function_at_the_cursor(panel, 
     cur.setPosition(len(ed.text()))
     ed.edit.setTextCursor(cur)
     assert ed.help_label.text() == "输入名称即有提示；光标所在函数的说明显示在这里。"
+    ed.set_text("XG:MAA(C,5);")                                    # MAA -> MA with the cursor still
+    cur = ed.edit.textCursor()
+    cur.setPosition(4)
+    ed.edit.setTextCursor(cur)
+    assert ed.help_label.text().startswith("输入名称")
+    QTest.keyClick(ed.edit, Qt.Key.Key_Delete)
+    assert ed.text() == "XG:MA(C,5);" and ed.help_label.text().startswith("MA(X,N) — ")
 
 
 def test_names_under_and_around_the_cursor():

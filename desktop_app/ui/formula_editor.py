@@ -354,6 +354,7 @@ class FormulaEditor(QWidget):
     def _on_text_changed(self) -> None:
         text = self.text()
         self.highlighter.set_outputs(output_names(text))
+        self._update_help()                          # an edit that keeps the cursor still changes the name
         if not text.strip():
             self._timer.stop()
             self.show_errors([])
