@@ -110,7 +110,8 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
     def _build_docks(self) -> None:
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
                             | QMainWindow.DockOption.AllowNestedDocks)
-        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols, presets_later=True)   # after the first frame
+        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols, presets_later=True,   # after the first frame
+                                     runner=self.ctx.runner)
         self.task_view = TaskView(self.tm)
         self.results_view = ResultsView()
         self.watchlist_view = WatchlistView(self.ctx)

@@ -208,8 +208,12 @@ class ResultsView(QWidget):
         remembered column layout, scrolled fully left."""
         if model is self.source_model:
             return
+        if self.source_model is not None:
+            self.source_model.columnsInserted.disconnect(self._on_columns_inserted)
         self.task_id = task_id if model is not None else ""
         self.source_model = model
+        if model is not None:
+            model.columnsInserted.connect(self._on_columns_inserted)
         self.proxy.setSourceModel(model)
         self.delegate.score_column = model_column(model, "score") if model is not None else -1
         self.delegate.change_column = model_column(model, "chg_pct") if model is not None else -1
@@ -306,6 +310,13 @@ class ResultsView(QWidget):
             self._applying = False
         self._fit_frozen()
         self._align_headers()
+
+    @Slot(QModelIndex, int, int)
+    def _on_columns_inserted(self, _parent: QModelIndex, _first: int, _last: int) -> None:
+        """A formula's output columns arrived with the first hits: shown in the scrolling table
+        (at the end unless the layout places them), never in the frozen view."""
+        if self.source_model is not None:
+            self._apply_layout()
 
     @Slot(Qt.Orientation, int, int)
     def _on_header_data_changed(self, orientation: Qt.Orientation, _first: int, _last: int) -> None:

@@ -1,4 +1,4 @@
-"""The scan panel: universe, prefilters, minimum score, strategy presets, Start.
+"""The scan panel: universe, prefilters, minimum score, strategy presets, a 通达信 formula, Start.
 
 It only builds and validates a ``core.scan.ScanRequest``; the main window submits it. Invalid
 input is explained next to its field before anything runs, and a universe known to be empty
@@ -10,7 +10,9 @@ result kept for the text it belongs to; Start waits for it with a message.
 
 The presets come from ``core.strategies`` (numpy, pandas): the window builds the panel with
 ``presets_later=True`` and lists them after its first frame (``load_presets``); a choice restored
-before that is kept and applied then."""
+before that is kept and applied then. The formula editor (``ui/formula_editor.py``) loads its
+vocabulary with the presets and checks the formula on the window's background runner as you type;
+a scan with an invalid formula is refused with the editor's positioned sentence."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
                                QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from desktop_app.core.symbols import _SEPARATORS, BOARDS, INDEXES, ParseResult, parse_symbols
+from desktop_app.ui.formula_editor import FormulaEditor
 from desktop_app.ui.i18n import pick, reason_text, tr
 
 SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
@@ -75,8 +78,9 @@ class ScanPanel(QWidget):
     scan_requested = Signal(object)
 
     def __init__(self, watchlist_symbols: Callable[[], list[str]] | None = None,
-                 parent: QWidget | None = None, *, presets_later: bool = False) -> None:
+                 parent: QWidget | None = None, *, presets_later: bool = False, runner: Any = None) -> None:
         super().__init__(parent)
+        self._runner = runner                      # the window's BackgroundRunner (formula checks)
         self.setObjectName("scanPanel")
         self.watchlist_symbols = watchlist_symbols or (lambda: [])
         self.board_names: dict[str, list[str]] = {"industry": [], "concept": []}
@@ -207,6 +211,14 @@ class ScanPanel(QWidget):
         self.mode_label = QLabel()
         sl.addRow(self.mode_label, self.mode_combo)
         lay.addWidget(self.score_box)
+
+        # formula (条件选股公式)
+        self.formula_box = QGroupBox()
+        self.formula_box.setObjectName("formulaBox")
+        fl = QVBoxLayout(self.formula_box)
+        self.formula_editor = FormulaEditor(self._runner)
+        fl.addWidget(self.formula_editor)
+        lay.addWidget(self.formula_box)
         lay.addStretch(1)
 
         self.request_error = self._error_label("requestError")
@@ -261,6 +273,8 @@ class ScanPanel(QWidget):
         self.mode_label.setText(tr("Match"))
         self.mode_combo.setItemText(0, tr("all selected presets"))
         self.mode_combo.setItemText(1, tr("any selected preset"))
+        self.formula_box.setTitle(tr("Formula"))
+        self.formula_editor.retranslate()
         self.start_button.setText(tr("Start scan (F5)"))
         self.update_codes_feedback()
 
@@ -403,7 +417,8 @@ class ScanPanel(QWidget):
         return True, None if lo is None else lo * unit, None if hi is None else hi * unit
 
     def load_presets(self) -> None:
-        """List the strategy presets (once), checked as restored."""
+        """List the strategy presets (once), checked as restored; the formula editor's vocabulary."""
+        self.formula_editor.load_vocabulary()
         if self.strategies:
             return
         self.strategies = _strategies()
@@ -460,12 +475,15 @@ class ScanPanel(QWidget):
             min_listed_days=self.min_days.value(), price_min=pmin, price_max=pmax,
             min_amount=None if amount is None else amount * AMOUNT_UNIT,
             mcap_min=mmin, mcap_max=mmax, min_score=self.min_score.value(),
-            strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()))
+            strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()),
+            formula=self.formula_editor.text() if self.formula_editor.has_formula() else "")
         problems = req.validate()
-        if problems:
-            self._show_error(self.request_error, "\n".join(reason_text(p) for p in problems))
-            return None
-        return req
+        in_formula = [p.params["reason"] for p in problems if p.code == "formula_invalid"]
+        if req.formula:
+            self.formula_editor.show_errors(in_formula)    # marked in the editor, said under it
+        rest = [p for p in problems if p.code != "formula_invalid"]
+        self._show_error(self.request_error, "\n".join(reason_text(p) for p in rest))
+        return None if problems else req
 
     @Slot()
     def start(self) -> Any | None:
@@ -488,6 +506,7 @@ class ScanPanel(QWidget):
             "mcap_min": self.mcap_min.text(), "mcap_max": self.mcap_max.text(),
             "amount": self.amount_edit.text(), "min_score": self.min_score.value(),
             "strategies": self.selected_strategies(), "mode": self.mode_combo.currentData(),
+            "formula": self.formula_editor.text(),
         }
 
     def restore(self, st: dict) -> None:
@@ -514,5 +533,6 @@ class ScanPanel(QWidget):
                              else Qt.CheckState.Unchecked)
         m = self.mode_combo.findData(st.get("mode", "all"))
         self.mode_combo.setCurrentIndex(max(0, m))
+        self.formula_editor.set_text(str(st.get("formula") or ""))
         self._on_universe_changed()
         self.update_codes_feedback()
