@@ -155,3 +155,29 @@ def test_a_broken_strategies_import_is_not_hidden(qtbot, monkeypatch):
     monkeypatch.setitem(sys.modules, "desktop_app.core.strategies", None)  # import fails
     with pytest.raises(ImportError):
         ScanPanel()
+
+
+def _wheel(widget, steps: int = -3) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    pos = QPointF(widget.rect().center())
+    ev = QWheelEvent(pos, QPointF(widget.mapToGlobal(pos.toPoint())), QPoint(0, 0), QPoint(0, 120 * steps),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_the_wheel_scrolls_the_panel_instead_of_changing_a_field_it_passes(panel, qtbot):
+    panel.resize(320, 300)                               # short: the form scrolls
+    panel.show()
+    qtbot.waitExposed(panel)
+    bar = panel.wheel_guard.scroll.verticalScrollBar()
+    assert bar.maximum() > 0
+    before, pos = panel.min_score.value(), bar.value()
+    _wheel(panel.min_score)
+    assert panel.min_score.value() == before and bar.value() > pos      # scrolled, unchanged
+    panel.min_score.setFocus()
+    qtbot.waitUntil(panel.min_score.hasFocus, timeout=2000)
+    _wheel(panel.min_score)
+    assert panel.min_score.value() != before                           # a focused field takes it

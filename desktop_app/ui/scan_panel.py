@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
 
 from desktop_app.core.symbols import _SEPARATORS, BOARDS, INDEXES, ParseResult, parse_symbols
 from desktop_app.ui.formula_editor import FormulaEditor
+from desktop_app.ui.wheel_guard import WheelGuard
 from desktop_app.ui.i18n import pick, reason_text, tr
 
 SCAN_INDEXES = ("000300", "000905", "000852", "000016", "000688", "399006")
@@ -228,6 +229,7 @@ class ScanPanel(QWidget):
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
         outer.addWidget(self.start_button)
+        self.wheel_guard = WheelGuard(scroll, [self.universe_combo, self.min_days, self.min_score, self.mode_combo])
 
     def _fill_universe_combo(self) -> None:
         current = self.universe_combo.currentData()
