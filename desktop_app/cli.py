@@ -16,6 +16,7 @@ COMMANDS = {
     "analyze": "Print the analysis report of one stock.",
     "scan": "Scan a universe and print the hits.",
     "history": "List stored tasks, or show one task's hits.",
+    "screens": "Saved screens: list, show, export, import, delete.",
 }
 
 

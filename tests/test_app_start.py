@@ -160,31 +160,42 @@ def test_exception_in_a_worker_thread_reaches_the_gui(qtbot, tmp_path):
 
 def test_first_start_scan_needs_no_store_and_the_fill_waits_for_it(qtbot, restore_app_identity, isolated_home,
                                                                    monkeypatch):
-    """A scan on a first start reads the demo market from memory and completes over the whole
-    market; the first-start backfill, due while the scan runs, starts only after it."""
+    """F5 at once on a first start: queued until the source is up, then the scan reads the demo
+    market from memory and completes over the whole market, while the first-start backfill waits
+    for it (writes nothing while it runs) and fills the store afterwards."""
     import time
 
     from desktop_app.core import scan as scan_mod, scoring
 
     real = scoring.score_panel
-    monkeypatch.setattr(scan_mod, "CHUNK", 20)                       # a scan of several steps …
+    monkeypatch.setattr(scan_mod, "CHUNK", 20)                       # a scan of several steps
     monkeypatch.setattr(scoring, "score_panel", lambda p, *a, **k: (time.sleep(0.05), real(p, *a, **k))[1])
     qapp, window, router, args = app_mod.build(["--source", "demo", "--demo-stocks", "120"])
     qtbot.addWidget(window)
-    window.ctx.auto_backfill = False              # … and the first-start trigger pulled by hand below
     fills: list[str] = []
     window.ctx.backfill_started.connect(fills.append)
+    stored_while_scanning: list[int] = []
     try:
         window.show()
-        qtbot.waitUntil(lambda: window.ctx.source is not None, timeout=20000)
-        scan = window.start_scan()
-        assert scan and not window.ctx.store.symbols()
-        window.ctx.refresh_freshness(backfill_if_empty=True)          # the empty store is noticed
-        qtbot.waitUntil(lambda: window.tm.get(scan).is_terminal, timeout=20000)
+        assert window.ctx.source is None
+        assert window.start_scan() == ""                               # F5 before the source is up …
+        assert "as soon as the data source is ready" in window.scan_panel.universe_error.text()
+        qtbot.waitUntil(lambda: bool(window.last_scan_id), timeout=20000)   # … runs once it is
+        scan = window.last_scan_id
+        qtbot.waitUntil(lambda: bool(fills), timeout=20000)
+        fill = fills[0]
+
+        def scanning() -> bool:
+            if not window.tm.get(scan).is_terminal:
+                stored_while_scanning.append(len(window.ctx.store.symbols()))
+                return False
+            return True
+        qtbot.waitUntil(scanning, timeout=20000)
         info = window.tm.get(scan)
         assert info.status.value == "completed" and info.total == 120 and info.found > 0
-        qtbot.waitUntil(lambda: bool(fills) and window.tm.get(fills[0]).is_terminal, timeout=20000)
-        assert window.tm.get(fills[0]).created >= info.finished    # submitted after the scan ended
+        assert stored_while_scanning and set(stored_while_scanning) == {0}    # the fill waited
+        qtbot.waitUntil(lambda: window.tm.get(fill).is_terminal, timeout=20000)
+        assert window.tm.get(fill).status.value == "completed"
         assert len(window.ctx.store.symbols()) == 120
     finally:
         window.close()

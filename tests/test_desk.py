@@ -267,3 +267,14 @@ def test_the_task_strip_grows_with_tasks_up_to_a_cap_and_keeps_a_dragged_height(
     w.reset_layout()                               # and "reset layout" hands it back to the count
     qtbot.waitUntil(lambda: w.task_strip_fitted == TASK_ROWS_MAX, timeout=3000)
     assert w.tasks_dock.height() == pytest.approx(capped, abs=3)
+
+
+def test_a_new_window_never_starts_larger_than_the_screen(qtbot, tmp_path, demo_store_file):
+    store = copy_store(demo_store_file(N_STOCKS), tmp_path / "fit")
+    w = MainWindow(context=AppContext.for_demo(n_stocks=N_STOCKS, store=store), restore=False)
+    qtbot.addWidget(w)
+    free = w.screen().availableGeometry()
+    assert w.width() <= free.width() and w.height() <= free.height()
+    assert (w.width(), w.height()) == (min(1400, free.width()), min(860, free.height()))
+    w.close()
+    w.shutdown()

@@ -61,6 +61,9 @@ def _window(qtbot, tmp_path, demo_store_file, restore: bool, name: str) -> MainW
     store = copy_store(demo_store_file(60), tmp_path / name)
     w = MainWindow(context=AppContext.for_demo(n_stocks=60, store=store), restore=restore)
     qtbot.addWidget(w)
+    if not restore:
+        w.resize(1400, 860)        # the offscreen screen is 800×800; the window fits the screen it opens on
+        w.apply_default_layout()
     return w
 
 

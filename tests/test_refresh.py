@@ -358,3 +358,27 @@ def test_update_limited_to_symbols_touches_only_those(store):
     assert report.fetched == ["600001"] and report.failed == {}
     assert sorted(report.skipped) == ["600009"]
     assert len(store.read("600002")) == len(market.bars["600002"]) - 3   # left alone
+
+
+def test_a_yielding_bulk_fill_writes_nothing_while_told_to_wait(tmp_path):
+    """``backfill(yield_to=…)``: between batches the fill waits while the predicate holds (the
+    window: a scan is running), says so in its progress, and goes on afterwards."""
+    import threading
+
+    from desktop_app.core.data import refresh as refresh_mod
+    from desktop_app.core.data.demo import DemoSource
+    from desktop_app.core.data.store import BarStore
+
+    src, store = DemoSource(n_stocks=60), BarStore(tmp_path / "y.sqlite")
+    busy, seen, phases = threading.Event(), [], []
+    busy.set()
+
+    def progress(p):
+        phases.append(getattr(p.current, "code", ""))
+        if getattr(p.current, "code", "") == "phase_yielding":
+            seen.append(len(store.symbols()))
+            busy.clear()                                 # the scan ends
+    rep = refresh_mod.backfill(src, store, progress=progress, yield_to=busy.is_set)
+    assert seen == [0] and "phase_yielding" in phases
+    assert len(rep.fetched) == 60 and len(store.symbols()) == 60
+    store.close()

@@ -27,8 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo-stocks", type=int, default=None, help="size of the demo market (default 5000)")
     parser.add_argument("--demo-years", type=float, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--demo-latency", type=float, default=None, help=argparse.SUPPRESS)  # tests: a slow demo
-    parser.add_argument("--universe", default="all",
-                        help="all | sh-main | star | sz-main | chinext | bse | index:000300 | industry:NAME | "
+    parser.add_argument("--universe", default=None,       # None: all (or the screen's, with --screen)
+                        help="all (default) | sh-main | star | sz-main | chinext | bse | index:000300 | industry:NAME | "
                              "concept:NAME | watchlist | codes:600519,000001")
     parser.add_argument("--min-score", type=float, default=60.0)
     parser.add_argument("--strategy", action="append", default=[], metavar="ID",
@@ -47,6 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     formula.add_argument("--formula", metavar="TEXT", help="a 通达信 formula whose selection (XG, or the last "
                          "condition) must hold on the last bar, e.g. 'CROSS(MA(C,5),MA(C,10))'")
     formula.add_argument("--formula-file", metavar="F", help="read the formula from a text file (GBK or UTF-8)")
+    formula.add_argument("--screen", metavar="NAME", help="run a saved screen (选股方案); options given with it "
+                         "change it for this run, e.g. --universe index:000300")
+    parser.add_argument("--save-screen", metavar="NAME", help="save this scan's request as a screen first")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the outcome and every hit as JSON")
     out.add_argument("--csv", metavar="PATH", help="write the hits to a CSV file (UTF-8 with BOM)")
@@ -57,7 +60,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
     """The user folders this command writes (checked before it starts)."""
-    return ("cache",) if args.no_history and args.universe.strip().lower() != "watchlist" else ("data", "cache")
+    own_only = not (getattr(args, "screen", None) or getattr(args, "save_screen", None))
+    cache_only = args.no_history and own_only and (args.universe or "").strip().lower() != "watchlist"
+    return ("cache",) if cache_only else ("data", "cache")
 
 
 def note(text: Any, lang: str) -> None:
@@ -135,6 +140,28 @@ def make_source(name: str, demo_stocks: int | None = None, demo_years: float | N
 
 
 def request_from_args(args: argparse.Namespace):
+    """The request the arguments ask for: a saved screen's (``--screen``) with every option given
+    explicitly applied over it, else the options' own."""
+    own = _request_of(args)
+    if not getattr(args, "screen", None):
+        return own
+    from dataclasses import fields
+
+    from desktop_app.core.scan import ScanRequest
+    from desktop_app.core.screens import ScreenLibrary
+
+    defaults = argparse.ArgumentParser()
+    add_arguments(defaults)
+    plain = _request_of(defaults.parse_args([]))
+    base = ScreenLibrary().get(args.screen).scan_request()
+    changed = {f.name: getattr(own, f.name) for f in fields(ScanRequest)
+               if getattr(own, f.name) != getattr(plain, f.name) and f.name not in ("formula", "universe")}
+    if args.universe is not None:
+        changed["universe"] = own.universe
+    return ScanRequest.from_dict(dict(base.to_dict(), **changed))
+
+
+def _request_of(args: argparse.Namespace):
     from desktop_app.core.scan import ScanRequest
     strategies = list(args.strategy or [])
     if strategies:
@@ -144,7 +171,7 @@ def request_from_args(args: argparse.Namespace):
         except Exception:  # noqa: BLE001 - validate() reports unknown ones readably
             pass
     return ScanRequest(
-        universe=args.universe, exclude_st=not args.include_st, exclude_suspended=not args.include_suspended,
+        universe=args.universe or "all", exclude_st=not args.include_st, exclude_suspended=not args.include_suspended,
         min_listed_days=args.min_listed_days, price_min=args.price_min, price_max=args.price_max,
         min_amount=args.min_amount, mcap_min=args.mcap_min, mcap_max=args.mcap_max,
         min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "")
@@ -276,6 +303,12 @@ def run(args: argparse.Namespace) -> int:
         for p in problems:
             error(p, lang)
         return 2
+    if getattr(args, "save_screen", None):
+        from desktop_app.core.screens import Screen, ScreenLibrary
+
+        lib = ScreenLibrary()
+        path = lib.save(Screen(args.save_screen, request.to_dict()))
+        note(say("screen_saved", lang, name=args.save_screen.strip(), file=str(path)), lang)
     watch = None
     if request.universe.strip().lower() == "watchlist":
         from desktop_app.core.watchlist import Watchlist

@@ -184,6 +184,7 @@ REASONS: dict[str, tuple[str, str]] = {
     "phase_paused": ("暂停：所有行情服务器都在限流休息，{seconds} 秒后重试",
                      "paused: every bar host is resting (throttled); next try in {seconds} s"),
     "phase_scoring": ("评分 {first}–{last}", "scoring {first}–{last}"),
+    "phase_yielding": ("等待扫描完成后继续写入", "waiting for the scan to finish before writing on"),
 
     # -- user files: busy, full, read-only, damaged, foreign (core/file_errors.py) -----------
     "file_busy": ("{file} 正被{holder}占用（已等待 {seconds} 秒）：请关闭该程序或等它完成后重试",
@@ -439,6 +440,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "the hits are kept in the history: export them again with "
                         "stockscan-cli history show {id} --csv PATH"),
     "refresh_stopped": ("已停止：{reason}", "stopped: {reason}"),
+    "screens_none": ("还没有保存的选股方案（用 scan --save-screen 名称 保存）",
+                     "no saved screens yet (save one with scan --save-screen NAME)"),
+    "screen_saved": ("已保存选股方案“{name}”：{file}", "saved the screen {name!r}: {file}"),
+    "screen_exported": ("已导出选股方案“{name}”：{file}", "exported the screen {name!r}: {file}"),
+    "screen_deleted": ("已删除选股方案“{name}”", "deleted the screen {name!r}"),
+    "screen_needs_name": ("'screens {action}' 需要方案名称", "'screens {action}' needs a screen name"),
+    "screen_needs_path": ("'screens {action}' 需要文件路径", "'screens {action}' needs a file path"),
+    "screen_columns": ("结果列：{columns}", "result columns: {columns}"),
 }
 
 

@@ -168,3 +168,16 @@ class ScreenLibrary:
             screen.name = name
         self.save(screen)
         return screen
+
+    def import_any(self, path: str | Path, name: str | None = None) -> Screen:
+        """A screen file, or a 通达信 formula text file (``.txt``, GBK or UTF-8): a screen of the
+        whole market with that formula as its condition, named after the file."""
+        path = Path(path)
+        if path.suffix.lower() != ".txt":
+            return self.import_file(path, name=name)
+        from .formula.text_file import read_formula_file
+        from .scan import ScanRequest
+
+        screen = Screen(name or path.stem, ScanRequest(formula=read_formula_file(path).strip()).to_dict())
+        self.save(screen)
+        return screen

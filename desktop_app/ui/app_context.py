@@ -214,8 +214,10 @@ class AppContext(QObject):
         self.demo_stocks = demo_stocks
         self.switching = False
         self._shut = False
-        self._fill_when_idle = False        # the first-start demo backfill, waiting for scans
+        self._scans: set[str] = set()                 # scans queued or running (GUI thread)
+        self.scans_busy = threading.Event()            # … read by a yielding fill's worker
         self.task_manager.task_finished.connect(self._on_task_finished)
+        self.task_manager.task_added.connect(self._on_task_added)
         from desktop_app.workers.task_factory import install_rerun
 
         install_rerun(self.task_manager, self)   # re-runs read self.source/self.store when they run
@@ -270,28 +272,18 @@ class AppContext(QObject):
             self.latest_date = date
             self.freshness_changed.emit(date)
             if date is None and backfill_if_empty and self.is_demo:
-                self._fill_when_idle = True
-                self._start_pending_fill()
+                self.start_backfill(yield_to_scans=True)
 
         self.runner.run(store.latest_date, done)
 
-    def _start_pending_fill(self) -> None:
-        """The first-start demo backfill waits while a scan runs: a scan reads the stocks the
-        store lacks straight from the demo market's memory (``core.scan_bars``), and the fill
-        would only slow the first scan a new user starts."""
-        if not self._fill_when_idle or self._shut:
-            return
-        tm = self.task_manager
-        if any(tm.get(t).kind == "scan" and not tm.get(t).is_terminal for t in tm.task_ids()):
-            return                                   # _on_task_finished tries again
-        self._fill_when_idle = False
-        self.start_backfill()
-
-    def start_backfill(self, symbols: list[str] | None = None) -> str:
+    def start_backfill(self, symbols: list[str] | None = None, yield_to_scans: bool = False) -> str:
+        """A backfill task. ``yield_to_scans`` (the first-start demo fill): it waits between
+        batches while a scan is queued or running — a scan reads the demo market straight from
+        memory (``core.scan_bars``), and the fill would only slow the first scan a user starts."""
         from desktop_app.workers.task_factory import submit_refresh
 
         tid = submit_refresh(self.task_manager, self.source, self.store, mode="backfill", symbols=symbols,
-                             lang=model_lang())
+                             lang=model_lang(), yield_to=self.scans_busy.is_set if yield_to_scans else None)
         self.backfill_started.emit(tid)
         return tid
 
@@ -302,13 +294,22 @@ class AppContext(QObject):
 
     @Slot(str, str)
     def _on_task_finished(self, task_id: str, status: str) -> None:
+        self._scans.discard(task_id)
+        if not self._scans:
+            self.scans_busy.clear()
         try:
             info = self.task_manager.get(task_id)
         except KeyError:
             return
         if info is not None and getattr(info, "kind", "") in ("refresh", "scan") and not self._shut:
             self.refresh_freshness()
-            self._start_pending_fill()
+
+    @Slot(str)
+    def _on_task_added(self, task_id: str) -> None:
+        info = self.task_manager.get(task_id)
+        if info.kind == "scan" and not info.is_terminal:
+            self._scans.add(task_id)
+            self.scans_busy.set()
 
     # -- lifecycle ----------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = 3000) -> None:

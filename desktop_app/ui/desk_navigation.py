@@ -142,6 +142,7 @@ def keymap() -> list[tuple[str, str]]:
         ("Delete", tr("Remove from the watchlist; remove the selected task")),
         ("Ctrl+F", tr("Filter results")),
         ("Ctrl+E", tr("Export results")),
+        ("Ctrl+S", tr("Save the scan as a screen (选股方案)")),
         ("Ctrl+Q", tr("Quit")),
     ]
 

@@ -88,3 +88,13 @@ def save_file(parent: QWidget | None, key: str, title: str, name: str, types: Se
         path += chosen.suffix
     remember(key, path)
     return path
+
+
+def open_file(parent: QWidget | None, key: str, title: str, types: Sequence[FileType]) -> str:
+    """Ask for a file to open, starting in the folder ``key`` last used; "" if cancelled."""
+    every = f"{' / '.join(t.label for t in types)} ({' '.join('*' + t.suffix for t in types)})"
+    filters = ";;".join([every] + [t.filter for t in types]) if len(types) > 1 else ";;".join(t.filter for t in types)
+    path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(key), filters, "", dialog_options())
+    if path:
+        remember(key, path)
+    return path

@@ -58,6 +58,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.ctx = context
         self.tm = self.ctx.task_manager
         self._pending_open: str | None = None
+        self._pending_scan: Any = None               # F5 before the source was up: run when it is
         self.current_symbol = ""
         self.last_scan_id = ""
         self._closed = False
@@ -155,6 +156,10 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.scan_menu.addAction(self.scan_action)
         self.scan_menu.addAction(self.cancel_action)
         self.scan_menu.addAction(self.filter_action)
+        from desktop_app.ui.screen_menu import ScreenMenu
+
+        self.screen_menu = ScreenMenu(self)
+        mb.addMenu(self.screen_menu.menu)
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
         self.data_menu.addAction(self.switch_source_action)
@@ -216,6 +221,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.file_menu.setTitle(tr("&File"))
         self.scan_menu.setTitle(tr("&Scan"))
         self.data_menu.setTitle(tr("&Data"))
+        self.screen_menu.retranslate()
         self.view_menu.setTitle(tr("&View"))
         self.settings_menu.setTitle(tr("S&ettings"))
         self.help_menu.setTitle(tr("&Help"))
@@ -310,6 +316,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         if self._pending_open:
             sym, self._pending_open = self._pending_open, None
             self.open_symbol(sym)
+        if self._pending_scan is not None:
+            request, self._pending_scan = self._pending_scan, None
+            self.submit_scan(request)
 
     def _set_boards(self, names: dict[str, list[str]]) -> None:
         for kind, lst in names.items():
@@ -341,8 +350,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     @Slot(object)
     def submit_scan(self, request: Any) -> str:
-        if self.ctx.source is None:
-            self.scan_panel.show_refusal(tr("The data source is still starting; try again in a moment."))
+        if self.ctx.source is None:            # F5 right at start: it runs once the source is up
+            self._pending_scan = request
+            self.scan_panel.show_refusal(tr("The scan starts as soon as the data source is ready."))
             return ""
         from desktop_app.workers.task_factory import submit_scan
 

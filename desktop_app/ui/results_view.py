@@ -365,6 +365,18 @@ class ResultsView(QWidget):
         if self.source_model is not None:
             self.table.setColumnHidden(cols.index(key), not visible)
 
+    def show_columns(self, keys: list[str]) -> None:
+        """Show these columns in this order (a saved screen's), hiding the others; frozen
+        columns stay frozen. Remembered like a change made through the column chooser."""
+        cols = self._columns()
+        wanted = [k for k in dict.fromkeys(keys) if k not in hits.FROZEN_COLUMNS]
+        rest = [k for k in self._layout["order"] if k not in wanted]
+        self._layout["order"] = wanted + rest
+        self._layout["hidden"] = [k for k in cols if k not in wanted and k not in hits.FROZEN_COLUMNS]
+        self._save_layout()
+        if self.source_model is not None:
+            self._apply_layout()
+
     @Slot()
     def reset_columns(self) -> None:
         """Back to the default order, every column shown, default widths; forgets the saved layout."""

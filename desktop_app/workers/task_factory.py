@@ -50,14 +50,16 @@ def analysis_job(symbol: str, source, store):
     return job
 
 
-def refresh_job(source, store, mode: str = "update", symbols: list[str] | None = None):
+def refresh_job(source, store, mode: str = "update", symbols: list[str] | None = None,
+                yield_to: Callable[[], bool] | None = None):
     if mode not in ("update", "backfill"):
         raise ValueError(f"refresh mode must be 'update' or 'backfill', not {mode!r}")
 
     def job(progress, cancel, emit_hits):
         from ..core.data import refresh
         if mode == "backfill":
-            return refresh.backfill(source, store, symbols=symbols, progress=progress, cancel=cancel)
+            return refresh.backfill(source, store, symbols=symbols, progress=progress, cancel=cancel,
+                                    yield_to=yield_to)
         return refresh.update(source, store, progress=progress, cancel=cancel)
     return job
 
@@ -84,11 +86,12 @@ def submit_analysis(tm: TaskManager, symbol: str, source, store, lang: str = "zh
 
 
 def submit_refresh(tm: TaskManager, source, store, mode: str = "update", symbols: list[str] | None = None,
-                   lang: str = "zh") -> str:
+                   lang: str = "zh", yield_to: Callable[[], bool] | None = None) -> str:
+    """``yield_to``: a thread-safe predicate; while true, a local source's backfill waits."""
     title = word(mode, lang)
     if symbols:
         title += f" ({len(symbols)})"
-    return tm.submit("refresh", title, refresh_job(source, store, mode, symbols),
+    return tm.submit("refresh", title, refresh_job(source, store, mode, symbols, yield_to),
                      params={"mode": mode, "symbols": list(symbols) if symbols else None,
                              "source": getattr(source, "name", "")})
 

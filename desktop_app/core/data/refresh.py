@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -60,6 +61,8 @@ _POLL = 0.05               # seconds between cancel checks while waiting for res
 #: fetch; False forces the per-symbol path (the first-start benchmark's baseline).
 BULK_BACKFILL = True
 BULK_BATCH = WRITE_BATCH     # series written per transaction on the bulk path (as the per-symbol path)
+YIELD_POLL_S = 0.05          # how often a yielding bulk fill looks whether it may go on
+YIELD_MAX_S = 120.0          # the longest a bulk fill waits in one go (a scan that never ends)
 _ABS_TOL, _REL_TOL = 0.005, 1e-4
 _CLOSE = BAR_COLUMNS.index("close")
 _VOLUME = BAR_COLUMNS.index("volume")
@@ -216,11 +219,14 @@ class _Job:
 
 
 def backfill(source, store: BarStore, symbols: list[str] | None = None, progress: ProgressFn = no_progress,
-             cancel: Any = None) -> RefreshReport:
+             cancel: Any = None, yield_to: Callable[[], bool] | None = None) -> RefreshReport:
     """Fetch the full history of every symbol (default: the source's universe) not yet in the store.
 
     Resumable: stored symbols are skipped; failures from earlier runs are retried.
-    Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes."""
+    Raises ``Cancelled`` (with ``.report``) if ``cancel`` is set before it finishes.
+    ``yield_to()`` (a local source's bulk path only): while it is true, the fill waits between
+    batches — the window passes "a scan is running", since a scan reads a local source from
+    memory and the fill would only slow it."""
     report = RefreshReport()
     if symbols is None:
         symbols = [str(s) for s in source.universe()["symbol"]]
@@ -230,9 +236,8 @@ def backfill(source, store: BarStore, symbols: list[str] | None = None, progress
     job = _Job(source, store, progress, cancel, report)
     todo = [s for s in symbols if s not in stored]
     bulk = getattr(source, "bulk_records", None) if BULK_BACKFILL else None
-    got = bulk(todo) if (bulk is not None and todo) else None
-    if got is not None:                 # a local source hands the whole history over at once
-        return _write_bulk(job, todo, *got)
+    if bulk is not None and todo and bulk([]) is not None:   # a local source hands its history over
+        return _write_bulk(job, todo, bulk, yield_to)
 
     def on_result(res: FetchResult, _fanout) -> int:
         sym = res.task.symbol
@@ -247,31 +252,44 @@ def backfill(source, store: BarStore, symbols: list[str] | None = None, progress
     return job.finish()
 
 
-def _write_bulk(job: "_Job", todo: list[str], recs: dict, errors: dict) -> RefreshReport:
-    """Write a bulk answer in batches (progress and cancel between them), failures with reasons."""
+def _write_bulk(job: "_Job", todo: list[str], bulk: Callable, yield_to: Callable[[], bool] | None) -> RefreshReport:
+    """Write a local source's bulk answer batch by batch (records made per batch; progress,
+    cancel and ``yield_to`` between batches), failures with their reasons."""
     report = job.report
     job.total = len(todo)
-    for sym, err in errors.items():
-        job.fail(sym, failure_reason(err))
-    job.done = len(errors)
     job.emit()
-    names = [s for s in todo if s in recs]
-    for a in range(0, len(names), BULK_BATCH):
+    for a in range(0, len(todo), BULK_BATCH):
+        _wait_while(yield_to, job)
         if _is_cancelled(job.cancel):
             report.cancelled = True
             break
-        part = names[a:a + BULK_BATCH]
+        part = todo[a:a + BULK_BATCH]
+        recs, errors = bulk(part)
+        for sym, err in errors.items():
+            job.fail(sym, failure_reason(err))
+        names = [s for s in part if s in recs]
         try:
-            job.store.write_records({s: recs[s] for s in part})
+            job.store.write_records({s: recs[s] for s in names})
         except FileProblem as e:             # a full disk: what was written stays, the rest waits
             log.warning("backfill stopped: %s", e.reason)
             job.store_problem = e
             break
-        report.fetched.extend(part)
+        report.fetched.extend(names)
         job.done += len(part)
         job.emit(part[-1])
     job.flush()
     return job.finish()
+
+
+def _wait_while(yield_to: Callable[[], bool] | None, job: "_Job") -> None:
+    """Wait while ``yield_to()`` is true (cancel ends the wait; at most ``YIELD_MAX_S``)."""
+    if yield_to is None or not yield_to():
+        return
+    job.emit(R("phase_yielding"))
+    waited = 0.0
+    while yield_to() and not _is_cancelled(job.cancel) and waited < YIELD_MAX_S:
+        time.sleep(YIELD_POLL_S)
+        waited += YIELD_POLL_S
 
 
 # ----------------------------------------------------------------------------- update
