@@ -12,6 +12,9 @@ the same bars and content drawn by finplot and timed the same way in a subproces
 (``finplot_baseline.py``, run with ``$STOCKSCAN_FINPLOT_PYTHON``, default this interpreter);
 ratio = finplot / StockScan. Without finplot the baseline is skipped with a note.
 
+``chart_frame_p95_formula_pane_10000``: the default content plus a user's formula pane of three
+lines (``FORMULA``), all 10,000 bars visible (its budget is the all-panes one).
+
 ``chart_first_paint_5000``: from ``set_bars`` of a 5,000-bar stock to the first grabbed frame
 (candles, volume, markers; the indicator lines follow one event-loop turn later, and the time until
 they are drawn is printed too), on a widget that already showed another stock; baseline: the
@@ -39,7 +42,10 @@ from common import metric as _metric  # noqa: E402
 
 METRICS = ["chart_frame_p95_250", "chart_frame_p95_2500", "chart_frame_p95_10000",
            "chart_first_paint_5000", "chart_frame_p95_default_250", "chart_frame_p95_default_2500",
-           "chart_frame_p95_default_10000", "chart_frame_p95_all_panes_10000"]
+           "chart_frame_p95_default_10000", "chart_frame_p95_all_panes_10000",
+           "chart_frame_p95_formula_pane_10000"]
+#: the formula pane of ``chart_frame_p95_formula_pane_10000``: three lines (a user's "主力线")
+FORMULA = "VAR1:=EMA(C,12)-EMA(C,26); 主力:EMA(VAR1,9),COLORRED; 散户:MA(VAR1,5),COLORGREEN; 0,DOTLINE;"
 
 SIZE = (1600, 900)
 N_BARS = 10_000
@@ -189,6 +195,24 @@ def _frames(w, visible: int, per_kind: int) -> list[float]:
     return times
 
 
+def _formula_pane_p95(w, per_kind: int) -> float:
+    """The default content plus a formula pane of three lines (evaluated as the stock view does,
+    outside the timed frames), all 10,000 bars visible; the pane is removed afterwards."""
+    from desktop_app.ui.chart.formula_pane import FormulaIndicator
+    from desktop_app.ui.stock_formulas import evaluate_formulas
+
+    spec = FormulaIndicator("bench", "主力线", FORMULA)
+    w.set_formula_indicators([spec])
+    assert w.set_formula_results(w.data, evaluate_formulas([spec], w.data.frame))
+    _settle_lines(w)
+    items = w.formula_panes()[spec.pane_key].group.items
+    assert len(items) == 3, "the benchmark would time a formula pane without its lines"
+    p95 = float(np.percentile(_frames(w, 10_000, per_kind), 95))
+    assert all(it.last_slice is not None and len(it.segments()) for it in items)
+    w.set_formula_indicators([])
+    return p95
+
+
 def _first_paint(w, bars: pd.DataFrame, warm: pd.DataFrame) -> tuple[float, float]:
     """Median ms to the first frame, and to the first frame showing the indicators too (the chart
     computes MA/MACD/KDJ/RSI one event-loop turn after the candles' first frame)."""
@@ -271,6 +295,7 @@ def run(quick: bool = False) -> dict:
             float(np.percentile(_frames(fast, 10_000, per_kind), 95)), "ms")
         fast.set_panes(["macd"])
         fast.set_overlays({"ma": True, "boll": False})
+        out["chart_frame_p95_formula_pane_10000"] = _metric(_formula_pane_p95(fast, per_kind), "ms")
         five = synthetic_bars(5000, seed=11)
         warm = synthetic_bars(300, seed=3)
         first = {k: _first_paint(w, five, warm) for k, w in charts.items()}

@@ -13,7 +13,8 @@ HTML report embeds a picture of the chart as a ``data:`` URI. Pictures are drawn
 runner; ``exported(path, error)`` reports the outcome. File dialogs are Qt's own (so they speak the
 UI language, not the desktop's) and open in the folder used last ("export/last_dir").
 
-The Panes menu (indicator panes; MA, BOLL, support/resistance and strategy-marker overlays) belongs
+The Panes menu (indicator panes; MA, BOLL, support/resistance and strategy-marker overlays; the
+user's formula indicators, ``ui/stock_formulas``) belongs
 to the view, and so does its persistence: the choice is read from ``QSettings()`` ("chart/panes",
 "chart/overlays") when a view is built and written on every change; the chart itself stores
 nothing. A right click on the chart opens the same menu; ``chart_menu()`` hands it to a window
@@ -44,6 +45,7 @@ from desktop_app.ui.analysis_panel import AnalysisPanel
 from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.chart.offscreen import render_offscreen
 from desktop_app.ui.i18n import is_zh, reason_text, tr
+from desktop_app.ui.stock_formulas import FormulaIndicators
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +272,7 @@ class StockView(QWidget):
         self.panes_menu.addSeparator()
         self.overlay_actions = self._checkable_actions([(k, k) for k in OVERLAY_KEYS],
                                                        self._on_overlay_toggled)
+        self.formulas = FormulaIndicators(self)   # "Add formula indicator…", remembered, evaluated
         panes, overlays = load_chart_state()
         if panes is not None:
             self.chart.set_panes(panes)
@@ -359,6 +362,7 @@ class StockView(QWidget):
         self.overlay_actions["boll"].setText("BOLL(20,2)")
         self.overlay_actions["levels"].setText(tr("Support/resistance lines"))
         self.overlay_actions["markers"].setText(tr("Strategy markers"))
+        self.formulas.retranslate()
         self.panel.retranslate()
         self._update_title()
         if not self._symbol:  # the empty chart says how to fill it

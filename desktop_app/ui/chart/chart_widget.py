@@ -1,4 +1,5 @@
-"""ChartWidget: price + volume + 0–3 indicator panes sharing one trading-day x axis.
+"""ChartWidget: price + volume + 0–3 indicator panes + the user's formula panes sharing one
+trading-day x axis.
 
 Behaves like 通达信/同花顺: filled red candles for up bars and filled green for down bars, wheel
 zoom around the mouse, drag to pan, ←/→ step the crosshair one bar (panning at the edges), ↑/↓ zoom
@@ -20,13 +21,15 @@ The widget stores no settings: :meth:`panes`/:meth:`set_panes` and
 the pane and overlay state, and the view that owns the menu (``ui/stock_view.StockView``) remembers
 it. A right click asks for that menu (``context_menu_requested``).
 
+Formula indicators (``formula_layer``, a mixin): :meth:`set_formula_indicators` adds the user's
+通达信 formulas as panes under the built-in ones or over the candles, :meth:`set_formula_results`
+draws what the owner's worker evaluated for the bars shown (``bars_changed`` says when to).
+
 The widget does no I/O: the caller loads bars in a worker, shows :meth:`show_placeholder` meanwhile
 and hands the frame to :meth:`set_bars`. :meth:`render_image` draws the same chart at any size into
-a QImage (an offscreen twin, no crosshair) for exports.
+a QImage (an offscreen twin, no crosshair) for exports (``offscreen.ChartExport``).
 """
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -37,11 +40,12 @@ from .bar_data import BarData
 from .candle_item import CandleItem
 from .cursor import ChartCursor
 from .date_axis import TradingDateAxis
+from .formula_layer import ChartFormulas
 from .grid_item import GridItem
 from .indicator_pane import PANE_NAMES, IndicatorPane
 from .labels import level_name
 from .navigation import MIN_VISIBLE, Y_MARGIN, ChartNavigation, fit_range, with_margin
-from .offscreen import render_offscreen
+from .offscreen import ChartExport
 from .readout import ChartReadout
 from .legend import Entry, Legend
 from .level_tags import LevelTags
@@ -59,11 +63,12 @@ DEFAULT_OVERLAYS = {"ma": True, "boll": False, "levels": True, "markers": True}
 MAX_RESERVED = 0.35      # at most this fraction of a pane is kept free for the legend or markers
 
 
-class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
+class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtWidgets.QWidget):
     """One stock's chart. See the module docstring for the interaction model."""
 
     cursor_moved = QtCore.Signal(int)
     context_menu_requested = QtCore.Signal(QtCore.QPoint)   # global position of a right click
+    bars_changed = QtCore.Signal()   # a new set_bars: the owner evaluates the formula indicators
 
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, theme: str = "light") -> None:
         super().__init__(parent)
@@ -79,6 +84,7 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
         self._overlay_flags: dict[str, bool] = dict(DEFAULT_OVERLAYS)
         self._fitting = False
         self._keep_range: tuple[int, int] | None = None   # an export twin's range to show
+        self._init_formulas()
 
         self._placeholder = QtWidgets.QLabel(self)
         self._placeholder.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -122,6 +128,7 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
         self._apply_data(defer_indicators=True)
         self._stack.setCurrentWidget(self._view)
         self.set_visible_range(max(0, data.n - DEFAULT_VISIBLE), data.n - 1)
+        self.bars_changed.emit()
 
     def set_markers(self, markers: dict[str, list] | None) -> None:
         """Replace the strategy markers (e.g. their names in a new language), keeping the view."""
@@ -284,48 +291,6 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
     def has_watermark(self) -> bool:
         return self._watermark.isVisible()
 
-    def grab_png(self, path: str | Path) -> bool:
-        """Save the chart as shown (or the placeholder) as a PNG; True on success."""
-        self._finish_indicators()  # an export always shows the indicator lines
-        target = self._view if not self.is_placeholder_shown() else self
-        return target.grab().save(str(path), "PNG")
-
-    def clone(self, parent: QtWidgets.QWidget | None = None) -> "ChartWidget":
-        """A twin showing the same stock (the same bars object), panes, overlays and visible
-        range, with no crosshair: what an export draws."""
-        twin = ChartWidget(parent, theme=self._theme)
-        twin.set_panes(self._panes)
-        twin.set_overlays(self._overlay_flags)
-        if self._data is not None:
-            twin.set_bars(self._data, symbol=self._symbol, name=self._name, is_demo=self._is_demo,
-                          markers=self._markers, levels=self._levels)
-            twin._finish_indicators()
-            twin._keep_range = self.visible_range()
-            twin.set_visible_range(*twin._keep_range)
-        else:
-            twin.show_placeholder(self.placeholder_text())
-        return twin
-
-    def render_image(self, width: int, height: int) -> QtGui.QImage:
-        """The chart drawn at ``width`` × ``height`` pixels into an image, without the crosshair
-        (an offscreen twin; the widget on screen is not touched)."""
-        twin = self.clone()
-        try:
-            return render_offscreen(twin, width, height)
-        finally:
-            twin.deleteLater()
-
-    def _settle(self) -> None:
-        """Finish the graphics layout now (an offscreen render has no event loop turn to wait)."""
-        self._view.ci.layout.activate()
-        QtWidgets.QApplication.sendPostedEvents()
-        if self._data is not None and self._keep_range is not None:
-            self.set_visible_range(*self._keep_range)
-        self._place_watermark()
-        self._update_legend()
-        self._refit()
-        self.cursor.refresh_text()
-
     # ================================================================== layout
     def _build_layout(self) -> None:
         st = self.style_
@@ -355,6 +320,7 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
         for row, name in enumerate(self._panes, start=2):
             plot = self._new_plot(row, 2, name)
             self._pane_objs[name] = IndicatorPane(name, plot, st)
+        self._build_formula_layers(2 + len(self._panes))
         plots = self._plots()
         for plot in plots[1:]:
             plot.setXLink(self.price_plot)
@@ -442,6 +408,7 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
         self.volume.set_data(d)
         for p in self._pane_objs.values():
             p.set_data(d if ready else None)
+        self._apply_formulas(d)
         if d is None:
             self.overlays.clear()
             self.overlays.set_indicator_data(None)
@@ -484,6 +451,7 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
                 for kind, color in (("resistance", st.resistance), ("support", st.support)):
                     if kind in kinds:
                         entries.append(Entry("dash", (color,), level_name(kind)))
+            entries += self._formula_legend()
             if flags["markers"]:   # last: there may be many, and the legend drops what does not fit
                 for label, color in zip(self.overlays.marker_labels, self.overlays.marker_colors()):
                     entries.append(Entry("triangle", (color,), label))
@@ -573,6 +541,9 @@ class ChartWidget(ChartNavigation, ChartReadout, QtWidgets.QWidget):
             if s is not None:
                 tops.append((s[1], base))
                 bottoms.append((s[0], base))
+        for lo, hi in self._formula_price_range(i0, i1):
+            tops.append((hi, base))
+            bottoms.append((lo, base))
         return fit_range(tops, bottoms)
 
     def _place_watermark(self) -> None:

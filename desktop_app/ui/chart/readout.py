@@ -51,6 +51,7 @@ class ChartReadout:
         if flags["boll"] and ready:
             for key, c in zip(BOLL_KEYS, st.boll):
                 out.append((Run(f"{value_name(key)} {fmt(b[key])}", c),))
+        out += self._formula_price_segments(b["index"])
         sig = self.overlays.signals_at(b["index"]) if flags["markers"] else []
         if sig:
             colors = dict(zip(self.overlays.marker_labels, self.overlays.marker_colors()))
