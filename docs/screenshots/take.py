@@ -51,8 +51,15 @@ def slow_scoring() -> None:
     scoring.score_panel = slow
 
 
+#: What a 通达信 user brings along: a 条件选股 formula (its number outputs become result
+#: columns) and an indicator formula drawn in a pane of its own.
+SCREEN_FORMULA = "MA5:=MA(C,5); MA20:=MA(C,20);\n量比:V/MA(V,5);\nXG:C>MA20 AND MA5>MA20;"
+MAIN_FORCE = ("VAR1:=EMA(C,12)-EMA(C,26);\n主力:EMA(VAR1,9),COLORRED;\n散户:MA(VAR1,5),COLORGREEN;\n"
+              "差:主力-散户,COLORSTICK;")
+
+
 def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: str | None = None,
-          size: tuple[int, int] = (1600, 1000)) -> None:
+          size: tuple[int, int] = (1600, 1000), formulas: bool = False) -> None:
     from desktop_app.core.data.demo import DemoSource
     from desktop_app.core.data.refresh import backfill
     from desktop_app.core.data.store import BarStore
@@ -69,6 +76,15 @@ def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: st
     w.resize(*size)
     w.show()
     w.reset_layout()                # the default desk at this window size
+    w.ensure_built()
+    w.scan_panel.load_presets()
+    if formulas:
+        w.scan_panel.formula_editor.set_text(SCREEN_FORMULA)
+        w.stock_view.formulas.add("主力线" if lang.startswith("zh") else "Main force", MAIN_FORCE)
+    else:
+        w.scan_panel.formula_editor.set_text("")
+        for spec in w.stock_view.formulas.indicators():
+            w.stock_view.formulas.remove(spec.id)
     pump(app, lambda: w.ctx.latest_date is not None, 30)
     first = w.start_scan()
     pump(app, lambda: w.tm.get(first).is_terminal)
@@ -96,7 +112,8 @@ def main() -> int:
     app.setApplicationName("screenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["STOCKSCAN_HOME"])
-    shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png", size=(1600, 1000))
+    shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png", size=(1600, 1000),
+          formulas=True)
     shoot(app, "en", "dark", "window_en_dark.png", size=(1280, 720))
     shoot(app, "zh_CN", "dark", "window_zh_dark_1280.png", size=(1280, 720))
     print("screenshots written to", HERE)
