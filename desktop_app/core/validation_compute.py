@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 
 from .reasons import R
-from .validation_returns import BOUGHT, ENTRY_STATUS, Market, entry, forward, index_return, row_limits
+from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits
 from .validation_signals import chunk_signals
 from .validation_stats import band_masks, summarize, universe_mean
 
@@ -168,5 +168,3 @@ def _bench() -> str:
     from .validation import BENCH_INDEX
     return BENCH_INDEX
 
-
-assert BOUGHT == 0
