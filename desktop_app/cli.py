@@ -17,6 +17,7 @@ COMMANDS = {
     "scan": "Scan a universe and print the hits.",
     "history": "List stored tasks, or show one task's hits.",
     "screens": "Saved screens: list, show, export, import, delete.",
+    "validate": "Forward returns of a screen over past days.",
 }
 
 

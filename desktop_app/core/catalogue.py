@@ -10,6 +10,7 @@ MA/MACD states in ``core/score_rules.py``.
 from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
+from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS
 
 # ---------------------------------------------------------------------------------------------
 # reasons: code -> (zh template, en template)
@@ -247,6 +248,7 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 # The formula language's templates (core/formula_reasons.py: kept apart for the file-size rule).
 REASONS.update(FORMULA_REASONS)
+REASONS.update(VALIDATION_REASONS)
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -450,6 +452,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "screen_columns": ("结果列：{columns}", "result columns: {columns}"),
 }
 
+MESSAGES.update(VALIDATION_MESSAGES)
 
 def say(key: str, lang: str, **params) -> str:
     """A CLI message in ``lang``; Reason parameters render in the same language."""

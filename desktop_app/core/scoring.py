@@ -158,10 +158,15 @@ def _py(x):
 VIEW_WIDTH = 11  # rows of history the score reads directly: ROC10 needs the close 10 bars back
 
 
-def compute_values(x) -> dict[str, np.ndarray]:
-    """Indicator values on the last row of a WindowView (``panel_cache.PackedPanel.window``)."""
+def _last_row(a: np.ndarray, back: int = 0) -> np.ndarray:
+    return a[-1 - back]
+
+
+def compute_values(x, last=_last_row) -> dict[str, np.ndarray]:
+    """Indicator values on the last row of a WindowView (``panel_cache.PackedPanel.window``).
+    ``last(a, back)`` picks the value ``back`` bars before the scored one; ``core/score_days``
+    passes a shift over the whole packed history instead, to score every day at once."""
     P = PARAMS
-    last = lambda a, back=0: a[-1 - back]
     vals: dict[str, np.ndarray] = {}
     vals["close"], vals["open"], vals["high"], vals["low"], vals["volume"] = (
         last(x.c), last(x.o), last(x.h), last(x.l), last(x.v))

@@ -1,0 +1,170 @@
+"""The computing and statistics phases of a validation (``core/validation.validate``): signals
+of every day in chunks of stocks, then entries, exits, the benchmarks, the groupings and the
+portfolio, gathered into a ``ValidationResult``."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from .reasons import R
+from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits
+from .validation_signals import chunk_signals
+from .validation_stats import band_masks, summarize, universe_mean
+
+CHUNK = 500           # stocks per step of the computing phase (progress and cancel granularity)
+
+
+class _Signals:
+    """The signals as flat arrays: panel row, panel column (day D), period day index, score,
+    fired presets (bits over ``preset_ids()``)."""
+
+    def __init__(self):
+        self.parts: list[tuple] = []
+
+    def add(self, rows, cols, day, score, bits):
+        self.parts.append((rows, cols, day, score, bits))
+
+    def arrays(self):
+        if not self.parts:
+            e = np.zeros(0, dtype=np.intp)
+            return e, e, e, np.zeros(0), np.zeros(0, dtype=np.int64)
+        return tuple(np.concatenate([p[k] for p in self.parts]) for k in range(5))
+
+
+def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
+            horizons: list[int], top_n: int, hold: int, costs, cancel,
+            phase: Callable[[str, float, object], None]):
+    from .formula import compile_formula
+    from .scan import strategy_name
+    from .strategies import STRATEGIES
+    from .validation import ValidationResult
+
+    syms = panel.symbols.tolist()
+    info = uni_df.loc[syms] if syms else uni_df.iloc[:0]
+    uni_rows = np.array([i for i, s in enumerate(syms) if s in in_universe], dtype=np.intp)
+    shares = None
+    if request.mcap_min is not None or request.mcap_max is not None:
+        from .cap_index import source_shares
+        shares = source_shares(source, syms)
+    formula = compile_formula(request.formula) if (request.formula or "").strip() else None
+    n_days = len(cols)
+    day_of = np.full(len(panel.dates), -1, dtype=np.intp)
+    day_of[cols] = np.arange(n_days)
+
+    # -- computing: every day's signals, CHUNK stocks at a time -----------------------------
+    sig = _Signals()
+    for a in range(0, len(uni_rows), CHUNK):
+        cancel.raise_if_cancelled()
+        rows = uni_rows[a:a + CHUNK]
+        phase("computing", a / max(1, len(uni_rows)),
+              R("phase_validate_computing", done=a, total=len(uni_rows)))
+        sub = panel.rows(rows)
+        cs = chunk_signals(request, sub, info.iloc[rows], formula,
+                           None if shares is None else shares[rows])
+        rr, cc = np.nonzero(cs.mask[:, cols])
+        sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
+    cancel.raise_if_cancelled()
+    phase("statistics", 0.0, R("phase_validate_statistics"))
+    s_rows, s_cols, s_day, s_score, s_bits = sig.arrays()
+
+    # -- entries and exits ------------------------------------------------------------------
+    is_st = info["is_st"].fillna(False).astype(bool).to_numpy() if "is_st" in info else np.zeros(len(syms), bool)
+    m = Market(panel, row_limits(syms, is_st))
+    status, price = entry(m, s_rows, s_cols)
+    fw = forward(m, s_rows, s_cols, status, price, horizons)
+    cancel.raise_if_cancelled()
+    phase("statistics", 0.3, R("phase_validate_statistics"))
+
+    # -- the universe's equal-weighted forward return on the same days ----------------------
+    ur, uc = np.nonzero(np.isfinite(panel.close[uni_rows][:, cols]))
+    u_rows, u_cols = uni_rows[ur], cols[uc]
+    u_status, u_price = entry(m, u_rows, u_cols)
+    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, excursions=False)
+    u_daily = {k: universe_mean(u_fw[k].ret, uc, n_days)[0] for k in horizons}
+    cancel.raise_if_cancelled()
+    phase("statistics", 0.6, R("phase_validate_statistics"))
+
+    # -- the index --------------------------------------------------------------------------
+    index_reason, ix_open, ix_close = _index(panel, syms, members, source)
+    excess_u, excess_i, index_mean = {}, {}, {}
+    for k in horizons:
+        excess_u[k] = fw[k].ret - u_daily[k][s_day] if len(s_day) else fw[k].ret
+        if ix_close is not None:
+            excess_i[k] = fw[k].ret - index_return(ix_open, ix_close, s_cols, fw[k].exit_col)
+            nominal = np.where(cols + 1 + k < len(panel.dates), cols + 1 + k, -1)
+            index_mean[k] = _mean_or_none(index_return(ix_open, ix_close, cols, nominal))
+        else:
+            index_mean[k] = None
+
+    def stats(mask=None) -> dict:
+        out = {}
+        for k in horizons:
+            sel = slice(None) if mask is None else mask
+            out[k] = summarize(fw[k].ret[sel], fw[k].mae[sel], fw[k].mfe[sel], excess_u[k][sel],
+                               excess_i[k][sel] if k in excess_i else None)
+        return out
+
+    bands = [{**b, "stats": stats(mask)} for b, mask in band_masks(s_score)]
+    presets = []
+    for bit, sid in enumerate(STRATEGIES):
+        mask = (s_bits >> bit) & 1 == 1
+        if mask.any():
+            presets.append({"id": sid, "name_zh": strategy_name(sid, "zh"), "name_en": strategy_name(sid, "en"),
+                            "signals": int(mask.sum()), "stats": stats(mask)})
+    per_day = np.bincount(s_day, minlength=n_days) if len(s_day) else np.zeros(n_days, dtype=int)
+    dates = [str(d.date()) for d in panel.dates]
+
+    # -- the portfolio ----------------------------------------------------------------------
+    from .validation_portfolio import portfolio
+    pf = portfolio(m, s_rows, s_cols, s_score, status, price, int(cols[0]), int(cols[-1]), top_n, hold, costs,
+                   ix_close)
+    curve_cols = pf.pop("curve_cols")
+    eq, ixc = pf.pop("equity"), pf.pop("index_curve")
+    pf["curve"] = [[dates[c], float(e), None if ixc is None else float(x)]
+                   for c, e, x in zip(curve_cols, eq, ixc if ixc is not None else [None] * len(eq))]
+    phase("statistics", 1.0, R("phase_validate_statistics"))
+
+    biases = [R("bias_survivorship"), R("bias_delisted"), R("bias_st_today"), R("bias_lots_costs")]
+    if request.mcap_min is not None or request.mcap_max is not None:
+        biases.append(R("bias_mcap_today"))
+    if getattr(source, "is_demo", False):
+        biases.append(R("bias_demo"))
+    return ValidationResult(
+        request=request.to_dict(), title_zh=request.title("zh"), title_en=request.title("en"),
+        period={"start": dates[cols[0]], "end": dates[cols[-1]], "days": int(n_days)},
+        universe_size=len(in_universe), horizons=list(horizons), signals=int(len(s_rows)),
+        entries={name: int((status == code).sum()) for code, name in enumerate(ENTRY_STATUS)},
+        pending={k: int(fw[k].pending.sum()) for k in horizons},
+        delayed={k: int(fw[k].delayed.sum()) for k in horizons},
+        overall=stats(), universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
+        index_mean=index_mean, bands=bands, presets=presets,
+        signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
+        portfolio=pf, index=index_reason, biases=biases)
+
+
+def _mean_or_none(a: np.ndarray):
+    a = a[np.isfinite(a)]
+    return float(a.mean()) if len(a) else None
+
+
+def _index(panel, syms: list[str], members: list[str], source):
+    """(reason naming the index, open levels, close levels) on the panel's dates; the arrays
+    are None when there is no index."""
+    from .cap_index import cap_weighted_index, source_shares
+    from .symbols import index_name
+
+    at = {s: i for i, s in enumerate(syms)}
+    rows = np.array([at[s] for s in members if s in at], dtype=np.intp)
+    if not len(rows):
+        return R("index_unavailable"), None, None
+    shares = source_shares(source, [syms[i] for i in rows])
+    ix = cap_weighted_index(panel.rows(rows), shares)
+    name = {"zh": index_name(_bench(), "zh"), "en": index_name(_bench(), "en")}
+    return R("index_built", name=name), ix["open"].to_numpy(), ix["close"].to_numpy()
+
+
+def _bench() -> str:
+    from .validation import BENCH_INDEX
+    return BENCH_INDEX
+

@@ -1,0 +1,150 @@
+"""What a buyer of a signal could actually have done: entry, exit, return, excursions.
+
+Rules (docs/VALIDATION.md):
+
+* **Entry** at the open of E = D+1, the next trading day of the panel after the signal day D.
+  It cannot be bought (and is counted as such) when the stock is *suspended* on E (no bar, no
+  open or no volume) or *opens at its limit-up*: open >= the limit-up price, i.e. the previous
+  close × (1 + the board's limit, ``core.symbols.board_limit``; 5 % for a main-board ST name)
+  rounded half up to the cent, as the exchanges compute it. A stock whose first bar is E (a new
+  listing's first day) has no limit. A signal on the panel's last day has no entry day yet.
+* **Exit** at the close of E+k for a horizon of k trading days: the entry day is day 0, so +1 is
+  the first close at which a share bought at E's open may be sold (T+1). If the stock does not
+  trade on E+k (suspended), the exit is its next trading close (counted as *delayed*); a window
+  that ends after the panel's last day, or a stock that never trades again inside it (delisted,
+  suspended to the end), is *pending* and left out of the statistics.
+* **Return** close(exit) / open(E) − 1; **excursions** min(low) / open − 1 (adverse) and
+  max(high) / open − 1 (favourable) over the bars from E to the exit, both included.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cap_index import last_close_before
+from .symbols import board_limit, board_of
+
+HORIZONS = (1, 3, 5, 10, 20)
+
+# entry status of a signal
+BOUGHT, LIMIT_UP, SUSPENDED, NO_NEXT_DAY = 0, 1, 2, 3
+ENTRY_STATUS = ("bought", "limit_up", "suspended", "no_next_day")
+
+
+def limit_up_cents(prev_close: np.ndarray, limit: np.ndarray) -> np.ndarray:
+    """The limit-up price in cents: prev × (1 + limit), rounded half up to the cent (NaN stays)."""
+    cents = np.round(np.asarray(prev_close, dtype=float) * 100.0)
+    return np.floor(cents * (1.0 + np.asarray(limit, dtype=float)) + 0.5)
+
+
+def row_limits(symbols, is_st) -> np.ndarray:
+    """Each row's daily limit as a fraction (board of its code; today's ST flag)."""
+    return np.array([board_limit(board_of(str(s)), bool(st)) for s, st in zip(symbols, is_st)], dtype=float)
+
+
+class Market:
+    """The arrays entry and exit read, computed once per panel: (n, t) prices, the last close
+    before each day, and each stock's next trading column from each day (t: none)."""
+
+    def __init__(self, panel, limits: np.ndarray):
+        f = panel.fields
+        self.open, self.high, self.low, self.close = f["open"], f["high"], f["low"], f["close"]
+        vol = f.get("volume")
+        self.trades = np.isfinite(self.close) & np.isfinite(self.open)
+        if vol is not None:
+            with np.errstate(invalid="ignore"):
+                self.trades &= vol > 0
+        self.prev = last_close_before(self.close)
+        self.limits = np.asarray(limits, dtype=float)
+        n, t = self.close.shape
+        self.t = t
+        idx = np.where(np.isfinite(self.close), np.arange(t)[None, :], t)
+        self.next_bar = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
+
+
+def entry(m: Market, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(status, entry price) of signals on (rows, cols): status in BOUGHT … NO_NEXT_DAY."""
+    rows = np.asarray(rows, dtype=np.intp)
+    e = np.asarray(cols, dtype=np.intp) + 1
+    status = np.full(len(rows), NO_NEXT_DAY, dtype=np.int8)
+    price = np.full(len(rows), np.nan)
+    has = e < m.t
+    r, ec = rows[has], e[has]
+    trades = m.trades[r, ec]
+    o = m.open[r, ec]
+    up = limit_up_cents(m.prev[r, ec], m.limits[r])
+    with np.errstate(invalid="ignore"):
+        at_limit = np.isfinite(up) & (np.round(o * 100.0) >= up)
+    st = np.where(~trades, SUSPENDED, np.where(at_limit, LIMIT_UP, BOUGHT)).astype(np.int8)
+    status[has] = st
+    price[has] = np.where(st == BOUGHT, o, np.nan)
+    return status, price
+
+
+@dataclass
+class Forward:
+    """One horizon's outcome for each signal (NaN / False where not bought or pending)."""
+    ret: np.ndarray
+    exit_col: np.ndarray       # -1 where pending or not bought
+    delayed: np.ndarray
+    pending: np.ndarray        # bought but the window is not over inside the data
+    mae: np.ndarray | None = None
+    mfe: np.ndarray | None = None
+
+
+def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions: bool = True) -> dict[int, Forward]:
+    """Each horizon's :class:`Forward` of signals on (rows, cols) bought at ``price``."""
+    rows = np.asarray(rows, dtype=np.intp)
+    e = np.asarray(cols, dtype=np.intp) + 1
+    bought = status == BOUGHT
+    out: dict[int, Forward] = {}
+    for k in horizons:
+        target = e + k
+        inside = bought & (target < m.t)
+        ex = np.full(len(rows), m.t, dtype=np.intp)
+        ex[inside] = m.next_bar[rows[inside], target[inside]]
+        ok = inside & (ex < m.t)
+        exit_col = np.where(ok, ex, -1)
+        ret = np.full(len(rows), np.nan)
+        ret[ok] = m.close[rows[ok], ex[ok]] / price[ok] - 1.0
+        out[k] = Forward(ret, exit_col, ok & (ex > target), bought & ~ok)
+    if excursions:
+        _excursions(m, rows, e, price, out)
+    return out
+
+
+def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
+    """Fill ``mae``/``mfe`` of every horizon: running min(low)/max(high) from E, read off at each
+    horizon's exit (one pass over the holding offsets, on the still-open signals only)."""
+    ks = list(out)
+    offs = np.stack([np.where(out[k].exit_col >= 0, out[k].exit_col - e, -1) for k in ks])  # (h, m)
+    maes = np.full(offs.shape, np.nan)
+    mfes = np.full(offs.shape, np.nan)
+    live = np.flatnonzero(offs.max(axis=0) >= 0)
+    lo = np.full(len(rows), np.nan)
+    hi = np.full(len(rows), np.nan)
+    j = 0
+    while len(live):
+        c = e[live] + j
+        lo[live] = np.fmin(lo[live], m.low[rows[live], c])
+        hi[live] = np.fmax(hi[live], m.high[rows[live], c])
+        at = offs[:, live] == j
+        for h in range(len(ks)):
+            idx = live[at[h]]
+            maes[h, idx] = lo[idx] / price[idx] - 1.0
+            mfes[h, idx] = hi[idx] / price[idx] - 1.0
+        j += 1
+        live = live[offs[:, live].max(axis=0) >= j]
+    for h, k in enumerate(ks):
+        out[k].mae, out[k].mfe = maes[h], mfes[h]
+
+
+def index_return(index_open: np.ndarray, index_close: np.ndarray, cols, exit_col) -> np.ndarray:
+    """The index over the same window as each signal: close(exit) / open(E) − 1 (NaN where the
+    signal has no exit)."""
+    e = np.asarray(cols, dtype=np.intp) + 1
+    ok = np.asarray(exit_col) >= 0
+    out = np.full(len(e), np.nan)
+    out[ok] = index_close[exit_col[ok]] / index_open[e[ok]] - 1.0
+    return out

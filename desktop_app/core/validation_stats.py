@@ -1,0 +1,86 @@
+"""Statistics of a validation: per horizon, by score band, by preset, against the universe and
+the index. Plain numpy over the signals' flat arrays (``core/validation_returns``); every number
+is a float or None (JSON-safe), returns as fractions (0.012 = +1.2 %).
+
+* ``count``: signals bought whose exit lies inside the data; ``mean``, ``median``, ``win_rate``
+  (share of returns > 0), percentiles 10/25/75/90 (linear interpolation, numpy's and pandas'
+  default);
+* ``mae_mean`` / ``mae_worst`` and ``mfe_mean`` / ``mfe_best``: the adverse and favourable
+  excursions over the holding window;
+* ``excess_universe``: the mean of (signal return − the universe's equal-weighted mean return of
+  the same day and horizon); ``excess_index``: the mean of (signal return − the index over the
+  same window).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .scoring import LABELS
+
+PERCENTILES = (10, 25, 75, 90)
+
+
+def _f(x) -> float | None:
+    x = float(x)
+    return x if math.isfinite(x) else None
+
+
+def _mean(a: np.ndarray) -> float | None:
+    a = a[np.isfinite(a)]
+    return _f(a.mean()) if len(a) else None
+
+
+def summarize(ret: np.ndarray, mae: np.ndarray | None = None, mfe: np.ndarray | None = None,
+              excess_universe: np.ndarray | None = None, excess_index: np.ndarray | None = None) -> dict:
+    """The statistics of one group of signals at one horizon (NaN returns are left out)."""
+    ok = np.isfinite(ret)
+    r = ret[ok]
+    out: dict = {"count": int(len(r))}
+    if len(r):
+        out.update(mean=_f(r.mean()), median=_f(np.median(r)), win_rate=_f((r > 0).mean()))
+        for p, v in zip(PERCENTILES, np.percentile(r, PERCENTILES)):
+            out[f"p{p}"] = _f(v)
+    else:
+        out.update(mean=None, median=None, win_rate=None, **{f"p{p}": None for p in PERCENTILES})
+    if mae is not None and mfe is not None:
+        a, f = mae[ok], mfe[ok]
+        out.update(mae_mean=_mean(a), mae_worst=_f(a.min()) if len(a) else None,
+                   mfe_mean=_mean(f), mfe_best=_f(f.max()) if len(f) else None)
+    if excess_universe is not None:
+        out["excess_universe"] = _mean(excess_universe[ok])
+    if excess_index is not None:
+        out["excess_index"] = _mean(excess_index[ok])
+    return out
+
+
+def score_bands() -> list[dict]:
+    """The score's own rating bands (``scoring.LABELS``), lowest first: lo <= score < hi."""
+    labs = sorted(LABELS, key=lambda lab: lab.min_score)
+    out = []
+    for i, lab in enumerate(labs):
+        hi = labs[i + 1].min_score if i + 1 < len(labs) else math.inf
+        out.append({"lo": float(lab.min_score), "hi": None if math.isinf(hi) else float(hi),
+                    "label_zh": lab.zh, "label_en": lab.en})
+    return out
+
+
+def band_masks(score: np.ndarray) -> list[tuple[dict, np.ndarray]]:
+    """(band, mask) for every band that holds at least one signal."""
+    out = []
+    for b in score_bands():
+        hi = math.inf if b["hi"] is None else b["hi"]
+        m = (score >= b["lo"]) & (score < hi)
+        if m.any():
+            out.append((b, m))
+    return out
+
+
+def universe_mean(ret: np.ndarray, day: np.ndarray, n_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """The equal-weighted mean of ``ret`` per day (``day`` in 0..n_days-1) and its count."""
+    ok = np.isfinite(ret)
+    s = np.bincount(day[ok], weights=ret[ok], minlength=n_days)
+    c = np.bincount(day[ok], minlength=n_days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(c > 0, s / np.maximum(c, 1), np.nan), c
