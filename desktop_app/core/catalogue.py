@@ -10,6 +10,8 @@ MA/MACD states in ``core/score_rules.py``.
 from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
+from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
+                                  FUNDAMENTAL_REASONS, FUNDAMENTAL_WORDS)
 
 # ---------------------------------------------------------------------------------------------
 # reasons: code -> (zh template, en template)
@@ -246,6 +248,7 @@ REASONS: dict[str, tuple[str, str]] = {
 }
 # The formula language's templates (core/formula_reasons.py: kept apart for the file-size rule).
 REASONS.update(FORMULA_REASONS)
+REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -263,6 +266,7 @@ HOSTS: dict[str, tuple[str, str]] = {
     "cninfo": ("巨潮资讯", "cninfo"), "csindex": ("中证指数", "csindex"), "legulegu": ("乐咕乐股", "legulegu"),
     "demo-em": ("演示-东方财富", "demo-em"), "demo-tx": ("演示-腾讯", "demo-tx"),
     "demo-sina": ("演示-新浪", "demo-sina"), "demo": ("演示行情", "demo"),
+    "eastmoney_dc": ("东方财富数据中心", "eastmoney data center"),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -277,6 +281,7 @@ HIT_HEADERS: dict[str, tuple[str, str]] = {
     "vol_ratio": ("量比", "Vol ratio"), "strategies": ("命中策略", "Strategies"),
     "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
     "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
+    **FUNDAMENTAL_HEADERS,
 }
 
 #: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).
@@ -288,6 +293,7 @@ EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
     "amount": ("成交额过低", "turnover amount too low"),
     "market_cap": ("市值不在范围内", "market cap outside the range"),
     "history_short": ("上市不久，K线不足以评分", "history too short to score (new listing)"),
+    **FUNDAMENTAL_EXCLUSIONS,
 }
 
 TASK_KINDS: dict[str, tuple[str, str]] = {
@@ -336,6 +342,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
     "rows": ("行数", "Rows"), "formula": ("公式", "Formula"),
+    **FUNDAMENTAL_WORDS,
 }
 
 
@@ -439,6 +446,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "the hits are kept in the history: export them again with "
                         "stockscan-cli history show {id} --csv PATH"),
     "refresh_stopped": ("已停止：{reason}", "stopped: {reason}"),
+    **FUNDAMENTAL_MESSAGES,
 }
 
 
