@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
-                                  FUNDAMENTAL_REASONS, FUNDAMENTAL_WORDS)
+                                  FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
 # ---------------------------------------------------------------------------------------------
 # reasons: code -> (zh template, en template)
@@ -315,6 +315,7 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     "raw": ("原始分", "Raw points"), "macd": ("MACD", "MACD"), "k": ("K", "K"), "d": ("D", "D"),
     "j": ("J", "J"), "boll_upper": ("布林上轨", "BOLL upper"), "boll_mid": ("布林中轨", "BOLL mid"),
     "boll_lower": ("布林下轨", "BOLL lower"), "atr": ("ATR", "ATR"),
+    **FUNDAMENTAL_VALUE_NAMES,
 }
 #: Values that are yes/no flags (shown as 是/否, not 1.00/0.00).
 FLAG_VALUES = frozenset({"up", "down"})

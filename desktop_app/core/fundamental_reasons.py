@@ -69,3 +69,10 @@ FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
     "fund_rule": ("  {mark} {points:>6}  {desc}  [{values}]", "  {mark} {points:>6}  {desc}  [{values}]"),
     "fund_none": ("{symbol}：数据源没有财务报告", "{symbol}: the source has no financial reports"),
 }
+
+#: Names of the fundamental score's values in its trace (merged into ``catalogue.VALUE_NAMES``).
+FUNDAMENTAL_VALUE_NAMES: dict[str, tuple[str, str]] = {
+    "pe": ("市盈率", "PE"), "pb": ("市净率", "PB"), "roe_annual": ("年化ROE", "annualised ROE"),
+    "gross_margin": ("毛利率", "gross margin"), "debt_ratio": ("资产负债率", "debt ratio"),
+    "revenue_yoy": ("营业收入同比", "revenue YoY"), "profit_yoy": ("净利润同比", "profit YoY"),
+}
