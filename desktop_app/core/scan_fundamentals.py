@@ -8,6 +8,7 @@ When fundamentals are read (never a slow network call in a plain technical scan)
   newest published periods (fetched in bulk, ``source.fundamentals(period)``, only those not
   fetched yet); one that needs valuations (PE, PB, caps, the score, or ``PE PB ZSZ LTSZ``) takes
   the spot snapshot unless the store already has one of the scan day;
+- a local source (the demo market) has its reports read whenever valuations are;
 - otherwise whatever the store holds is read (one query each) and shown in the hit columns;
   nothing stored, nothing read.
 Reports are each stock's newest one public on the scan day (``FundamentalStore.latest_as_of``);
@@ -162,7 +163,8 @@ def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) 
             raise FundamentalsError(R("fund_needs_reports", reason=R("no_bars_stored")))
         return None
     fstore = FundamentalStore(store)
-    if need_reports:
+    local = bool(getattr(source, "is_demo", False))       # its reports cost no request: always
+    if need_reports or (local and need_valuation):
         ensure_reports(source, fstore, day, cancel)
     if need_valuation:
         only_mcap = not need_reports and all(getattr(request, f) is None for f in
