@@ -15,7 +15,7 @@ COMMANDS = {
     "refresh": "Backfill or update the local bar store.",
     "analyze": "Print the analysis report of one stock.",
     "scan": "Scan a universe and print the hits.",
-    "fundamentals": "Print one stock's latest report and its fundamental score.",
+    "fundamentals": "Print a stock's latest report and score.",
     "history": "List stored tasks, or show one task's hits.",
 }
 

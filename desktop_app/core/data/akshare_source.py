@@ -394,8 +394,4 @@ class AkShareSource:
         return days.rename("date")
 
 
-def _is_stock(code: str) -> bool:
-    try:
-        return symbols.parse_symbol(code).code == code
-    except ValueError:
-        return False
+_is_stock = fund._is_stock      # a 6-digit code of a listed A-share board
