@@ -15,6 +15,7 @@ COMMANDS = {
     "refresh": "Backfill or update the local bar store.",
     "analyze": "Print the analysis report of one stock.",
     "scan": "Scan a universe and print the hits.",
+    "fundamentals": "Print a stock's latest report and score.",
     "history": "List stored tasks, or show one task's hits.",
     "screens": "Saved screens: list, show, export, import, delete.",
     "validate": "Forward returns of a screen over past days.",

@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-amount", type=float, help="minimum turnover amount today, yuan")
     parser.add_argument("--mcap-min", type=float, help="minimum market cap, yuan")
     parser.add_argument("--mcap-max", type=float, help="maximum market cap, yuan")
+    for flag, what in (("pe", "PE (dynamic; a loss fails any PE bound)"), ("pb", "PB"), ("float-cap", "float cap, yuan")):
+        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
+        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
+    parser.add_argument("--roe-min", type=float, help="minimum ROE of the latest report, %%")
+    parser.add_argument("--profit-yoy-min", type=float, help="minimum net profit growth year on year, %%")
+    parser.add_argument("--min-fscore", type=float, help="minimum fundamental score 0-100")
     parser.add_argument("--no-fetch", action="store_true", help="do not fetch symbols missing from the store")
     formula = parser.add_mutually_exclusive_group()
     formula.add_argument("--formula", metavar="TEXT", help="a 通达信 formula whose selection (XG, or the last "
@@ -73,7 +79,8 @@ def note(text: Any, lang: str) -> None:
 def check_arguments(args: argparse.Namespace, lang: str) -> bool:
     """Numbers and paths the parser cannot judge: False (after saying why) when one is bad."""
     ok = True
-    for option in ("min_score", "price_min", "price_max", "min_amount", "mcap_min", "mcap_max", "demo_years"):
+    for option in ("min_score", "price_min", "price_max", "min_amount", "mcap_min", "mcap_max", "demo_years",
+                   *FUND_OPTIONS):
         v = getattr(args, option, None)
         if v is not None and not math.isfinite(v):
             error(say("not_finite", lang, option="--" + option.replace("_", "-"), value=repr(v)), lang)
@@ -139,6 +146,10 @@ def make_source(name: str, demo_stocks: int | None = None, demo_years: float | N
     return DemoSource(**kw)
 
 
+FUND_OPTIONS = ("pe_min", "pe_max", "pb_min", "pb_max", "float_cap_min", "float_cap_max", "roe_min",
+                "profit_yoy_min", "min_fscore")
+
+
 def request_from_args(args: argparse.Namespace):
     """The request the arguments ask for: a saved screen's (``--screen``) with every option given
     explicitly applied over it, else the options' own."""
@@ -174,7 +185,8 @@ def _request_of(args: argparse.Namespace):
         universe=args.universe or "all", exclude_st=not args.include_st, exclude_suspended=not args.include_suspended,
         min_listed_days=args.min_listed_days, price_min=args.price_min, price_max=args.price_max,
         min_amount=args.min_amount, mcap_min=args.mcap_min, mcap_max=args.mcap_max,
-        min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "")
+        min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "",
+        **{k: getattr(args, k, None) for k in FUND_OPTIONS})
 
 
 class ProgressLine:
@@ -220,12 +232,13 @@ def _scan_line(lang: str) -> Callable[[Progress], str]:
 
 
 TABLE_COLUMNS = ["symbol", "name", "score", "label", "last", "chg_pct", "rsi", "strategies"]
+FUND_TABLE_COLUMNS = ["pe", "pb", "roe", "profit_yoy", "fscore"]   # when the scan read fundamentals
 
 
 def print_hits_table(rows: list[dict], lang: str, limit: int) -> None:
     from desktop_app.core.hits import formula_columns, table_lines
     cols = [("label_zh" if lang == "zh" else "label_en") if c == "label" else c for c in TABLE_COLUMNS]
-    cols += formula_columns(rows)
+    cols += (FUND_TABLE_COLUMNS if rows and "fscore" in rows[0] else []) + formula_columns(rows)
     for line in table_lines(rows, lang, cols, limit):
         print(line)
     if len(rows) > limit:

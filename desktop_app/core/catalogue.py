@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS
+from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
+                                  FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
 # ---------------------------------------------------------------------------------------------
 # reasons: code -> (zh template, en template)
@@ -249,6 +251,7 @@ REASONS: dict[str, tuple[str, str]] = {
 # The formula language's templates (core/formula_reasons.py: kept apart for the file-size rule).
 REASONS.update(FORMULA_REASONS)
 REASONS.update(VALIDATION_REASONS)
+REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -266,6 +269,7 @@ HOSTS: dict[str, tuple[str, str]] = {
     "cninfo": ("巨潮资讯", "cninfo"), "csindex": ("中证指数", "csindex"), "legulegu": ("乐咕乐股", "legulegu"),
     "demo-em": ("演示-东方财富", "demo-em"), "demo-tx": ("演示-腾讯", "demo-tx"),
     "demo-sina": ("演示-新浪", "demo-sina"), "demo": ("演示行情", "demo"),
+    "eastmoney_dc": ("东方财富数据中心", "eastmoney data center"),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +284,7 @@ HIT_HEADERS: dict[str, tuple[str, str]] = {
     "vol_ratio": ("量比", "Vol ratio"), "strategies": ("命中策略", "Strategies"),
     "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
     "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
+    **FUNDAMENTAL_HEADERS,
 }
 
 #: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).
@@ -291,6 +296,7 @@ EXCLUDE_REASONS: dict[str, tuple[str, str]] = {
     "amount": ("成交额过低", "turnover amount too low"),
     "market_cap": ("市值不在范围内", "market cap outside the range"),
     "history_short": ("上市不久，K线不足以评分", "history too short to score (new listing)"),
+    **FUNDAMENTAL_EXCLUSIONS,
 }
 
 TASK_KINDS: dict[str, tuple[str, str]] = {
@@ -312,6 +318,7 @@ VALUE_NAMES: dict[str, tuple[str, str]] = {
     "raw": ("原始分", "Raw points"), "macd": ("MACD", "MACD"), "k": ("K", "K"), "d": ("D", "D"),
     "j": ("J", "J"), "boll_upper": ("布林上轨", "BOLL upper"), "boll_mid": ("布林中轨", "BOLL mid"),
     "boll_lower": ("布林下轨", "BOLL lower"), "atr": ("ATR", "ATR"),
+    **FUNDAMENTAL_VALUE_NAMES,
 }
 #: Values that are yes/no flags (shown as 是/否, not 1.00/0.00).
 FLAG_VALUES = frozenset({"up", "down"})
@@ -339,6 +346,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
     "rows": ("行数", "Rows"), "formula": ("公式", "Formula"),
+    **FUNDAMENTAL_WORDS,
 }
 
 
@@ -450,6 +458,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "screen_needs_name": ("'screens {action}' 需要方案名称", "'screens {action}' needs a screen name"),
     "screen_needs_path": ("'screens {action}' 需要文件路径", "'screens {action}' needs a file path"),
     "screen_columns": ("结果列：{columns}", "result columns: {columns}"),
+    **FUNDAMENTAL_MESSAGES,
 }
 
 MESSAGES.update(VALIDATION_MESSAGES)

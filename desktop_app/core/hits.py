@@ -38,6 +38,10 @@ HIT_COLUMNS: list[str] = [
     "amount", "turnover", "rsi", "ma_trend", "macd_state", "vol_ratio", "strategies",
     "trend", "volatility", "technical", "volume", "momentum",
 ]
+#: The fundamental columns (``core/scan_fundamentals.HIT_KEYS``): in a hit row only when the scan
+#: read fundamentals (asked for, or stored); presented after ``COLUMNS`` then.
+FUNDAMENTAL_COLUMNS: list[str] = ["pe", "pb", "market_cap", "float_cap", "eps", "revenue_yoy", "profit_yoy",
+                                  "roe", "bvps", "gross_margin", "report_date", "fscore"]
 #: The presented columns in their default order (table, exports, CLI ``--csv``).
 COLUMNS: list[str] = [
     "symbol", "name", "last", "chg_pct", "score", "label", "amount", "turnover", "vol_ratio",
@@ -47,17 +51,24 @@ COLUMNS: list[str] = [
 #: Decimals of a formula output column (a hit row's key beyond HIT_COLUMNS, named as in the
 #: formula, e.g. "MA5" or "主力线"): shown with 2 like 通达信, exported with 4.
 FORMULA_DIGITS, FORMULA_EXPORT_DIGITS = 2, 4
-_KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS)
+_KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS) | frozenset(FUNDAMENTAL_COLUMNS)
 #: The columns that stay on the left: frozen in the results table, first in an export.
 FROZEN_COLUMNS: tuple[str, ...] = ("symbol", "name")
 NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
-                                 "trend", "volatility", "technical", "volume", "momentum"})
+                                 "trend", "volatility", "technical", "volume", "momentum",
+                                 *(c for c in FUNDAMENTAL_COLUMNS if c != "report_date")})
 #: Decimals a number column shows and exports with.
 DIGITS: dict[str, int] = {"score": 1, "trend": 1, "volatility": 1, "technical": 1, "volume": 1,
                           "momentum": 1, "rsi": 1, "last": 2, "chg_pct": 2, "turnover": 2,
-                          "vol_ratio": 2, "amount": 0}
+                          "vol_ratio": 2, "amount": 0,
+                          "pe": 2, "pb": 2, "market_cap": 0, "float_cap": 0, "eps": 3, "bvps": 2,
+                          "revenue_yoy": 2, "profit_yoy": 2, "roe": 2, "gross_margin": 2, "fscore": 1}
 #: Columns whose whole numbers show without decimals (scores add up whole rule points: "85", "85.5").
-WHOLE_WHEN_INTEGRAL = frozenset({"score", "trend", "volatility", "technical", "volume", "momentum"})
+WHOLE_WHEN_INTEGRAL = frozenset({"score", "trend", "volatility", "technical", "volume", "momentum", "fscore"})
+#: Amounts shown the Chinese way (万/亿; K/M/B in English) and exported whole (yuan).
+_AMOUNTS = frozenset({"amount", "market_cap", "float_cap"})
+#: Percent values shown signed (growth) or plain (ratios).
+_SIGNED_PCT, _PLAIN_PCT = frozenset({"chg_pct", "revenue_yoy", "profit_yoy"}), frozenset({"turnover", "roe", "gross_margin"})
 _NAMED = {"board": BOARDS, "ma_trend": STATE_NAMES, "macd_state": STATE_NAMES}
 #: How each column is written to a file (see ``core/table_file.py``); the rest are text.
 _FORMATS: dict[str, ColumnFormat] = {
@@ -66,6 +77,11 @@ _FORMATS: dict[str, ColumnFormat] = {
     "chg_pct": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"),
     "turnover": ColumnFormat("percent", "0.00%"),
     "amount": ColumnFormat("number", "#,##0"),
+    "market_cap": ColumnFormat("number", "#,##0"), "float_cap": ColumnFormat("number", "#,##0"),
+    "pe": ColumnFormat("number", "0.00"), "pb": ColumnFormat("number", "0.00"), "eps": ColumnFormat("number", "0.000"),
+    "bvps": ColumnFormat("number", "0.00"),
+    "revenue_yoy": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"), "profit_yoy": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"),
+    "roe": ColumnFormat("percent", "0.00%"), "gross_margin": ColumnFormat("percent", "0.00%"),
     "vol_ratio": ColumnFormat("number", "0.00"),
     "rsi": ColumnFormat("number", "0.0"),
     **{c: ColumnFormat("number", "General") for c in WHOLE_WHEN_INTEGRAL},
@@ -184,11 +200,11 @@ def display(col: str, v: Any, lang: str) -> str:
         return numfmt.MISSING
     if col in _NAMED:
         return _name(col, v, lang)
-    if col == "chg_pct":
+    if col in _SIGNED_PCT:
         return numfmt.pct(v, DIGITS[col])
-    if col == "turnover":
+    if col in _PLAIN_PCT:
         return numfmt.pct(v, DIGITS[col], sign=False)
-    if col == "amount":
+    if col in _AMOUNTS:
         return numfmt.big(v, lang, 2 if str(lang).startswith("zh") else 1)
     if col in WHOLE_WHEN_INTEGRAL:
         r = _whole_or_rounded(v, DIGITS[col])
@@ -224,7 +240,7 @@ def export_value(col: str, v: Any, lang: str) -> Any:
             return ""
         if col in WHOLE_WHEN_INTEGRAL:
             return _whole_or_rounded(f, DIGITS[col])
-        return round(f, DIGITS.get(col, 4)) if col != "amount" else round(f)
+        return round(f, DIGITS.get(col, 4)) if col not in _AMOUNTS else round(f)
     if is_formula_column(col) and isinstance(v, (int, float)) and not isinstance(v, bool):
         return round(float(v), FORMULA_EXPORT_DIGITS) if math.isfinite(float(v)) else ""
     if hasattr(v, "item") and not isinstance(v, str):  # numpy scalars
@@ -238,7 +254,16 @@ def export_columns(rows: Any = None, columns: Sequence[str] | None = None) -> li
     chosen = columns or getattr(rows, "columns", None)
     if chosen:
         return list(chosen)
-    return COLUMNS + (formula_columns(rows) if isinstance(rows, Sequence) else [])
+    if not isinstance(rows, Sequence):
+        return list(COLUMNS)
+    return COLUMNS + fundamental_columns(rows) + formula_columns(rows)
+
+
+def fundamental_columns(rows: Iterable[dict]) -> list[str]:
+    """FUNDAMENTAL_COLUMNS when the rows carry them (the scan read fundamentals), else none."""
+    for r in rows:
+        return list(FUNDAMENTAL_COLUMNS) if "fscore" in r else []
+    return []
 
 
 def export_rows(rows: Iterable[dict], lang: str, columns: Sequence[str] | None = None

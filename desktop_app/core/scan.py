@@ -7,8 +7,10 @@ too short a history, a source error) is a *failure with a reason*, never a score
 
 Steps of ``run_scan``:
 1. resolve the universe (``resolve_universe``): rejected tokens are reported, not dropped;
-2. prefilters on the universe table (ST, listed fewer than N calendar days; market cap from the
-   spot snapshot, only when asked) and on the last stored bar (suspended today, price, amount);
+2. prefilters on the universe table (ST, listed fewer than N calendar days), on the
+   fundamentals (market caps, PE, PB, ROE, profit growth, the fundamental score:
+   ``core.scan_fundamentals``, read only when asked or stored) and on the last stored bar
+   (suspended today, price, amount);
 3. read the last ``LOOKBACK_DAYS`` bars of the survivors from the bar store in one panel
    (``core.scan_bars``): symbols missing from the store are fetched into it first
    (``core.data.refresh.backfill``), or, from a local source such as the demo market, read
@@ -33,6 +35,7 @@ from .catalogue import WORDS, pick, word
 from .jobs import CancelToken, Progress, ProgressFn, no_progress
 from .reasons import R, Reason, ReasonError
 from .scan_bars import gather_bars, local_latest as _local_latest
+from .scan_fundamentals import FundamentalsError, load as load_fundamentals
 from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,17 @@ class ScanRequest:
     strategies: list[str] = field(default_factory=list)
     mode: str = "all"                     # "all" | "any" of the strategies
     formula: str = ""                     # a 通达信 formula whose selection must hold too (core/formula)
+    # fundamentals (core/scan_fundamentals.py): PE/PB bounds (a loss fails any PE bound), float
+    # cap in yuan, ROE and profit growth in percent, a minimum fundamental score 0–100
+    pe_min: float | None = None
+    pe_max: float | None = None
+    pb_min: float | None = None
+    pb_max: float | None = None
+    float_cap_min: float | None = None
+    float_cap_max: float | None = None
+    roe_min: float | None = None
+    profit_yoy_min: float | None = None
+    min_fscore: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -146,6 +160,8 @@ class ScanRequest:
         if (self.formula or "").strip():
             from .formula.screen import formula_problems
             problems += formula_problems(self.formula)
+        from .scan_fundamentals import request_problems
+        problems += request_problems(self)
         if self.strategies:
             from .strategies import STRATEGIES
             for s in self.strategies:
@@ -360,8 +376,9 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
 
     Prefilters: ST and listing age come from the universe table; suspended-today, price and
     amount from each stock's last stored bar (no bar, or zero volume, on the newest trading day
-    of the panel = suspended). The spot snapshot is only asked for when a market-cap bound is set:
-    it is slow on a live source (≈1 min for the whole market) and the bars already carry the rest.
+    of the panel = suspended). The spot snapshot is only asked for when a valuation bound (caps,
+    PE, PB) or the fundamental score needs it: it is slow on a live source (≈1 min for the whole
+    market) and the bars already carry the rest (``core.scan_fundamentals``).
     """
     from .formula.screen import formula_screen
     from .scoring import score_panel
@@ -392,26 +409,22 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     reason = np.full(n_total, "", dtype=object)
     if request.exclude_st and "is_st" in info:
         _mark(reason, info["is_st"].fillna(False).astype(bool).to_numpy(), "st")
+    def scan_day() -> dt.date:
+        return store.latest_date() or _local_latest(source) or dt.date.today()
+
     if request.min_listed_days and "listed_date" in info:
-        as_of = pd.Timestamp(store.latest_date() or _local_latest(source) or dt.date.today())
+        as_of = pd.Timestamp(scan_day())
         listed = pd.to_datetime(info["listed_date"], errors="coerce").to_numpy()
         with np.errstate(invalid="ignore"):
             age = (as_of.to_datetime64() - listed) / np.timedelta64(1, "D")
             _mark(reason, age < request.min_listed_days, "new_listing")
-    if request.mcap_min is not None or request.mcap_max is not None:
-        try:
-            spot = source.spot()
-        except Exception as e:  # noqa: BLE001 - a readable failure of the whole scan
-            raise ScanError(R("mcap_needs_snapshot", reason=Reason.of(e))) from e
-        spot = spot.assign(symbol=spot["symbol"].astype(str)).drop_duplicates("symbol").set_index("symbol")
-        mcap = pd.to_numeric(spot["market_cap"], errors="coerce").reindex(pd.Index(syms)).to_numpy(dtype=float)
-        bad = np.isnan(mcap)     # an unknown cap cannot pass a cap filter (counted, not silent)
-        with np.errstate(invalid="ignore"):
-            if request.mcap_min is not None:
-                bad |= mcap < request.mcap_min
-            if request.mcap_max is not None:
-                bad |= mcap > request.mcap_max
-        _mark(reason, bad, "market_cap")
+    progress(Progress(current=R("phase_fundamentals")))
+    try:     # market cap and every fundamental bound: core/scan_fundamentals.py
+        fund = load_fundamentals(request, source, store, syms, scan_day(), cancel)
+    except FundamentalsError as e:
+        raise ScanError(e.reason) from e
+    for why, mask in (fund.exclusions(request) if fund is not None else ()):
+        _mark(reason, mask, why)
     cancel.raise_if_cancelled()
 
     def note_excluded(reasons: np.ndarray) -> None:
@@ -480,7 +493,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         req_fired = fired_at(sub, wanted) if wanted else {}
         valid = np.asarray(res.valid, dtype=bool)
         hit_mask = np.asarray(screen(res.total, req_fired, request.min_score, request.mode), dtype=bool) & valid
-        f_chunk = formula.chunk(sub) if formula is not None else None
+        f_chunk = formula.chunk(fund.with_fields(sub) if fund is not None else sub) if formula is not None else None
         if f_chunk is not None:
             hit_mask &= f_chunk.mask                # the formula's selection AND score/presets
         hit_idx = np.flatnonzero(hit_mask)
@@ -503,6 +516,8 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
             chunk_hits.append(_hit_row(sub_syms[i], int(i), res, sub, fired_ids, meta))
         if f_chunk is not None:
             f_chunk.fill(chunk_hits, hit_idx)
+        if fund is not None:
+            fund.fill(chunk_hits)
         out.found += len(chunk_hits)
         out.hits.extend(chunk_hits)
         done += len(sub_syms)

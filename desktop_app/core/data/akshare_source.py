@@ -31,6 +31,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from desktop_app.core import symbols
+from desktop_app.core.data import akshare_fundamentals as fund
 from desktop_app.core.data import akshare_normalize as norm
 from desktop_app.core.data.errors import (DataError, NetworkError, NoDataError, ThrottledError,
                                           UnparseableError)
@@ -54,11 +55,12 @@ def load_akshare() -> Any:
 
 # -- failure classification --------------------------------------------------------------------
 def _null_data(text: str) -> bool:
+    """An answer that says "nothing": push2's ``"data": null``, the data center's ``"result": null``."""
     try:
         body = json.loads(text)
     except (ValueError, TypeError):
         return False
-    return isinstance(body, dict) and "data" in body and not body["data"]
+    return isinstance(body, dict) and any(k in body and not body[k] for k in ("data", "result"))
 
 
 _CAUSES = (  # (substrings of the exception chain's text, the reason a user reads)
@@ -113,6 +115,13 @@ def classify(exc: BaseException, scope: TimeoutScope | None, host: str, what: Re
             return NetworkError(R("data_http_refused", what=what, host=host_term(host), status=code))
     if _null_data(text):
         return NoDataError(R("data_host_no_data", what=what, host=host_term(host)))
+    if type(exc).__module__.startswith("akshare"):   # akshare.request's own errors, after its retries
+        name = type(exc).__name__
+        if name == "RateLimitError":
+            return ThrottledError(R("data_http_throttled", what=what, host=host_term(host), status=429))
+        if name == "NetworkError":
+            return NetworkError(R("data_network", what=what, host=host_term(host), detail=detail))
+        return UnparseableError(R("data_unparseable", what=what, host=host_term(host), detail=detail))
     # before RequestException: requests' JSONDecodeError is both a RequestException and a
     # ValueError, and it means garbage, not a network fault
     if isinstance(exc, (ValueError, KeyError, TypeError, IndexError, AttributeError,
@@ -359,6 +368,20 @@ class AkShareSource:
                 "last": num("最新"), "total_shares": num("总股本"), "float_shares": num("流通股"),
                 "market_cap": num("总市值"), "float_cap": num("流通市值")}
 
+    # -- fundamentals (core/data/akshare_fundamentals.py) -------------------------------------
+    def fundamentals(self, report_date: dt.date, cancel: CancelToken | None = None) -> pd.DataFrame:
+        """The whole market's reports for one period (stock_yjbb_em, ≈11 pages of 500)."""
+        return fund.fetch_fundamentals(self, report_date, cancel)
+
+    def financial_indicators(self, symbol: str, cancel: CancelToken | None = None) -> pd.DataFrame:
+        return fund.fetch_indicators(self, symbol, cancel)
+
+    def valuation_history(self, symbol: str, cancel: CancelToken | None = None) -> pd.DataFrame:
+        return fund.fetch_valuation(self, symbol, cancel)
+
+    def dividends(self, symbol: str, cancel: CancelToken | None = None) -> pd.DataFrame:
+        return fund.fetch_dividends(self, symbol, cancel)
+
     def trade_calendar(self) -> pd.DatetimeIndex:
         """All SSE/SZSE trading days from Sina (network). core.calendar prefers akshare's
         bundled calendar and calls this only past that file's last date."""
@@ -371,8 +394,4 @@ class AkShareSource:
         return days.rename("date")
 
 
-def _is_stock(code: str) -> bool:
-    try:
-        return symbols.parse_symbol(code).code == code
-    except ValueError:
-        return False
+_is_stock = fund._is_stock      # a 6-digit code of a listed A-share board

@@ -37,7 +37,7 @@ from desktop_app.core.data.errors import (
     DataError, NetworkError, NoDataError, ThrottledError, UnparseableError,
 )
 from desktop_app.core.data.demo_market import build_market, build_static, GeneratedMarket, StaticMarket, max_stocks
-from desktop_app.core.data.source import BAR_COLUMNS, BoardKind
+from desktop_app.core.data.source import BAR_COLUMNS, DIVIDEND_COLUMNS, VALUATION_COLUMNS, BoardKind
 from desktop_app.core.catalogue import WORDS, host_term
 from desktop_app.core.panel import Panel
 from desktop_app.core.reasons import R, ReasonError
@@ -80,6 +80,7 @@ class DemoSource:
         self._lock = threading.Lock()
         self._static_cache: StaticMarket | None = None
         self._market_cache: GeneratedMarket | None = None
+        self._reports_cache = None
         self._fault_order: list[str] | None = None
         self._fault_map: tuple[tuple, dict[str, str]] | None = None
         ss = np.random.SeedSequence(self.seed)
@@ -115,6 +116,57 @@ class DemoSource:
         if name not in boards:
             raise NoDataError(R("demo_no_board", kind={"zh": WORDS[kind][0], "en": kind}, name=name))
         return list(boards[name])
+
+    # ---------------------------------------------------------------- fundamentals (demo_fundamentals.py)
+    def fundamentals(self, report_date: dt.date) -> pd.DataFrame:
+        day = pd.Timestamp(report_date).date()
+        frame = self._reports().by_period.get(day)
+        if frame is None:
+            raise NoDataError(R("demo_no_reports", period=day.isoformat()))
+        return frame.copy()
+
+    def report_periods(self) -> list[dt.date]:
+        """The periods the demo market has reports for, newest first."""
+        return list(reversed(self._reports().periods))
+
+    def financial_indicators(self, symbol: str) -> pd.DataFrame:
+        code = self._known(symbol)
+        f = self._reports().frame
+        return f[f["symbol"] == code].sort_values("report_date", ascending=False).reset_index(drop=True)
+
+    def valuation_history(self, symbol: str) -> pd.DataFrame:
+        """Daily close, PE (close / EPS, the snapshot's definition), PB and caps, ascending."""
+        code = self._known(symbol)
+        st, i = self._static(), self._static().row_of[code]
+        bars = self._market().panel.row_frame(i)
+        close = bars["close"].to_numpy()
+        df = pd.DataFrame({"date": bars.index.date, "close": close,
+                           "pe_ttm": np.round(close / st.eps[i], 2), "pe_static": np.round(close / st.eps[i], 2),
+                           "pb": np.round(close / st.bvps[i], 2), "market_cap": close * st.total_shares[i],
+                           "float_cap": close * st.float_shares[i], "total_shares": st.total_shares[i],
+                           "float_shares": st.float_shares[i]})
+        return df[VALUATION_COLUMNS]
+
+    def dividends(self, symbol: str) -> pd.DataFrame:
+        code = self._known(symbol)
+        d = self._reports().dividends
+        return d[d["symbol"] == code][DIVIDEND_COLUMNS].sort_values("report_date", ascending=False).reset_index(drop=True)
+
+    def _known(self, symbol: str) -> str:
+        code = str(symbol)
+        if code not in self._static().row_of:
+            raise NoDataError(R("demo_no_stock", code=code), code)
+        return code
+
+    def _reports(self):
+        if self._reports_cache is None:
+            from desktop_app.core.data.demo_fundamentals import build_reports
+
+            st = self._static()
+            with self._lock:
+                if self._reports_cache is None:
+                    self._reports_cache = build_reports(st, self.seed)
+        return self._reports_cache
 
     # ---------------------------------------------------------------- extras
     def calendar(self) -> pd.DatetimeIndex:

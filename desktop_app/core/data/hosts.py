@@ -37,6 +37,7 @@ Sleep = Callable[[float, "CancelToken | None"], None]
 # inside one akshare call, so its gate interval can be short.
 DEFAULT_MIN_INTERVAL: dict[str, float] = {
     "eastmoney": 2.0,
+    "eastmoney_dc": 1.0,       # eastmoney's data center (reports, valuations, dividends)
     "tencent": 0.5,
     "sina": 1.5,
     "csindex": 0.5,

@@ -18,6 +18,21 @@ SPOT_COLUMNS = [
     "symbol", "name", "last", "prev_close", "open", "high", "low", "volume", "amount",
     "turnover", "market_cap", "float_cap", "pe", "pb",
 ]
+#: One stock's financial report for one period (``fundamentals``, ``financial_indicators``):
+#: amounts in yuan, per-share values in yuan, ratios and growth in percent (16.9 = 16.9 %);
+#: ``report_date`` (the period end, a ``datetime.date``) and ``notice_date`` (published, or None).
+FUNDAMENTAL_COLUMNS = [
+    "symbol", "report_date", "notice_date", "eps", "revenue", "revenue_yoy", "profit", "profit_yoy",
+    "bvps", "roe", "gross_margin", "ocfps", "debt_ratio",
+]
+#: One trading day's valuation of one stock (``valuation_history``, ascending by date): PE in
+#: times (TTM and static), PB, caps in yuan, shares.
+VALUATION_COLUMNS = ["date", "close", "pe_ttm", "pe_static", "pb", "market_cap", "float_cap",
+                     "total_shares", "float_shares"]
+#: One dividend plan (``dividends``, newest first): per 10 shares, cash in yuan and shares
+#: given/converted; dividend yield in percent; dates as ``datetime.date`` (None when not set).
+DIVIDEND_COLUMNS = ["report_date", "plan_date", "record_date", "ex_date", "cash_per_10",
+                    "shares_per_10", "dividend_yield", "progress"]
 BoardKind = Literal["industry", "concept"]
 
 
@@ -47,3 +62,16 @@ class MarketDataSource(Protocol):
 
     def board_members(self, kind: BoardKind, name: str) -> list[str]:
         """Member symbols of one board."""
+
+    def fundamentals(self, report_date: dt.date) -> pd.DataFrame:
+        """The whole market's reports for one period end (03-31, 06-30, 09-30, 12-31):
+        FUNDAMENTAL_COLUMNS, one row per symbol. NoDataError when nothing is published yet."""
+
+    def financial_indicators(self, symbol: str) -> pd.DataFrame:
+        """One stock's reports, every period the source has: FUNDAMENTAL_COLUMNS, newest first."""
+
+    def valuation_history(self, symbol: str) -> pd.DataFrame:
+        """One stock's daily valuation: VALUATION_COLUMNS, ascending (the last row is the latest)."""
+
+    def dividends(self, symbol: str) -> pd.DataFrame:
+        """One stock's dividend plans: DIVIDEND_COLUMNS, newest first (may be empty)."""

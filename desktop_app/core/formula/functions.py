@@ -18,6 +18,17 @@ DATA: dict[str, str] = {
     "V": "volume", "VOL": "volume", "成交量": "volume", "AMOUNT": "amount", "AMO": "amount", "成交额": "amount",
 }
 VOLUME_UNIT = 100.0      # shares per 手
+#: Fundamental data names -> panel field (``core/scan_fundamentals.py`` adds these fields to a
+#: scan's panel: per-stock constants, the latest values as of the scan day, broadcast over the
+#: days; docs/FORMULAS.md "Fundamental variables"). Caps in 亿元, ratios and growth in percent.
+FUNDAMENTAL_DATA: dict[str, str] = {
+    "PE": "f_pe", "市盈率": "f_pe", "PB": "f_pb", "市净率": "f_pb",
+    "ZSZ": "f_market_cap", "总市值": "f_market_cap", "LTSZ": "f_float_cap", "流通市值": "f_float_cap",
+    "ROE": "f_roe", "净资产收益率": "f_roe", "EPS": "f_eps", "每股收益": "f_eps",
+    "NPYOY": "f_profit_yoy", "净利润同比": "f_profit_yoy", "YYSRYOY": "f_revenue_yoy", "营业收入同比": "f_revenue_yoy",
+    "MGJZC": "f_bvps", "每股净资产": "f_bvps", "MLL": "f_gross_margin", "毛利率": "f_gross_margin",
+}
+DATA.update(FUNDAMENTAL_DATA)
 
 MAX_N = 10_000           # the largest window (N) a function accepts
 
@@ -162,5 +173,7 @@ def help_table() -> list[dict]:
     for ind, spec in INDICATORS.items():
         for line in spec["lines"]:
             rows.append({"name": f"{ind}.{line}", "signature": f"{ind}.{line}", "zh": spec["zh"], "en": spec["en"]})
-    rows += [{"name": n, "signature": n, "zh": "行情数据", "en": "bar data"} for n in DATA]
+    rows += [{"name": n, "signature": n, "zh": "基本面数据（扫描日最新值）" if n in FUNDAMENTAL_DATA else "行情数据",
+              "en": "fundamental data (latest as of the scan day)" if n in FUNDAMENTAL_DATA else "bar data"}
+             for n in DATA]
     return rows
