@@ -56,15 +56,24 @@ def test_scan_with_a_formula_ands_it_with_the_score(market):
     assert head[-3:] == ["M5", "M10", "量"] and all(isinstance(r[-1], float) for r in body)
 
 
-def test_formula_with_a_preset_and_min_score(market):
+def test_formula_with_a_preset_all_or_any(market):
+    """The formula is one more condition beside the presets: "all" needs the preset AND the
+    formula, "any" the preset OR the formula; the minimum score holds either way."""
     src, store = market
-    req = ScanRequest(min_score=50, strategies=["macd_golden"], mode="any", formula="XG:C>MA(C,20)")
-    out = run_scan(req, src, store)
-    base = run_scan(ScanRequest(min_score=50, strategies=["macd_golden"], mode="any"), src, store)
-    assert {h["symbol"] for h in out.hits} <= {h["symbol"] for h in base.hits}
-    assert out.found > 0 and out.found + out.not_matching == base.found + base.not_matching
-    assert all(h["score"] >= 50 and "macd_golden" in h["strategies"] for h in out.hits)
-    assert out.accounted == N
+    f = "XG:C>MA(C,20)"
+    both = run_scan(ScanRequest(min_score=50, strategies=["macd_golden"], mode="all", formula=f), src, store)
+    either = run_scan(ScanRequest(min_score=50, strategies=["macd_golden"], mode="any", formula=f), src, store)
+    preset = run_scan(ScanRequest(min_score=50, strategies=["macd_golden"]), src, store)
+    above = run_scan(ScanRequest(min_score=50, formula=f), src, store)
+    sym = lambda out: {h["symbol"] for h in out.hits}                          # noqa: E731
+    assert sym(both) == sym(preset) & sym(above) and both.found > 0
+    assert sym(either) == sym(preset) | sym(above) and either.found > preset.found
+    assert all(h["score"] >= 50 for h in either.hits) and either.accounted == both.accounted == N
+    # independently: the formula's condition on each hit's own bars
+    panel = store.read_panel(sorted(sym(either)), last_n=LOOKBACK_DAYS)
+    for i, s in enumerate(panel.symbols):
+        c = panel.row_frame(i)["close"].to_numpy()
+        assert (c[-1] > c[-20:].mean() + 1e-9) or s in sym(preset), s
 
 
 def test_request_round_trip_and_validation():

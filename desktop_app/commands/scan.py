@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-score", type=float, default=60.0)
     parser.add_argument("--strategy", action="append", default=[], metavar="ID",
                         help="strategy preset (repeatable; id or name)")
-    parser.add_argument("--mode", choices=["all", "any"], default="all", help="strategies: all must fire, or any")
+    parser.add_argument("--mode", choices=["all", "any"], default="all", help="presets and the formula: all must hold, or any")
     parser.add_argument("--include-st", action="store_true", help="keep ST/*ST stocks")
     parser.add_argument("--include-suspended", action="store_true", help="keep stocks suspended today")
     parser.add_argument("--min-listed-days", type=int, default=60)

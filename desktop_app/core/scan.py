@@ -45,6 +45,7 @@ FETCH_WEIGHT = 0.9     # share of a fetched stock's progress that is its fetch (
 #: Evaluate every preset on every chunk so a hit lists all presets that fired (the column
 #: "命中策略"), not only the requested ones.
 MATCH_ALL_STRATEGIES = True
+FORMULA_CONDITION = "__formula__"    # the formula's selection among the presets' conditions
 LOOKBACK_DAYS = 320    # bars read per stock: 250 for 年线 strategies + warm-up of EMAs/MACD
 
 DIMENSIONS = ("trend", "volatility", "technical", "volume", "momentum")
@@ -492,10 +493,10 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         res = score_panel(sub)
         req_fired = fired_at(sub, wanted) if wanted else {}
         valid = np.asarray(res.valid, dtype=bool)
-        hit_mask = np.asarray(screen(res.total, req_fired, request.min_score, request.mode), dtype=bool) & valid
         f_chunk = formula.chunk(fund.with_fields(sub) if fund is not None else sub) if formula is not None else None
-        if f_chunk is not None:
-            hit_mask &= f_chunk.mask                # the formula's selection AND score/presets
+        # the formula's selection is one more condition beside the presets: all of them, or any
+        conditions = dict(req_fired, **({FORMULA_CONDITION: f_chunk.mask} if f_chunk is not None else {}))
+        hit_mask = np.asarray(screen(res.total, conditions, request.min_score, request.mode), dtype=bool) & valid
         hit_idx = np.flatnonzero(hit_mask)
         # presets that fired, for the hits only (rows are independent, so a sub-panel is exact)
         fired_hits = {k: np.asarray(v)[hit_idx] for k, v in req_fired.items()}

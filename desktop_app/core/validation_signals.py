@@ -88,12 +88,12 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
         bits |= fired.astype(np.int64) << k
         if sid in wanted:
             req.append(fired)
+    if formula is not None and formula.selection is not None:    # one more condition, as in a scan
+        sel = formula.evaluate(panel)[formula.selection.key]
+        req.append((sel != 0) & ~np.isnan(sel))
     if req:
         stack = np.stack(req)
         mask &= stack.all(axis=0) if request.mode == "all" else stack.any(axis=0)
-    if formula is not None and formula.selection is not None:
-        sel = formula.evaluate(panel)[formula.selection.key]
-        mask &= (sel != 0) & ~np.isnan(sel)
     from .panel_cache import drop_cache
     drop_cache(panel)
     return ChunkSignals(mask, total, bits)

@@ -1,5 +1,5 @@
 """A formula inside a market scan (``core/scan.run_scan``): validation reasons, the selection on
-each stock's last bar ANDed with the score and presets, and the formula's number outputs as
+each stock's last bar (one more condition beside the presets, ``mode`` all/any), and the formula's number outputs as
 extra keys of each hit row (named as in the formula; ``core/hits.py`` presents them).
 """
 from __future__ import annotations
