@@ -249,6 +249,7 @@ def test_the_task_strip_grows_with_tasks_up_to_a_cap_and_keeps_a_dragged_height(
     qtbot.waitUntil(lambda: w.task_strip_fitted == 4, timeout=3000)
     four = w.tasks_dock.height()
     assert four > empty
+    assert w.task_view.viewport().height() >= 4 * row          # every row whole, scroll bar or not
     add(TASK_ROWS_MAX + 3)
     qtbot.waitUntil(lambda: w.task_strip_fitted == TASK_ROWS_MAX, timeout=3000)
     capped = w.tasks_dock.height()
@@ -278,3 +279,13 @@ def test_a_new_window_never_starts_larger_than_the_screen(qtbot, tmp_path, demo_
     assert (w.width(), w.height()) == (min(1400, free.width()), min(860, free.height()))
     w.close()
     w.shutdown()
+
+
+def test_at_1280_the_task_strip_shows_its_rows_whole_above_the_scroll_bar(desk, qtbot):
+    w = desk(1280, 720)
+    for _ in range(2):
+        tid = w.tm.submit("export", "t", lambda progress, cancel, hits: None)
+        qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=5000)
+    qtbot.waitUntil(lambda: w.task_strip_fitted == 2, timeout=3000)
+    assert w.task_view.horizontalScrollBar().isVisible()           # the columns do not fit at 1280
+    assert w.task_view.viewport().height() >= 2 * w.task_view.verticalHeader().defaultSectionSize()

@@ -93,8 +93,16 @@ class DeskLayout:
             self._task_strip_user = True              # dragged: the user's height from now on
             return
         self._task_strip_asked = self.task_strip_rows()
-        self.resizeDocks([dock], [self.task_view.compact_height(self._task_strip_asked)], Qt.Orientation.Vertical)
+        want = self.task_view.compact_height(self._task_strip_asked) + self._task_strip_frame()
+        self.resizeDocks([dock], [want], Qt.Orientation.Vertical)
         QTimer.singleShot(0, self._note_task_strip_height)
+
+    def _task_strip_frame(self) -> int:
+        """What the dock adds around its table (the title bar, margins): measured once laid out."""
+        dock, view = self.tasks_dock, self.task_view
+        if self.isVisible() and view.height() > 0 and dock.height() > view.height():
+            return dock.height() - view.height()
+        return dock.fontMetrics().height() + 10
 
     @Slot()
     def _note_task_strip_height(self) -> None:

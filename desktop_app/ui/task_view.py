@@ -112,8 +112,10 @@ class TaskView(QTableView):
             self.scrollToBottom()
 
     def compact_height(self, rows: int = 4) -> int:
-        """The task strip's default height: the header and a few rows (it grows with the dock)."""
-        return self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize() + 8
+        """The task strip's height for ``rows`` rows: the header, the rows and room for the
+        horizontal scroll bar (the columns do not fit a 1280-wide window), so no row is cut."""
+        bar = self.horizontalScrollBar().sizeHint().height()
+        return self.horizontalHeader().sizeHint().height() + rows * self.verticalHeader().defaultSectionSize() + bar + 8
 
     # -- actions ------------------------------------------------------------------------------
     def _make_actions(self) -> None:
