@@ -103,6 +103,9 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     QCoreApplication.setApplicationName(APP_NAME)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "stockscan", *qt_args])
+    from desktop_app.ui.main_thread_gc import install as collect_on_the_gui_thread
+
+    collect_on_the_gui_thread(app)              # a worker's collection could deadlock on a Qt object
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     QGuiApplication.setApplicationDisplayName(APP_NAME)
 

@@ -74,6 +74,15 @@ def copy_store(src, dst_dir):
     return BarStore(dst_dir / src.name)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _collect_garbage_on_the_gui_thread(qapp):
+    """As the app does (``ui/main_thread_gc``): a worker thread's cyclic collection of an earlier
+    test's Qt objects deadlocked the suite."""
+    from desktop_app.ui.main_thread_gc import install
+
+    install(qapp)
+
+
 @pytest.fixture
 def make_chart(qtbot):
     """``make_chart(width, height)``: a shown ChartWidget, cleaned up with the test."""
