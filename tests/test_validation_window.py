@@ -77,7 +77,7 @@ def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, q
     req = ScanRequest.from_dict(info.params["request"])
     assert req.min_score == 55
     d = validate(req, Period(days=40), w.ctx.source, w.ctx.store, top_n=5, hold=3).to_dict()
-    assert d["signals"] > 0 and d["overall"]["5"]["count"] > 0
+    assert d["signals"] > 0 and d["overall"]["5"]["count"] > 0 and info.found == d["signals"]
     assert texts(rep.horizons_table) == [[c.text for c in r] for r in vt.horizons_table(d, "en").rows]
     five = next(r for r in texts(rep.horizons_table) if r[0] == "+5")
     assert five[2] == f"{100 * d['overall']['5']['mean']:+.2f}%"
@@ -156,3 +156,14 @@ def test_a_refused_screen_says_why_and_starts_nothing(window, qtbot, forty_days)
     qtbot.mouseClick(w.validation.button, Qt.MouseButton.LeftButton)
     assert w.tm.task_ids() == before and not forty_days
     assert w.scan_panel.price_error.isVisible()
+
+
+def test_ctrl_f5_is_the_validate_key_alone_and_help_lists_it(window):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    from desktop_app.ui.desk_navigation import keymap
+
+    w = window()
+    same = [a.objectName() for a in w.findChildren(QAction) if a.shortcut() == QKeySequence("Ctrl+F5")]
+    assert same == ["actionValidate"]
+    assert any(k == "Ctrl+F5" for k, _ in keymap())

@@ -112,6 +112,11 @@ class ValidationResult:
     elapsed: float = 0.0
     histograms: dict[int, dict] = field(default_factory=dict)   # horizon -> validation_stats.histogram
 
+    @property
+    def found(self) -> int:
+        """The task table's "found": the signals of the period."""
+        return self.signals
+
     def to_dict(self) -> dict:
         return _clean({
             "request": self.request, "title": {"zh": self.title_zh, "en": self.title_en},

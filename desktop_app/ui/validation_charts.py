@@ -94,7 +94,7 @@ def equity_plot(d: dict) -> pg.PlotWidget:
     w = _plot(tr("Portfolio equity vs the index"), DayAxis([str(c[0]) for c in curve]))
     if not curve:
         return w
-    legend = w.getPlotItem().addLegend(offset=(8, 8), labelTextColor=_fg())
+    legend = w.getPlotItem().addLegend(offset=(-8, 8), labelTextColor=_fg())
     x = list(range(len(curve)))
     w.plot(x, [c[1] for c in curve], pen=pg.mkPen(PORTFOLIO, width=2), name=tr("Portfolio"))
     if all(c[2] is not None for c in curve):

@@ -45,8 +45,8 @@ def fill_table(widget: QTableWidget, table: vt.Table) -> None:
         for c, cell in enumerate(row):
             it = QTableWidgetItem(cell.text)
             it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if c > 0 or isinstance(cell.value, (int, float)) and table.key == "horizons":
-                it.setTextAlignment(_RIGHT)
+            if c > 0 and (isinstance(cell.value, (int, float)) or cell.text == "—"):
+                it.setTextAlignment(_RIGHT)           # numbers right, names left
             if cell.signed and isinstance(cell.value, (int, float)) and cell.value:
                 it.setForeground(up if cell.value > 0 else down)
             widget.setItem(r, c, it)
@@ -61,7 +61,7 @@ def _table(name: str) -> QTableWidget:
     t.verticalHeader().hide()
     t.setAlternatingRowColors(True)
     t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    t.horizontalHeader().setStretchLastSection(True)
+    t.horizontalHeader().setStretchLastSection(False)
     return t
 
 
