@@ -7,24 +7,17 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from conftest import copy_store
 from desktop_app.core import validation_tables as vt
 from desktop_app.core.scan import ScanRequest
 from desktop_app.core.validation import Period, validate
-from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.validation_dialog import ValidationDialog
 
 N = 200
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, demo_store_file, open_window):
-    def make():
-        store = copy_store(demo_store_file(N), tmp_path / f"s{len(list(tmp_path.iterdir()))}")
-        w = open_window(AppContext.for_demo(n_stocks=N, store=store))
-        w.scan_panel.load_presets()
-        return w
-    return make
+def window(demo_window):
+    return lambda: demo_window(N)
 
 
 @pytest.fixture
