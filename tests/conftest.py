@@ -121,6 +121,20 @@ def synthetic_bars(n: int, seed: int = 1, start: str = "2020-01-02", base: float
 
 
 @pytest.fixture
+def demo_window(tmp_path, demo_store_file, open_window):
+    """``demo_window(n)``: a built window on an ``n``-stock demo market (a private copy of the
+    session's store), its presets listed. Windows made in one test share the test's home."""
+    def make(n: int = 200):
+        from desktop_app.ui.app_context import AppContext
+
+        store = copy_store(demo_store_file(n), tmp_path / f"s{len(list(tmp_path.iterdir()))}")
+        w = open_window(AppContext.for_demo(n_stocks=n, store=store))
+        w.scan_panel.load_presets()
+        return w
+    return make
+
+
+@pytest.fixture
 def open_window(qtbot):
     """``open_window(ctx, restore=False)``: a shown, fully built MainWindow on ``ctx``, closed and shut down
     (every thread joined) with the test, the language reset to English."""

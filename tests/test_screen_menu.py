@@ -5,23 +5,16 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from conftest import copy_store
 from desktop_app.core.screens import ScreenLibrary
 from desktop_app.ui import screen_menu
-from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.screen_menu import panel_state
 
 N = 200
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, demo_store_file, open_window):
-    def make():
-        store = copy_store(demo_store_file(N), tmp_path / f"s{len(list(tmp_path.iterdir()))}")
-        w = open_window(AppContext.for_demo(n_stocks=N, store=store))
-        w.scan_panel.load_presets()
-        return w
-    return make
+def window(demo_window):
+    return lambda: demo_window(N)
 
 
 def _actions(w) -> list[str]:

@@ -10,7 +10,7 @@ MA/MACD states in ``core/score_rules.py``.
 from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
-from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS
+from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
                                   FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
@@ -303,6 +303,7 @@ TASK_KINDS: dict[str, tuple[str, str]] = {
     "scan": ("扫描", "Scan"), "analysis": ("分析", "Analysis"), "refresh": ("数据更新", "Data refresh"),
     "export": ("导出", "Export"),
 }
+TASK_KINDS.update(VALIDATION_TASK_KINDS)    # core/validation_reasons.py
 
 TASK_STATES: dict[str, tuple[str, str]] = {
     "pending": ("等待中", "Pending"), "running": ("运行中", "Running"), "completed": ("已完成", "Completed"),
@@ -347,6 +348,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
     "rows": ("行数", "Rows"), "formula": ("公式", "Formula"),
     **FUNDAMENTAL_WORDS,
+    **VALIDATION_WORDS,         # core/validation_reasons.py
 }
 
 

@@ -110,6 +110,12 @@ class ValidationResult:
     biases: list[Reason]
     failed: list[tuple[str, Reason]] = field(default_factory=list)
     elapsed: float = 0.0
+    histograms: dict[int, dict] = field(default_factory=dict)   # horizon -> validation_stats.histogram
+
+    @property
+    def found(self) -> int:
+        """The task table's "found": the signals of the period."""
+        return self.signals
 
     def to_dict(self) -> dict:
         return _clean({
@@ -129,6 +135,7 @@ class ValidationResult:
             "biases": [b.to_json() for b in self.biases],
             "failed": [[s, Reason.of(r).to_json()] for s, r in self.failed],
             "elapsed": self.elapsed,
+            "histograms": {str(k): v for k, v in self.histograms.items()},
         })
 
 

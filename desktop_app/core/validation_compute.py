@@ -10,7 +10,7 @@ import numpy as np
 from .reasons import R
 from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits
 from .validation_signals import chunk_signals
-from .validation_stats import band_masks, summarize, universe_mean
+from .validation_stats import band_masks, histogram, summarize, universe_mean
 
 CHUNK = 500           # stocks per step of the computing phase (progress and cancel granularity)
 
@@ -140,7 +140,8 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         overall=stats(), universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
         index_mean=index_mean, bands=bands, presets=presets,
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
-        portfolio=pf, index=index_reason, biases=biases)
+        portfolio=pf, index=index_reason, biases=biases,
+        histograms={k: histogram(fw[k].ret) for k in horizons})
 
 
 def _mean_or_none(a: np.ndarray):

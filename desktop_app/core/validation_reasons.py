@@ -45,6 +45,50 @@ VALIDATION_REASONS: dict[str, tuple[str, str]] = {
                   "the demo market is synthetic: this shows the method, not a result"),
 }
 
+#: The report's table headers and row names (``core/validation_tables.py``), zh and en.
+VALIDATION_COLUMNS: dict[str, tuple[str, str]] = {
+    "horizon": ("持有期", "Horizon"), "count": ("样本", "Count"), "mean": ("均值", "Mean"),
+    "median": ("中位数", "Median"), "win_rate": ("胜率", "Win rate"), "p10": ("P10", "P10"),
+    "p25": ("P25", "P25"), "p75": ("P75", "P75"), "p90": ("P90", "P90"),
+    "mae_mean": ("平均最大不利", "Mean adverse"), "mfe_mean": ("平均最大有利", "Mean favourable"),
+    "excess_universe": ("超额(范围)", "Excess vs universe"), "excess_index": ("超额(指数)", "Excess vs index"),
+    "pending": ("未完成", "Pending"), "band": ("评分", "Score"), "rating": ("评级", "Rating"),
+    "preset": ("策略", "Preset"), "signals": ("信号", "Signals"), "item": ("项目", "Item"),
+    "number": ("数量", "Number"), "metric": ("指标", "Measure"), "portfolio": ("组合", "Portfolio"),
+    "index": ("指数", "Index"), "total_return": ("总收益", "Total return"),
+    "annual_return": ("年化收益", "Annualised return"), "volatility": ("年化波动率", "Annualised volatility"),
+    "max_drawdown": ("最大回撤", "Maximum drawdown"), "turnover": ("年换手（倍）", "Turnover (times a year)"),
+    "buys": ("买入笔数", "Buys"), "not_bought": ("买不到的笔数", "Picks not bought"),
+    "bought": ("买入", "Bought"), "limit_up": ("涨停开盘，买不到", "Limit-up at the open: not bought"),
+    "suspended": ("入场日停牌，买不到", "Suspended on the entry day: not bought"),
+    "no_next_day": ("信号在数据末日，尚无次日", "Signal on the data's last day: no next day yet"),
+    "pending_k": ("+{k} 未完成（窗口超出数据）", "+{k} pending (window past the data)"),
+    "delayed_k": ("+{k} 卖出顺延（停牌）", "+{k} exit delayed (suspended)"),
+    "universe_mean": ("范围等权均值", "Universe equal-weighted mean"), "index_mean": ("指数均值", "Index mean"),
+}
+
+#: The report's table titles.
+VALIDATION_TABLES: dict[str, tuple[str, str]] = {
+    "horizons": ("持有期收益（次日开盘买入，第 k 个交易日收盘卖出）",
+                 "Forward returns (bought at the next open, sold at the close k trading days later)"),
+    "bands": ("按评分区间（持有 {k} 日）", "By score band ({k}-day horizon)"),
+    "presets": ("按策略（持有 {k} 日）", "By preset ({k}-day horizon)"),
+    "entries": ("信号与入场", "Signals and entries"),
+    "portfolio": ("组合：每日买入得分最高的 {n} 只，持有 {hold} 日，扣除成本",
+                  "Portfolio: the top {n} each day, held {hold} days, after costs"),
+}
+
+#: Task titles and the task's parameters in words (merged into ``catalogue.WORDS``).
+VALIDATION_WORDS: dict[str, tuple[str, str]] = {
+    "validate_task": ("验证 {title}", "Validate {title}"),
+    "validation": ("验证", "Validation"),
+    "validation_days": ("最近 {days} 个交易日", "the last {days} trading days"),
+    "validation_dates": ("{start} 至 {end}", "{start} to {end}"),
+    "validation_picks": ("组合每日前 {n} 只，持有 {hold} 日", "portfolio: the top {n} a day, held {hold} days"),
+}
+
+VALIDATION_TASK_KINDS: dict[str, tuple[str, str]] = {"validation": ("验证", "Validation")}
+
 VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "validate_title": ("验证：{title}  区间 {start} 至 {end}（{days} 个交易日）",
                        "validation: {title}  period {start} to {end} ({days} trading days)"),

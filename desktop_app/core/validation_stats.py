@@ -55,6 +55,18 @@ def summarize(ret: np.ndarray, mae: np.ndarray | None = None, mfe: np.ndarray | 
     return out
 
 
+HIST_EDGES = [x / 100.0 for x in range(-20, 21, 2)]   # -20 % .. +20 % in 2 % bins, tails outside
+
+
+def histogram(ret: np.ndarray) -> dict:
+    """The distribution of one horizon's returns: ``counts[i]`` of returns in
+    [``edges[i-1]``, ``edges[i]``), ``counts[0]`` below the first edge and ``counts[-1]`` at or
+    above the last (so every finite return is counted once: sum(counts) == count)."""
+    r = ret[np.isfinite(ret)]
+    counts = np.bincount(np.searchsorted(HIST_EDGES, r, side="right"), minlength=len(HIST_EDGES) + 1)
+    return {"edges": list(HIST_EDGES), "counts": [int(c) for c in counts]}
+
+
 def score_bands() -> list[dict]:
     """The score's own rating bands (``scoring.LABELS``), lowest first: lo <= score < hi."""
     labs = sorted(LABELS, key=lambda lab: lab.min_score)

@@ -132,6 +132,7 @@ def keymap() -> list[tuple[str, str]]:
         ("0–9, A–Z", tr("Keyboard spirit: type a code, name or pinyin initials anywhere to open a stock")),
         ("Ctrl+K", tr("Quick open")),
         ("F5", tr("Scan")),
+        ("Ctrl+F5", tr("Validate the scan over past days (forward returns)")),
         ("Esc", tr("Cancel the selected task; leave the full-window chart")),
         ("Enter", tr("Open the selected stock; in the chart: full-window K-line")),
         ("PgUp / PgDn", tr("In the chart: previous / next stock of its list")),

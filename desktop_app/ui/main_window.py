@@ -161,6 +161,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
         self.screen_menu = ScreenMenu(self)
         mb.addMenu(self.screen_menu.menu)
+        from desktop_app.ui.validation_desk import ValidationDesk
+
+        self.validation = ValidationDesk(self)       # Validate beside Start, Ctrl+F5, the report
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
         self.data_menu.addAction(self.switch_source_action)
@@ -410,6 +413,8 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     @Slot(str)
     def open_task_results(self, task_id: str) -> None:
+        if self.validation.open_report(task_id):
+            return
         self.show_task_results(task_id)
         self.results_dock.raise_()
         self.results_dock.show()

@@ -228,7 +228,9 @@ class ScanPanel(QWidget):
         self.start_button.setObjectName("startButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
-        outer.addWidget(self.start_button)
+        self.button_row = QHBoxLayout()          # Start, and Validate beside it (ui/validation_desk.py)
+        self.button_row.addWidget(self.start_button, 1)
+        outer.addLayout(self.button_row)
         self.wheel_guard = WheelGuard(scroll, [self.universe_combo, self.min_days, self.min_score, self.mode_combo])
 
     def _fill_universe_combo(self) -> None:

@@ -64,6 +64,45 @@ def refresh_job(source, store, mode: str = "update", symbols: list[str] | None =
     return job
 
 
+def validation_job(request: ScanRequest, options: dict, source, store, watchlist: list[str] | None = None):
+    """``options``: ``period`` ({days} or {start, end}), ``top_n``, ``hold`` (``validation_options``)."""
+    def job(progress, cancel, emit_hits):
+        from ..core.validation import Period, validate
+        return validate(request, Period(**options["period"]), source, store, progress, cancel,
+                        top_n=int(options.get("top_n", 10)), hold=int(options.get("hold", 5)),
+                        watchlist=watchlist)
+    return job
+
+
+def validation_options(days: int | None = 250, start: str | None = None, end: str | None = None,
+                       top_n: int = 10, hold: int = 5) -> dict:
+    """A validation's options as its task stores them (JSON)."""
+    period = {"days": None, "start": start, "end": end} if (start or end) else {"days": int(days or 250),
+                                                                                   "start": None, "end": None}
+    return {"period": period, "top_n": int(top_n), "hold": int(hold)}
+
+
+def submit_validation(tm: TaskManager, request: ScanRequest, options: dict, source, store,
+                      watchlist: Any = None, lang: str = "zh") -> str:
+    """A forward-return validation of ``request`` (issue 16). Raises ``ScanError`` for a request,
+    period or option that cannot run; the result kept in the history is ``to_dict()``."""
+    from ..core.scan import ScanError
+    from ..core.validation import Period, check_options
+    from ..core.validation_portfolio import Costs
+    from ..core.validation_returns import HORIZONS
+
+    problems = (request.validate() + Period(**options["period"]).validate()
+                + check_options(int(options["top_n"]), int(options["hold"]), list(HORIZONS), Costs()))
+    if problems:
+        raise ScanError(R("request_invalid", problems=problems))
+    symbols = _watch_symbols(watchlist)
+    params = {"request": request.to_dict(), "validation": dict(options), "source": getattr(source, "name", "")}
+    if symbols is not None and request.universe.strip().lower() == "watchlist":
+        params["watchlist"] = symbols
+    title = word("validate_task", lang, title=request.title(lang))
+    return tm.submit("validation", title, validation_job(request, options, source, store, symbols), params=params)
+
+
 def submit_scan(tm: TaskManager, request: ScanRequest, source, store, watchlist: Any = None,
                 lang: str = "zh") -> str:
     """Raises ``ScanError`` (its ``reason`` lists every problem) for a request that cannot run."""
@@ -97,7 +136,7 @@ def submit_refresh(tm: TaskManager, source, store, mode: str = "update", symbols
 
 
 def install_rerun(tm: TaskManager, context: Any) -> None:
-    """Let ``tm.rerun`` rebuild scan/analysis/refresh jobs from their stored params.
+    """Let ``tm.rerun`` rebuild scan/validation/analysis/refresh jobs from their stored params.
 
     ``context`` is read at re-run time — its ``source``, ``store`` and ``watchlist`` (an AppContext)
     — so a task re-run after a source switch runs on the new source and store, and a watchlist
@@ -119,7 +158,18 @@ def install_rerun(tm: TaskManager, context: Any) -> None:
             syms = params.get("watchlist")
         return scan_job(req, context.source, context.store, syms)
 
+    def validation_factory(params: dict) -> Callable:
+        from ..core.scan import ScanRequest
+
+        req = ScanRequest.from_dict(params.get("request") or {})
+        syms = _watch_symbols(getattr(context, "watchlist", None))
+        if syms is None:
+            syms = params.get("watchlist")
+        options = params.get("validation") or validation_options()
+        return validation_job(req, options, context.source, context.store, syms)
+
     tm.set_job_factory("scan", with_current(scan_factory))
+    tm.set_job_factory("validation", with_current(validation_factory))
     tm.set_job_factory("analysis", with_current(lambda p: analysis_job(p["symbol"], context.source, context.store)))
     tm.set_job_factory("refresh", with_current(
         lambda p: refresh_job(context.source, context.store, p.get("mode", "update"), p.get("symbols"))))

@@ -58,6 +58,8 @@ class TaskHistorySync:
 
     def has_results(self, task_id: str) -> bool:
         e = self._entries.get(task_id)
+        if e is not None and e.info.kind == "validation":      # its report: the result (to_dict())
+            return e.info.status == TaskStatus.COMPLETED and e.info.result is not None
         return e is not None and (e.model is not None or (e.info.kind == "scan" and e.info.is_terminal))
 
     def _reload_hits_job(self, task_id: str) -> None:  # on the writer thread

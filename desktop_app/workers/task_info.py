@@ -85,12 +85,12 @@ class TaskInfo:
         """The row the history store keeps (see ``core.history.HistoryStore.save_task``)."""
         result = None
         to_dict = getattr(self.result, "to_dict", None)
-        if self.kind == "analysis" and callable(to_dict):
+        if self.kind in ("analysis", "validation") and callable(to_dict):
             try:
                 result = to_dict()
             except Exception:  # a report that cannot serialise is not worth losing the task over
                 result = None
-        elif self.kind == "analysis" and isinstance(self.result, dict):
+        elif self.kind in ("analysis", "validation") and isinstance(self.result, dict):
             result = self.result
         elif self.rejected:
             result = {"rejected": [[t, r] for t, r in self.rejected]}

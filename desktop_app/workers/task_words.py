@@ -35,6 +35,17 @@ def format_seconds(s: float | None) -> str:
     return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
+def validation_text(options: dict, lang: str) -> str:
+    """A validation's period and portfolio in words: "最近 250 个交易日；组合每日前 10 只，持有 5 日"."""
+    per = options.get("period") or {}
+    if per.get("start") or per.get("end"):
+        days = word("validation_dates", lang, start=per.get("start") or "…", end=per.get("end") or "…")
+    else:
+        days = word("validation_days", lang, days=per.get("days"))
+    sep = "；" if lang == "zh" else "; "
+    return days + sep + word("validation_picks", lang, n=options.get("top_n"), hold=options.get("hold"))
+
+
 class TaskWords:
     """Text of tasks in ``self._lang`` (set by the class that mixes this in)."""
 
@@ -56,11 +67,13 @@ class TaskWords:
         p = dict(info.params or {})
         colon = "：" if self._lang == "zh" else ": "
         lines: list[str] = []
-        if info.kind == "scan" and isinstance(p.get("request"), dict):
+        if info.kind in ("scan", "validation") and isinstance(p.get("request"), dict):
             from ..core.request_lines import describe_request   # numpy/pandas: not at start-up
             from ..core.scan import ScanRequest
 
             lines += describe_request(ScanRequest.from_dict(p.pop("request")), self._lang)
+        if isinstance(p.get("validation"), dict):
+            lines.append(f"{word('validation', self._lang)}{colon}{validation_text(p.pop('validation'), self._lang)}")
         p.pop("watchlist", None)
         p.pop("via", None)
         for key, value in p.items():
