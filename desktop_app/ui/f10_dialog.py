@@ -16,12 +16,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QHeaderView, QLabel, QTableWidget, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from desktop_app.core import numfmt
 from desktop_app.core.symbols import BOARDS
-from desktop_app.ui import theme
+from desktop_app.ui.analysis_panel import _item, down_color_name, up_color_name
 from desktop_app.ui.i18n import model_lang, pick, reason_text, tr
 
 LOAD_KEY = "f10"
@@ -62,16 +62,6 @@ def dividend_plan(row: dict) -> str:
     if numfmt.finite(shares) and float(shares) > 0:
         parts.append(tr("10 shares: {n} bonus shares").format(n=numfmt.num(shares)))
     return "; ".join(parts) or numfmt.MISSING
-
-
-def _item(text: str, right: bool = False, color: str | None = None) -> QTableWidgetItem:
-    it = QTableWidgetItem(text)
-    it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if right:
-        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    if color:
-        it.setForeground(theme.up_color() if color == "up" else theme.down_color())
-    return it
 
 
 def _table(name: str, n: int) -> QTableWidget:
@@ -151,27 +141,23 @@ class F10Dialog(QDialog):
         ol.addWidget(self.profile_box, 1)
         self.tabs.addTab(over, "")
         # reports
-        rep = QWidget()
-        rl = QVBoxLayout(rep)
-        self.reports_note = QLabel()
-        self.reports_note.setObjectName("f10ReportsNote")
-        self.reports_note.setWordWrap(True)
-        self.reports_table = _table("f10Reports", len(REPORT_COLUMNS))
-        rl.addWidget(self.reports_note)
-        rl.addWidget(self.reports_table, 1)
-        self.tabs.addTab(rep, "")
-        # dividends
-        div = QWidget()
-        dl = QVBoxLayout(div)
-        self.dividends_note = QLabel()
-        self.dividends_note.setObjectName("f10DividendsNote")
-        self.dividends_note.setWordWrap(True)
-        self.dividends_table = _table("f10Dividends", len(DIVIDEND_COLUMNS))
-        dl.addWidget(self.dividends_note)
-        dl.addWidget(self.dividends_table, 1)
-        self.tabs.addTab(div, "")
+        self.reports_note, self.reports_table = self._table_tab("Reports", len(REPORT_COLUMNS))
+        self.dividends_note, self.dividends_table = self._table_tab("Dividends", len(DIVIDEND_COLUMNS))
         self.tabs.setCurrentIndex(1)            # the reports first, as 通达信's 财务分析
         self.render()
+
+    def _table_tab(self, name: str, columns: int) -> tuple[QLabel, QTableWidget]:
+        """A tab of a note (why the part is missing) over a table."""
+        tab = QWidget()
+        lay = QVBoxLayout(tab)
+        note = QLabel()
+        note.setObjectName(f"f10{name}Note")
+        note.setWordWrap(True)
+        table = _table(f"f10{name}", columns)
+        lay.addWidget(note)
+        lay.addWidget(table, 1)
+        self.tabs.addTab(tab, "")
+        return note, table
 
     # -- loading ---------------------------------------------------------------------------
     def symbol(self) -> str:
@@ -296,8 +282,8 @@ class F10Dialog(QDialog):
                 v = r.get(key)
                 color = None
                 if key in ("revenue_yoy", "profit_yoy") and numfmt.finite(v) and float(v) != 0:
-                    color = "up" if float(v) > 0 else "down"
-                t.setItem(i, c, _item(report_cell(key, v), right=key != "report_date", color=color))
+                    color = up_color_name() if float(v) > 0 else down_color_name()
+                t.setItem(i, c, _item(report_cell(key, v), align_right=key != "report_date", color=color))
         why = getattr(d, "reports_error", None)
         if d is None:
             text = ""
