@@ -273,6 +273,10 @@ class AnalysisPanel(QWidget):
         self.trace_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         tl.addWidget(self.trace_table)
         lay.addWidget(self.trace_box)
+        from desktop_app.ui.fundamental_score_box import FundamentalScoreBox   # (it imports this module)
+
+        self.fscore_box = FundamentalScoreBox()     # 基本面得分, filled by its loader
+        lay.addWidget(self.fscore_box)
 
         # levels
         self.levels_box = QGroupBox()
@@ -316,7 +320,7 @@ class AnalysisPanel(QWidget):
             self.ind_grid.addWidget(v, i // 2, (i % 2) * 2 + 1)
         lay.addWidget(self.ind_box)
         lay.addStretch(1)
-        self._sections = (self.score_box, self.trace_box, self.levels_box, self.risk_box,
+        self._sections = (self.score_box, self.trace_box, self.fscore_box, self.levels_box, self.risk_box,
                           self.signals_box, self.ind_box)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
@@ -378,6 +382,7 @@ class AnalysisPanel(QWidget):
         self._render_price(r)
         self._render_score(r)
         self._render_trace(r)
+        self.fscore_box.render()
         self._render_levels(r)
         self._render_risk(r)
         self._render_signals(r)

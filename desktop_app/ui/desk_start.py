@@ -83,6 +83,7 @@ class DeskStart:
         view.add_to_watchlist.connect(self.add_symbol_to_watchlist)
         view.scan_universe_requested.connect(self.scan_universe)
         self.focus_ring.panels.append(view.chart)
+        self.f10.attach_stock_view(view)       # F10 in the chart's menu; the fundamental score
         if self._restore:
             self.restore_stock_split()
         if self._split_pending:

@@ -143,6 +143,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.log_action = self._action("actionOpenLog", self.open_log_folder)
         self.about_action = self._action("actionAbout", self.about)
         self.install_action = self._action("actionInstallDesktop", self.install_desktop_entry)
+        from desktop_app.ui.f10_opener import F10Opener
+
+        self.f10 = F10Opener(self)               # F10: the stock's F10 page (its action, menus)
 
     def _build_menus_and_toolbar(self) -> None:
         mb = self.menuBar()
@@ -171,6 +174,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
             self.view_menu.addAction(d.toggleViewAction())
         self.view_menu.addSeparator()
+        self.view_menu.addAction(self.f10.action)
         self.view_menu.addAction(self.reset_layout_action)
         self.settings_menu = mb.addMenu("")
         self.settings_menu.addAction(self.settings_action)

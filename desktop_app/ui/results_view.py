@@ -500,6 +500,15 @@ class ResultsView(QWidget):
     def visible_source_rows(self) -> list[int]:
         return [self.proxy.mapToSource(self.proxy.index(r, 0)).row() for r in range(self.proxy.rowCount())]
 
+    def add_row_action(self, action: QAction) -> None:
+        """One more action in the rows' context menu (the window's F10)."""
+        self._row_menu.addAction(action)
+
+    def current_symbol(self) -> str:
+        """The code of the current row (either view), or ""."""
+        idx = self.table.currentIndex()
+        return str(idx.siblingAtColumn(0).data(SYMBOL_ROLE) or "") if idx.isValid() else ""
+
     def selected_symbols(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         out = []

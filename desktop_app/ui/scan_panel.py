@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
 
 from desktop_app.core.symbols import _SEPARATORS, BOARDS, INDEXES, ParseResult, parse_symbols
 from desktop_app.ui.formula_editor import FormulaEditor
+from desktop_app.ui.fundamental_filters import FundamentalFilters, parse_number as _parse_number
 from desktop_app.ui.wheel_guard import WheelGuard
 from desktop_app.ui.i18n import pick, reason_text, tr
 
@@ -58,19 +59,6 @@ def _strategies() -> dict[str, Any]:
     from desktop_app.core.strategies import STRATEGIES
 
     return dict(STRATEGIES)
-
-
-def _parse_number(text: str) -> float | None:
-    """'' -> None; '12.5' or '１２' -> 12.5; anything else raises ValueError."""
-    import unicodedata
-
-    t = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    if not t:
-        return None
-    v = float(t)
-    if v != v or v < 0:
-        raise ValueError(text)
-    return v
 
 
 class ScanPanel(QWidget):
@@ -189,6 +177,8 @@ class ScanPanel(QWidget):
         self.amount_error = self._error_label("amountError")
         form.addRow(self.amount_error)
         lay.addWidget(self.filter_box)
+        self.fundamentals = FundamentalFilters()      # 基本面: PE, PB, float cap, ROE, growth, score
+        lay.addWidget(self.fundamentals)
 
         # score and strategies
         self.score_box = QGroupBox()
@@ -270,6 +260,7 @@ class ScanPanel(QWidget):
         for w in (self.price_max, self.mcap_max):
             w.setPlaceholderText(tr("max"))
         self.amount_edit.setPlaceholderText(tr("none"))
+        self.fundamentals.retranslate()
         self.score_box.setTitle(tr("Score and strategies"))
         self.min_score_label.setText(tr("Minimum score"))
         self.strategies_label.setText(tr("Strategy presets"))
@@ -469,7 +460,8 @@ class ScanPanel(QWidget):
         except ValueError:
             self._show_error(self.amount_error, tr("Enter a non-negative number, or leave it empty."))
             amount, aok = None, False
-        ok &= pok and mok and aok
+        fund = self.fundamentals.request_fields()
+        ok &= pok and mok and aok and fund is not None
         self._show_error(self.request_error, "")
         if not ok:
             return None
@@ -480,7 +472,7 @@ class ScanPanel(QWidget):
             min_amount=None if amount is None else amount * AMOUNT_UNIT,
             mcap_min=mmin, mcap_max=mmax, min_score=self.min_score.value(),
             strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()),
-            formula=self.formula_editor.text() if self.formula_editor.has_formula() else "")
+            formula=self.formula_editor.text() if self.formula_editor.has_formula() else "", **fund)
         problems = req.validate()
         in_formula = [p.params["reason"] for p in problems if p.code == "formula_invalid"]
         if req.formula:
@@ -510,7 +502,7 @@ class ScanPanel(QWidget):
             "mcap_min": self.mcap_min.text(), "mcap_max": self.mcap_max.text(),
             "amount": self.amount_edit.text(), "min_score": self.min_score.value(),
             "strategies": self.selected_strategies(), "mode": self.mode_combo.currentData(),
-            "formula": self.formula_editor.text(),
+            "formula": self.formula_editor.text(), **self.fundamentals.state(),
         }
 
     def restore(self, st: dict) -> None:
@@ -538,5 +530,6 @@ class ScanPanel(QWidget):
         m = self.mode_combo.findData(st.get("mode", "all"))
         self.mode_combo.setCurrentIndex(max(0, m))
         self.formula_editor.set_text(str(st.get("formula") or ""))
+        self.fundamentals.restore(st)
         self._on_universe_changed()
         self.update_codes_feedback()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from desktop_app.ui.file_dialogs import FileType, open_file, save_file
+from desktop_app.ui.fundamental_filters import state_of_request
 from desktop_app.ui.i18n import reason_text, tr
 from desktop_app.ui.scan_panel import AMOUNT_UNIT, MCAP_UNIT
 
@@ -43,6 +44,7 @@ def panel_state(request) -> dict:
         "mcap_min": _number(request.mcap_min, MCAP_UNIT), "mcap_max": _number(request.mcap_max, MCAP_UNIT),
         "amount": _number(request.min_amount, AMOUNT_UNIT), "min_score": int(round(request.min_score)),
         "strategies": list(request.strategies), "mode": request.mode, "formula": request.formula or "",
+        **state_of_request(request),
     }
 
 

@@ -99,6 +99,7 @@ class WatchlistView(QWidget):
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.triggered.connect(self.remove_selected)
         self.table.addAction(self.remove_action)
+        self.menu_actions: list[QAction] = []     # more row actions for the context menu (F10)
         self.retranslate()
         self.reload()
 
@@ -113,6 +114,10 @@ class WatchlistView(QWidget):
     # -- data ---------------------------------------------------------------------------------
     def symbols(self) -> list[str]:
         return self.ctx.watchlist.symbols()
+
+    def current_symbol(self) -> str:
+        """The code of the table's current row, or ""."""
+        return str(self.table.currentIndex().siblingAtColumn(0).data(SymbolRole) or "")
 
     def reload(self) -> None:
         """Show the watchlist's symbols and fetch their quotes (and names) in the background."""
@@ -237,4 +242,5 @@ class WatchlistView(QWidget):
     def _menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.addAction(self.remove_action)
+        menu.addActions(self.menu_actions)
         menu.popup(self.table.viewport().mapToGlobal(pos))

@@ -2,8 +2,9 @@
 
 Rows are the HIT_COLUMNS dicts that ``core.scan.run_scan`` produces; the columns are core's presented
 ``hits.COLUMNS`` (代码 名称 最新价 涨跌幅 得分 评级 …, the rating in the model's language), followed by
-the formula output columns the rows bring (``hits.formula_columns``: "MA5", "主力线" …, named as in
-the formula, numbers), inserted once when the first such rows arrive. Inserts are batched (one
+the fundamental columns when the scan read fundamentals (``hits.fundamental_columns``: 市盈率(动态) …
+基本面得分, numbers but 报告期) and the formula output columns the rows bring (``hits.formula_columns``:
+"MA5", "主力线" …, named as in the formula, numbers), inserted once when the first such rows arrive. Inserts are batched (one
 ``beginInsertRows`` per ``append_rows``); sorting is done here (``layoutChanged`` with persistent
 indexes remapped), never through a QSortFilterProxyModel (≈500 ms vs ≈5 ms at 5,000 rows,
 QT_NOTES §4.3). While a sort is active, appended rows are merged into the order at once.
@@ -147,9 +148,10 @@ class ResultsModel(QAbstractTableModel):
         return present + missing
 
     # -- feeding -----------------------------------------------------------------------------
-    def _add_formula_columns(self, rows: list[dict]) -> None:
-        """The formula output columns of ``rows`` not yet shown, appended after the others."""
-        new = [k for k in hits.formula_columns(rows) if k not in self.COLUMNS]
+    def _add_row_columns(self, rows: list[dict]) -> None:
+        """The fundamental and formula output columns of ``rows`` not yet shown, appended after
+        the others (in ``hits.export_columns``' order)."""
+        new = [k for k in hits.fundamental_columns(rows) + hits.formula_columns(rows) if k not in self.COLUMNS]
         if not new:
             return
         first = len(self.COLUMNS)
@@ -162,7 +164,7 @@ class ResultsModel(QAbstractTableModel):
         rows = list(rows)
         if not rows:
             return
-        self._add_formula_columns(rows)
+        self._add_row_columns(rows)
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
