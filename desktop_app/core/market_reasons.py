@@ -37,6 +37,8 @@ MARKET_MESSAGES: dict[str, tuple[str, str]] = {
     "market_ladder_none": ("  今日无涨停", "  no limit-up today"),
     "market_top": ("涨幅居前的 {n} 个行业：", "top {n} industries:"),
     "market_bottom": ("跌幅居前的 {n} 个行业：", "bottom {n} industries:"),
+    "market_bad_date": ("--date {value} 不是日期：{detail}", "--date {value} is not a date: {detail}"),
+    "market_top_min": ("--top 至少为 1，给出的是 {value}", "--top must be at least 1; {value} was given"),
     "market_group_line": ("  {name}\t{change}\t上涨 {up}/{members}\t涨停 {limit_up}\t成交额 {amount}",
                           "  {name}\t{change}\tup {up}/{members}\tlimit-up {limit_up}\tamount {amount}"),
 }
