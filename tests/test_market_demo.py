@@ -117,4 +117,13 @@ def test_the_store_path_equals_the_memory_path(demo, tmp_path):
         d.pop("elapsed")
     assert from_store == from_memory and from_store["date"] == str(day)
     assert from_store["concepts"] and from_store["boards"][0]["market_cap"] > 0
+    res = market_overview(src, store, day)
+    for kind, rows in (("board", res.boards), ("industry", res.industries), ("concept", res.concepts)):
+        row = rows[0]
+        m = res.members(kind, row["key"])
+        assert len(m) == row["members"] and (m["change"] > 0).sum() == row["up"]
+        assert m["amount"].sum() == pytest.approx(row["amount"])
+    listed = set(res.stocks.loc[res.stocks["status"] != "unlisted", "symbol"])
+    assert set(res.members("concept", res.concepts[0]["key"])["symbol"]) == \
+        set(src.board_members("concept", res.concepts[0]["key"])) & listed
     store.close()

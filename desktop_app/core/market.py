@@ -50,6 +50,22 @@ class MarketOverview:
     stocks: pd.DataFrame | None = None   # one row per stock of the universe with bars (not in to_dict)
     source: str = ""
     elapsed: float = 0.0
+    concept_members: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def members(self, kind: str, key: str) -> pd.DataFrame:
+        """The rows of ``stocks`` in one group (``kind`` "board" | "industry" | "concept", ``key``
+        as in the group's row) listed by the day, by change, highest first: what a view drills into."""
+        s = self.stocks
+        if s is None:
+            return pd.DataFrame()
+        if kind == "concept":
+            keep = s["symbol"].isin(set(self.concept_members.get(key, ())))
+        elif kind in ("board", "industry"):
+            keep = s[kind] == key
+        else:
+            raise ValueError(f"group kind must be board, industry or concept, not {kind!r}")
+        keep &= s["status"] != "unlisted"
+        return s[keep].sort_values(["change", "symbol"], ascending=[False, True], na_position="last")
 
     def to_dict(self, stocks: bool = False) -> dict:
         """JSON-safe (NaN → None); ``stocks=True`` adds every stock's row."""
@@ -158,7 +174,8 @@ def overview_of_panel(panel, universe: pd.DataFrame, day=None, *, concepts: dict
         date=day_s, requested=requested, counts=counts, histogram=hist,
         amount=_amounts(win, sd, AMOUNT_DAYS), rules=rules, boards=board_rows,
         industries=_by_change(ind_rows), concepts=_by_change(con_rows), ladder=ladder, notes=notes,
-        stocks=_stock_frame(sd, codes, names, industry, boards, shares), elapsed=time.perf_counter() - t0)
+        stocks=_stock_frame(sd, codes, names, industry, boards, shares), elapsed=time.perf_counter() - t0,
+        concept_members=dict(concepts or {}))
 
 
 def _counts(sd: StockDay, universe: int, no_bars: int) -> dict:
