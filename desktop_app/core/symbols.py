@@ -34,7 +34,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from .price_limits import limit_on
 from .reasons import R, Reason, ReasonError
 
 BOARDS: dict[str, tuple[str, str]] = {
@@ -262,7 +261,10 @@ def exchange_of(code: str) -> str:
 
 def board_limit(board: str, is_st: bool = False, day=None) -> float:
     """Daily price limit of a board as a fraction (0.10 = ±10 %) on ``day`` (None: today), from
-    the dated table of ``core.price_limits``."""
+    the dated table of ``core.price_limits`` (imported here: it needs numpy, and the window's
+    first frame imports this module without it)."""
+    from .price_limits import limit_on
+
     return limit_on(board, is_st, day)
 
 
