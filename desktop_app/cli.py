@@ -19,6 +19,7 @@ COMMANDS = {
     "history": "List stored tasks, or show one task's hits.",
     "screens": "Saved screens: list, show, export, import, delete.",
     "validate": "Forward returns of a screen over past days.",
+    "market": "Breadth, limit-ups and boards of a day.",
 }
 
 

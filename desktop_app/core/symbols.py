@@ -17,8 +17,9 @@ bse         BJ      920 (legacy 43/83/87 → 920)      30 % (30 %)
 ==========  ======  ==============================  ==========================
 
 ST limits: main-board ST/*ST stocks move at most 5 %; on ChiNext and STAR the ST flag does not
-change the 20 % limit, and BSE stays at 30 % (exchange rules as of 2025; FACTS.md warns the 2026
-rules may differ). Whether a stock is ST is in its *name*, never in its code (:func:`is_st_name`).
+change the 20 % limit, and BSE stays at 30 %. The limits are dated (ChiNext was ±10 % before
+2020-08-24; the mid-2025 proposal of 10 % for main-board ST is a switch, off): the table and the
+limit-price rounding live in ``core/price_limits.py``; the table above is today's rule. Whether a stock is ST is in its *name*, never in its code (:func:`is_st_name`).
 
 Legacy Beijing codes: in October 2025 the BSE moved every listed stock from its 43xxxx/83xxxx/
 87xxxx code to a 920xxx code. We map ``XYabcd`` → ``920`` + the last three digits (``bcd``), the
@@ -61,8 +62,6 @@ BOARD_PREFIXES: dict[str, tuple[str, ...]] = {
 _PREFIX_BOARD = {p: b for b, ps in BOARD_PREFIXES.items() for p in ps}
 LEGACY_BSE_PREFIXES = ("43", "83", "87")
 
-_LIMITS = {"sh_main": 0.10, "sz_main": 0.10, "star": 0.20, "chinext": 0.20, "bse": 0.30}
-_ST_LIMITS = {"sh_main": 0.05, "sz_main": 0.05, "star": 0.20, "chinext": 0.20, "bse": 0.30}
 
 INDEXES: dict[str, tuple[str, str, str]] = {
     "000300": ("沪深300", "CSI 300", "SH"),
@@ -260,14 +259,18 @@ def exchange_of(code: str) -> str:
     return parse_symbol(code).exchange
 
 
-def board_limit(board: str, is_st: bool = False) -> float:
-    """Daily price limit of a board as a fraction (0.10 = ±10 %)."""
-    return (_ST_LIMITS if is_st else _LIMITS)[board]
+def board_limit(board: str, is_st: bool = False, day=None) -> float:
+    """Daily price limit of a board as a fraction (0.10 = ±10 %) on ``day`` (None: today), from
+    the dated table of ``core.price_limits`` (imported here: it needs numpy, and the window's
+    first frame imports this module without it)."""
+    from .price_limits import limit_on
+
+    return limit_on(board, is_st, day)
 
 
-def price_limit(code: str, is_st: bool = False) -> float:
+def price_limit(code: str, is_st: bool = False, day=None) -> float:
     """Daily price limit as a fraction of the previous close (see the module docstring)."""
-    return board_limit(board_of(code), is_st)
+    return board_limit(board_of(code), is_st, day)
 
 
 def is_st_name(name: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .cap_index import last_close_before
+from .price_limits import limit_up_cents
 from .symbols import board_limit, board_of
 
 HORIZONS = (1, 3, 5, 10, 20)
@@ -30,12 +31,6 @@ HORIZONS = (1, 3, 5, 10, 20)
 # entry status of a signal
 BOUGHT, LIMIT_UP, SUSPENDED, NO_NEXT_DAY = 0, 1, 2, 3
 ENTRY_STATUS = ("bought", "limit_up", "suspended", "no_next_day")
-
-
-def limit_up_cents(prev_close: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """The limit-up price in cents: prev × (1 + limit), rounded half up to the cent (NaN stays)."""
-    cents = np.round(np.asarray(prev_close, dtype=float) * 100.0)
-    return np.floor(cents * (1.0 + np.asarray(limit, dtype=float)) + 0.5)
 
 
 def row_limits(symbols, is_st) -> np.ndarray:

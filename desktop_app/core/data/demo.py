@@ -8,7 +8,7 @@ time anything needs it, and cached in the instance (thread-safe). Two layers:
 * the *bars* (``GeneratedMarket``): prices generated in integer cents by one loop over days, each step a
   vector operation over all stocks: GARCH(1,1) volatility clusters, piecewise-constant drift
   regimes (trends and ranges), a market and an industry factor, rare jumps, mean reversion of the
-  log price, and the board's daily limit (``symbols.board_limit``, 5 % for main-board ST names)
+  log price, and the board's daily limit of each day (``core.price_limits``, 5 % for main-board ST names)
   applied to the rounded close, as the exchanges do. Suspended days carry the price and become
   NaN; stocks listed inside the window start on their listing day (no limit on that first day).
 

@@ -19,6 +19,7 @@ from desktop_app.core.calendar import trading_days
 from desktop_app.core.data import demo_names as words
 from desktop_app.core.data.source import BAR_COLUMNS, SPOT_COLUMNS, UNIVERSE_COLUMNS
 from desktop_app.core.panel import Panel
+from desktop_app.core.price_limits import limit_down_cents, limit_groups, limit_up_cents
 
 # Share of the real market per board (2025: ≈1,690 / 590 / 1,490 / 1,390 / 270 stocks).
 BOARD_SHARE = {"sh_main": 0.31, "star": 0.11, "sz_main": 0.28, "chinext": 0.25, "bse": 0.05}
@@ -326,7 +327,7 @@ def build_market(st: StaticMarket, rng: np.random.Generator) -> GeneratedMarket:
     buffers; the panel gets (n, t) copies at the end. This avoids dozens of whole-market
     temporaries, whose first-touch page faults dominated an array-at-a-time version (≈2.4 s)."""
     n, t_days = len(st.codes), len(st.dates)
-    limit = np.array([sym.board_limit(b, bool(s)) for b, s in zip(st.boards, st.is_st)])
+    limit_stack, limit_gid = limit_groups(st.boards, st.is_st, st.dates)   # the rule of each day
     ind_ids = np.unique(st.industries, return_inverse=True)[1]
     n_ind = int(ind_ids.max()) + 1
     suspended = np.ascontiguousarray(st.suspended.T)
@@ -359,14 +360,15 @@ def build_market(st: StaticMarket, rng: np.random.Generator) -> GeneratedMarket:
         jump = np.where(rng.random(n) < 0.004, 0.07 * z[5], 0.0)
         ind = rng.normal(0, 0.007, n_ind)[ind_ids]
         r = drift + ind + eps + jump + st.beta * (m_eps + 0.0002) - 0.004 * (np.log(prev) - anchor)
+        limit = limit_stack[limit_gid, t]
         lim = limit
         if t > 0:
             first = list_idx == t
             if first.any():
                 r = np.where(first, r + pop, r)
                 lim = np.where(first, 10.0, limit)
-        up = np.floor(prev * (1 + lim) + 0.5)
-        dn = np.maximum(np.floor(prev * (1 - lim) + 0.5), 1.0)
+        up = limit_up_cents(prev / 100, lim)          # half up to the cent, exactly (price_limits)
+        dn = limit_down_cents(prev / 100, lim)
         c = np.minimum(np.maximum(np.floor(prev * np.exp(r) + 0.5), dn), up)
         ret = c / prev - 1
         # open: part of the day's move plus noise; high/low: beyond the body, inside the limits
