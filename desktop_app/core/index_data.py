@@ -134,6 +134,9 @@ class LoadedIndex:
     breadth: Breadth | None
     breadth_error: str = ""
 
+    report = None            # an index has no score (the stock view reads these as for a stock)
+    report_error = ""
+
     @property
     def symbol(self) -> str:
         return INDEX_NS + self.code
@@ -149,3 +152,13 @@ def load_index(code: str, source, store=None) -> LoadedIndex:
         log.warning("breadth of %s failed", code, exc_info=True)
         breadth, error = None, str(e).strip() or type(e).__name__
     return LoadedIndex(code, INDEXES[code][0], bars, breadth, error)
+
+
+def load_for_view(symbol: str, source, store=None, universe_cache: dict | None = None):
+    """What the stock view loads for ``symbol``: ``load_index`` for ``index:<code>``, else
+    ``core.analysis.load_stock`` (blocking; off the GUI thread)."""
+    if is_index_token(symbol):
+        return load_index(symbol, source, store)
+    from .analysis import load_stock
+
+    return load_stock(symbol, source, store, universe_cache)

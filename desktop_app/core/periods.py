@@ -69,3 +69,13 @@ def period_name(period: str, lang: str = "zh") -> str:
 def next_period(period: str) -> str:
     """F8's order: 日 → 周 → 月 → 日."""
     return PERIODS[(PERIODS.index(period) + 1) % len(PERIODS)] if period in PERIODS else "day"
+
+
+def period_signal_dates(bars: pd.DataFrame, symbol: str = "") -> dict[str, list]:
+    """Every preset's firing dates computed on ``bars`` as they are (weekly bars give weekly
+    signals): ``{strategy id: [datetime.date]}``, as ``StockReport.signal_dates`` is for days."""
+    from . import strategies as strat
+    from .panel import Panel
+
+    panel = Panel.from_frames({symbol or "bars": bars})
+    return {sid: [d.date() for d in panel.dates[s[0]]] for sid, s in strat.signals(panel).items()}
