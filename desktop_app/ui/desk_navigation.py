@@ -138,6 +138,7 @@ def keymap() -> list[tuple[str, str]]:
         ("← / →", tr("In the chart: step bars")),
         ("↑ / ↓", tr("In the chart: zoom")),
         ("Home / End", tr("In the chart: first / last bar")),
+        ("F8", tr("In the chart: cycle the period (day, week, month)")),
         ("Insert", tr("Add the open stock to the watchlist")),
         ("Delete", tr("Remove from the watchlist; remove the selected task")),
         ("Ctrl+F", tr("Filter results")),
