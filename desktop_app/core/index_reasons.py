@@ -16,5 +16,7 @@ INDEX_MESSAGES: dict[str, tuple[str, str]] = {
     "breadth_heading": ("成分股宽度（{date}，{n}/{members} 只有K线）",
                         "breadth of its members ({date}, {n} of {members} with bars)"),
     "breadth_updown": ("上涨 {up}　下跌 {down}　平盘 {flat}", "up {up}  down {down}  flat {flat}"),
+    "report_period": ("以下按{period}计算（指标、评分、信号与支撑压力；风险指标仍按日K）",
+                      "computed on {period} bars (indicators, score, signals, levels; risk from daily bars)"),
     "breadth_above": ("站上MA20 {ma20}　站上MA60 {ma60}", "above MA20 {ma20}  above MA60 {ma60}"),
 }
