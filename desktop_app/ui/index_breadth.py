@@ -1,8 +1,8 @@
 """An index in the stock view: the breadth panel shown instead of the analysis (an index has no
 score), and how an index is named on screen.
 
-``BreadthPanel.follow(symbol)`` swaps it in for the analysis panel while an index
-(``index:<code>``) is open and back when a stock is; ``show_loaded(loaded)`` shows what
+``BreadthPanel.follow(symbol)`` swaps it in for the analysis panel (one stacked side of the view's
+splitter, ``stack_with``) while an index (``index:<code>``) is open and back when a stock is; ``show_loaded(loaded)`` shows what
 ``core.index_data.load_index`` computed off the GUI thread: the members' up/down/flat counts on
 the last day and the share above MA20/MA60 (definitions in ``core/index_data.py``).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop_app.core.numfmt import pct
 from desktop_app.ui import theme
@@ -75,7 +75,7 @@ class BreadthPanel(QWidget):
         lay.addStretch(1)
         self._symbol = ""
         self._loaded: Any = None
-        self.hide()
+        self._stack: QStackedWidget | None = None
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -88,12 +88,22 @@ class BreadthPanel(QWidget):
         elif self._symbol:
             self.note.setText(tr("Loading {symbol}…").format(symbol=display_code(self._symbol)))
 
+    def stack_with(self, analysis: QWidget) -> QStackedWidget:
+        """The view's side of the splitter: ``analysis`` or this panel, one at a time (so the
+        saved chart | analysis split keeps its two parts)."""
+        self._stack = QStackedWidget()
+        self._stack.setObjectName("stockSide")
+        self._stack.addWidget(analysis)
+        self._stack.addWidget(self)
+        self._stack.setCurrentWidget(analysis)
+        return self._stack
+
     def follow(self, symbol: str, analysis: QWidget) -> None:
         """Show this panel for an index (and hide ``analysis``), the analysis for a stock."""
         index = is_index(symbol)
         self._symbol, self._loaded = (symbol if index else ""), None
-        self.setVisible(index)
-        analysis.setVisible(not index)
+        if self._stack is not None:
+            self._stack.setCurrentWidget(self if index else analysis)
         if index:
             self.title.setText(title_html(symbol, ""))
             for v in self.values.values():

@@ -262,8 +262,7 @@ class StockView(QWidget):
         self.chart.context_menu_requested.connect(self._on_chart_context_menu)
         self.panel, self.breadth = AnalysisPanel(), BreadthPanel()   # the breadth for an index
         self.splitter.addWidget(self.chart)
-        self.splitter.addWidget(self.panel)
-        self.splitter.addWidget(self.breadth)
+        self.splitter.addWidget(self.breadth.stack_with(self.panel))   # analysis | an index's breadth
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([620, 400])

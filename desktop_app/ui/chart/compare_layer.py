@@ -18,7 +18,7 @@ from .bar_data import BarData
 from .formula_items import FormulaLine
 from .legend import Entry
 
-COMPARE_COLOR = "#3d7bd9"
+COMPARE_COLOR = "#12a4b4"   # teal: MA60 is blue, MA20 magenta
 
 
 class ChartCompare:
