@@ -116,3 +116,21 @@ def test_breadth_equals_a_per_stock_computation(demo, tmp_path):
 def test_load_index_names_it(demo):
     li = load_index("hs300", demo)
     assert li.symbol == "index:000300" and li.name == "沪深300" and li.breadth is not None
+
+
+def test_stored_index_bars_behind_the_stocks_are_fetched_again(tmp_path, demo):
+    store = BarStore(tmp_path / "bars.sqlite")
+    full = demo.index_bars("000300")
+    store.write("index:000300", full.iloc[:-5])                  # stored a week ago
+    sym = str(demo.universe()["symbol"].iloc[0])
+    store.write(sym, demo.daily_bars(sym).iloc[:-3])             # the stocks: updated since
+    got = load_index_bars("000300", demo, store)
+    assert got.index[-1] == full.index[-1] and store.read("index:000300").index[-1] == full.index[-1]
+    # current (not behind the stocks): read from the store, the source is not asked
+    calls = []
+    class Counting(DemoSource):
+        def index_bars(self, code):
+            calls.append(code)
+            return super().index_bars(code)
+    assert len(load_index_bars("000300", Counting(n_stocks=400), store)) == len(full) and calls == []
+    store.close()

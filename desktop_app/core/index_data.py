@@ -4,8 +4,9 @@ namespace, and the breadth of its members.
 - **Keys.** An index's series is stored under ``"index:<code>"`` (:func:`index_key`), so
   上证指数 000001 and 平安银行 000001 never share a row; the store's stock listings leave the
   namespace out (``core.data.store._STOCKS``).
-- **Bars.** :func:`load_index_bars` is :func:`core.analysis.load_bars`'s twin: the store first,
-  else ``source.index_bars(code)`` (eastmoney on akshare; the demo market's cap-weighted index of
+- **Bars.** :func:`load_index_bars` is :func:`core.analysis.load_bars`'s twin: the store first
+  (fetched again when it ends before the stored stocks' latest day: the daily update does not
+  extend index series), else ``source.index_bars(code)`` (eastmoney on akshare; the demo market's cap-weighted index of
   its members, ``core.cap_index``), written back.
 - **Breadth** (:func:`breadth_of`), on the panel's last day, over the members that traded that
   day: up / down / flat against each member's previous traded close; % above MA20 / MA60 = the
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data.errors import NoDataError
+from .data.errors import DataError, NoDataError
 from .panel import Panel
 from .reasons import R
 from .symbols import INDEXES, parse_index
@@ -44,14 +45,23 @@ def is_index_token(token: str) -> bool:
 
 
 def load_index_bars(code: str, source, store=None) -> pd.DataFrame:
-    """The index's daily bars: the store's under :func:`index_key`, else the source's (then
-    stored). Raises the source's ``DataError``."""
+    """The index's daily bars: the store's under :func:`index_key` unless they end before the
+    stored stocks' latest day, else the source's (then stored). Raises the source's ``DataError``
+    (a failed refetch of stale bars returns the stored ones)."""
     code = parse_index(code)
     key = INDEX_NS + code
-    bars = store.read(key) if store is not None else None
-    if bars is not None and len(bars):
-        return bars
-    bars = source.index_bars(code)
+    stored = store.read(key) if store is not None else None
+    if stored is not None and len(stored):
+        latest = store.latest_date()              # the stocks' freshness (the daily update's)
+        if latest is None or stored.index[-1].date() >= latest:
+            return stored
+        try:
+            bars = source.index_bars(code)        # behind the stocks: fetched again, once
+        except DataError as e:
+            log.info("index %s stays as stored (%s)", key, e)
+            return stored
+    else:
+        bars = source.index_bars(code)
     if bars is None or len(bars) == 0:
         raise NoDataError(R("index_no_bars", code=code), key)
     if store is not None:
