@@ -10,6 +10,7 @@ from PySide6.QtTest import QTest
 
 from desktop_app.core.data.demo import DemoSource
 from desktop_app.core.stock_search import pinyin_initials
+from desktop_app.core.symbols import INDEXES
 from desktop_app.ui.app_context import BackgroundRunner
 from desktop_app.ui.quick_open import QuickOpenDialog
 
@@ -39,7 +40,7 @@ def make_dialog(qtbot, runner):
 def opened(qtbot, dlg, demo) -> QuickOpenDialog:
     with qtbot.waitSignal(dlg.index_ready, timeout=10000):
         dlg.open_with("")
-    assert len(dlg.index) == len(demo.universe())
+    assert len(dlg.index) == len(demo.universe()) + len(INDEXES)  # the stocks and the indexes
     return dlg
 
 
@@ -104,12 +105,12 @@ def test_waits_for_source_and_rebuilds_on_change(make_dialog, qtbot, runner):
     ctx.source = small
     with qtbot.waitSignal(dlg.index_ready, timeout=10000):
         ctx.source_changed.emit()
-    assert len(dlg.index) == len(small.universe())
+    assert len(dlg.index) == len(small.universe()) + len(INDEXES)  # the stocks and the indexes
     other = DemoSource(n_stocks=200, seed=4)
     ctx.source = other
     with qtbot.waitSignal(dlg.index_ready, timeout=10000):
         ctx.source_changed.emit()
-    assert len(dlg.index) == len(other.universe())
+    assert len(dlg.index) == len(other.universe()) + len(INDEXES)  # the stocks and the indexes
 
 
 class GatedSource:
@@ -141,4 +142,4 @@ def test_a_build_for_an_old_source_is_dropped(make_dialog, qtbot, runner):
         ctx.source_changed.emit()
     with qtbot.waitSignal(runner.superseded, timeout=10000):
         slow.release.set()                     # the old build ends; its index is dropped
-    assert len(dlg.index) == len(fresh.universe())
+    assert len(dlg.index) == len(fresh.universe()) + len(INDEXES)  # the stocks and the indexes

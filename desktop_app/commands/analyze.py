@@ -1,19 +1,28 @@
 """stockscan-cli analyze: print the analysis report of one stock.
 
     stockscan-cli analyze CODE [--source demo|akshare] [--json] [--lang zh|en] [--seed N]
+                               [--index] [--period day|week|month]
+
+An index (``--index``, or ``index:000300``) prints its last bars and its members' breadth; a
+stock on ``--period week|month`` is analysed on that period's bars (``commands/analyze_index``).
 
 Bad codes print the symbols module's message on stderr and exit 2; data failures exit 1.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import unicodedata
 
 from desktop_app.core.catalogue import say
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("code", help="stock code, e.g. 600519, sh600519, 600519.SH")
+    parser.add_argument("code", help="stock code, e.g. 600519, sh600519, 600519.SH; an index with "
+                                     "--index or as index:000300")
+    parser.add_argument("--index", action="store_true", help="CODE is an index (000300, 沪深300, sh000001)")
+    parser.add_argument("--period", choices=["day", "week", "month"], default="day",
+                        help="bars of the report: day (default), week or month (通达信's 周K/月K)")
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo",
                         help="data source (default: demo, the built-in synthetic market)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -60,6 +69,14 @@ def run(args: argparse.Namespace) -> int:
     if args.seed < 0:
         error(say("not_non_negative", args.lang, option="--seed", value=args.seed), args.lang)
         return 2
+    if args.index or args.code.strip().lower().startswith("index:"):
+        from desktop_app.commands.analyze_index import run_index
+        source, store = _source_and_store(args.source, args.seed)
+        try:
+            return run_index(args.code, source, store, args.period, args.json, args.lang)
+        finally:
+            if store is not None:
+                store.close()
     try:
         code = parse_symbol(args.code).code
     except SymbolError as e:
@@ -69,11 +86,24 @@ def run(args: argparse.Namespace) -> int:
     source, store = _source_and_store(args.source, args.seed)
     try:
         report = analyze(code, source, store)
+        if args.period != "day":
+            from desktop_app.commands.analyze_index import period_report
+            from desktop_app.core.analysis import build_report, load_bars, stock_info
+            info = stock_info(source, code)
+            report = period_report(lambda b: build_report(b, info), load_bars(code, source, store), args.period)
+            report.is_demo = bool(getattr(source, "is_demo", False))
     except (DataError, AnalysisError) as e:
         error(e.reason.text(args.lang) + _legacy_note(args.code, code, args.lang), args.lang)
         return 1
     finally:
         if store is not None:
             store.close()
-    print(report.to_json() if args.json else to_markdown(report, args.lang))
+    if args.json:
+        print(report.to_json() if args.period == "day" else json.dumps(
+            {**report.to_dict(), "period": args.period}, ensure_ascii=False, indent=2))
+        return 0
+    if args.period != "day":
+        from desktop_app.core.periods import period_name
+        print(say("report_period", args.lang, period=period_name(args.period, args.lang)) + "\n")
+    print(to_markdown(report, args.lang))
     return 0

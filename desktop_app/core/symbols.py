@@ -306,6 +306,11 @@ def parse_index(token: str) -> str:
     raise SymbolError(shown, R("index_unknown", known=known))
 
 
+def index_aliases(code: str) -> list[str]:
+    """The aliases ``parse_index`` accepts for an index (lower-case: "hs300", "csi300" …)."""
+    return [a for a, c in _INDEX_ALIASES.items() if c == code]
+
+
 def index_name(code: str, lang: str = "zh") -> str:
     """Display name of an index code from INDEXES."""
     zh, en, _ = INDEXES[code]

@@ -139,6 +139,7 @@ def keymap() -> list[tuple[str, str]]:
         ("← / →", tr("In the chart: step bars")),
         ("↑ / ↓", tr("In the chart: zoom")),
         ("Home / End", tr("In the chart: first / last bar")),
+        ("F8", tr("In the chart: cycle the period (day, week, month)")),
         ("F10", tr("Company info (F10) of the open stock or the selected row")),
         ("Insert", tr("Add the open stock to the watchlist")),
         ("Delete", tr("Remove from the watchlist; remove the selected task")),

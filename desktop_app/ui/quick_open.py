@@ -4,6 +4,10 @@ The search index (``core.stock_search.StockIndex``: pypinyin over every name) is
 window's background runner (``context.runner``, newest build wins; ``core.stock_search`` and its
 pandas are imported there, never at start-up) the first time the dialog is shown for a source, and rebuilt when the source changes; typing before it is ready shows
 "building…" and the query runs as soon as the index arrives.
+
+The indexes StockScan knows are in the search too (``StockIndex(…, indexes=True)``): each hit
+says its kind (股票/指数), and an index's code is shown with its exchange (``sh000001``), so
+上证指数 and 平安银行 000001 are two rows; choosing one emits ``index:000001`` or ``000001``.
 """
 from __future__ import annotations
 
@@ -30,10 +34,21 @@ def _build_index(source: Any) -> tuple[Any, StockIndex | None, str]:
     from desktop_app.core.stock_search import StockIndex
 
     try:
-        return source, StockIndex(source.universe()), ""
+        return source, StockIndex(source.universe(), indexes=True), ""
     except Exception as e:  # e.g. the universe could not be fetched: say so in the dialog
         log.warning("quick-open index failed: %s", e)
         return source, None, str(e) or type(e).__name__
+
+
+def hit_text(symbol: str, name: str) -> str:
+    """A row of the popup: code, name and kind (an index's code with its exchange)."""
+    if symbol.startswith("index:"):
+        from desktop_app.core.symbols import INDEXES
+
+        code = symbol.removeprefix("index:")
+        exchange = INDEXES[code][2].lower() if code in INDEXES else ""
+        return f"{exchange}{code}   {name}   {tr('Index')}"
+    return f"{symbol}   {name}   {tr('Stock')}"
 
 
 class QuickOpenDialog(QDialog):
@@ -141,13 +156,13 @@ class QuickOpenDialog(QDialog):
             return
         hits = self.index.search(q, limit=LIMIT) if q else []
         for sym, name in hits:
-            it = QListWidgetItem(f"{sym}   {name}")
+            it = QListWidgetItem(hit_text(sym, name))
             it.setData(Qt.ItemDataRole.UserRole, (sym, name))
             self.list.addItem(it)
         if hits:
             self.list.setCurrentRow(0)
         self.status.setText(tr("{n} matches").format(n=len(hits)) if q else
-                            tr("{n} stocks").format(n=len(self.index)))
+                            tr("{n} stocks and indexes").format(n=len(self.index)))
 
     @Slot()
     def accept_current(self) -> None:

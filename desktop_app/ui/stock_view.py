@@ -1,29 +1,22 @@
 """The stock view: one stock's chart and its analysis side by side.
 
-``open_symbol`` shows the chart's placeholder at once and asks the window's background runner
-(``context.runner``, newest request wins) to run ``core.analysis.load_stock``: the bars (store
-first; fetched bars land in the store) and the report. When they arrive the chart gets the bars,
-strategy markers and the nearest support/resistance levels, and the panel gets the report; a
-result for a stock the user has since left is dropped.
+``open_symbol`` shows the placeholder and asks the window's runner (newest wins) for
+``core.index_data.load_for_view``: a stock's bars (store first) and report, or an index's bars and
+breadth (``ui/index_breadth`` replaces the panel). The chart gets them for its period
+(``ui/chart_period``: 日K/周K/月K, F8), with markers and levels; a stale result is dropped.
 
-Exports: the chart PNG is the whole stock view (title, chart, and the analysis unless switched
-off) drawn offscreen at the size chosen in the button's menu (remembered), with no crosshair; the
-HTML report embeds a picture of the chart as a ``data:`` URI. Pictures are drawn on the GUI thread
-(Qt widgets paint only there); encoding, the report text and the file write run on the same
-runner; ``exported(path, error)`` reports the outcome. File dialogs are Qt's own (so they speak the
-UI language, not the desktop's) and open in the folder used last ("export/last_dir").
+Exports: the PNG is the whole view (title, chart, the analysis unless off) drawn offscreen at the
+menu's size (remembered), no crosshair; the HTML report embeds the chart as a ``data:`` URI.
+Pictures are drawn on the GUI thread; encoding, text and writes run on the runner
+(``exported(path, error)``). Qt's own file dialogs (the UI language), in "export/last_dir".
 
-The Panes menu (indicator panes; MA, BOLL, support/resistance and strategy-marker overlays; the
-user's formula indicators, ``ui/stock_formulas``) belongs
-to the view, and so does its persistence: the choice is read from ``QSettings()`` ("chart/panes",
-"chart/overlays") when a view is built and written on every change; the chart itself stores
-nothing. A right click on the chart opens the same menu; ``chart_menu()`` hands it to a window
-that wants it in its own menus. ``retranslate()`` also rewrites the chart's words (read-outs,
-legend, level tags, marker names) for a live language switch.
+The Panes menu (indicator panes; MA, BOLL, levels and marker overlays; formula indicators,
+``ui/stock_formulas``; relative strength, ``ui/relative_strength``) and its persistence are the
+view's ("chart/panes", "chart/overlays"; the chart stores nothing); a right click opens it too,
+``chart_menu()`` hands it to the window. ``retranslate()`` rewrites the chart's words as well.
 
-Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (e.g. the scan's presets),
-otherwise the ones that fired in the report's recent window; every date each of them fired is
-marked. (Marking all fourteen presets would stack fourteen rows of triangles under every bar.)
+Markers: the strategies given to ``open_symbol(…, strategies=[…])`` (the scan's presets), else those
+that fired in the report's recent window, at every date they fired (not all fourteen presets).
 """
 from __future__ import annotations
 
@@ -38,13 +31,16 @@ from PySide6.QtGui import QAction, QActionGroup, QImage
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMenu, QSplitter, QToolButton,
                                QVBoxLayout, QWidget)
 
-from desktop_app.core.analysis import LoadedStock, load_stock
-from desktop_app.core.symbols import SymbolError, parse_symbol
+from desktop_app.core.index_data import load_for_view
+from desktop_app.core.symbols import SymbolError, parse_index, parse_symbol
 from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
 from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.chart.offscreen import render_offscreen
+from desktop_app.ui.chart_period import ChartPeriods
 from desktop_app.ui.i18n import is_zh, reason_text, tr
+from desktop_app.ui.index_breadth import BreadthPanel, display_code, is_index, title_html
+from desktop_app.ui.relative_strength import RelativeStrength
 from desktop_app.ui.stock_formulas import FormulaIndicators
 
 log = logging.getLogger(__name__)
@@ -62,11 +58,12 @@ HTML_CHART_SIZE = (1200, 720)     # the chart picture embedded in the HTML repor
 REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
 
 
-def chart_markers(report: Any, strategies: list[str] | None = None) -> dict[str, list]:
-    """``{display name: [dates]}`` for the chart (see the module docstring for which strategies)."""
+def chart_markers(report: Any, strategies: list[str] | None = None, dates: dict | None = None) -> dict[str, list]:
+    """``{display name: [dates]}`` for the chart (see the module docstring for which strategies);
+    ``dates`` replaces the report's daily signal dates (a weekly chart's, ``ui/chart_period``)."""
     from desktop_app.core.strategies import STRATEGIES
 
-    dates = getattr(report, "signal_dates", None) or {}
+    dates = (getattr(report, "signal_dates", None) or {}) if dates is None else dates
     if strategies is None:
         strategies = []
         for s in getattr(report, "recent_signals", None) or []:
@@ -251,7 +248,9 @@ class StockView(QWidget):
         self.png_menu = QMenu(self.png_button)
         self.png_button.setMenu(self.png_menu)
         self._build_png_menu()
+        self.periods = ChartPeriods(self)     # 日K/周K/月K and F8 (remembered); feeds the chart
         bar.addWidget(self.title_label, 1)
+        bar.addWidget(self.periods.widget)
         bar.addWidget(self.panes_button)
         bar.addWidget(self.png_button)
         lay.addLayout(bar)
@@ -261,9 +260,9 @@ class StockView(QWidget):
         # pyqtgraph's layout asks for ~575 px; left at that, it squeezes the scan and results docks
         self.chart.setMinimumWidth(320)
         self.chart.context_menu_requested.connect(self._on_chart_context_menu)
-        self.panel = AnalysisPanel()
+        self.panel, self.breadth = AnalysisPanel(), BreadthPanel()   # the breadth for an index
         self.splitter.addWidget(self.chart)
-        self.splitter.addWidget(self.panel)
+        self.splitter.addWidget(self.breadth.stack_with(self.panel))   # analysis | an index's breadth
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([620, 400])
@@ -273,6 +272,7 @@ class StockView(QWidget):
         self.overlay_actions = self._checkable_actions([(k, k) for k in OVERLAY_KEYS],
                                                        self._on_overlay_toggled)
         self.formulas = FormulaIndicators(self)   # "Add formula indicator…", remembered, evaluated
+        self.relative = RelativeStrength(self)    # an index over the candles, remembered
         panes, overlays = load_chart_state()
         if panes is not None:
             self.chart.set_panes(panes)
@@ -362,8 +362,8 @@ class StockView(QWidget):
         self.overlay_actions["boll"].setText("BOLL(20,2)")
         self.overlay_actions["levels"].setText(tr("Support/resistance lines"))
         self.overlay_actions["markers"].setText(tr("Strategy markers"))
-        self.formulas.retranslate()
-        self.panel.retranslate()
+        for part in (self.formulas, self.panel, self.periods, self.relative, self.breadth):
+            part.retranslate()
         self._update_title()
         if not self._symbol:  # the empty chart says how to fill it
             self.chart.show_placeholder(
@@ -389,9 +389,10 @@ class StockView(QWidget):
 
     @Slot(str)
     def open_symbol(self, symbol: str, strategies: list[str] | None = None) -> bool:
-        """Open ``symbol`` (any accepted code form). False (and a readable message) for a bad code."""
+        """Open ``symbol`` (any accepted code form; an index as ``index:000300``). False (and a
+        readable message) for a bad code."""
         try:
-            code = parse_symbol(str(symbol)).code
+            code = "index:" + parse_index(symbol) if is_index(symbol) else parse_symbol(str(symbol)).code
         except SymbolError as e:
             msg = tr("Not a stock code: {error}").format(error=e)
             self.chart.show_placeholder(msg)
@@ -402,6 +403,7 @@ class StockView(QWidget):
         self._strategies = list(strategies) if strategies is not None else None
         self._bars = self._report = None
         self.panel.clear()
+        self.breadth.follow(code, self.panel)
         self._update_title()
         self._request()
         return True
@@ -430,7 +432,7 @@ class StockView(QWidget):
         self.chart.show_placeholder(tr("Loading {symbol}…").format(symbol=self._symbol))
         self.panel.show_message(tr("Loading {symbol}…").format(symbol=self._symbol))
         self._requested = self._symbol
-        self.runner.run(partial(load_stock, self._symbol, src, getattr(self.ctx, "store", None),
+        self.runner.run(partial(load_for_view, self._symbol, src, getattr(self.ctx, "store", None),
                                 self._universe_cache),
                         self._on_loaded, self._on_load_error, key=self._load_key)
 
@@ -438,7 +440,7 @@ class StockView(QWidget):
     def _on_source_changed(self) -> None:
         self.reload()
 
-    def _on_loaded(self, loaded: LoadedStock) -> None:
+    def _on_loaded(self, loaded: Any) -> None:
         symbol, bars, report = loaded.symbol, loaded.bars, loaded.report
         if symbol != self._symbol:  # another stock was opened meanwhile (waiting for a source)
             return
@@ -446,7 +448,7 @@ class StockView(QWidget):
         if report is not None:
             self.panel.set_report(report, is_demo=self._is_demo())
         else:
-            self.panel.clear()
+            self.breadth.show_loaded(loaded) if is_index(symbol) else self.panel.clear()
         self._show_chart(bars, report)
         self._update_title()
         self.stock_loaded.emit(symbol)
@@ -470,17 +472,14 @@ class StockView(QWidget):
         return bool(getattr(getattr(self.ctx, "source", None), "is_demo", False))
 
     def _show_chart(self, bars: Any, report: Any) -> None:
-        name = str(getattr(report, "name", "") or "") if report is not None else ""
-        self.chart.set_bars(bars, symbol=self._symbol, name=name, is_demo=self._is_demo(),
-                            markers=chart_markers(report, self._strategies) if report is not None else None,
-                            levels=chart_levels(report) if report is not None else None)
+        self.periods.show(bars, report, self._strategies)   # daily at once; weekly/monthly resampled
 
     def _update_title(self) -> None:
         if not self._symbol:
             self.title_label.setText(tr("Chart/Analysis — double-click a result or a watchlist stock"))
             return
         name = getattr(self._report, "name", "") if self._report is not None else ""
-        self.title_label.setText(f"<b>{name}</b> {self._symbol}" if name else self._symbol)
+        self.title_label.setText(title_html(self._symbol, name))
 
     # -- panes --------------------------------------------------------------------------------
     @Slot(bool)
@@ -499,7 +498,7 @@ class StockView(QWidget):
         """``600519-贵州茅台.png``; characters no file system accepts (the * of *ST) become _."""
         name = getattr(self._report, "name", "") if self._report is not None else ""
         name = re.sub(r'[\\/:*?"<>|\s]+', "_", str(name)).strip("_")
-        return f"{self._symbol}{('-' + name) if name else ''}{ext}"
+        return f"{display_code(self._symbol)}{('-' + name) if name else ''}{ext}"
 
     @Slot()
     def export_chart_dialog(self) -> QFileDialog | None:

@@ -78,6 +78,15 @@ def eastmoney_bars(raw: pd.DataFrame, start: dt.date | None, end: dt.date | None
     return finish_bars(df, raw["日期"], start, end, what)
 
 
+def eastmoney_index_bars(raw: pd.DataFrame, what: Reason | str) -> pd.DataFrame:
+    """stock_zh_index_daily_em → protocol bars (volume 手 × 100; an index has no turnover)."""
+    _require(raw, ["date", "open", "close", "high", "low", "volume", "amount"], what)
+    df = pd.DataFrame({"open": raw["open"], "high": raw["high"], "low": raw["low"], "close": raw["close"],
+                       "volume": _numeric(raw["volume"]) * SHARES_PER_LOT, "amount": raw["amount"],
+                       "turnover": np.nan})
+    return finish_bars(df, raw["date"], None, None, what)
+
+
 def volume_in_lots(volume: pd.Series, amount: pd.Series, close: pd.Series) -> bool:
     """True when amount / (volume × close) says volume is in lots (≈100) rather than shares."""
     ratio = (_numeric(amount) / (_numeric(volume) * _numeric(close))).replace(

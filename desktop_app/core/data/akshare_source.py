@@ -313,6 +313,18 @@ class AkShareSource:
         codes = raw["成分券代码"].astype(str).str.strip().str.zfill(6)
         return sorted({c for c in codes if _is_stock(c)})
 
+    def index_bars(self, code: str, cancel: CancelToken | None = None) -> pd.DataFrame:
+        """An index's daily bars from eastmoney (``stock_zh_index_daily_em``: 成交量 in 手,
+        converted to shares; no turnover)."""
+        try:
+            code = symbols.parse_index(str(code))
+        except ValueError:
+            raise NoDataError(R("data_not_an_index", token=repr(str(code)))) from None
+        prefixed = symbols.INDEXES[code][2].lower() + code
+        what = R("what_index_bars", code=code, index={"zh": symbols.INDEXES[code][0], "en": symbols.INDEXES[code][0]})
+        raw = self._call("eastmoney", "stock_zh_index_daily_em", symbol=prefixed, what=what, cancel=cancel)
+        return norm.eastmoney_index_bars(raw, what)
+
     def boards(self, kind: BoardKind) -> list[str]:
         names_fn, _ = self._board_funcs(kind)
         if kind == "concept":  # akshare caches concept names for the process's life

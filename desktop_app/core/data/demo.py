@@ -81,6 +81,7 @@ class DemoSource:
         self._static_cache: StaticMarket | None = None
         self._market_cache: GeneratedMarket | None = None
         self._reports_cache = None
+        self._index_cache: dict[str, pd.DataFrame] = {}
         self._fault_order: list[str] | None = None
         self._fault_map: tuple[tuple, dict[str, str]] | None = None
         ss = np.random.SeedSequence(self.seed)
@@ -107,6 +108,19 @@ class DemoSource:
         if code not in st.index_members:
             raise NoDataError(R("demo_no_constituents", code=code, index=sym.INDEXES[code][0]))
         return list(st.index_members[code])
+
+    def index_bars(self, code: str) -> pd.DataFrame:
+        """A cap-weighted index of the index's demo members (``core.cap_index``; shares = market
+        cap / last price of the spot), computed once per code."""
+        members = self.index_members(code)
+        key = sym.parse_index(code)
+        if key not in self._index_cache:
+            from desktop_app.core.cap_index import cap_weighted_index, source_shares
+
+            df = cap_weighted_index(self.panel(members), source_shares(self, members))
+            df = df.assign(turnover=np.nan)[BAR_COLUMNS]
+            self._index_cache[key] = df[df.index <= pd.Timestamp(self.end)]
+        return self._index_cache[key].copy()
 
     def boards(self, kind: BoardKind) -> list[str]:
         return list(self._board_map(kind))

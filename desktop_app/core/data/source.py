@@ -57,6 +57,11 @@ class MarketDataSource(Protocol):
     def index_members(self, index_code: str) -> list[str]:
         """Member symbols of an index such as "000300" (沪深300)."""
 
+    def index_bars(self, code: str) -> pd.DataFrame:
+        """Daily bars of a known index (6-digit code of ``core.symbols.INDEXES``): BAR_COLUMNS
+        in points (volume in shares, amount in yuan, turnover NaN), ascending. NoDataError when
+        the source has none. The code is an index's, never a stock's (000001 = 上证指数 here)."""
+
     def boards(self, kind: BoardKind) -> list[str]:
         """Names of the industry or concept boards."""
 

@@ -67,6 +67,9 @@ CREATE TABLE IF NOT EXISTS series(
 );
 CREATE TABLE IF NOT EXISTS failures(symbol TEXT PRIMARY KEY, reason TEXT NOT NULL, at REAL NOT NULL);
 """
+#: Index series live in the same table under "index:<code>" (``core.index_data``), so 上证指数
+#: 000001 never meets 平安银行 000001; every listing of "the stored stocks" leaves them out.
+_STOCKS = "symbol NOT LIKE 'index:%'"
 _IN_CHUNK = 500  # symbols per "IN (...)" query (SQLite's parameter limit is 999 on old builds)
 assert tuple(BAR_COLUMNS) == tuple(PANEL_FIELDS), "panel and bar columns must agree"
 
@@ -385,24 +388,24 @@ class BarStore:
             raise StoreCorruptError(f"series {symbol}: {e}") from e
 
     def symbols(self) -> list[str]:
-        return [r[0] for r in self._all("SELECT symbol FROM series ORDER BY symbol")]
+        return [r[0] for r in self._all(f"SELECT symbol FROM series WHERE {_STOCKS} ORDER BY symbol")]
 
     def __len__(self) -> int:
-        return self._one("SELECT count(*) FROM series")[0]
+        return self._one(f"SELECT count(*) FROM series WHERE {_STOCKS}")[0]
 
     def __contains__(self, symbol: str) -> bool:
         return self._one("SELECT 1 FROM series WHERE symbol=?", (symbol,)) is not None
 
     def last_dates(self) -> dict[str, dt.date]:
-        rows = self._all("SELECT symbol, last_day FROM series")
+        rows = self._all(f"SELECT symbol, last_day FROM series WHERE {_STOCKS}")
         return {s: codec.day_to_date(d) for s, d in rows}
 
     def last_closes(self) -> dict[str, float]:
-        return dict(self._all("SELECT symbol, last_close FROM series"))
+        return dict(self._all(f"SELECT symbol, last_close FROM series WHERE {_STOCKS}"))
 
     def latest_date(self) -> dt.date | None:
         """The newest bar date in the store: its freshness."""
-        d = self._one("SELECT max(last_day) FROM series")[0]
+        d = self._one(f"SELECT max(last_day) FROM series WHERE {_STOCKS}")[0]
         return None if d is None else codec.day_to_date(d)
 
     def read(self, symbol: str) -> pd.DataFrame | None:
@@ -425,7 +428,7 @@ class BarStore:
     def _rows(conn: sqlite3.Connection, symbols: Iterable[str] | None) -> list[tuple[int, str, int]]:
         """(rowid, symbol, n) of the stored ones of ``symbols`` (all if None, by symbol)."""
         if symbols is None:
-            return conn.execute("SELECT rowid, symbol, n FROM series ORDER BY symbol").fetchall()
+            return conn.execute(f"SELECT rowid, symbol, n FROM series WHERE {_STOCKS} ORDER BY symbol").fetchall()
         wanted = list(dict.fromkeys(symbols))
         rows = []
         for i in range(0, len(wanted), _IN_CHUNK):

@@ -40,6 +40,7 @@ from .bar_data import BarData
 from .candle_item import CandleItem
 from .cursor import ChartCursor
 from .date_axis import TradingDateAxis
+from .compare_layer import ChartCompare
 from .formula_layer import ChartFormulas
 from .grid_item import GridItem
 from .indicator_pane import PANE_NAMES, IndicatorPane
@@ -63,7 +64,7 @@ DEFAULT_OVERLAYS = {"ma": True, "boll": False, "levels": True, "markers": True}
 MAX_RESERVED = 0.35      # at most this fraction of a pane is kept free for the legend or markers
 
 
-class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtWidgets.QWidget):
+class ChartWidget(ChartCompare, ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtWidgets.QWidget):
     """One stock's chart. See the module docstring for the interaction model."""
 
     cursor_moved = QtCore.Signal(int)
@@ -85,6 +86,7 @@ class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtW
         self._fitting = False
         self._keep_range: tuple[int, int] | None = None   # an export twin's range to show
         self._init_formulas()
+        self._init_compare()
 
         self._placeholder = QtWidgets.QLabel(self)
         self._placeholder.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
@@ -321,6 +323,7 @@ class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtW
             plot = self._new_plot(row, 2, name)
             self._pane_objs[name] = IndicatorPane(name, plot, st)
         self._build_formula_layers(2 + len(self._panes))
+        self._build_compare_layer()
         plots = self._plots()
         for plot in plots[1:]:
             plot.setXLink(self.price_plot)
@@ -409,6 +412,7 @@ class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtW
         for p in self._pane_objs.values():
             p.set_data(d if ready else None)
         self._apply_formulas(d)
+        self._apply_compare(d)
         if d is None:
             self.overlays.clear()
             self.overlays.set_indicator_data(None)
@@ -451,7 +455,7 @@ class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtW
                 for kind, color in (("resistance", st.resistance), ("support", st.support)):
                     if kind in kinds:
                         entries.append(Entry("dash", (color,), level_name(kind)))
-            entries += self._formula_legend()
+            entries += self._formula_legend() + self._compare_legend()
             if flags["markers"]:   # last: there may be many, and the legend drops what does not fit
                 for label, color in zip(self.overlays.marker_labels, self.overlays.marker_colors()):
                     entries.append(Entry("triangle", (color,), label))
@@ -541,7 +545,7 @@ class ChartWidget(ChartFormulas, ChartExport, ChartNavigation, ChartReadout, QtW
             if s is not None:
                 tops.append((s[1], base))
                 bottoms.append((s[0], base))
-        for lo, hi in self._formula_price_range(i0, i1):
+        for lo, hi in self._formula_price_range(i0, i1) + self._compare_price_range(i0, i1):
             tops.append((hi, base))
             bottoms.append((lo, base))
         return fit_range(tops, bottoms)

@@ -45,6 +45,7 @@ class ChartExport:
         twin.set_panes(self._panes)
         twin.set_overlays(self._overlay_flags)
         self._copy_formulas_to(twin)
+        self._copy_compare_to(twin)
         if self._data is not None:
             twin.set_bars(self._data, symbol=self._symbol, name=self._name, is_demo=self._is_demo,
                           markers=self._markers, levels=self._levels)
