@@ -1,13 +1,13 @@
 """Forward-return validation of a screen over two years of the full market (issue 16).
 
-- ``validation_2y_full_market``: ``core.validation.validate`` of "score >= 70 + 均线多头排列"
+- ``validate_two_years``: ``core.validation.validate`` of "score >= 70 + 均线多头排列"
   (mode any) over the last 500 trading days of the demo market, 5,000 stocks (quick: 1,000),
   read from the demo's memory like a first scan: every day's signals, entries and exits, the
   statistics, the benchmarks and the portfolio. Baseline, in the same run: ``run_scan`` as of a
   past day (the demo market cut after that day, ``LOOKBACK_DAYS`` bars), timed on 3 sample days
   and scaled to the 500 days — what validating by re-running the scan once per day would cost
   (before any returns are computed).
-- ``validation_peak_rss_mb``: this process's peak resident memory after the validation
+- ``validate_peak_rss_mb``: this process's peak resident memory after the validation
   (``VmHWM``; the demo market's generation included).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 
 from common import metric  # noqa: E402
 
-METRICS = ["validation_2y_full_market", "validation_peak_rss_mb"]
+METRICS = ["validate_two_years", "validate_peak_rss_mb"]
 DAYS = 500
 
 
@@ -95,5 +95,5 @@ def run(quick: bool = False) -> dict:
     baseline = statistics.median(per_day) * DAYS
     print(f"   validate {wall:.2f} s ({res.signals} signals); scan per day {statistics.median(per_day):.2f} s "
           f"× {DAYS} = {baseline:.0f} s", flush=True)
-    return {"validation_2y_full_market": metric(wall, "s", baseline),
-            "validation_peak_rss_mb": metric(rss, "MB")}
+    return {"validate_two_years": metric(wall, "s", baseline),
+            "validate_peak_rss_mb": metric(rss, "MB")}
