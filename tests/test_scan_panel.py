@@ -181,3 +181,19 @@ def test_the_wheel_scrolls_the_panel_instead_of_changing_a_field_it_passes(panel
     qtbot.waitUntil(panel.min_score.hasFocus, timeout=2000)
     _wheel(panel.min_score)
     assert panel.min_score.value() != before                           # a focused field takes it
+
+
+def test_as_of_a_past_day_goes_into_the_request_and_is_remembered(panel):
+    from PySide6.QtCore import QDate
+
+    assert panel.build_request().as_of == "" and not panel.as_of.date.isEnabled()
+    panel.as_of.check.setChecked(True)
+    panel.as_of.date.setDate(QDate(2026, 6, 30))
+    req = panel.build_request()
+    assert req.as_of == "2026-06-30" and req.title("en").endswith("as of 2026-06-30")
+    st = panel.state()
+    panel.as_of.check.setChecked(False)
+    assert panel.build_request().as_of == ""
+    panel.restore(st)
+    assert panel.as_of.check.isChecked() and panel.build_request().as_of == "2026-06-30"
+    assert panel.as_of.date.maximumDate() == QDate.currentDate()          # never a future day

@@ -55,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     formula.add_argument("--formula-file", metavar="F", help="read the formula from a text file (GBK or UTF-8)")
     formula.add_argument("--screen", metavar="NAME", help="run a saved screen (选股方案); options given with it "
                          "change it for this run, e.g. --universe index:000300")
+    parser.add_argument("--as-of", metavar="DATE", default="", help="scan as of a past day (YYYY-MM-DD)")
     parser.add_argument("--save-screen", metavar="NAME", help="save this scan's request as a screen first")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the outcome and every hit as JSON")
@@ -186,7 +187,7 @@ def _request_of(args: argparse.Namespace):
         min_listed_days=args.min_listed_days, price_min=args.price_min, price_max=args.price_max,
         min_amount=args.min_amount, mcap_min=args.mcap_min, mcap_max=args.mcap_max,
         min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "",
-        **{k: getattr(args, k, None) for k in FUND_OPTIONS})
+        as_of=getattr(args, "as_of", "") or "", **{k: getattr(args, k, None) for k in FUND_OPTIONS})
 
 
 class ProgressLine:

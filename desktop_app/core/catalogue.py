@@ -225,6 +225,9 @@ REASONS: dict[str, tuple[str, str]] = {
     "file_not_json": ("不是有效的 JSON（第 {line} 行第 {column} 列）", "not valid JSON (line {line}, column {column})"),
     "file_not_text": ("不是 UTF-8 文本", "not UTF-8 text"),
     "watchlist_not_list": ("内容不是股票代码列表", "it does not hold a list of stock codes"),
+    "as_of_invalid": ("历史日期 {value} 无效：请用 年-月-日 的格式，如 2026-06-30",
+                      "the date {value} is not valid: use year-month-day, e.g. 2026-06-30"),
+    "as_of_future": ("历史日期 {day} 还没有到", "the date {day} is in the future"),
     "screen_not_found": ("没有名为“{name}”的选股方案（已有：{names}）", "there is no saved screen named {name!r} (saved: {names})"),
     "screen_name_empty": ("请给选股方案起个名字", "give the screen a name"),
     "screen_name_long": ("方案名称最长 {limit} 个字", "a screen's name has at most {limit} characters"),
@@ -350,7 +353,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "price_range": ("价格区间", "Price range"), "min_amount": ("最低成交额", "Minimum amount"),
     "mcap_range": ("市值区间", "Market cap range"), "source": ("数据源", "Data source"),
     "mode": ("方式", "Mode"), "symbols": ("股票", "Stocks"), "symbol": ("股票", "Stock"), "path": ("文件", "File"),
-    "rows": ("行数", "Rows"), "formula": ("公式", "Formula"),
+    "rows": ("行数", "Rows"), "formula": ("公式", "Formula"), "as_of_day": ("截至 {day}", "as of {day}"),
+    "as_of": ("历史日期", "As of"),
     **FUNDAMENTAL_WORDS,
     **VALIDATION_WORDS,         # core/validation_reasons.py
 }

@@ -34,7 +34,7 @@ import pandas as pd
 from .catalogue import WORDS, pick, word
 from .jobs import CancelToken, Progress, ProgressFn, no_progress
 from .reasons import R, Reason, ReasonError
-from .scan_bars import gather_bars, local_latest as _local_latest
+from .scan_bars import as_of_problems, gather_bars, local_latest as _local_latest
 from .scan_fundamentals import FundamentalsError, load as load_fundamentals
 from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 
@@ -103,6 +103,7 @@ class ScanRequest:
     strategies: list[str] = field(default_factory=list)
     mode: str = "all"                     # "all" | "any" of the strategies
     formula: str = ""                     # a 通达信 formula whose selection must hold too (core/formula)
+    as_of: str = ""                       # "YYYY-MM-DD": scan as of that past day ("" = the latest)
     # fundamentals (core/scan_fundamentals.py): PE/PB bounds (a loss fails any PE bound), float
     # cap in yuan, ROE and profit growth in percent, a minimum fundamental score 0–100
     pe_min: float | None = None
@@ -158,6 +159,7 @@ class ScanRequest:
             problems.append(R("min_amount_negative"))
         if self.mode not in ("all", "any"):
             problems.append(R("mode_unknown", mode=repr(self.mode)))
+        problems += as_of_problems(self.as_of)
         if (self.formula or "").strip():
             from .formula.screen import formula_problems
             problems += formula_problems(self.formula)
@@ -203,6 +205,8 @@ class ScanRequest:
             parts.append(joiner.join(names))
         if (self.formula or "").strip():
             parts.append(word("formula", lang))
+        if self.as_of:
+            parts.append(pick(WORDS["as_of_day"], lang).format(day=self.as_of))
         return " · ".join(parts)
 
 
@@ -410,7 +414,10 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     reason = np.full(n_total, "", dtype=object)
     if request.exclude_st and "is_st" in info:
         _mark(reason, info["is_st"].fillna(False).astype(bool).to_numpy(), "st")
+
     def scan_day() -> dt.date:
+        if request.as_of:
+            return dt.date.fromisoformat(request.as_of)
         return store.latest_date() or _local_latest(source) or dt.date.today()
 
     if request.min_listed_days and "listed_date" in info:
@@ -458,7 +465,8 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
                                     symbol=p.current or "")))
 
     report(R("phase_reading"))
-    panel, no_bars = gather_bars(keep, source, store, LOOKBACK_DAYS, fetch_missing, cancel, fetch_progress)
+    panel, no_bars = gather_bars(keep, source, store, LOOKBACK_DAYS, fetch_missing, cancel, fetch_progress,
+                                 end=dt.date.fromisoformat(request.as_of) if request.as_of else None)
     for s, why in no_bars:
         fail(s, why)
     done += len(no_bars)

@@ -18,9 +18,11 @@ from .reasons import R, Reason
 
 
 def gather_bars(keep: list[str], source, store, last_n: int, fetch_missing: bool, cancel,
-                on_fetch: Callable[[Progress, int], None]) -> tuple[Panel, list[tuple[str, Reason]]]:
+                on_fetch: Callable[[Progress, int], None],
+                end=None) -> tuple[Panel, list[tuple[str, Reason]]]:
     """The panel of ``keep`` (rows in that order; a stock without bars is absent) and the
-    ``(symbol, reason)`` of every stock of ``keep`` that has no bars to read.
+    ``(symbol, reason)`` of every stock of ``keep`` that has no bars to read; with ``end`` (a
+    date), the last ``last_n`` days up to that day only (a scan as of a past day).
 
     ``on_fetch(progress, n_missing)`` follows a fetch of missing stocks (remote sources only)."""
     stored = set(store.symbols()) if keep else set()
@@ -29,7 +31,8 @@ def gather_bars(keep: list[str], source, store, last_n: int, fetch_missing: bool
     local = None
     if missing and fetch_missing:
         recent = getattr(source, "recent_panel", None)
-        local = recent(missing, last_n) if recent is not None else None
+        local = (recent(missing, last_n) if end is None else recent(missing, last_n, end=end)) \
+            if recent is not None else None
         if local is not None:
             local, errors = local
             failed = {s: failure_reason(e) for s, e in errors.items()}
@@ -54,7 +57,7 @@ def gather_bars(keep: list[str], source, store, last_n: int, fetch_missing: bool
         else:
             problems.append((s, R("no_bars_stored")))
     cancel.raise_if_cancelled()
-    panel = store.read_panel([s for s in readable if s in stored], last_n=last_n)
+    panel = store.read_panel([s for s in readable if s in stored], end=end, last_n=last_n)
     if from_local:
         panel = join_rows(panel, local, [s for s in readable], last_n)
     in_panel = set(panel.symbols.tolist())
@@ -67,3 +70,18 @@ def local_latest(source):
     the store is still empty."""
     latest = getattr(source, "latest_date", None) if getattr(source, "recent_panel", None) else None
     return latest() if latest is not None else None
+
+
+def as_of_problems(as_of: str) -> list[Reason]:
+    """Why ``as_of`` cannot be a scan's day ("" is the latest day and always fine)."""
+    import datetime as dt
+
+    if not as_of:
+        return []
+    try:
+        day = dt.date.fromisoformat(str(as_of))
+    except ValueError:
+        return [R("as_of_invalid", value=str(as_of))]
+    if day > dt.date.today():
+        return [R("as_of_future", day=str(day))]
+    return []

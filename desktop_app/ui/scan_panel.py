@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QG
 from desktop_app.core.symbols import _SEPARATORS, BOARDS, INDEXES, ParseResult, parse_symbols
 from desktop_app.ui.formula_editor import FormulaEditor
 from desktop_app.ui.fundamental_filters import FundamentalFilters, parse_number as _parse_number
+from desktop_app.ui.as_of_field import AsOfField
 from desktop_app.ui.wheel_guard import WheelGuard
 from desktop_app.ui.i18n import pick, reason_text, tr
 
@@ -218,6 +219,8 @@ class ScanPanel(QWidget):
         self.start_button.setObjectName("startButton")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
+        self.as_of = AsOfField()                 # 历史日期: scan as of a past day
+        outer.addWidget(self.as_of)
         self.button_row = QHBoxLayout()          # Start, and Validate beside it (ui/validation_desk.py)
         self.button_row.addWidget(self.start_button, 1)
         outer.addLayout(self.button_row)
@@ -270,6 +273,7 @@ class ScanPanel(QWidget):
         self.mode_combo.setItemText(1, tr("any selected preset or the formula"))
         self.formula_box.setTitle(tr("Formula"))
         self.formula_editor.retranslate()
+        self.as_of.retranslate()
         self.start_button.setText(tr("Start scan (F5)"))
         self.update_codes_feedback()
 
@@ -472,7 +476,8 @@ class ScanPanel(QWidget):
             min_amount=None if amount is None else amount * AMOUNT_UNIT,
             mcap_min=mmin, mcap_max=mmax, min_score=self.min_score.value(),
             strategies=self.selected_strategies(), mode=str(self.mode_combo.currentData()),
-            formula=self.formula_editor.text() if self.formula_editor.has_formula() else "", **fund)
+            formula=self.formula_editor.text() if self.formula_editor.has_formula() else "",
+            as_of=self.as_of.value(), **fund)
         problems = req.validate()
         in_formula = [p.params["reason"] for p in problems if p.code == "formula_invalid"]
         if req.formula:
@@ -502,7 +507,7 @@ class ScanPanel(QWidget):
             "mcap_min": self.mcap_min.text(), "mcap_max": self.mcap_max.text(),
             "amount": self.amount_edit.text(), "min_score": self.min_score.value(),
             "strategies": self.selected_strategies(), "mode": self.mode_combo.currentData(),
-            "formula": self.formula_editor.text(), **self.fundamentals.state(),
+            "formula": self.formula_editor.text(), "as_of": self.as_of.value(), **self.fundamentals.state(),
         }
 
     def restore(self, st: dict) -> None:
@@ -530,6 +535,7 @@ class ScanPanel(QWidget):
         m = self.mode_combo.findData(st.get("mode", "all"))
         self.mode_combo.setCurrentIndex(max(0, m))
         self.formula_editor.set_text(str(st.get("formula") or ""))
+        self.as_of.set_value(str(st.get("as_of") or ""))
         self.fundamentals.restore(st)
         self._on_universe_changed()
         self.update_codes_feedback()

@@ -44,6 +44,7 @@ def panel_state(request) -> dict:
         "mcap_min": _number(request.mcap_min, MCAP_UNIT), "mcap_max": _number(request.mcap_max, MCAP_UNIT),
         "amount": _number(request.min_amount, AMOUNT_UNIT), "min_score": int(round(request.min_score)),
         "strategies": list(request.strategies), "mode": request.mode, "formula": request.formula or "",
+        "as_of": getattr(request, "as_of", "") or "",
         **state_of_request(request),
     }
 

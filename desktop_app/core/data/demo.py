@@ -229,10 +229,12 @@ class DemoSource:
                                                                 [st.row_of[c] for c in rows])))
         return recs, errors
 
-    def recent_panel(self, symbols: list[str], last_n: int) -> tuple[Panel, dict[str, DataError]] | None:
-        """The last ``last_n`` trading days of ``symbols`` as a panel (rows in the given order,
-        faulty or unknown codes left out and reported as errors), straight from memory: what a
-        scan reads for stocks not yet in the store. None when imitating a remote source."""
+    def recent_panel(self, symbols: list[str], last_n: int, end: dt.date | None = None
+                     ) -> tuple[Panel, dict[str, DataError]] | None:
+        """The last ``last_n`` trading days of ``symbols`` (up to ``end`` when given) as a panel
+        (rows in the given order, faulty or unknown codes left out and reported as errors),
+        straight from memory: what a scan reads for stocks not yet in the store. None when
+        imitating a remote source."""
         split = self._local_split(symbols)
         if split is None:
             return None
@@ -242,6 +244,8 @@ class DemoSource:
         whole = len(idx) == len(full.symbols) and np.array_equal(idx, np.arange(len(idx)))
         pick = (lambda v: v) if whole else (lambda v: v[idx])     # the whole market: no row copy
         traded = np.flatnonzero(np.isfinite(pick(full.close)).any(axis=0))   # as the store's union
+        if end is not None:
+            traded = traded[full.dates[traded] <= pd.Timestamp(end)]
         days = traded[-int(last_n):] if last_n > 0 else traded[:0]
         if len(days) and days[-1] - days[0] + 1 == len(days):    # contiguous: a view, not a copy
             days = slice(int(days[0]), int(days[-1]) + 1)
