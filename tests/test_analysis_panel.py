@@ -58,8 +58,8 @@ def test_report_content_matches_core(panel, demo):
     assert panel.price_fields["high"][1].text() == fmt_num(rep.high)
     assert panel.price_fields["date"][1].text() == rep.date.isoformat()
     # score, label and the five dimensions
-    assert panel.score_label.text() == f"{rep.score:.0f}"
-    assert rep.label_en in panel.score_text.text()
+    assert panel.score_header.total_label.text() == f"{rep.score:.0f}"
+    assert rep.label_en in panel.score_header.note_label.text()
     assert set(panel.dim_bars) == set(rep.dims)
     for dim, bar in panel.dim_bars.items():
         assert bar.value() == round(rep.dims[dim])
@@ -116,8 +116,8 @@ def test_short_history_not_scored_renders(panel, demo):
     rep = _report(demo, sym, n=1)
     panel.set_report(rep)
     assert rep.score is None
-    assert panel.score_label.text() == "—"
-    assert rep.label_en in panel.score_text.text()
+    assert panel.score_header.total_label.text() == "—"
+    assert rep.label_en in panel.score_header.note_label.text()
     assert all(b.value() == 0 for b in panel.dim_bars.values())
 
 
@@ -128,7 +128,7 @@ def test_chinese_labels(panel, demo):
     panel.set_report(rep)
     assert panel.watch_button.text() == "加入自选股"
     assert panel.scan_button.text() == "扫描所属板块"
-    assert rep.label_zh in panel.score_text.text()
+    assert rep.label_zh in panel.score_header.note_label.text()
     assert [text.split("\n")[0] for text in _col(panel.trace_table, 1)] == [r["desc_zh"] for r in rep.trace]
     assert panel.scan_menu.actions()[0].text() == f"扫描行业：{rep.industry}"
     i18n.set_language("en")

@@ -128,7 +128,7 @@ def test_the_analysis_panel_shows_the_fundamental_score_of_core(window, qtbot):
         core = load_stock_fundamentals(src, sym).score
         assert bool(core.valid[0])
         total = float(core.total[0])
-        shown = box.total_label.text()
+        shown = box.header.total_label.text()
         assert float(shown) == pytest.approx(total, abs=0.05 if not total.is_integer() else 0)
         trace = core.trace(0)
         assert box.trace_table.rowCount() == len(trace)
@@ -150,9 +150,9 @@ def test_missing_reports_are_not_scored_and_f10_says_why(window, qtbot, monkeypa
     monkeypatch.setattr(src, "financial_indicators", none)
     _open(w, qtbot, sym)
     box = w.stock_view.panel.fscore_box
-    qtbot.waitUntil(lambda: box.note_label.text().startswith("未评分"), timeout=10000)
-    assert box.total_label.text() == "—" and not box.trace_table.isVisible()
-    assert R("demo_no_stock", code=sym).text("zh") in box.note_label.text()
+    qtbot.waitUntil(lambda: box.header.note_label.text().startswith("未评分"), timeout=10000)
+    assert box.header.total_label.text() == "—" and not box.trace_table.isVisible()
+    assert R("demo_no_stock", code=sym).text("zh") in box.header.note_label.text()
     dlg = w.f10.open(sym)
     assert dlg.status_label.text().startswith("正在载入")          # the placeholder, at once
     dlg = _f10(w, qtbot, sym)

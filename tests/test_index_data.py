@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from desktop_app.core.cap_index import cap_weighted_index, source_shares

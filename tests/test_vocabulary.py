@@ -18,7 +18,6 @@ from desktop_app.core.reasons import R, Reason
 from desktop_app.core.report_format import to_markdown
 from desktop_app.ui import i18n
 from desktop_app.ui.app_context import AppContext
-from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.task_view import TaskDetailsDialog
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

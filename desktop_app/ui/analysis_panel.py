@@ -14,13 +14,14 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QFormLayout, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QMenu, QProgressBar, QPushButton,
+                               QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton,
                                QScrollArea, QSizePolicy, QTableWidget, QTableWidgetItem,
                                QToolButton, QVBoxLayout, QWidget)
 
 from desktop_app.core import numfmt
 from desktop_app.core.catalogue import VALUE_NAMES, pick, values_text
 from desktop_app.core.score_rules import DIMENSIONS
+from desktop_app.ui.score_header import ScoreHeader
 from desktop_app.core.symbols import BOARDS
 from desktop_app.ui import theme
 from desktop_app.ui.i18n import is_zh, model_lang, reason_text, tr
@@ -237,32 +238,9 @@ class AnalysisPanel(QWidget):
         # score
         self.score_box = QGroupBox()
         sl = QVBoxLayout(self.score_box)
-        top = QHBoxLayout()
-        self.score_label = QLabel()
-        self.score_label.setObjectName("scoreTotal")
-        sf = QFont(self.score_label.font())
-        sf.setPointSizeF(sf.pointSizeF() * 1.8)
-        sf.setBold(True)
-        self.score_label.setFont(sf)
-        self.score_text = QLabel()
-        self.score_text.setObjectName("scoreLabel")
-        self.score_text.setWordWrap(True)
-        top.addWidget(self.score_label)
-        top.addWidget(self.score_text, 1)
-        sl.addLayout(top)
-        form = QFormLayout()
-        self.dim_names: dict[str, QLabel] = {}
-        self.dim_bars: dict[str, QProgressBar] = {}
-        for dim, (cap, _zh, _en) in DIMENSIONS.items():
-            bar = QProgressBar()
-            bar.setObjectName(f"dim_{dim}")
-            bar.setRange(0, int(round(cap)))
-            bar.setTextVisible(True)
-            lab = QLabel()
-            self.dim_names[dim] = lab
-            self.dim_bars[dim] = bar
-            form.addRow(lab, bar)
-        sl.addLayout(form)
+        self.score_header = ScoreHeader(DIMENSIONS, "score")
+        self.dim_bars = self.score_header.dim_bars
+        sl.addWidget(self.score_header)
         lay.addWidget(self.score_box)
 
         # trace
@@ -405,8 +383,7 @@ class AnalysisPanel(QWidget):
         for key, text in (("open", "Open"), ("high", "High"), ("low", "Low"), ("date", "Date"),
                           ("volume", "Volume"), ("amount", "Amount")):
             self.price_fields[key][0].setText(tr(text))
-        for dim, (_cap, zh, en) in DIMENSIONS.items():
-            self.dim_names[dim].setText(zh if is_zh() else en)
+        self.score_header.retranslate()
         for key, text in (("ann_volatility", "Annualised volatility"), ("max_drawdown_1y", "Max drawdown"),
                           ("worst_day_pct", "Worst day"), ("days_since_52w_high", "Days since 52-week high")):
             self.risk_labels[key][0].setText(tr(text))
@@ -444,21 +421,10 @@ class AnalysisPanel(QWidget):
     def _render_score(self, r: Any) -> None:
         label = r.label_zh if is_zh() else r.label_en
         if r.score is None:
-            self.score_label.setText("—")
             note = reason_text(r.score_note) if getattr(r, "score_note", None) else ""
-            self.score_text.setText(f"{label}  {note}".strip())
+            self.score_header.show_score("—", f"{label}  {note}".strip(), r.dims)
         else:
-            self.score_label.setText(f"{float(r.score):.0f}")
-            self.score_text.setText(f"{label}  ({tr('out of 100')})")
-        for dim, bar in self.dim_bars.items():
-            v = r.dims.get(dim)
-            cap = bar.maximum()
-            if _finite(v):
-                bar.setValue(int(round(float(v))))
-                bar.setFormat(f"{float(v):g} / {cap}")
-            else:
-                bar.setValue(0)
-                bar.setFormat(f"— / {cap}")
+            self.score_header.show_score(f"{float(r.score):.0f}", f"{label}  ({tr('out of 100')})", r.dims)
 
     def _render_trace(self, r: Any) -> None:
         t = self.trace_table

@@ -13,8 +13,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from desktop_app.core import numfmt
 from desktop_app.core.catalogue import values_text
@@ -22,6 +21,7 @@ from desktop_app.ui.analysis_panel import FLAT_COLOR, MET_MARK, NOT_MET_MARK, _c
 from desktop_app.ui import theme
 from desktop_app.core.fundamental_score import DIMENSIONS
 from desktop_app.ui.i18n import is_zh, model_lang, reason_text, tr
+from desktop_app.ui.score_header import ScoreHeader
 
 LOAD_KEY = "fundamental-score"
 
@@ -36,30 +36,9 @@ class FundamentalScoreBox(QGroupBox):
         self._error: Any = None
         self._loading = False
         lay = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.total_label = QLabel()
-        self.total_label.setObjectName("fscoreTotal")
-        f = QFont(self.total_label.font())
-        f.setPointSizeF(f.pointSizeF() * 1.8)
-        f.setBold(True)
-        self.total_label.setFont(f)
-        self.note_label = QLabel()
-        self.note_label.setObjectName("fscoreNote")
-        self.note_label.setWordWrap(True)
-        top.addWidget(self.total_label)
-        top.addWidget(self.note_label, 1)
-        lay.addLayout(top)
-        form = QFormLayout()
-        self.dim_names: dict[str, QLabel] = {}
-        self.dim_bars: dict[str, QProgressBar] = {}
-        for dim, (cap, _zh, _en) in DIMENSIONS.items():
-            bar = QProgressBar()
-            bar.setObjectName(f"fdim_{dim}")
-            bar.setRange(0, int(round(cap)))
-            self.dim_names[dim] = QLabel()
-            self.dim_bars[dim] = bar
-            form.addRow(self.dim_names[dim], bar)
-        lay.addLayout(form)
+        self.header = ScoreHeader(DIMENSIONS, "fscore")
+        self.dim_bars = self.header.dim_bars
+        lay.addWidget(self.header)
         self.trace_table = _table(4, "fscoreTrace")
         self.trace_table.setWordWrap(True)
         lay.addWidget(self.trace_table)
@@ -87,31 +66,27 @@ class FundamentalScoreBox(QGroupBox):
     # -- rendering -------------------------------------------------------------------------
     def render(self) -> None:
         self.setTitle(tr("Fundamental score"))
-        zh = is_zh()
-        for dim, (_cap, dzh, den) in DIMENSIONS.items():
-            self.dim_names[dim].setText(dzh if zh else den)
+        self.header.retranslate()
         self.trace_table.setHorizontalHeaderLabels([tr("Dimension"), tr("Rule and values"), tr("Met"), tr("Points")])
         r = self._result
         s = getattr(r, "score", None)
         scored = s is not None and bool(s.valid[0])
         if scored:
-            self.total_label.setText(numfmt.num(float(s.total[0]), 0 if float(s.total[0]).is_integer() else 1))
+            total = float(s.total[0])
             period = (r.latest or {}).get("report_date")
-            self.note_label.setText(tr("out of 100; report {period}").format(period=period))
+            text, note = numfmt.num(total, 0 if total.is_integer() else 1), \
+                tr("out of 100; report {period}").format(period=period)
         else:
-            self.total_label.setText("—")
+            text = "—"
             if self._loading:
-                self.note_label.setText(tr("Loading the reports…"))
+                note = tr("Loading the reports…")
             elif self._error is not None:
-                self.note_label.setText(tr("Not scored: {reason}").format(reason=reason_text(self._error)))
+                note = tr("Not scored: {reason}").format(reason=reason_text(self._error))
             elif s is not None:
-                self.note_label.setText(tr("Not scored: {reason}").format(reason=reason_text(s.invalid_reason[0])))
+                note = tr("Not scored: {reason}").format(reason=reason_text(s.invalid_reason[0]))
             else:
-                self.note_label.setText("")
-        for dim, bar in self.dim_bars.items():
-            v = float(s.dims[dim][0]) if scored else None
-            bar.setValue(int(round(v)) if v is not None else 0)
-            bar.setFormat(f"{v:g} / {bar.maximum()}" if v is not None else f"— / {bar.maximum()}")
+                note = ""
+        self.header.show_score(text, note, {d: float(s.dims[d][0]) for d in DIMENSIONS} if scored else {})
         self._render_trace(s.trace(0) if scored else [])
 
     def _render_trace(self, trace: list) -> None:

@@ -22,8 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QMainWindow, QMessageBox, QToolBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from desktop_app.core import paths
 from desktop_app.core.desktop_entry import install_desktop

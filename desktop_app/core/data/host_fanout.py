@@ -30,7 +30,7 @@ from typing import Callable
 import pandas as pd
 
 from ..reasons import R
-from .errors import DataError, NoDataError, ThrottledError
+from .errors import NoDataError, ThrottledError
 
 Fetcher = Callable[[str, "dt.date | None"], pd.DataFrame]  # (symbol, start) -> bars
 
