@@ -71,3 +71,20 @@ def test_bad_screen_input_is_one_sentence(capsys, isolated_home):
     assert rc == 1 and "there is no saved screen named '乙'" in err
     rc, out, err = run_cli(capsys, "scan", *DEMO, "--save-screen", "  ")
     assert rc != 0 and "请给选股方案起个名字" in err
+
+
+def test_export_a_screens_formula_as_a_tdx_text_file(capsys, isolated_home, tmp_path):
+    formula = "{倍量} V>=REF(V,1)*2;\nXG:C>MA(C,5);"
+    run_cli(capsys, "scan", *DEMO, "--formula", formula, "--save-screen", "倍量上穿")
+    out = tmp_path / "倍量上穿.txt"
+    rc, _, err = run_cli(capsys, "screens", "export", "倍量上穿", str(out))
+    assert rc == 0, err
+    raw = out.read_bytes()
+    assert raw.decode("gb18030") == formula.replace("\n", "\r\n") + "\r\n"   # 通达信 reads GBK text
+    with __import__("pytest").raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    rc, _, err = run_cli(capsys, "screens", "import", str(out), "--name", "再导入")    # and back
+    assert rc == 0 and ScreenLibrary().get("再导入").request["formula"].split() == formula.split()
+    run_cli(capsys, "scan", *DEMO, "--save-screen", "无公式")
+    rc, _, err = run_cli(capsys, "screens", "export", "无公式", str(tmp_path / "x.txt"))
+    assert rc == 1 and "没有公式" in err

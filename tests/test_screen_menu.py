@@ -101,3 +101,13 @@ def test_panel_state_round_trips_every_kind_of_request():
         st = panel_state(req)
         assert st["mcap_max"] == "500" and st["amount"] == "3000" and st["price_min"] == "2.5"
         assert st["min_score"] == 33 and st["strategies"] == ["ma_bull"] and st["mode"] == "any"
+
+
+def test_the_scan_panel_offers_the_screens_beside_start(demo_window, qtbot, monkeypatch):
+    w = demo_window()
+    button = w.scan_panel.findChild(type(w.screen_menu.button), "screensButton")
+    assert button is w.screen_menu.button and button.menu() is w.screen_menu.menu
+    assert button.text() == "Screens" and button.isVisible()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("从面板保存", True))
+    next(a for a in button.menu().actions() if a.objectName() == "saveScreenAs").trigger()
+    qtbot.waitUntil(lambda: "runScreen:从面板保存" in _actions(w), timeout=5000)

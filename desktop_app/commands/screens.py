@@ -2,7 +2,7 @@
 
     stockscan-cli screens [list] [--json]
     stockscan-cli screens show NAME [--json]
-    stockscan-cli screens export NAME PATH
+    stockscan-cli screens export NAME PATH               (a screen file, or its formula as a .txt)
     stockscan-cli screens import PATH [--name NAME]     (a screen file, or a 通达信 formula .txt)
     stockscan-cli screens delete NAME
 """
@@ -18,7 +18,7 @@ ACTIONS = ("list", "show", "export", "import", "delete")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", choices=ACTIONS, default="list")
     parser.add_argument("target", nargs="?", help="the screen's name (show, export, delete) or a file (import)")
-    parser.add_argument("path", nargs="?", help="export: the file to write")
+    parser.add_argument("path", nargs="?", help="export: the file to write (.json; .txt writes the formula)")
     parser.add_argument("--name", help="import: save under this name (default: the file's)")
     parser.add_argument("--json", action="store_true", help="print JSON")
 

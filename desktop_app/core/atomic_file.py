@@ -10,8 +10,8 @@ from pathlib import Path
 from . import file_errors as fe
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8). Raises ``file_errors.FileProblem``."""
+def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace ``path`` with ``text`` (UTF-8 unless told). Raises ``file_errors.FileProblem``."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,7 +19,7 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     except OSError as e:
         raise fe.os_problem(e, path) from e
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "w", encoding=encoding) as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

@@ -228,6 +228,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "as_of_invalid": ("历史日期 {value} 无效：请用 年-月-日 的格式，如 2026-06-30",
                       "the date {value} is not valid: use year-month-day, e.g. 2026-06-30"),
     "as_of_future": ("历史日期 {day} 还没有到", "the date {day} is in the future"),
+    "screen_no_formula": ("选股方案“{name}”没有公式，不能导出为公式文本",
+                          "the screen {name!r} has no formula to export as formula text"),
     "screen_not_found": ("没有名为“{name}”的选股方案（已有：{names}）", "there is no saved screen named {name!r} (saved: {names})"),
     "screen_name_empty": ("请给选股方案起个名字", "give the screen a name"),
     "screen_name_long": ("方案名称最长 {limit} 个字", "a screen's name has at most {limit} characters"),

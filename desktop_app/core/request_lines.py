@@ -34,6 +34,6 @@ def describe_request(request, lang: str) -> list[str]:
         lines.append((word("mcap_range", lang), rng(request.mcap_min, request.mcap_max, unit) + suffix))
     if (request.formula or "").strip():
         lines.append((word("formula", lang), " ".join(request.formula.split())))
-    if getattr(request, "as_of", ""):
+    if request.as_of:
         lines.append((word("as_of", lang), request.as_of))
     return [f"{k}{colon}{v}" for k, v in lines]

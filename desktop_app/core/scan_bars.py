@@ -31,8 +31,7 @@ def gather_bars(keep: list[str], source, store, last_n: int, fetch_missing: bool
     local = None
     if missing and fetch_missing:
         recent = getattr(source, "recent_panel", None)
-        local = (recent(missing, last_n) if end is None else recent(missing, last_n, end=end)) \
-            if recent is not None else None
+        local = recent(missing, last_n, end=end) if recent is not None else None
         if local is not None:
             local, errors = local
             failed = {s: failure_reason(e) for s, e in errors.items()}

@@ -156,9 +156,17 @@ class ScreenLibrary:
             return False
 
     def export(self, name: str, path: str | Path) -> Path:
-        """Copy a saved screen to ``path`` (a ``.json`` file the user chose)."""
+        """Write a saved screen to ``path``: the screen file (``.json``), or for ``.txt`` its
+        formula as a 通达信 formula text file (GB18030, a superset of the GBK 通达信 reads)."""
         path = Path(path)
-        write_text_atomic(path, self.get(name).to_json())
+        screen = self.get(name)
+        if path.suffix.lower() == ".txt":
+            formula = str(screen.request.get("formula") or "").strip()
+            if not formula:
+                raise ScreenError(R("screen_no_formula", name=screen.name))
+            write_text_atomic(path, formula.replace("\n", "\r\n") + "\r\n", encoding="gb18030")
+        else:
+            write_text_atomic(path, screen.to_json())
         return path
 
     def import_file(self, path: str | Path, name: str | None = None) -> Screen:

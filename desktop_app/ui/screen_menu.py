@@ -13,8 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QToolButton
 
+from desktop_app.ui.actions import make_action
 from desktop_app.ui.file_dialogs import FileType, open_file, save_file
 from desktop_app.ui.fundamental_filters import state_of_request
 from desktop_app.ui.i18n import reason_text, tr
@@ -44,7 +45,7 @@ def panel_state(request) -> dict:
         "mcap_min": _number(request.mcap_min, MCAP_UNIT), "mcap_max": _number(request.mcap_max, MCAP_UNIT),
         "amount": _number(request.min_amount, AMOUNT_UNIT), "min_score": int(round(request.min_score)),
         "strategies": list(request.strategies), "mode": request.mode, "formula": request.formula or "",
-        "as_of": getattr(request, "as_of", "") or "",
+        "as_of": request.as_of,
         **state_of_request(request),
     }
 
@@ -67,21 +68,22 @@ class ScreenMenu(QObject):
         self.export_action = self._action("exportScreen", self.export_dialog)
         self.delete_action = self._action("deleteScreen", self.delete_dialog)
         self.names: list[str] = []
+        self.button = QToolButton()              # the same menu in the scan panel, beside Start
+        self.button.setObjectName("screensButton")
+        self.button.setMenu(self.menu)
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        window.scan_panel.button_row.addWidget(self.button)
         self.menu.aboutToShow.connect(self.refresh)
         self._fill()
         self.refresh()
 
     def _action(self, name: str, slot, shortcut=None) -> QAction:
-        a = QAction(self.w)
-        a.setObjectName(name)
-        if shortcut is not None:
-            a.setShortcut(shortcut)
-        a.triggered.connect(slot)
-        self.w.addAction(a)
-        return a
+        return make_action(self.w, name, slot, shortcut)
 
     def retranslate(self) -> None:
         self.menu.setTitle(tr("Sc&reens"))
+        self.button.setText(tr("Screens"))
+        self.button.setToolTip(tr("Save, run, import or export screens (选股方案)"))
         self.save_action.setText(tr("Save screen"))
         self.save_as_action.setText(tr("Save screen as…"))
         self.import_action.setText(tr("Import screen or formula…"))
@@ -185,7 +187,8 @@ class ScreenMenu(QObject):
         name = self._pick(tr("Export screen"))
         if not name:
             return
-        path = save_file(self.w, "screen_export", tr("Export screen"), name, [FileType(tr("StockScan screen"), ".json")])
+        path = save_file(self.w, "screen_export", tr("Export screen"), name,
+                         [FileType(tr("StockScan screen"), ".json"), FileType(tr("通达信 formula text"), ".txt")])
         if path:
             self.w.ctx.runner.run(lambda: self.library.export(name, path), None, self._failed)
 
