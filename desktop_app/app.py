@@ -147,9 +147,6 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     tm = ctx.task_manager
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
-    missing_font = cjk_font_notice(i18n.current_language())
-    if missing_font is not None:
-        notices.append(missing_font)
     window = MainWindow(context=ctx)
     window.pending_open_symbol = args.code
     window.instance_server = InstanceServer(parent=window)
@@ -160,7 +157,17 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     # the stored tasks (read on the history thread) and the source's detection (on a worker)
     window.after_first_frame(tm.load_history, first=True)
     window.after_first_frame(partial(ctx.switch_source, args.source or settings["source"]), first=True)
+    # the font database's full scan (~7 ms) waits for the first frame; main() shows the notices after it
+    window.after_first_frame(partial(_add_font_notice, window))
     return app, window, router, args
+
+
+def _add_font_notice(window: Any) -> None:
+    from desktop_app.ui import i18n
+
+    missing_font = cjk_font_notice(i18n.current_language())
+    if missing_font is not None:
+        window.startup_notices.append(missing_font)
 
 
 def open_user_files(notices: list[Any]) -> tuple[Any, Any]:
@@ -262,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         _startup_error()
         return 1
     window.show()
-    show_startup_notices(window)
+    window.after_first_frame(partial(show_startup_notices, window))   # after the font check's step
     _quit_on_signals(app)
     rc = app.exec()
     window.shutdown()

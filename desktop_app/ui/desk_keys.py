@@ -51,8 +51,13 @@ class DeskKeys(QObject):
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window = window
-        # A child of the window: Qt drops the application's filter when this object is deleted
-        # with the window (no destroyed-signal slot on a half-deleted object).
+
+    def install(self) -> None:
+        """Start filtering. The window does it after its first frame: an application-wide Python
+        filter sees every event of the first show (≈1,100) and makes PySide6 set up a Python type,
+        enums included, for each kind of object passing through (≈10 ms before the first paint).
+        A child of the window: Qt drops the application's filter when this object is deleted with
+        the window (no destroyed-signal slot on a half-deleted object)."""
         QApplication.instance().installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)

@@ -73,6 +73,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self._connect()
         self._init_navigation()
         self.keys = DeskKeys(self)
+        self.startup.then(self.keys.install, first=True)
         self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
                                      self.task_view], self)          # + the chart once it is built
         self.resize(self._default_size())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 
 STATUS_COLORS = {
     "pending": QColor("#8d6e63"),
@@ -100,8 +100,8 @@ class TaskDelegate(QStyledItemDelegate):
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
         # background/selection first, so a selected row still looks selected
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        style.drawPrimitive(style.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        selected = bool(option.state & style.StateFlag.State_Selected)   # (enums via the instance: see hit_cells)
         groove, border, chunk, on_groove, on_chunk = bar_colors(option.palette, selected)
         r = QRectF(option.rect.adjusted(3, 4, -3, -4))
         text = f"{frac * 100:.0f}%"
