@@ -1,0 +1,170 @@
+"""Issue 18, the window side: F3 opens the market review page; its counts equal an independent
+count over the demo market's bars; the date picker changes the day (trading days only); a tile
+drills into an industry; a member's double-click opens its chart; a ranking row's Scan scans
+that board; the language switches live. Real window, 200-stock demo market."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+
+from desktop_app.core.price_limits import limit_on, no_limit_days
+from desktop_app.ui.market_tables import row_key
+
+N = 200
+
+
+@pytest.fixture
+def w(demo_window, qtbot):
+    win = demo_window(N)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=3000)
+    return win
+
+
+def _cents(x: float) -> int:
+    return int(round(x * 100))
+
+
+def brute_day(src, day: dt.date) -> dict:
+    """Up / flat / down / limit-up / limit-down of ``day`` by walking each stock's own bars: the
+    change against the last close before the day in cents, the limit by the board's rule of the
+    day (a new listing's no-limit first days excepted)."""
+    uni = src.universe().set_index("symbol")
+    start = src.calendar()[0].date()
+    ts = dt.datetime.combine(day, dt.time())
+    out = dict(up=0, flat=0, down=0, limit_up=0, limit_down=0, counted=0)
+    for code, row in uni.iterrows():
+        bars = src.daily_bars(code)
+        closes = bars["close"][bars.index <= ts]
+        if not len(closes) or closes.index[-1] != ts or len(closes) < 2:
+            continue                                   # not traded that day, or no close before
+        close, prev = _cents(closes.iloc[-1]), _cents(closes.iloc[-2])
+        out["counted"] += 1
+        out["up" if close > prev else "down" if close < prev else "flat"] += 1
+        free = no_limit_days(row["board"], row["listed_date"]) if row["listed_date"] >= start else 0
+        if len(closes) <= free:
+            continue
+        lim = Decimal(str(limit_on(row["board"], row["is_st"], day)))
+        up = int((Decimal(prev) * (1 + lim)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        dn = max(1, int((Decimal(prev) * (1 - lim)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+        out["limit_up"] += close >= up
+        out["limit_down"] += close <= dn
+    return out
+
+
+def _open_market(w, qtbot):
+    w.ensure_built()
+    w.stock_view.chart.setFocus()
+    QTest.keyClick(w.stock_view.chart, Qt.Key.Key_F3)
+    v = w.market.view
+    assert v is not None and v.isVisible() and not w.stock_view.isVisible()
+    qtbot.waitUntil(lambda: v.ov is not None and not v._busy, timeout=30000)
+    return v
+
+
+def _numbers(label_text: str) -> list[int]:
+    plain = re.sub(r"<[^>]+>", " ", label_text)
+    return [int(x) for x in re.findall(r"(?<![\d.])\d+(?![\d.%])", plain)]
+
+
+def test_f3_opens_the_market_and_its_counts_equal_an_independent_count(w, qtbot):
+    assert w.market.action in w.view_menu.actions() and w.market.action in w.toolbar.actions()
+    v = _open_market(w, qtbot)
+    src = w.ctx.source
+    day = dt.date.fromisoformat(v.ov.date)
+    assert day == src.calendar()[-1].date() and v.current_day() == day
+    want = brute_day(src, day)
+    c = v.ov.counts
+    assert {k: c[k] for k in want if k != "counted"} == {k: x for k, x in want.items() if k != "counted"}
+    assert want["up"] + want["down"] > 0
+    shown = _numbers(v.breadth.text())
+    assert shown[:5] == [want["up"], want["flat"], want["down"], want["limit_up"], want["limit_down"]]
+    assert sum(v.histogram.counts) == want["counted"]
+    assert v.ladder.rowCount() == want["limit_up"]
+    assert v.source_badge.text() == "DEMO"
+    # the tiles: one per industry, sized by market cap; the ranking has a Scan button per row
+    inds = sorted(src.universe()["industry"].dropna().unique())
+    assert sorted(t.key for t in v.treemap.tiles) == inds
+    assert v.ranking.rowCount() == len(inds)
+    # F3 again: back to the chart
+    QTest.keyClick(v, Qt.Key.Key_F3)
+    assert not v.isVisible() and w.stock_view.isVisible()
+
+
+def test_the_date_picker_offers_trading_days_and_changes_the_day(w, qtbot):
+    v = _open_market(w, qtbot)
+    src = w.ctx.source
+    cal = [d.date() for d in src.calendar()]
+    assert v.days == cal
+    # a Sunday moves to the Friday before it; the counts are that day's
+    sunday = next(d for d in reversed(cal[:-10]) if d.weekday() == 4) + dt.timedelta(days=2)
+    v.date_edit.setDate(QDate(sunday.year, sunday.month, sunday.day))
+    friday = sunday - dt.timedelta(days=2)
+    assert v.current_day() == friday
+    qtbot.waitUntil(lambda: v.ov.date == friday.isoformat() and not v._busy, timeout=30000)
+    want = brute_day(src, friday)
+    assert (v.ov.counts["up"], v.ov.counts["down"], v.ov.counts["limit_up"]) == \
+        (want["up"], want["down"], want["limit_up"])
+    assert _numbers(v.breadth.text())[:3] == [want["up"], want["flat"], want["down"]]
+    # ◀ steps one trading day back
+    qtbot.mouseClick(v.prev_button, Qt.MouseButton.LeftButton)
+    before = cal[cal.index(friday) - 1]
+    qtbot.waitUntil(lambda: v.ov.date == before.isoformat() and not v._busy, timeout=30000)
+    assert v.current_day() == before
+
+
+def test_drill_into_an_industry_open_a_member_and_scan_a_board(w, qtbot):
+    v = _open_market(w, qtbot)
+    src = w.ctx.source
+    tile = max(v.treemap.tiles, key=lambda t: t.size)
+    qtbot.mouseClick(v.treemap, Qt.MouseButton.LeftButton, pos=v.treemap.tile_center(tile.key))
+    assert v.drill == ("industry", tile.key) and v.tabs.currentWidget() is v.members
+    uni = src.universe()
+    members = set(uni.loc[uni["industry"] == tile.key, "symbol"].astype(str))
+    shown = {row_key(v.members, r) for r in range(v.members.rowCount())}
+    assert shown == members and tile.key in v.tabs.tabText(1)
+    # the member's change is its own close against the close before
+    code = row_key(v.members, 0)
+    bars = src.daily_bars(code)
+    bars = bars[bars.index <= dt.datetime.fromisoformat(v.ov.date)]
+    if bars.index[-1].date().isoformat() == v.ov.date:
+        want = f"{100 * (_cents(bars['close'].iloc[-1]) / _cents(bars['close'].iloc[-2]) - 1):+.2f}%"
+        assert v.members.item(0, 4).text() == want
+    # double-click a member: its chart opens, the market page gives way
+    rect = v.members.visualItemRect(v.members.item(0, 1))
+    QTest.mouseClick(v.members.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    QTest.mouseDClick(v.members.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.current_symbol == code and w.stock_view.isVisible() and not v.isVisible()
+    # back to the market; a ranking row's Scan scans that industry through the scan panel
+    w.market.show()
+    row = next(r for r in range(v.ranking.rowCount()) if row_key(v.ranking, r) == f"industry:{tile.key}")
+    button = v.ranking.cellWidget(row, v.ranking.columnCount() - 1)
+    before = set(w.tm.task_ids())
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    new = set(w.tm.task_ids()) - before
+    assert len(new) == 1
+    tid = new.pop()
+    info = w.tm.get(tid)
+    assert info.kind == "scan" and info.params["request"]["universe"] == f"industry:{tile.key}"
+    assert w.scan_panel.board_edit.text() == tile.key
+    qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=30000)
+    assert w.tm.get(tid).status.value == "completed"
+
+
+def test_language_and_theme_switch_live(w, qtbot):
+    v = _open_market(w, qtbot)
+    up = v.ov.counts["up"]
+    w.apply_language("zh_CN")
+    assert v.title.text() == "市场复盘" and "上涨" in v.breadth.text() and w.market.action.text() == "市场复盘"
+    assert v.tabs.tabText(0) == "板块排行" and str(up) in v.breadth.text()
+    assert v.ladder.horizontalHeaderItem(0).text() == "连板"
+    w.apply_settings({"theme": "dark"})
+    from desktop_app.ui import theme
+    assert theme.up_color().name() in v.breadth.text()
+    w.apply_settings({"theme": "light"})
+    assert theme.up_color().name() in v.breadth.text()
