@@ -165,6 +165,7 @@ def test_language_and_theme_switch_live(w, qtbot):
     assert v.ladder.horizontalHeaderItem(0).text() == "连板"
     w.apply_settings({"theme": "dark"})
     from desktop_app.ui import theme
-    assert theme.up_color().name() in v.breadth.text()
+    assert theme.is_dark()
+    qtbot.waitUntil(lambda: theme.up_color().name() in v.breadth.text(), timeout=3000)   # the palette event
     w.apply_settings({"theme": "light"})
-    assert theme.up_color().name() in v.breadth.text()
+    qtbot.waitUntil(lambda: theme.up_color().name() in v.breadth.text(), timeout=3000)
