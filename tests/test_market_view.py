@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtTest import QTest
 
 from desktop_app.core.price_limits import limit_on, no_limit_days
-from desktop_app.ui.market_tables import row_key
+from desktop_app.ui.market_tables import SCAN_COLUMN, row_key
 
 N = 200
 
@@ -143,7 +143,7 @@ def test_drill_into_an_industry_open_a_member_and_scan_a_board(w, qtbot):
     # back to the market; a ranking row's Scan scans that industry through the scan panel
     w.market.show()
     row = next(r for r in range(v.ranking.rowCount()) if row_key(v.ranking, r) == f"industry:{tile.key}")
-    button = v.ranking.cellWidget(row, v.ranking.columnCount() - 1)
+    button = v.ranking.cellWidget(row, SCAN_COLUMN)
     before = set(w.tm.task_ids())
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     new = set(w.tm.task_ids()) - before

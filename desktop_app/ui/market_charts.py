@@ -6,9 +6,9 @@
 * ``AmountBars``: the day's total amount against the previous days' (the day highlighted)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop_app.ui import theme
 
@@ -68,16 +68,32 @@ class HistogramWidget(_Chart):
                 p.setPen(text)
                 p.drawText(QRectF(bar.x() - 6, bar.y() - fm.height(), bar.width() + 12, fm.height()),
                            Qt.AlignmentFlag.AlignCenter, str(c))
-        # axis labels: the ends, 0 and the ±10 % edges (the others would collide)
+        # axis ticks at the −10 %, −5 %, 0, +5 %, +10 % edges (every bin's range is in its tooltip)
         p.setPen(pal.placeholderText().color())
-        for i, label in enumerate(self.labels):
-            lo = self.edges_bp[i - 1] if i > 0 else None
-            if lo not in (None, -1000, 0, 1000) and i != n - 1:
+        for i, edge in enumerate(self.edges_bp, start=1):
+            if edge not in (-1000, -500, 0, 500, 1000):
                 continue
-            tick = label if lo is None or i == n - 1 else f"{lo // 100}%"
-            x = area.x() + i * slot + (slot / 2 if lo is None or i == n - 1 else 0)
+            tick = f"{edge // 100:+d}%" if edge else "0"
+            x = area.x() + i * slot
             w = fm.horizontalAdvance(tick) + 4
             p.drawText(QRectF(x - w / 2, area.bottom() + 2, w, fm.height()), Qt.AlignmentFlag.AlignCenter, tick)
+
+    def bin_at(self, x: float) -> int:
+        if not self.counts:
+            return -1
+        slot = (self.width() - 8) / len(self.counts)
+        i = int((x - 4) // slot) if slot > 0 else -1
+        return i if 0 <= i < len(self.counts) else -1
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            i = self.bin_at(e.pos().x())
+            if i >= 0:
+                QToolTip.showText(e.globalPos(), f"{self.labels[i]}: {self.counts[i]}", self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(e)
 
 
 class AmountBars(_Chart):

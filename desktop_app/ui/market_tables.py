@@ -91,22 +91,24 @@ def row_key(t: QTableWidget, row: int) -> str:
     return "" if it is None else str(it.data(SYMBOL_ROLE) or "")
 
 
+SCAN_COLUMN = 1          # the ranking's Scan buttons: beside the name, never scrolled away
 LIVE_FIELDS = ("first_seal", "last_seal", "seal_amount", "opened")
 
 
 def fill_ladder(t: QTableWidget, ladder: list[dict]) -> None:
     lang = model_lang()
     live = any(x.get("first_seal") or x.get("seal_amount") is not None for x in ladder)
-    headers = [tr("Days"), tr("Code"), tr("Name"), tr("Industry"), tr("Board"), tr("Close"), tr("Change"),
-               tr("Amount")]
+    headers = [tr("Days"), tr("Code"), tr("Name"), tr("Change"), tr("Close"), tr("Industry"), tr("Amount"),
+               tr("Board")]
     if live:
         headers += [tr("First seal"), tr("Last seal"), tr("Seal amount"), tr("Opened")]
     rows = []
     for x in ladder:
         days = f"{x['days']}+" if x.get("capped") else str(x["days"])
-        cells = [_num(days, x["days"]), _text(x["symbol"]), _text(x["name"]), _text(x["industry"]),
-                 _text(board_name(x["board"], lang)), _num(numfmt.num(x["close"]), x["close"]),
-                 _num(_pct(x["change"]), x["change"], True), _num(numfmt.big(x["amount"], lang), x["amount"])]
+        cells = [_num(days, x["days"]), _text(x["symbol"]), _text(x["name"]),
+                 _num(_pct(x["change"]), x["change"], True), _num(numfmt.num(x["close"]), x["close"]),
+                 _text(x["industry"]), _num(numfmt.big(x["amount"], lang), x["amount"]),
+                 _text(board_name(x["board"], lang))]
         cells[0].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         if live:
             seal = x.get("seal_amount")
@@ -144,20 +146,20 @@ def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], N
     """``groups``: the overview's ``industries`` / ``concepts`` / ``boards`` rows. The last column's
     button calls ``on_scan(universe)`` with the ScanRequest universe of the row's board."""
     lang = model_lang()
-    headers = [tr("Board"), tr("Change"), tr("Cap-weighted"), tr("Up"), tr("Down"), tr("Limit-up"),
-               tr("Limit-down"), tr("Amount"), tr("Above MA20"), tr("Above MA60"), tr("Members"), ""]
+    headers = [tr("Board"), "", tr("Change"), tr("Cap-weighted"), tr("Up"), tr("Down"), tr("Limit-up"),
+               tr("Limit-down"), tr("Amount"), tr("Above MA20"), tr("Above MA60"), tr("Members")]
     rows, keys = [], []
     for g in groups:
         up_share = g["up"] / g["traded"] if g["traded"] else math.nan
-        cells = [_text(render_param(g["name"], lang)), _num(_pct(g["avg_change"]), g["avg_change"], True),
+        cells = [_text(render_param(g["name"], lang)), _text(""), _num(_pct(g["avg_change"]), g["avg_change"], True),
                  _num(_pct(g["cap_change"]), g["cap_change"], True), _num(str(g["up"]), up_share),
                  _num(str(g["down"]), g["down"]), _num(str(g["limit_up"]), g["limit_up"]),
                  _num(str(g["limit_down"]), g["limit_down"]), _num(numfmt.big(g["amount"], lang), g["amount"]),
                  _num(_pct(g["above_ma20_pct"], 1, False), g["above_ma20_pct"]),
                  _num(_pct(g["above_ma60_pct"], 1, False), g["above_ma60_pct"]),
-                 _num(str(g["members"]), g["members"]), _text("")]
-        cells[3].setForeground(theme.up_color())
-        cells[4].setForeground(theme.down_color())
+                 _num(str(g["members"]), g["members"])]
+        cells[4].setForeground(theme.up_color())
+        cells[5].setForeground(theme.down_color())
         rows.append(cells)
         keys.append(f"{g['kind']}:{g['key']}")
     _fill(t, headers, rows, keys)
@@ -167,6 +169,6 @@ def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], N
         b.setToolTip(tr("Scan this board with the scan panel's settings"))
         b.setFlat(True)
         b.clicked.connect(lambda _=False, u=universe: on_scan(u))
-        t.setCellWidget(r, len(headers) - 1, b)
+        t.setCellWidget(r, SCAN_COLUMN, b)
     t.resizeColumnsToContents()
     t.setSortingEnabled(True)

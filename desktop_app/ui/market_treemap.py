@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from desktop_app.core.treemap import squarify
 from desktop_app.ui import theme
 
-#: The change at which a tile's colour is full (fraction): 通达信's heat maps saturate near ±5 %.
-FULL_AT = 0.05
+#: The change at which a tile's colour is full (fraction): a board's average moves less than a
+#: stock, so the scale saturates at ±3 % (as 同花顺's and 东方财富's board heat maps roughly do).
+FULL_AT = 0.03
 
 
 @dataclass
@@ -33,7 +34,7 @@ def heat_color(change: float, dark: bool) -> QColor:
     flat = QColor(88, 92, 100) if dark else QColor(150, 154, 160)
     if change != change or change == 0:            # NaN or flat
         return flat
-    t = min(1.0, abs(change) / FULL_AT) ** 0.7
+    t = min(1.0, abs(change) / FULL_AT) ** 0.5
     full = QColor(222, 42, 42) if change > 0 else QColor(20, 160, 70)
     if dark:
         full = full.darker(115)
