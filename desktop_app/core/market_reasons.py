@@ -42,3 +42,11 @@ MARKET_MESSAGES: dict[str, tuple[str, str]] = {
     "market_group_line": ("  {name}\t{change}\t上涨 {up}/{members}\t涨停 {limit_up}\t成交额 {amount}",
                           "  {name}\t{change}\tup {up}/{members}\tlimit-up {limit_up}\tamount {amount}"),
 }
+
+MARKET_REASONS.update({
+    "what_limit_pool": ("{day} 的{pool}", "the {pool} of {day}"),
+    "what_board_heat": ("{kind}板块行情", "{kind} board quotes"),
+    "market_pools_too_old": ("{day} 的涨停池未保存，数据源只保留最近 {days} 天：封板时间等不可用，显示本地计算的结果",
+                             "the limit-up pools of {day} were not saved and the host keeps only the last {days} "
+                             "days: no seal times; showing what the store computes"),
+})

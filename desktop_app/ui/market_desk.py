@@ -156,12 +156,11 @@ class MarketDesk(QObject):
     def _load_live(self, ov: Any) -> None:
         """The live source's pools of ``ov``'s day, merged into the ladder when they come."""
         src = self.w.ctx.source
-        if self.w.ctx.is_demo or src is None:
+        fetch = getattr(src, "limit_pools", None)       # the live source only: the demo has no pools
+        if fetch is None:
             return
-        from desktop_app.core.data.akshare_market import live_pools_for
-
         store, day = self.w.ctx.store, dt.date.fromisoformat(ov.date)
-        self.w.ctx.runner.run(lambda: live_pools_for(src, store, day), lambda live: self._on_live(ov, live),
+        self.w.ctx.runner.run(lambda: fetch(store, day), lambda live: self._on_live(ov, live),
                               self._on_live_failed, key="market-live")
 
     def _on_live(self, ov: Any, live: Any) -> None:
