@@ -169,3 +169,81 @@ def test_language_and_theme_switch_live(w, qtbot):
     qtbot.waitUntil(lambda: theme.up_color().name() in v.breadth.text(), timeout=3000)   # the palette event
     w.apply_settings({"theme": "light"})
     qtbot.waitUntil(lambda: theme.up_color().name() in v.breadth.text(), timeout=3000)
+
+
+# -- the live enrichment in the view ------------------------------------------------------------
+def _zt_payload_for(ladder: list[dict]) -> bytes:
+    """eastmoney's 涨停股池 payload (the real shape) with the ladder's stocks in it."""
+    import json
+    from fake_http import PAYLOADS
+
+    d = json.loads((PAYLOADS / "em_zt_pool.json").read_text(encoding="utf-8"))
+    tpl = d["data"]["pool"][0]
+    d["data"]["pool"] = [dict(tpl, c=x["symbol"], n=x["name"], fbt=93000 + i, lbt=140000 + i, fund=1e7 * (i + 1),
+                              zbc=i, hybk=x["industry"]) for i, x in enumerate(ladder)]
+    return json.dumps(d, ensure_ascii=False).encode()
+
+
+@pytest.mark.filterwarnings("ignore::Warning:akshare")
+def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(w, qtbot, monkeypatch):
+    import akshare.request
+    from fake_http import FakeHttp
+    from desktop_app.core.data.akshare_market import live_pools_for
+    from desktop_app.core.data.akshare_source import AkShareSource
+
+    v = _open_market(w, qtbot)
+    ladder = v.ov.ladder
+    assert ladder and v.ladder.columnCount() == 8                    # the demo: no seal columns
+    assert "no seal times" in v.ladder_title.toolTip()
+    monkeypatch.setattr(akshare.request.time, "sleep", lambda s: None)
+    ex = r"push2ex\.eastmoney\.com/"
+    fake = (FakeHttp().body(ex + "getTopicZTPool", _zt_payload_for(ladder)).file(ex + "getTopicZBPool", "em_zbgc_pool.json")
+            .html(ex + "getTopicDTPool", "block_page.html", status=403)
+            .file(ex + "getYesterdayZTPool", "em_previous_pool.json")).install(monkeypatch)
+    live_src = AkShareSource(timeout=0.05, min_interval={"eastmoney": 0.0})
+    now = dt.datetime.combine(dt.date.fromisoformat(v.ov.date), dt.time(16, 0))
+    monkeypatch.setattr(w.ctx.source, "limit_pools",
+                        lambda store, day: live_pools_for(live_src, store, day, now=now, latest=False), raising=False)
+    w.market.load(None)
+    qtbot.waitUntil(lambda: v.live is not None, timeout=30000)
+    assert fake.urls("getTopicZTPool")
+    headers = [v.ladder.horizontalHeaderItem(c).text() for c in range(v.ladder.columnCount())]
+    assert headers[-4:] == ["First seal", "Last seal", "Seal amount", "Opened"]
+    for r in range(v.ladder.rowCount()):
+        i = [x["symbol"] for x in ladder].index(row_key(v.ladder, r))
+        assert [v.ladder.item(r, c).text() for c in range(8, 12)] == \
+            [f"09:30:{i:02d}", f"14:00:{i:02d}", f"{(i + 1) * 1e7 / 1e6:.2f}M", str(i)]
+    # the 跌停 pool was blocked: its reason is shown, the rest of the view is the store's
+    assert "eastmoney" in v.status.text().lower() and v.ov.counts["limit_up"] == len(ladder)
+
+
+def test_live_board_heat_fills_the_concepts_and_a_tile_asks_for_its_members(qtbot):
+    import pandas as pd
+    from desktop_app.core.data.akshare_market import LivePools
+    from desktop_app.core.data.demo import DemoSource
+    from desktop_app.core.market import overview_of_panel
+    from desktop_app.ui.market_view import MarketView
+
+    src = DemoSource(n_stocks=120)
+    ov = overview_of_panel(src.panel(), src.universe())           # no concepts: the live source's case
+    assert ov.concepts == []
+    heat = pd.DataFrame({"key": ["机器人", "固态电池"], "code": ["BK1", "BK2"], "change": [0.031, -0.012],
+                         "market_cap": [3e12, 1e12], "turnover": [2.0, 1.0], "up": [80, 10], "down": [5, 40],
+                         "leader": ["a", "b"], "leader_change": [0.1, 0.05]})
+    view = MarketView()
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    view.show_overview(ov, LivePools(dt.date.fromisoformat(ov.date), heat={"concept": heat}))
+    view.group_kind.setCurrentIndex(view.group_kind.findData("concept"))
+    tiles = {t.key: t for t in view.treemap.tiles}
+    assert set(tiles) == {"机器人", "固态电池"} and tiles["机器人"].change == 0.031 and tiles["机器人"].size == 3e12
+    r0 = [view.ranking.item(0, c).text() for c in range(view.ranking.columnCount())]
+    assert r0[0] == "机器人" and r0[2] == "+3.10%" and r0[4:6] == ["80", "5"]
+    with qtbot.waitSignal(view.members_wanted, timeout=1000) as blk:
+        qtbot.mouseClick(view.treemap, Qt.MouseButton.LeftButton, pos=view.treemap.tile_center("机器人"))
+    assert blk.args == ["concept", "机器人"]
+    members = [str(s) for s in src.universe()["symbol"][:3]]
+    ov.concept_members["机器人"] = members                        # what the desk's fetch puts there
+    view.drill_into("concept", "机器人")
+    assert sorted(row_key(view.members, r) for r in range(view.members.rowCount())) == sorted(members)

@@ -112,6 +112,7 @@ class MarketDesk(QObject):
         self.view.day_requested.connect(self.load)
         self.view.open_symbol.connect(self.open_member)
         self.view.scan_universe.connect(self.scan_board)
+        self.view.members_wanted.connect(self._fetch_members)
 
     @Slot(str)
     def _on_stock_opened(self, _symbol: str) -> None:
@@ -167,13 +168,28 @@ class MarketDesk(QObject):
         if self.view is None or self.view.ov is not ov:
             return                                   # another day is shown meanwhile
         self.view.show_overview(ov, live)
-        for reason in live.failures:
-            self.view.show_note(tr("Live limit-up pools: {error}").format(error=reason_text(reason)))
+        if live.failures:
+            sep = "；" if i18n.is_zh() else "; "
+            self.view.show_note(tr("Live data: {error}").format(error=sep.join(reason_text(r) for r in live.failures)))
 
     def _on_live_failed(self, exc: BaseException) -> None:
         if self.view is not None:
-            self.view.show_note(tr("Live limit-up pools: {error}").format(
+            self.view.show_note(tr("Live data: {error}").format(
                 error=reason_text(getattr(exc, "reason", None) or exc)))
+
+    @Slot(str, str)
+    def _fetch_members(self, kind: str, key: str) -> None:
+        """A live board's members (the source's board list, off the GUI thread), then its drill."""
+        src, ov = self.w.ctx.source, self.view.ov
+        if src is None or ov is None:
+            return
+
+        def done(codes: list[str]) -> None:
+            ov.concept_members[key] = [str(c) for c in codes]
+            if self.view is not None and self.view.ov is ov and self.view.drill == (kind, key):
+                self.view.drill_into(kind, key)
+
+        self.w.ctx.runner.run(lambda: src.board_members(kind, key), done, self._on_live_failed, key="market-members")
 
     # -- acting -----------------------------------------------------------------------------
     @Slot(str)

@@ -43,6 +43,7 @@ class MarketView(QWidget):
     day_requested = Signal(object)        # a datetime.date, or None for the last trading day
     open_symbol = Signal(str)
     scan_universe = Signal(str)
+    members_wanted = Signal(str, str)     # (kind, key): a live-only board's members are needed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -329,6 +330,10 @@ class MarketView(QWidget):
         self._show_histogram()
         self._show_amount()
         self.ladder_title.setText(tr("Limit-up ladder (连板天梯): {n} stocks").format(n=len(ov.ladder)))
+        live_zt = live is not None and "zt" in live.pools
+        self.ladder_title.setToolTip(
+            tr("Seal times, seal amount and times opened: eastmoney's limit-up pool of the day") if live_zt else
+            tr("Computed from the stored daily bars (no seal times)"))
         fill_ladder(self.ladder, self.ladder_rows())
         self._show_groups()
 
@@ -377,9 +382,7 @@ class MarketView(QWidget):
         return str(self.group_kind.currentData() or "industry")
 
     def groups(self) -> list[dict]:
-        if self.ov is None:
-            return []
-        return {"industry": self.ov.industries, "concept": self.ov.concepts, "board": self.ov.boards}[self.kind()]
+        return [] if self.ov is None else self._groups_of(self.kind())
 
     def _show_groups(self) -> None:
         if self.ov is None:
@@ -395,7 +398,13 @@ class MarketView(QWidget):
             self._members_tab_text()
 
     def _groups_of(self, kind: str) -> list[dict]:
-        return {"industry": self.ov.industries, "concept": self.ov.concepts, "board": self.ov.boards}[kind]
+        """The overview's rows of ``kind``; when it has none (concepts on the live source), the
+        live board list's (``heat_groups``)."""
+        rows = {"industry": self.ov.industries, "concept": self.ov.concepts, "board": self.ov.boards}[kind]
+        heat = None if self.live is None else self.live.heat.get(kind)
+        if not rows and heat is not None and len(heat):
+            return heat_groups(kind, heat, self.live.pools.get("zt"))
+        return rows
 
     def _show_treemap(self) -> None:
         if self.ov is None:
@@ -431,6 +440,8 @@ class MarketView(QWidget):
         if self.ov is None:
             return
         self.drill = (kind, key)
+        if kind == "concept" and key not in self.ov.concept_members:
+            self.members_wanted.emit(kind, key)        # a live board: the desk fetches its members
         fill_members(self.members, self.ov.members(kind, key))
         self._members_tab_text()
         self.tabs.setCurrentWidget(self.members)
@@ -460,6 +471,22 @@ class MarketView(QWidget):
         code = row_key(table, row)
         if code:
             self.open_symbol.emit(code)
+
+
+def heat_groups(kind: str, heat, zt=None) -> list[dict]:
+    """The live board list (``akshare_market.HEAT_COLUMNS``) as ranking / treemap rows; the
+    limit-ups per board from the day's 涨停股池 (its ``industry``) when it is there."""
+    ups = {} if zt is None or not len(zt) else zt["industry"].value_counts().to_dict()
+    nan = math.nan
+    out = []
+    for r in heat.to_dict("records"):
+        up, down = int(r["up"]) if numfmt.finite(r["up"]) else 0, int(r["down"]) if numfmt.finite(r["down"]) else 0
+        out.append({"kind": kind, "key": r["key"], "name": {"zh": r["key"], "en": r["key"]}, "members": up + down,
+                    "traded": up + down, "suspended": 0, "up": up, "flat": 0, "down": down,
+                    "limit_up": int(ups.get(r["key"], 0)), "limit_down": 0, "broken": 0,
+                    "avg_change": r["change"], "cap_change": r["change"], "amount": nan,
+                    "market_cap": r["market_cap"], "above_ma20_pct": nan, "above_ma60_pct": nan, "live": True})
+    return sorted(out, key=lambda g: -(g["avg_change"] if numfmt.finite(g["avg_change"]) else -1e9))
 
 
 def _pct(x: Any) -> str:
