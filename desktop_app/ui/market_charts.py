@@ -64,7 +64,7 @@ class HistogramWidget(_Chart):
             h = area.height() * c / peak
             bar = QRectF(area.x() + i * slot + slot * 0.12, area.bottom() - h, slot * 0.76, h)
             p.fillRect(bar, up if self.bin_sign(i) > 0 else down)
-            if c and fm.horizontalAdvance(str(c)) <= slot + 4:
+            if c and fm.horizontalAdvance(str(c)) <= slot - 1:        # a count that fits its bar
                 p.setPen(text)
                 p.drawText(QRectF(bar.x() - 6, bar.y() - fm.height(), bar.width() + 12, fm.height()),
                            Qt.AlignmentFlag.AlignCenter, str(c))

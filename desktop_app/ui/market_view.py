@@ -359,7 +359,8 @@ class MarketView(QWidget):
             tr("Limit-up") + f" <b style='color:{up}'>{c['limit_up']}</b>",
             tr("Limit-down") + f" <b style='color:{down}'>{c['limit_down']}</b>",
             tr("Broken (炸板)") + f" <b>{c['broken']}</b> ({rate})",
-            tr("Amount") + f" <b>{numfmt.big(a['today'], lang)}</b> ({ratio_t} " + tr("vs the previous days") + ")",
+            tr("Amount {amount} ({ratio} vs the previous days)").format(
+                amount=f"<b>{numfmt.big(a['today'], lang)}</b>", ratio=ratio_t),
             tr("Suspended") + f" {c['suspended']}",
         ]
         self.breadth.setText(" &nbsp;·&nbsp; ".join(parts))
