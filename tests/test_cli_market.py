@@ -36,7 +36,7 @@ def test_market_text_in_chinese_and_english(capsys):
     assert f"上涨 {c['up']} 家，平盘 {c['flat']} 家，下跌 {c['down']} 家" in out
     assert f"涨停 {c['limit_up']} 家，跌停 {c['limit_down']} 家" in out and "连板天梯" in out
     top = res.industries[0]
-    assert f"涨幅居前的 3 个行业" in out and top["key"] in out.split("涨幅居前")[1].split("跌幅居前")[0]
+    assert "涨幅居前的 3 个行业" in out and top["key"] in out.split("涨幅居前")[1].split("跌幅居前")[0]
     assert "亿" in out                                                     # amounts the Chinese way
     rc, out, err = run_cli(capsys, "market", "--demo-stocks", "300", "--lang", "en")
     assert rc == 0 and f"up {c['up']}, flat {c['flat']}, down {c['down']}" in out and "limit-up ladder" in out
