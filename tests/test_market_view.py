@@ -247,3 +247,34 @@ def test_live_board_heat_fills_the_concepts_and_a_tile_asks_for_its_members(qtbo
     ov.concept_members["机器人"] = members                        # what the desk's fetch puts there
     view.drill_into("concept", "机器人")
     assert sorted(row_key(view.members, r) for r in range(view.members.rowCount())) == sorted(members)
+
+
+def test_tile_labels_fit_or_hide_and_the_ranking_sorts_by_its_numbers(w, qtbot):
+    from PySide6.QtGui import QFontMetrics
+
+    from desktop_app.ui.market_treemap import Tile, tile_label
+
+    fm = QFontMetrics(w.font())
+    t = Tile("电子", "电子", 1.0, 0.0227, "")
+    wide, line = fm.horizontalAdvance("+2.27%") + 2, fm.height()
+    assert tile_label(fm, wide, 2 * line, t) == "电子\n+2.27%"
+    assert tile_label(fm, wide, line, t) == "电子"                      # one line: the name only
+    assert tile_label(fm, fm.horizontalAdvance("电子") - 1, 3 * line, t) == ""   # never a cut name
+    v = _open_market(w, qtbot)
+    painted = [tile_label(fm, r.width() - 6, r.height() - 4, t) for t, r in zip(v.treemap.tiles, v.treemap.rects)]
+    assert any(painted) and all(p.split("\n")[0] in ("", t.label) for p, t in zip(painted, v.treemap.tiles))
+    # a tile's tooltip has its numbers
+    g = v.ov.industries[0]
+    tip = next(t.tooltip for t in v.treemap.tiles if t.key == g["key"])
+    assert f"Up {g['up']} · flat {g['flat']} · down {g['down']}" in tip
+    # the ranking: by change at first; a header click sorts by the amount, largest first
+    changes = [g["avg_change"] for g in v.ov.industries]
+    assert [row_key(v.ranking, r).split(":")[1] for r in range(v.ranking.rowCount())] == [g["key"] for g in v.ov.industries]
+    assert changes == sorted(changes, reverse=True)
+    col = [v.ranking.horizontalHeaderItem(c).text() for c in range(v.ranking.columnCount())].index("Amount")
+    v.ranking.sortItems(col, Qt.SortOrder.DescendingOrder)
+    amounts = {g["key"]: g["amount"] for g in v.ov.industries}
+    shown = [amounts[row_key(v.ranking, r).split(":")[1]] for r in range(v.ranking.rowCount())]
+    assert shown == sorted(amounts.values(), reverse=True)
+    for r in range(v.ranking.rowCount()):                            # the buttons move with their rows
+        assert v.ranking.cellWidget(r, SCAN_COLUMN).property("universe") == row_key(v.ranking, r)

@@ -168,6 +168,7 @@ def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], N
         b.setObjectName("marketScanButton")
         b.setToolTip(tr("Scan this board with the scan panel's settings"))
         b.setFlat(True)
+        b.setProperty("universe", universe)
         b.clicked.connect(lambda _=False, u=universe: on_scan(u))
         t.setCellWidget(r, SCAN_COLUMN, b)
     t.resizeColumnsToContents()

@@ -44,6 +44,17 @@ def heat_color(change: float, dark: bool) -> QColor:
     return QColor(int(r), int(g), int(b))
 
 
+def tile_label(fm: QFontMetrics, width: float, height: float, t: Tile) -> str:
+    """What fits in a tile's inner ``width`` × ``height``: the name and the change on two lines,
+    the name alone, or nothing (a name is never cut)."""
+    line = fm.height()
+    change = "" if t.change != t.change else f"{100 * t.change:+.2f}%"
+    name_fits = fm.horizontalAdvance(t.label) <= width
+    if height >= 2 * line and name_fits and fm.horizontalAdvance(change) <= width:
+        return f"{t.label}\n{change}" if change else t.label
+    return t.label if height >= line and name_fits else ""
+
+
 class TreemapWidget(QWidget):
     tile_clicked = Signal(str)
 
@@ -119,9 +130,7 @@ class TreemapWidget(QWidget):
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         border = pal.base().color()
-        font = p.font()
-        fm = QFontMetrics(font)
-        line = fm.height()
+        fm = QFontMetrics(p.font())
         for t, r in zip(self.tiles, self.rects):
             if r.width() < 1 or r.height() < 1:
                 continue
@@ -129,14 +138,10 @@ class TreemapWidget(QWidget):
             p.setPen(QPen(border, 1))
             p.drawRect(r)
             inner = r.adjusted(3, 2, -3, -2)
-            change = "" if t.change != t.change else f"{100 * t.change:+.2f}%"
-            p.setPen(QColor(255, 255, 255))
-            if inner.height() >= 2 * line and fm.horizontalAdvance(t.label) <= inner.width() \
-                    and fm.horizontalAdvance(change) <= inner.width():
-                p.drawText(inner, Qt.AlignmentFlag.AlignCenter, f"{t.label}\n{change}")
-            elif inner.height() >= line and fm.horizontalAdvance(t.label) <= inner.width():
-                p.drawText(inner, Qt.AlignmentFlag.AlignCenter, t.label)
-            # else the label does not fit: the tooltip says it
+            text = tile_label(fm, inner.width(), inner.height(), t)
+            if text:                                    # else it does not fit: the tooltip says it
+                p.setPen(QColor(255, 255, 255))
+                p.drawText(inner, Qt.AlignmentFlag.AlignCenter, text)
         for t, r in zip(self.tiles, self.rects):
             if t.key == self.selected and r.width() > 0:
                 p.setPen(QPen(pal.highlight().color(), 3))
