@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from desktop_app.ui import theme
@@ -60,14 +60,21 @@ class HistogramWidget(_Chart):
         peak = max(self.counts) or 1
         up, down = theme.up_color(), theme.down_color()
         text = pal.text().color()
+        axis_font = p.font()
+        count_font = QFont(axis_font)            # the counts shrink (to 6 pt) so that the widest fits a slot
+        while QFontMetrics(count_font).horizontalAdvance(str(peak)) > slot and count_font.pointSizeF() > 6.0:
+            count_font.setPointSizeF(count_font.pointSizeF() - 0.5)
+        cfm = QFontMetrics(count_font)
+        p.setFont(count_font)
         for i, c in enumerate(self.counts):
             h = area.height() * c / peak
             bar = QRectF(area.x() + i * slot + slot * 0.12, area.bottom() - h, slot * 0.76, h)
             p.fillRect(bar, up if self.bin_sign(i) > 0 else down)
-            if c and fm.horizontalAdvance(str(c)) <= slot - 1:        # a count that fits its bar
+            if c and cfm.horizontalAdvance(str(c)) <= slot:           # labels never overlap
                 p.setPen(text)
-                p.drawText(QRectF(bar.x() - 6, bar.y() - fm.height(), bar.width() + 12, fm.height()),
+                p.drawText(QRectF(bar.x() - 6, bar.y() - cfm.height(), bar.width() + 12, cfm.height()),
                            Qt.AlignmentFlag.AlignCenter, str(c))
+        p.setFont(axis_font)
         # axis ticks at the −10 %, −5 %, 0, +5 %, +10 % edges (every bin's range is in its tooltip)
         p.setPen(pal.placeholderText().color())
         for i, edge in enumerate(self.edges_bp, start=1):
