@@ -24,7 +24,9 @@ from desktop_app.ui.i18n import model_lang, tr
 from desktop_app.ui.row_tables import setup_row_table
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable    # once: enum arithmetic is slow in PySide
 SYMBOL_ROLE = Qt.ItemDataRole.UserRole + 1
+_SAMPLE = 300            # rows measured for a column's width (never resizeColumnsToContents: QT_NOTES)
 
 
 class NumItem(QTableWidgetItem):
@@ -51,13 +53,13 @@ def make_table(name: str) -> QTableWidget:
 
 def _text(s: str) -> QTableWidgetItem:
     it = QTableWidgetItem(s)
-    it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    it.setFlags(_FLAGS)
     return it
 
 
 def _num(text: str, value: float, signed: bool = False) -> NumItem:
     it = NumItem(text, value)
-    it.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    it.setFlags(_FLAGS)
     if signed and value is not None and math.isfinite(value) and value:
         it.setForeground(theme.up_color() if value > 0 else theme.down_color())
     return it
@@ -79,10 +81,18 @@ def _fill(t: QTableWidget, headers: list[str], rows: list[list[QTableWidgetItem]
     t.setHorizontalHeaderLabels(headers)
     t.setRowCount(len(rows))
     for r, (cells, sym) in enumerate(zip(rows, symbols)):
+        cells[0].setData(SYMBOL_ROLE, sym)           # row_key reads the first column
         for c, it in enumerate(cells):
-            it.setData(SYMBOL_ROLE, sym)
             t.setItem(r, c, it)
-    t.resizeColumnsToContents()
+    fit_columns(t, headers, rows)
+
+
+def fit_columns(t: QTableWidget, headers: list[str], rows: list[list[QTableWidgetItem]]) -> None:
+    """Column widths from the texts' own metrics (header and the first ``_SAMPLE`` rows)."""
+    fm, hfm = t.fontMetrics(), t.horizontalHeader().fontMetrics()
+    for c, h in enumerate(headers):
+        widest = max((fm.horizontalAdvance(r[c].text()) for r in rows[:_SAMPLE]), default=0)
+        t.setColumnWidth(c, max(widest + 14, hfm.horizontalAdvance(h) + 22, 28))
 
 
 def row_key(t: QTableWidget, row: int) -> str:
@@ -171,5 +181,6 @@ def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], N
         b.setProperty("universe", universe)
         b.clicked.connect(lambda _=False, u=universe: on_scan(u))
         t.setCellWidget(r, SCAN_COLUMN, b)
-    t.resizeColumnsToContents()
+    if keys:
+        t.setColumnWidth(SCAN_COLUMN, t.cellWidget(0, SCAN_COLUMN).sizeHint().width() + 4)
     t.setSortingEnabled(True)
