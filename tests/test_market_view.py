@@ -243,10 +243,20 @@ def test_live_board_heat_fills_the_concepts_and_a_tile_asks_for_its_members(qtbo
     with qtbot.waitSignal(view.members_wanted, timeout=1000) as blk:
         qtbot.mouseClick(view.treemap, Qt.MouseButton.LeftButton, pos=view.treemap.tile_center("机器人"))
     assert blk.args == ["concept", "机器人"]
+    assert view.members.rowCount() == 0 and view.map_title.text() == "Board heat map (eastmoney, live)"
     members = [str(s) for s in src.universe()["symbol"][:3]]
-    ov.concept_members["机器人"] = members                        # what the desk's fetch puts there
-    view.drill_into("concept", "机器人")
+    view.set_live_members("concept", "机器人", members)           # what the desk's fetch hands over
     assert sorted(row_key(view.members, r) for r in range(view.members.rowCount())) == sorted(members)
+    # industries: the live list wins over the universe's (on live data only SZSE's) classification
+    view.show_overview(ov, LivePools(dt.date.fromisoformat(ov.date), heat={"concept": heat, "industry": heat}))
+    view.group_kind.setCurrentIndex(view.group_kind.findData("industry"))
+    assert {t.key for t in view.treemap.tiles} == {"机器人", "固态电池"}
+    view.size_by.setCurrentIndex(view.size_by.findData("amount"))        # the live list has no amounts: by cap
+    assert [t.size for t in view.treemap.tiles] == [3e12, 1e12]
+    # without live heat (a past day, or the lists failed): the store's industries
+    view.show_overview(ov, LivePools(dt.date.fromisoformat(ov.date)))
+    assert {t.key for t in view.treemap.tiles} == {g["key"] for g in ov.industries}
+    assert view.map_title.text() == "Board heat map"
 
 
 def test_tile_labels_fit_or_hide_and_the_ranking_sorts_by_its_numbers(w, qtbot):

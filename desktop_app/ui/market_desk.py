@@ -185,9 +185,8 @@ class MarketDesk(QObject):
             return
 
         def done(codes: list[str]) -> None:
-            ov.concept_members[key] = [str(c) for c in codes]
-            if self.view is not None and self.view.ov is ov and self.view.drill == (kind, key):
-                self.view.drill_into(kind, key)
+            if self.view is not None and self.view.ov is ov:
+                self.view.set_live_members(kind, key, codes)
 
         self.w.ctx.runner.run(lambda: src.board_members(kind, key), done, self._on_live_failed, key="market-members")
 

@@ -43,7 +43,7 @@ class MarketView(QWidget):
     day_requested = Signal(object)        # a datetime.date, or None for the last trading day
     open_symbol = Signal(str)
     scan_universe = Signal(str)
-    members_wanted = Signal(str, str)     # (kind, key): a live-only board's members are needed
+    members_wanted = Signal(str, str)     # (kind, key): a live board's members are needed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -52,6 +52,7 @@ class MarketView(QWidget):
         self.days: list[dt.date] = []           # the trading days the picker offers
         self.drill: tuple[str, str] = ("", "")  # (kind, key) of the board drilled into
         self.live: Any = None                   # core.data.akshare_market.LivePools of the day, if any
+        self.live_members: dict[tuple[str, str], list[str]] = {}   # a live board's codes, once fetched
         self._busy = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -196,7 +197,7 @@ class MarketView(QWidget):
         self.latest_button.setToolTip(tr("The last trading day of the data"))
         self.hist_title.setText(tr("Distribution of changes"))
         self.amount_title.setText(tr("Amount against the previous days"))
-        self.map_title.setText(tr("Board heat map"))
+        self._map_title()
         lang = model_lang()
         self.hist_board.setItemText(0, tr("All boards"))
         for i, b in enumerate(BOARD_ORDER, start=1):
@@ -316,6 +317,8 @@ class MarketView(QWidget):
         self.status.setToolTip(text)
 
     def show_overview(self, ov: Any, live: Any = None) -> None:
+        if ov is not self.ov:
+            self.live_members = {}
         self.ov, self.live = ov, live
         self.stack.setCurrentIndex(1)
         self.set_day(dt.date.fromisoformat(ov.date))
@@ -385,9 +388,14 @@ class MarketView(QWidget):
     def groups(self) -> list[dict]:
         return [] if self.ov is None else self._groups_of(self.kind())
 
+    def _map_title(self) -> None:
+        live = self.ov is not None and self.is_live(self.kind())
+        self.map_title.setText(tr("Board heat map (eastmoney, live)") if live else tr("Board heat map"))
+
     def _show_groups(self) -> None:
         if self.ov is None:
             return
+        self._map_title()
         fill_ranking(self.ranking, self.groups(), self.scan_universe.emit)
         self._show_treemap()
         kind, key = self.drill
@@ -399,13 +407,31 @@ class MarketView(QWidget):
             self._members_tab_text()
 
     def _groups_of(self, kind: str) -> list[dict]:
-        """The overview's rows of ``kind``; when it has none (concepts on the live source), the
-        live board list's (``heat_groups``)."""
-        rows = {"industry": self.ov.industries, "concept": self.ov.concepts, "board": self.ov.boards}[kind]
-        heat = None if self.live is None else self.live.heat.get(kind)
-        if not rows and heat is not None and len(heat):
+        """The rows of ``kind``: the live board list's when the day has one (on live data the
+        source's own boards are the reference: the universe's industries are only SZSE's), else
+        the overview's, computed from the store."""
+        heat = None if self.live is None or kind == "board" else self.live.heat.get(kind)
+        if heat is not None and len(heat):
             return heat_groups(kind, heat, self.live.pools.get("zt"))
-        return rows
+        return {"industry": self.ov.industries, "concept": self.ov.concepts, "board": self.ov.boards}[kind]
+
+    def is_live(self, kind: str) -> bool:
+        groups = self._groups_of(kind) if self.ov is not None else []
+        return bool(groups) and bool(groups[0].get("live"))
+
+    def set_live_members(self, kind: str, key: str, codes: list[str]) -> None:
+        """A live board's member codes (fetched by the desk); shown at once when drilled into."""
+        self.live_members[(kind, key)] = [str(c) for c in codes]
+        if self.drill == (kind, key):
+            self.drill_into(kind, key)
+
+    def _members_frame(self, kind: str, key: str):
+        if not self.is_live(kind) or kind == "board":
+            return self.ov.members(kind, key)
+        s = self.ov.stocks
+        codes = self.live_members.get((kind, key), [])
+        keep = s["symbol"].isin(set(codes)) & (s["status"] != "unlisted")
+        return s[keep].sort_values(["change", "symbol"], ascending=[False, True], na_position="last")
 
     def _show_treemap(self) -> None:
         if self.ov is None:
@@ -413,8 +439,11 @@ class MarketView(QWidget):
         lang = model_lang()
         by = str(self.size_by.currentData() or "market_cap")
         groups = self.groups()
-        if by == "market_cap" and not any(numfmt.finite(g["market_cap"]) and g["market_cap"] > 0 for g in groups):
-            by = "amount"                        # no share counts: size by amount
+        def has(field: str) -> bool:
+            return any(numfmt.finite(g[field]) and g[field] > 0 for g in groups)
+
+        if not has(by):                          # no share counts (caps), or a live list (no amounts)
+            by = "amount" if by == "market_cap" else "market_cap"
         from desktop_app.core.reasons import render_param
 
         tiles = []
@@ -441,9 +470,9 @@ class MarketView(QWidget):
         if self.ov is None:
             return
         self.drill = (kind, key)
-        if kind == "concept" and key not in self.ov.concept_members:
+        if self.is_live(kind) and (kind, key) not in self.live_members:
             self.members_wanted.emit(kind, key)        # a live board: the desk fetches its members
-        fill_members(self.members, self.ov.members(kind, key))
+        fill_members(self.members, self._members_frame(kind, key))
         self._members_tab_text()
         self.tabs.setCurrentWidget(self.members)
         if kind == self.kind():
