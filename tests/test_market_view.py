@@ -116,6 +116,10 @@ def test_the_date_picker_offers_trading_days_and_changes_the_day(w, qtbot):
     before = cal[cal.index(friday) - 1]
     qtbot.waitUntil(lambda: v.ov.date == before.isoformat() and not v._busy, timeout=30000)
     assert v.current_day() == before
+    # a day before the data: the reason, in one sentence; what was shown stays
+    w.market.load(cal[0] - dt.timedelta(days=30))
+    qtbot.waitUntil(lambda: not v._busy, timeout=30000)
+    assert "before the data's first trading day" in v.status.text() and v.ov.date == before.isoformat()
 
 
 def test_drill_into_an_industry_open_a_member_and_scan_a_board(w, qtbot):
