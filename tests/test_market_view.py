@@ -219,6 +219,8 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
             [f"09:30:{i:02d}", f"14:00:{i:02d}", f"{(i + 1) * 1e7 / 1e6:.2f}M", str(i)]
     # the 跌停 pool was blocked: its reason is shown, the rest of the view is the store's
     assert "eastmoney" in v.status.text().lower() and v.ov.counts["limit_up"] == len(ladder)
+    # 昨日涨停今日: the mean of the previous pool's changes today (one stock, +10.0357 %)
+    assert "Yesterday's limit-ups today <b style='color:" in v.breadth.text() and "+10.04%" in v.breadth.text()
 
 
 def test_live_board_heat_fills_the_concepts_and_a_tile_asks_for_its_members(qtbot):
@@ -241,6 +243,7 @@ def test_live_board_heat_fills_the_concepts_and_a_tile_asks_for_its_members(qtbo
     view.show_overview(ov, LivePools(dt.date.fromisoformat(ov.date), heat={"concept": heat}))
     view.group_kind.setCurrentIndex(view.group_kind.findData("concept"))
     tiles = {t.key: t for t in view.treemap.tiles}
+    assert "Leader a +10.00%" in tiles["机器人"].tooltip
     assert set(tiles) == {"机器人", "固态电池"} and tiles["机器人"].change == 0.031 and tiles["机器人"].size == 3e12
     r0 = [view.ranking.item(0, c).text() for c in range(view.ranking.columnCount())]
     assert r0[0] == "机器人" and r0[2] == "+3.10%" and r0[4:6] == ["80", "5"]

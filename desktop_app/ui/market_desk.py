@@ -161,6 +161,7 @@ class MarketDesk(QObject):
         if fetch is None:
             return
         store, day = self.w.ctx.store, dt.date.fromisoformat(ov.date)
+        self.view.show_note(tr("Fetching the day's limit-up pools and board lists…"))
         self.w.ctx.runner.run(lambda: fetch(store, day), lambda live: self._on_live(ov, live),
                               self._on_live_failed, key="market-live")
 
@@ -168,6 +169,7 @@ class MarketDesk(QObject):
         if self.view is None or self.view.ov is not ov:
             return                                   # another day is shown meanwhile
         self.view.show_overview(ov, live)
+        self.view.show_note("")
         if live.failures:
             sep = "；" if i18n.is_zh() else "; "
             self.view.show_note(tr("Live data: {error}").format(error=sep.join(reason_text(r) for r in live.failures)))

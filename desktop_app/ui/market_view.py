@@ -366,6 +366,11 @@ class MarketView(QWidget):
                 amount=f"<b>{numfmt.big(a['today'], lang)}</b>", ratio=ratio_t),
             tr("Suspended") + f" {c['suspended']}",
         ]
+        prev = None if self.live is None else self.live.pools.get("previous")
+        if prev is not None and len(prev) and prev["change"].notna().any():
+            avg = float(prev["change"].mean())         # 昨日涨停今日表现: the money effect of chasing
+            color = up if avg > 0 else down if avg < 0 else ""
+            parts.append(tr("Yesterday's limit-ups today") + f" <b style='color:{color}'>{_pct(avg)}</b>")
         self.breadth.setText(" &nbsp;·&nbsp; ".join(parts))
 
     def _show_histogram(self) -> None:
@@ -458,6 +463,8 @@ class MarketView(QWidget):
                 tr("Limit-up {u} · limit-down {d}").format(u=g["limit_up"], d=g["limit_down"]),
                 tr("Amount {amount} · market cap {cap}").format(amount=numfmt.big(g["amount"], lang),
                                                                 cap=numfmt.big(g["market_cap"], lang)),
+                *([tr("Leader {name} {change}").format(name=g["leader"], change=_pct(g["leader_change"]))]
+                  if g.get("leader") else []),
                 tr("Click: its members")])
             size = g[by] if numfmt.finite(g[by]) else 0.0
             tiles.append(Tile(g["key"], name, float(size), float(change) if numfmt.finite(change) else math.nan, tip))
@@ -515,7 +522,8 @@ def heat_groups(kind: str, heat, zt=None) -> list[dict]:
                     "traded": up + down, "suspended": 0, "up": up, "flat": 0, "down": down,
                     "limit_up": int(ups.get(r["key"], 0)), "limit_down": 0, "broken": 0,
                     "avg_change": r["change"], "cap_change": r["change"], "amount": nan,
-                    "market_cap": r["market_cap"], "above_ma20_pct": nan, "above_ma60_pct": nan, "live": True})
+                    "market_cap": r["market_cap"], "above_ma20_pct": nan, "above_ma60_pct": nan, "live": True,
+                    "leader": r["leader"], "leader_change": r["leader_change"]})
     return sorted(out, key=lambda g: -(g["avg_change"] if numfmt.finite(g["avg_change"]) else -1e9))
 
 
