@@ -202,7 +202,7 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
     monkeypatch.setattr(akshare.request.time, "sleep", lambda s: None)
     ex = r"push2ex\.eastmoney\.com/"
     fake = (FakeHttp().body(ex + "getTopicZTPool", _zt_payload_for(ladder)).file(ex + "getTopicZBPool", "em_zbgc_pool.json")
-            .html(ex + "getTopicDTPool", "block_page.html", status=403)
+            .file(ex + "getTopicDTPool", "garbage.txt")
             .file(ex + "getYesterdayZTPool", "em_previous_pool.json")).install(monkeypatch)
     live_src = AkShareSource(timeout=0.05, min_interval={"eastmoney": 0.0})
     now = dt.datetime.combine(dt.date.fromisoformat(v.ov.date), dt.time(16, 0))
@@ -217,7 +217,7 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
         i = [x["symbol"] for x in ladder].index(row_key(v.ladder, r))
         assert [v.ladder.item(r, c).text() for c in range(8, 12)] == \
             [f"09:30:{i:02d}", f"14:00:{i:02d}", f"{(i + 1) * 1e7 / 1e6:.2f}M", str(i)]
-    # the 跌停 pool was blocked: its reason is shown, the rest of the view is the store's
+    # the 跌停 pool's answer was garbage: its reason is shown, the rest of the view is the store's
     assert "eastmoney" in v.status.text().lower() and v.ov.counts["limit_up"] == len(ladder)
     # 昨日涨停今日: the mean of the previous pool's changes today (one stock, +10.0357 %)
     assert "Yesterday's limit-ups today <b style='color:" in v.breadth.text() and "+10.04%" in v.breadth.text()
