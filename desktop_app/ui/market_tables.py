@@ -11,10 +11,10 @@ columns sort by the number, not the text (``NumItem``)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
 from desktop_app.core import numfmt
 from desktop_app.core.reasons import render_param
@@ -101,7 +101,7 @@ def row_key(t: QTableWidget, row: int) -> str:
     return "" if it is None else str(it.data(SYMBOL_ROLE) or "")
 
 
-SCAN_COLUMN = 1          # the ranking's Scan buttons: beside the name, never scrolled away
+SCAN_COLUMN = 1          # the ranking's Scan cells: beside the name, never scrolled away
 LIVE_FIELDS = ("first_seal", "last_seal", "seal_amount", "opened")
 
 
@@ -152,16 +152,27 @@ def fill_members(t: QTableWidget, members) -> None:
     t.setSortingEnabled(True)
 
 
-def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], None]) -> None:
-    """``groups``: the overview's ``industries`` / ``concepts`` / ``boards`` rows. The last column's
-    button calls ``on_scan(universe)`` with the ScanRequest universe of the row's board."""
+def _scan_cell() -> QTableWidgetItem:
+    it = _text(tr("Scan ▸"))
+    it.setForeground(QApplication.palette().link())
+    f = it.font()
+    f.setUnderline(True)
+    it.setFont(f)
+    it.setToolTip(tr("Scan this board with the scan panel's settings"))
+    return it
+
+
+def fill_ranking(t: QTableWidget, groups: list[dict]) -> None:
+    """``groups``: the overview's ``industries`` / ``concepts`` / ``boards`` rows. Column
+    ``SCAN_COLUMN`` is a link-styled "Scan" cell (a click on it scans the row's board: the view
+    handles it; no widget per row — a live list has ≈460 concepts)."""
     lang = model_lang()
     headers = [tr("Board"), "", tr("Change"), tr("Cap-weighted"), tr("Up"), tr("Down"), tr("Limit-up"),
                tr("Limit-down"), tr("Amount"), tr("Above MA20"), tr("Above MA60"), tr("Members")]
     rows, keys = [], []
     for g in groups:
         up_share = g["up"] / g["traded"] if g["traded"] else math.nan
-        cells = [_text(render_param(g["name"], lang)), _text(""), _num(_pct(g["avg_change"]), g["avg_change"], True),
+        cells = [_text(render_param(g["name"], lang)), _scan_cell(), _num(_pct(g["avg_change"]), g["avg_change"], True),
                  _num(_pct(g["cap_change"]), g["cap_change"], True), _num(str(g["up"]), up_share),
                  _num(str(g["down"]), g["down"]), _num(str(g["limit_up"]), g["limit_up"]),
                  _num(str(g["limit_down"]), g["limit_down"]), _num(numfmt.big(g["amount"], lang), g["amount"]),
@@ -173,14 +184,4 @@ def fill_ranking(t: QTableWidget, groups: list[dict], on_scan: Callable[[str], N
         rows.append(cells)
         keys.append(f"{g['kind']}:{g['key']}")
     _fill(t, headers, rows, keys)
-    for r, universe in enumerate(keys):
-        b = QPushButton(tr("Scan"))
-        b.setObjectName("marketScanButton")
-        b.setToolTip(tr("Scan this board with the scan panel's settings"))
-        b.setFlat(True)
-        b.setProperty("universe", universe)
-        b.clicked.connect(lambda _=False, u=universe: on_scan(u))
-        t.setCellWidget(r, SCAN_COLUMN, b)
-    if keys:
-        t.setColumnWidth(SCAN_COLUMN, t.cellWidget(0, SCAN_COLUMN).sizeHint().width() + 4)
     t.setSortingEnabled(True)

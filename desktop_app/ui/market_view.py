@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QTextCharFormat
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QHBoxLayout, QLabel, QPushButton, QSplitter, QStackedWidget,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -27,7 +27,8 @@ from desktop_app.core.price_limits import BOARD_ORDER
 from desktop_app.ui import theme
 from desktop_app.ui.i18n import model_lang, reason_text, tr
 from desktop_app.ui.market_charts import AmountBars, HistogramWidget
-from desktop_app.ui.market_tables import board_name, fill_ladder, fill_members, fill_ranking, make_table, row_key
+from desktop_app.ui.market_tables import (SCAN_COLUMN, board_name, fill_ladder, fill_members, fill_ranking,
+                                          make_table, row_key)
 from desktop_app.ui.market_treemap import Tile, TreemapWidget
 
 
@@ -181,7 +182,7 @@ class MarketView(QWidget):
         self.group_kind.currentIndexChanged.connect(self._show_groups)
         self.size_by.currentIndexChanged.connect(self._show_treemap)
         self.treemap.tile_clicked.connect(lambda key: self.drill_into(self.kind(), key))
-        self.ranking.cellClicked.connect(lambda r, _c: self._ranking_selected(r))
+        self.ranking.cellClicked.connect(self._ranking_clicked)
         self.ranking.cellDoubleClicked.connect(lambda r, _c: self._ranking_drill(r))
         self.members.cellDoubleClicked.connect(lambda r, _c: self._open_row(self.members, r))
         self.ladder.cellDoubleClicked.connect(lambda r, _c: self._open_row(self.ladder, r))
@@ -193,6 +194,11 @@ class MarketView(QWidget):
         self.prev_button.setToolTip(tr("Previous trading day"))
         self.next_button.setToolTip(tr("Next trading day"))
         self.date_edit.setToolTip(tr("The trading day shown (other days are greyed out)"))
+        locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China) if model_lang() == "zh" else \
+            QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
+        self.date_edit.setLocale(locale)                 # the calendar's month and day names
+        if self.date_edit.calendarWidget() is not None:
+            self.date_edit.calendarWidget().setLocale(locale)
         self.latest_button.setText(tr("Latest"))
         self.latest_button.setToolTip(tr("The last trading day of the data"))
         self.hist_title.setText(tr("Distribution of changes"))
@@ -235,6 +241,10 @@ class MarketView(QWidget):
         if cal is None or not self.days:
             return
         cal.setDateTextFormat(QDate(), QTextCharFormat())   # reset
+        plain = QTextCharFormat()
+        plain.setForeground(self.palette().text())
+        for day in (Qt.DayOfWeek.Saturday, Qt.DayOfWeek.Sunday):
+            cal.setWeekdayTextFormat(day, plain)          # not Qt's red: red means "up" here
         grey = QTextCharFormat()
         grey.setForeground(QColor(self.palette().placeholderText().color()))
         on = set(self.days)
@@ -401,7 +411,7 @@ class MarketView(QWidget):
         if self.ov is None:
             return
         self._map_title()
-        fill_ranking(self.ranking, self.groups(), self.scan_universe.emit)
+        fill_ranking(self.ranking, self.groups())
         self._show_treemap()
         kind, key = self.drill
         if kind and any(g["key"] == key for g in self._groups_of(kind)):
@@ -493,8 +503,14 @@ class MarketView(QWidget):
         name = key if kind != "board" else board_name(key, model_lang())
         self.tabs.setTabText(1, tr("Members: {name} ({n})").format(name=name, n=self.members.rowCount()))
 
-    def _ranking_selected(self, row: int) -> None:
-        """A click on a ranking row marks its tile; a double-click drills into it."""
+    def _ranking_clicked(self, row: int, column: int) -> None:
+        """A click on a row's Scan cell scans its board; elsewhere it marks the row's tile (a
+        double-click drills into it)."""
+        if column == SCAN_COLUMN:
+            universe = row_key(self.ranking, row)
+            if universe:
+                self.scan_universe.emit(universe)
+            return
         kind, _, key = row_key(self.ranking, row).partition(":")
         if key and kind == self.kind():
             self.treemap.set_selected(key)
