@@ -64,7 +64,7 @@ def test_market_adds_the_live_pools_when_the_source_has_them(capsys, monkeypatch
     from desktop_app.core.data.akshare_market import live_pools_for
     from desktop_app.core.data.akshare_source import AkShareSource
     from fake_http import FakeHttp
-    from test_market_view import _zt_payload_for
+    from market_payloads import zt_payload_for
 
     src = DemoSource(n_stocks=300)
     store = BarStore.for_source(src)
@@ -72,7 +72,7 @@ def test_market_adds_the_live_pools_when_the_source_has_them(capsys, monkeypatch
     store.close()
     monkeypatch.setattr(akshare.request.time, "sleep", lambda s: None)
     ex = r"push2ex\.eastmoney\.com/"
-    (FakeHttp().body(ex + "getTopicZTPool", _zt_payload_for(res.ladder)).file(ex + "getTopicZBPool", "em_pool_empty.json")
+    (FakeHttp().body(ex + "getTopicZTPool", zt_payload_for(res.ladder)).file(ex + "getTopicZBPool", "em_pool_empty.json")
      .file(ex + "getTopicDTPool", "garbage.txt").file(ex + "getYesterdayZTPool", "em_previous_pool.json")
      ).install(monkeypatch)
     live_src = AkShareSource(timeout=0.05, min_interval={"eastmoney": 0.0})

@@ -14,6 +14,7 @@ from PySide6.QtTest import QTest
 
 from desktop_app.core.price_limits import limit_on, no_limit_days
 from desktop_app.ui.market_tables import SCAN_COLUMN, row_key
+from market_payloads import zt_payload_for
 
 N = 200
 
@@ -178,18 +179,6 @@ def test_language_and_theme_switch_live(w, qtbot):
 
 
 # -- the live enrichment in the view ------------------------------------------------------------
-def _zt_payload_for(ladder: list[dict]) -> bytes:
-    """eastmoney's 涨停股池 payload (the real shape) with the ladder's stocks in it."""
-    import json
-    from fake_http import PAYLOADS
-
-    d = json.loads((PAYLOADS / "em_zt_pool.json").read_text(encoding="utf-8"))
-    tpl = d["data"]["pool"][0]
-    d["data"]["pool"] = [dict(tpl, c=x["symbol"], n=x["name"], fbt=93000 + i, lbt=140000 + i, fund=1e7 * (i + 1),
-                              zbc=i, hybk=x["industry"]) for i, x in enumerate(ladder)]
-    return json.dumps(d, ensure_ascii=False).encode()
-
-
 @pytest.mark.filterwarnings("ignore::Warning:akshare")
 def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(w, qtbot, monkeypatch):
     import akshare.request
@@ -203,7 +192,7 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
     assert "no seal times" in v.ladder_title.toolTip()
     monkeypatch.setattr(akshare.request.time, "sleep", lambda s: None)
     ex = r"push2ex\.eastmoney\.com/"
-    fake = (FakeHttp().body(ex + "getTopicZTPool", _zt_payload_for(ladder)).file(ex + "getTopicZBPool", "em_zbgc_pool.json")
+    fake = (FakeHttp().body(ex + "getTopicZTPool", zt_payload_for(ladder)).file(ex + "getTopicZBPool", "em_zbgc_pool.json")
             .file(ex + "getTopicDTPool", "garbage.txt")
             .file(ex + "getYesterdayZTPool", "em_previous_pool.json")).install(monkeypatch)
     live_src = AkShareSource(timeout=0.05, min_interval={"eastmoney": 0.0})
