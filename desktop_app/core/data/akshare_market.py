@@ -154,6 +154,9 @@ def fetch_heat(source: Any, kind: str, cancel=None) -> pd.DataFrame:
     """Every industry or concept board's heat now (HEAT_COLUMNS)."""
     func = {"industry": "stock_board_industry_name_em", "concept": "stock_board_concept_name_em"}[kind]
     if kind == "concept":         # akshare keeps the first answer for the process's life (AKSHARE.md §6.1)
+        from .akshare_source import load_akshare
+
+        load_akshare()
         import akshare.stock.stock_board_concept_em as concept_mod
 
         getattr(getattr(concept_mod, "__stock_board_concept_name_em", None), "cache_clear", lambda: None)()
