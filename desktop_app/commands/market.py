@@ -5,7 +5,10 @@
 
 The same computation as the window's market view (``core.market.market_overview``): bars from the
 local store (the demo market from its memory for what the store lacks; a remote source is never
-fetched from here). ``--json`` prints the result's ``to_dict()``.
+fetched from here). On the live source the day's limit-up pools (``core.data.akshare_market``:
+seal times, seal amount, times opened; saved per day) are added to the ladder — ``"live"`` and
+the ladder rows' ``first_seal`` … in the JSON — unless ``--no-live``; what fails is a note.
+``--json`` prints the result's ``to_dict()``.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo-stocks", type=int, default=None, help="size of the demo market (default 5000)")
     parser.add_argument("--top", type=int, default=10, help="industries shown at each end (default 10)")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    parser.add_argument("--no-live", action="store_true", help="skip the live limit-up pools")
 
 
 def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
@@ -39,6 +43,16 @@ def _group(row: dict, lang: str) -> str:
 
 def _pct(x):
     return None if x is None else 100.0 * x
+
+
+def _seal(x: dict, lang: str) -> str:
+    """The live pool's fields of a ladder row (" 首封 09:30:15 封单 1.20亿 开板 2"), or ""."""
+    from desktop_app.core import numfmt
+
+    if not x.get("first_seal") and x.get("seal_amount") is None:
+        return ""
+    return say("market_seal", lang, first=x.get("first_seal") or "—", last=x.get("last_seal") or "—",
+               seal=numfmt.big(x.get("seal_amount"), lang), opened="—" if x.get("opened") is None else x["opened"])
 
 
 def print_report(d: dict, lang: str, top: int) -> None:
@@ -78,9 +92,11 @@ def print_report(d: dict, lang: str, top: int) -> None:
         levels.setdefault(x["days"], []).append(x)
     if not levels:
         print(say("market_ladder_none", lang))
+    if d["source"] == "demo":
+        print(say("market_ladder_demo", lang))
     for days, xs in levels.items():
-        items = "、".join(f"{x['name']}({x['symbol']} {x['industry']})" for x in xs) if lang == "zh" else \
-            ", ".join(f"{x['name']} ({x['symbol']}, {x['industry']})" for x in xs)
+        items = "、".join(f"{x['name']}({x['symbol']} {x['industry']}{_seal(x, lang)})" for x in xs) if lang == "zh" \
+            else ", ".join(f"{x['name']} ({x['symbol']}, {x['industry']}{_seal(x, lang)})" for x in xs)
         print(say("market_ladder_level", lang, days=f"{days}+" if any(x["capped"] for x in xs) else days,
                   n=len(xs), items=items))
     ind = [r for r in d["industries"] if r["avg_change"] is not None]
@@ -112,11 +128,21 @@ def run(args: argparse.Namespace) -> int:
             return 2
     source = make_source(args.source, args.demo_stocks)
     store = BarStore.for_source(source)
+    live = None
     try:
         res = market_overview(source, store, args.date)
+        fetch = getattr(source, "limit_pools", None)          # the live source only
+        if fetch is not None and not args.no_live:
+            import datetime as dt
+
+            live = fetch(store, dt.date.fromisoformat(res.date))
     finally:
         store.close()
     d = res.to_dict()
+    if live is not None:
+        d["ladder"] = live.merge_ladder(d["ladder"])
+        d["live"] = live.to_dict()
+        d["notes"] += [f.to_json() for f in live.failures]
     if args.json:
         json.dump(d, sys.stdout, ensure_ascii=False, allow_nan=False)
         print()

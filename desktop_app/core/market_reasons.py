@@ -35,6 +35,9 @@ MARKET_MESSAGES: dict[str, tuple[str, str]] = {
     "market_ladder": ("连板天梯：", "limit-up ladder:"),
     "market_ladder_level": ("  {days} 连板（{n} 家）：{items}", "  {days} in a row ({n}): {items}"),
     "market_ladder_none": ("  今日无涨停", "  no limit-up today"),
+    "market_ladder_demo": ("  （演示行情：由本地K线计算，无封板时间）", "  (DEMO: computed from the stored bars, no seal times)"),
+    "market_seal": (" 首封 {first} 末封 {last} 封单 {seal} 开板 {opened}",
+                    "; first seal {first}, last {last}, seal {seal}, opened {opened}"),
     "market_top": ("涨幅居前的 {n} 个行业：", "top {n} industries:"),
     "market_bottom": ("跌幅居前的 {n} 个行业：", "bottom {n} industries:"),
     "market_bad_date": ("--date {value} 不是日期：{detail}", "--date {value} is not a date: {detail}"),
@@ -42,3 +45,11 @@ MARKET_MESSAGES: dict[str, tuple[str, str]] = {
     "market_group_line": ("  {name}\t{change}\t上涨 {up}/{members}\t涨停 {limit_up}\t成交额 {amount}",
                           "  {name}\t{change}\tup {up}/{members}\tlimit-up {limit_up}\tamount {amount}"),
 }
+
+MARKET_REASONS.update({
+    "what_limit_pool": ("{day} 的{pool}", "the {pool} of {day}"),
+    "what_board_heat": ("{kind}板块行情", "{kind} board quotes"),
+    "market_pools_too_old": ("{day} 的涨停池未保存，数据源只保留最近 {days} 天：封板时间等不可用，显示本地计算的结果",
+                             "the limit-up pools of {day} were not saved and the host keeps only the last {days} "
+                             "days: no seal times; showing what the store computes"),
+})

@@ -131,6 +131,7 @@ def keymap() -> list[tuple[str, str]]:
     return [
         ("0–9, A–Z", tr("Keyboard spirit: type a code, name or pinyin initials anywhere to open a stock")),
         ("Ctrl+K", tr("Quick open")),
+        ("F3", tr("Market review (复盘): breadth, limit-ups, board heat; again: back to the chart")),
         ("F5", tr("Scan")),
         ("Ctrl+F5", tr("Validate the scan over past days (forward returns)")),
         ("Esc", tr("Cancel the selected task; leave the full-window chart")),

@@ -192,6 +192,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
             else:
                 self.toolbar.addAction(a)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+        from desktop_app.ui.market_desk import MarketDesk
+
+        self.market = MarketDesk(self)               # F3: the market review (复盘) page
 
     def _build_status_bar(self) -> None:
         self.status = StatusBarWidgets(self.statusBar(), self.switch_source_action)

@@ -1,10 +1,11 @@
 """Take the README's screenshots from the real window (offscreen, demo market).
 
-    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py
+    QT_QPA_PLATFORM=offscreen python docs/screenshots/take.py [--market]
 
 Writes ``window_zh_light.png`` (1600×1000, mid-scan, a stock open), ``window_en_dark.png`` and
 ``window_zh_dark_1280.png`` (1280×720, dark theme) and ``stock_view.png`` (chart + analysis) next
-to this file. Scoring is slowed down here
+to this file, and the market review page (F3) as ``market_zh_light.png`` (1600×1000) and
+``market_en_dark_1280.png`` (1280×720; ``--market`` takes only these two). Scoring is slowed down here
 (and only here) so the scan is still running when the picture is taken. Needs a CJK font
 (Debian: fonts-noto-cjk) for the Chinese text.
 """
@@ -106,12 +107,48 @@ def shoot(app: QApplication, lang: str, theme_name: str, out: str, stock_out: st
     w.shutdown()
 
 
+def shoot_market(app: QApplication, lang: str, theme_name: str, out: str, size: tuple[int, int]) -> None:
+    """The market review page (F3) on the demo market's last day, an industry drilled into."""
+    from desktop_app.core.data.demo import DemoSource
+    from desktop_app.core.data.refresh import backfill
+    from desktop_app.core.data.store import BarStore
+    from desktop_app.ui import i18n, theme
+    from desktop_app.ui.app_context import AppContext
+    from desktop_app.ui.main_window import MainWindow
+
+    i18n.set_language(lang)
+    theme.apply_theme(theme_name)
+    src = DemoSource(n_stocks=N_STOCKS)
+    store = BarStore(Path(os.environ["STOCKSCAN_HOME"]) / f"bars-market-{lang}.sqlite")
+    backfill(src, store)
+    w = MainWindow(context=AppContext(source=src, store=store, auto_backfill=False), restore=False)
+    w.resize(*size)
+    w.show()
+    w.reset_layout()
+    w.ensure_built()
+    w.results_dock.hide()                      # the page wants the width; the scan panel stays
+    w.market.show()
+    v = w.market.view
+    pump(app, lambda: v.ov is not None and not v._busy, 60)
+    best = max(v.ov.industries, key=lambda g: g["avg_change"])
+    v.drill_into("industry", best["key"])
+    pump(app, lambda: False, 0.5)
+    w.grab().save(str(HERE / out))
+    w.close()
+    w.shutdown()
+
+
 def main() -> int:
     app = QApplication.instance() or QApplication([])
     app.setOrganizationName("StockScanShots")
     app.setApplicationName("screenshots")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.environ["STOCKSCAN_HOME"])
+    shoot_market(app, "zh_CN", "light", "market_zh_light.png", (1600, 1000))
+    shoot_market(app, "en", "dark", "market_en_dark_1280.png", (1280, 720))
+    if "--market" in sys.argv:                # only the market review's pictures
+        print("screenshots written to", HERE)
+        return 0
     shoot(app, "zh_CN", "light", "window_zh_light.png", stock_out="stock_view.png", size=(1600, 1000),
           formulas=True)
     shoot(app, "en", "dark", "window_en_dark.png", size=(1280, 720))

@@ -354,6 +354,11 @@ class AkShareSource:
         codes = raw["代码"].astype(str).str.strip().str.zfill(6)
         return sorted({c for c in codes if _is_stock(c)})
 
+    def limit_pools(self, store: Any, day: dt.date, cancel: CancelToken | None = None) -> Any:
+        """The day's limit-up pools (saved in ``store``) and board heat: ``akshare_market``."""
+        from .akshare_market import live_pools_for
+        return live_pools_for(self, store, day, cancel=cancel)
+
     @staticmethod
     def _board_funcs(kind: str) -> tuple[str, str]:
         if kind not in _BOARD_FUNCS:
