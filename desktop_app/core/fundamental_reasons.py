@@ -28,6 +28,7 @@ FUNDAMENTAL_REASONS: dict[str, tuple[str, str]] = {
     "fund_needs_reports": ("财务筛选需要业绩报表，但获取失败：{reason}",
                            "the report filters need the financial reports, which failed: {reason}"),
     "phase_fundamentals": ("读取基本面数据", "reading fundamentals"),
+    "phase_fund_periods": ("下载 {n} 个报告期的业绩报表", "fetching the reports of {n} periods"),
     "fund_no_data": ("{symbol}：没有基本面数据", "{symbol}: no fundamental data"),
 }
 
@@ -56,6 +57,7 @@ FUNDAMENTAL_WORDS: dict[str, tuple[str, str]] = {
     "pe": ("市盈率", "PE"), "pb": ("市净率", "PB"), "float_cap": ("流通市值", "float cap"),
     "roe": ("ROE", "ROE"), "profit_yoy": ("净利润增长", "profit growth"), "min_fscore": ("最低基本面得分", "Minimum fundamental score"),
     "fscore": ("基本面得分", "fundamental score"),
+    "fundamentals": ("更新财务数据", "Refresh fundamentals"),
 }
 
 FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
@@ -67,6 +69,9 @@ FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
     "fund_score": ("基本面得分 {score}", "fundamental score {score}"),
     "fund_not_scored": ("基本面得分：{reason}", "fundamental score: {reason}"),
     "fund_rule": ("  {mark} {points:>6}  {desc}  [{values}]", "  {mark} {points:>6}  {desc}  [{values}]"),
+    "fundamentals": ("财务数据", "fundamentals"),
+    "fund_periods_line": ("报告期：已有 {n} 个，最新 {latest}；估值 {valuations} 只（{day}）",
+                          "report periods: {n} stored, newest {latest}; valuations of {valuations} stocks ({day})"),
     "fund_none": ("{symbol}：数据源没有财务报告", "{symbol}: the source has no financial reports"),
 }
 
