@@ -30,6 +30,7 @@ FUNDAMENTAL_REASONS: dict[str, tuple[str, str]] = {
     "phase_fundamentals": ("读取基本面数据", "reading fundamentals"),
     "phase_fund_periods": ("下载 {n} 个报告期的业绩报表", "fetching the reports of {n} periods"),
     "fund_no_data": ("{symbol}：没有基本面数据", "{symbol}: no fundamental data"),
+    "sort_unknown": ("无法按 {key} 排序（可用：{keys}）", "cannot sort by {key} (one of: {keys})"),
 }
 
 #: Hit columns of the fundamentals (core/hits.py): key -> (zh, en).
@@ -38,7 +39,9 @@ FUNDAMENTAL_HEADERS: dict[str, tuple[str, str]] = {
     "float_cap": ("流通市值", "Float cap"), "eps": ("EPS", "EPS"), "revenue_yoy": ("营业收入同比", "Revenue YoY %"),
     "profit_yoy": ("净利润同比", "Profit YoY %"), "roe": ("ROE", "ROE %"), "bvps": ("每股净资产", "BVPS"),
     "gross_margin": ("毛利率", "Gross margin %"), "report_date": ("报告期", "Report period"),
-    "fscore": ("基本面得分", "Fundamental score"),
+    "fscore": ("基本面得分", "Fundamental score"), "combo": ("综合分", "Combined score"),
+    # from the bars (core/scan_returns.py)
+    "chg60": ("60日涨跌幅", "60-day change"), "ytd": ("年初至今", "Year to date"),
 }
 
 #: Exclusions of the fundamental prefilters (core/scan_fundamentals.py): id -> (zh, en).
@@ -50,6 +53,9 @@ FUNDAMENTAL_EXCLUSIONS: dict[str, tuple[str, str]] = {
     "profit_yoy": ("净利润增长低于下限", "profit growth below the minimum"),
     "fscore": ("基本面得分低于下限", "fundamental score below the minimum"),
     "no_fundamentals": ("没有所需的基本面数据", "no fundamental data for the filter"),
+    "chg60": ("60日涨跌幅不在范围内", "60-day change outside the range"),
+    "ytd": ("年初至今涨跌幅不在范围内", "year-to-date change outside the range"),
+    "returns_unknown": ("K线不足，无法计算60日涨跌幅或年初至今", "too few bars for the 60-day or year-to-date change"),
 }
 
 #: Words of the request's lines and the fundamentals command.
