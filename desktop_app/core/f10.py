@@ -34,6 +34,7 @@ class F10Data:
     reports_error: Reason | None = None             # why there are no reports (or why cached ones)
     reports_cached: bool = False                    # the source failed: the store's reports shown
     valuation_history: pd.DataFrame | None = None   # VALUATION_COLUMNS, ascending
+    valuation_error: Reason | None = None           # why there is no valuation history
     dividends: pd.DataFrame | None = None           # DIVIDEND_COLUMNS, newest first
     dividends_error: Reason | None = None
     profile: dict = field(default_factory=dict)
@@ -83,7 +84,7 @@ def load_f10(source, store, symbol: str, universe_cache: dict | None = None) -> 
         if len(hist):
             valuation = hist.iloc[-1].to_dict()          # the LATEST row (akshare: oldest first)
     except DataError as e:
-        why = e.reason
+        why = out.valuation_error = e.reason
     if len(reports):
         latest = reports.iloc[0].to_dict()
         out.fundamentals = StockFundamentals(symbol, reports, valuation, why,
