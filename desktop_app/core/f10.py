@@ -20,7 +20,7 @@ import pandas as pd
 from .data.errors import DataError
 from .fundamental_score import score_fundamentals
 from .reasons import Reason
-from .stock_fundamentals import StockFundamentals, score_values
+from .stock_fundamentals import StockFundamentals, score_one, score_values
 
 N_REPORTS = 8        # the quarters an F10 page lists
 
@@ -88,7 +88,7 @@ def load_f10(source, store, symbol: str, universe_cache: dict | None = None) -> 
     if len(reports):
         latest = reports.iloc[0].to_dict()
         out.fundamentals = StockFundamentals(symbol, reports, valuation, why,
-                                             score_fundamentals(score_values(latest, valuation), [symbol]))
+                                             score_one(latest, valuation, reports, symbol))
     elif valuation is not None or why is not None:
         out.fundamentals = StockFundamentals(symbol, reports, valuation, why,
                                              score_fundamentals(score_values(None, valuation), [symbol]))

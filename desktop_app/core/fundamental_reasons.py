@@ -18,6 +18,15 @@ FUNDAMENTAL_REASONS: dict[str, tuple[str, str]] = {
     "fscore_no_report": ("无基本面评分：没有财务报告", "no fundamental score: no financial report"),
     "fscore_scaled": ("缺少 {fields}，其余得分按满分 {possible} 折算为百分制",
                       "{fields} missing: the rest, out of {possible}, scaled to 100"),
+    # multi-year growth (core/fundamental_growth.py)
+    "cagr_no_annual": ("没有年报，无法计算多年复合增长", "no annual report: no multi-year growth"),
+    "cagr_short_history": ("年报不足：最新为 {year} 年年报，缺少 {need} 年或更早的年报",
+                           "too few annual reports: the newest is {year}'s, none of {need} or earlier"),
+    "cagr_not_positive": ("{what} {start}–{end} 年首尾有亏损或为零，没有复合增长率",
+                          "{what} {start}–{end}: a loss or zero at one end, no growth rate"),
+    "cagr_value_missing": ("缺少 {start} 或 {end} 年的{what}", "{what} of {start} or {end} unknown"),
+    "cagr_both": ("{first}；{second}", "{first}; {second}"),
+    "fscore_rule_not_scored": ("未评分：{reason}", "not scored: {reason}"),
     # scan requests (core/scan_fundamentals.py)
     "fund_bounds_negative": ("{what}下限不能为负", "{what}: the minimum cannot be negative"),
     "fund_bounds_inverted": ("{what}：最小值 {lo} 大于最大值 {hi}", "{what}: minimum {lo} is above maximum {hi}"),
@@ -86,4 +95,5 @@ FUNDAMENTAL_VALUE_NAMES: dict[str, tuple[str, str]] = {
     "pe": ("市盈率", "PE"), "pb": ("市净率", "PB"), "roe_annual": ("年化ROE", "annualised ROE"),
     "gross_margin": ("毛利率", "gross margin"), "debt_ratio": ("资产负债率", "debt ratio"),
     "revenue_yoy": ("营业收入同比", "revenue YoY"), "profit_yoy": ("净利润同比", "profit YoY"),
+    "revenue_cagr": ("营业收入复合增长", "revenue CAGR"), "profit_cagr": ("净利润复合增长", "profit CAGR"),
 }

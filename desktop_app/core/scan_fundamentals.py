@@ -29,6 +29,7 @@ import pandas as pd
 from .data.errors import DataError, NoDataError
 from .data.fundamental_store import FundamentalStore
 from .data.report_periods import deadline, published_periods, quarter_end_on_or_before
+from .fundamental_growth import growth_values
 from .hit_order import combined_score
 from .fundamental_score import FundamentalScore, annualised_roe, score_fundamentals
 from .reasons import R, Reason, ReasonError
@@ -175,13 +176,14 @@ def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) 
         ensure_valuations(source, fstore, day, "mcap_needs_snapshot" if only_mcap else "fund_needs_snapshot")
     elif not fstore.has_any():
         return None
-    return ScanFundamentals(symbols, fstore.latest_as_of(day), fstore.valuations())
+    return ScanFundamentals(symbols, fstore.latest_as_of(day), fstore.valuations(), fstore.annual_history(day))
 
 
 class ScanFundamentals:
     """The universe's fundamentals as arrays in the universe's order (``values``) and its score."""
 
-    def __init__(self, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame):
+    def __init__(self, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame,
+                 annual: pd.DataFrame | None = None):
         idx = pd.Index(symbols)
         self.row = {s: i for i, s in enumerate(symbols)}
         rep = reports.drop(columns="symbol").reindex(idx) if len(reports) else pd.DataFrame(index=idx)
@@ -198,7 +200,9 @@ class ScanFundamentals:
         dates = list(rep["report_date"]) if "report_date" in rep else [None] * len(idx)
         self.report_dates = [d if isinstance(d, dt.date) else None for d in dates]
         v["roe_annual"] = annualised_roe(v["roe"], self.report_dates)
-        self.score: FundamentalScore = score_fundamentals(v, symbols)
+        growth, _years, why = growth_values(annual, symbols)          # multi-year CAGR, annual reports
+        v.update(growth)
+        self.score: FundamentalScore = score_fundamentals(v, symbols, why)
         v["fscore"] = self.score.total
         self.values = v
 

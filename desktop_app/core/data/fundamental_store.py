@@ -159,6 +159,17 @@ class FundamentalStore:
             df = df[df["symbol"].isin(set(symbols))]
         return df.set_index("symbol", drop=False)
 
+    def annual_history(self, day: dt.date | None = None) -> pd.DataFrame:
+        """Every stored annual report (12-31 periods) public on or before ``day`` (None: all), in
+        one query: symbol, year, revenue, profit (yuan) — the multi-year growth's input
+        (``core/fundamental_growth.py``)."""
+        where, args = ("AND available_day <= ?", (codec.day_number(day),)) if day is not None else ("", ())
+        rows = self.bars._all("SELECT symbol, CAST(strftime('%Y', report_day * 86400, 'unixepoch') AS INTEGER), "
+                              "revenue, profit FROM fundamentals WHERE strftime('%m-%d', report_day * 86400, "
+                              f"'unixepoch') = '12-31' {where}", args)
+        return pd.DataFrame(rows, columns=["symbol", "year", "revenue", "profit"]).astype(
+            {"revenue": float, "profit": float})
+
     def history(self, symbol: str) -> pd.DataFrame:
         """One symbol's stored reports, newest first (FUNDAMENTAL_COLUMNS + ``fetched``)."""
         rows = self.bars._all(f"SELECT symbol, report_day, notice_day, fetched, {', '.join(REPORT_FIELDS)} "
