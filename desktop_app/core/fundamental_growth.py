@@ -68,29 +68,45 @@ def growth_values(annual: pd.DataFrame, symbols: list[str]) -> tuple[dict[str, n
     cols = np.asarray(rev.columns, dtype=int)
     if not len(cols):
         return out, years, reasons
-    have = rev.notna().to_numpy() | prof.notna().to_numpy()
-    newest = np.where(have.any(axis=1), cols[np.where(have, np.arange(len(cols)), -1).max(axis=1).clip(0)], -1)
-    pos = {y: j for j, y in enumerate(cols)}
     R_, P_ = rev.to_numpy(dtype=float), prof.to_numpy(dtype=float)
-    for i in range(n):
-        y = int(newest[i])
-        if y < 0:
+    have = np.isfinite(R_) | np.isfinite(P_)
+    rows = np.arange(n)
+    any_ = have.any(axis=1)
+    newest = np.where(have, np.arange(len(cols)), -1).max(axis=1)
+    y = np.where(any_, cols[newest.clip(0)], -1)
+    span = np.full(n, 0)
+    start_col = np.zeros(n, dtype=np.intp)
+    for k in range(MIN_YEARS, MAX_YEARS + 1):           # the longer span wins: 3 over 2
+        j = np.searchsorted(cols, y - k).clip(0, len(cols) - 1)
+        ok = any_ & (cols[j] == y - k) & have[rows, j]
+        span = np.where(ok, k, span)
+        start_col = np.where(ok, j, start_col)
+    scored = span > 0
+    years[scored] = span[scored]
+    end_col = newest.clip(0)
+    vals = {}
+    for key, arr in (("revenue_cagr", R_), ("profit_cagr", P_)):
+        end, start = arr[rows, end_col], arr[rows, start_col]
+        v = np.where(scored, cagr(end, start, np.where(scored, span, 1)), np.nan)
+        out[key] = v
+        vals[key] = (end, start)
+    for i in np.flatnonzero(~(scored & np.isfinite(out["revenue_cagr"]) & np.isfinite(out["profit_cagr"]))):
+        yi = int(y[i])
+        if yi < 0:
+            continue                                        # no annual report: cagr_no_annual
+        if not scored[i]:
+            reasons[i] = R("cagr_short_history", year=yi, need=yi - MIN_YEARS)
             continue
-        span = next((k for k in range(MAX_YEARS, MIN_YEARS - 1, -1)
-                     if (y - k) in pos and (math.isfinite(R_[i, pos[y - k]]) or math.isfinite(P_[i, pos[y - k]]))),
-                    None)
-        if span is None:
-            reasons[i] = R("cagr_short_history", year=y, need=y - MIN_YEARS)
-            continue
-        years[i] = span
         lack = []
-        for key, arr in (("revenue_cagr", R_), ("profit_cagr", P_)):
-            end, start = arr[i, pos[y]], arr[i, pos[y - span]]
-            v = float(cagr(end, start, span))
-            out[key][i] = v
-            if not math.isfinite(v):
-                lack.append(R("cagr_not_positive", what=_NAMES[key], start=y - span, end=y)
-                            if math.isfinite(end) and math.isfinite(start)
-                            else R("cagr_value_missing", what=_NAMES[key], start=y - span, end=y))
-        reasons[i] = lack[0] if len(lack) == 1 else (R("cagr_both", first=lack[0], second=lack[1]) if lack else None)
+        for key in KEYS:
+            if math.isfinite(out[key][i]):
+                continue
+            end, start = float(vals[key][0][i]), float(vals[key][1][i])
+            first = yi - int(span[i])
+            lack.append(R("cagr_not_positive", what=_NAMES[key], start=first, end=yi)
+                        if math.isfinite(end) and math.isfinite(start)
+                        else R("cagr_value_missing", what=_NAMES[key], start=first, end=yi))
+        reasons[i] = lack[0] if len(lack) == 1 else R("cagr_both", first=lack[0], second=lack[1])
+    for i in np.flatnonzero(scored & np.isfinite(out["revenue_cagr"]) & np.isfinite(out["profit_cagr"])):
+        reasons[i] = None
     return out, years, reasons
