@@ -209,3 +209,13 @@ def test_f10_without_valuation_history_says_why(window, qtbot, monkeypatch):
     dlg = _f10(w, qtbot, w.f10.open(sym2).symbol())
     assert dlg.valuation_chart.note.text() == "数据源没有这只股票的估值历史。"
     assert dlg.reports_table.rowCount() > 0                               # the other parts still show
+
+
+def test_f10_opens_from_the_analysis_panels_fundamental_score(window, qtbot):
+    w = window
+    sym = str(w.ctx.source.universe()["symbol"].iloc[6])
+    _open(w, qtbot, sym)
+    button = w.stock_view.panel.fscore_box.f10_button
+    assert button.isVisible() and button.text() == "F10 基本资料…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert _f10(w, qtbot, sym).symbol() == sym

@@ -1,6 +1,7 @@
 """Where the F10 page opens from: the F10 key (in the chart, the results or the watchlist: the
 stock of the focused list's current row, else the open stock), the rows' context menus of the
-results and the watchlist, the chart's right-click menu and the window's View menu. Also the
+results and the watchlist, the chart's right-click menu, the analysis panel's fundamental score
+(its "F10 company info…" button) and the window's View menu. Also the
 Data menu's "Refresh fundamentals" (``refresh_action``): the "fundamentals" refresh task
 (``core.data.fundamental_refresh``) in the one task table.
 
@@ -63,6 +64,7 @@ class F10Opener(QObject):
         menu.addSeparator()
         menu.addAction(self.action)
         self.score_loader = FundamentalScoreLoader(view, self.w.ctx)
+        self.score_loader.box.f10_button.clicked.connect(lambda: self._open_row(view.current_symbol()))
 
     @Slot(str)
     def _retranslate(self, _lang: str = "") -> None:
