@@ -73,6 +73,7 @@ FUNDAMENTAL_WORDS: dict[str, tuple[str, str]] = {
     "roe": ("ROE", "ROE"), "profit_yoy": ("净利润增长", "profit growth"), "min_fscore": ("最低基本面得分", "Minimum fundamental score"),
     "fscore": ("基本面得分", "fundamental score"),
     "fundamentals": ("更新财务数据", "Refresh fundamentals"),
+    "sort": ("排序", "Order by"),
 }
 
 FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
