@@ -144,7 +144,6 @@ def _older_annuals(first: pd.DataFrame, growth: np.ndarray, st, listed, seed: in
         if year0 is None:
             break
         p = dt.date(year0 - k, 12, 31)
-        prev_profit, prev_revenue = profit, revenue
         equity = np.where(np.isfinite(equity), np.maximum(equity - profit, 0.5 * np.abs(equity)), np.nan)
         model_p = profit / (1 + g) * (1 + 0.08 * rng.standard_normal(len(idx))).clip(0.7, 1.3)
         model_r = revenue / (1 + g) * (1 + 0.04 * rng.standard_normal(len(idx))).clip(0.8, 1.2)
@@ -158,14 +157,14 @@ def _older_annuals(first: pd.DataFrame, growth: np.ndarray, st, listed, seed: in
             frame = pd.DataFrame({
                 "symbol": first["symbol"].to_numpy(), "report_date": p, "notice_date": notice,
                 "eps": np.round(profit / shares, 4), "revenue": np.round(revenue, 0),
-                "revenue_yoy": np.round((prev_revenue - revenue) / np.abs(revenue) * 100.0, 2) * np.nan,
+                "revenue_yoy": np.nan,
                 "profit": np.round(profit, 0), "profit_yoy": np.nan,
                 "bvps": np.round(equity / shares, 4), "roe": np.round(profit / equity * 100.0, 2),
                 "gross_margin": np.round(gross + rng.normal(0, 1.0, len(idx)), 2),
                 "ocfps": np.round(profit / shares, 4),
                 "debt_ratio": np.round((debt + rng.normal(0, 1.5, len(idx))).clip(3, 97), 2),
             })
-        out.append(frame[has])
+        out.append(frame[has].copy())
         periods.append(p)
     # YoY among the older annuals themselves (the oldest has none): next to each, the year before
     for j in range(len(out) - 1):
