@@ -178,3 +178,16 @@ def test_the_window_sorts_by_the_combined_score(qtbot, tmp_path, demo_store_file
         row = model.row_dict(r)
         if math.isfinite(row["fscore"]):
             assert row["combo"] == pytest.approx((row["score"] + row["fscore"]) / 2)
+    # 60日涨跌幅 and 年初至今 are coloured like 涨跌幅: red up, green down
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from desktop_app.ui import theme
+    for key in ("chg60", "ytd"):
+        c = model.COLUMNS.index(key)
+        assert c in rv.delegate.change_columns
+        for sign, color in ((1, theme.up_color()), (-1, theme.down_color())):
+            r = next(r for r in range(model.rowCount()) if sign * model.row_dict(r)[key] > 0)
+            opt = QStyleOptionViewItem()
+            rv.delegate.initStyleOption(opt, rv.proxy.mapFromSource(model.index(r, c)))
+            assert opt.palette.color(QPalette.ColorRole.Text) == color
