@@ -201,3 +201,38 @@ def test_data_menu_runs_the_fundamentals_task_in_the_task_table(qtbot, tmp_path,
     assert (t.done, t.total) == (n, n) and t.failed == 0
     assert t.title == "更新财务数据" or t.title == "Refresh fundamentals"
     assert sorted(FundamentalStore(store).fetched_periods()) == sorted(w.ctx.source.report_periods())
+
+
+def test_a_failed_period_shows_in_the_task_table_with_its_reason(qtbot, tmp_path, demo_store_file, open_window,
+                                                                 monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.core.data.errors import ThrottledError
+    from desktop_app.ui.app_context import AppContext
+
+    store = copy_store(demo_store_file(N), tmp_path / "s")
+    FundamentalStore(store).clear()
+    w = open_window(AppContext.for_demo(n_stocks=N, store=store))
+    w.apply_language("zh_CN")
+    qtbot.waitUntil(lambda: w.ctx.source is not None, timeout=15000)
+    src = w.ctx.source
+    bad = src.report_periods()[1]
+    real = src.fundamentals
+
+    def flaky(period):
+        if period == bad:
+            raise ThrottledError(R("demo_no_reports", period=period.isoformat()))
+        return real(period)
+
+    monkeypatch.setattr(src, "fundamentals", flaky)
+    tid = w.f10.refresh_fundamentals()
+    qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=30000)
+    t = w.tm.get(tid)
+    assert t.failed == 1 and [item for item, _ in t.failures] == [bad.isoformat()]
+    assert t.failures[0][1].code == "failure_kind"
+    row = w.tm.row_of(tid)
+    col = next(c for c in range(w.tm.columnCount())
+               if w.tm.headerData(c, Qt.Orientation.Horizontal) == "失败")
+    tip = w.tm.index(row, col).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"{bad.isoformat()}：限流" in tip
+    assert bad not in FundamentalStore(store).fetched_periods()          # retried by the next run
