@@ -87,7 +87,7 @@ class F10Dialog(QDialog):
         self._symbol = ""
         self._data: Any = None
         self._error: Any = None
-        self.resize(900, 680)
+        self.resize(880, 640)
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title_label = QLabel()
