@@ -137,7 +137,7 @@ class FundamentalScore:
         texts = {lang: (why.text(lang) if why is not None else pick(REASONS["cagr_no_annual"], lang))
                  for lang in ("zh", "en")}
         return RuleTrace(f"growth.{group}_not_scored", "growth", f"{name[0]}：" + zh.format(reason=texts["zh"]),
-                         f"{name[1]}: " + en.format(reason=texts["en"]), {GROUP_INPUT[group]: None}, 0.0, 0.0, False)
+                         f"{name[1]}: " + en.format(reason=texts["en"]), {}, 0.0, 0.0, False)
 
     def trace(self, i: int) -> list[RuleTrace]:
         """Every rule with its points, then ``fscore.scale`` when values were missing:
