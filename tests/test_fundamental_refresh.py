@@ -201,6 +201,10 @@ def test_data_menu_runs_the_fundamentals_task_in_the_task_table(qtbot, tmp_path,
     assert (t.done, t.total) == (n, n) and t.failed == 0
     assert t.title == "更新财务数据" or t.title == "Refresh fundamentals"
     assert sorted(FundamentalStore(store).fetched_periods()) == sorted(w.ctx.source.report_periods())
+    again = w.tm.rerun(tid)                               # re-run: the same job, nothing left to fetch
+    qtbot.waitUntil(lambda: w.tm.get(again).is_terminal, timeout=30000)
+    assert str(w.tm.get(again).status) == "completed" and w.tm.get(again).params["mode"] == "fundamentals"
+    assert w.tm.report(again).fetched == [] and len(w.tm.report(again).skipped) == n
 
 
 def test_a_failed_period_shows_in_the_task_table_with_its_reason(qtbot, tmp_path, demo_store_file, open_window,
