@@ -122,3 +122,40 @@ def test_a_stock_that_never_paid_has_no_dividends(src, fake):
     with pytest.raises(Exception) as e:       # akshare cannot rename the columns of no rows
         src.dividends("600519")
     assert isinstance(e.value, (UnparseableError, NoDataError))
+
+
+_CALLS = {"fundamentals": (YJBB, lambda s: s.fundamentals(dt.date(2025, 9, 30))),
+          "financial_indicators": (FIN, lambda s: s.financial_indicators("600519")),
+          "valuation_history": (VALUE, lambda s: s.valuation_history("600519")),
+          "dividends": (FHPS, lambda s: s.dividends("600519"))}
+
+
+@pytest.mark.parametrize("call", list(_CALLS))
+def test_every_call_null_empty_and_blocked(src, fake, call):
+    """Issue 15's "Done when": each new call through akshare's own parser answers a null answer
+    and an empty page with no data (never a frame of zeros), and a block page as throttled."""
+    pattern, run = _CALLS[call]
+    fake.file(pattern, "em_dc_null.json")
+    if call == "dividends":            # a stock that never paid: no plans, not an error
+        got = run(src)
+        assert len(got) == 0 and list(got.columns) == DIVIDEND_COLUMNS
+    else:
+        with pytest.raises(NoDataError):
+            run(src)
+    name = {"fundamentals": "em_yjbb_20250930.json", "financial_indicators": "em_finance_main_600519.json",
+            "valuation_history": "em_value_600519.json", "dividends": "em_fhps_detail_600519.json"}[call]
+    body = _payload(name)
+    body["result"]["data"] = []
+    for k in ("count", "pages"):
+        if k in body["result"]:
+            body["result"][k] = 0 if k == "count" else 1
+    fake.body(pattern, json.dumps(body))
+    try:
+        got = run(src)
+    except (NoDataError, UnparseableError):
+        pass
+    else:
+        assert len(got) == 0 and list(got.columns)          # empty, with our columns: no made-up rows
+    fake.html(pattern)
+    with pytest.raises(ThrottledError):
+        run(src)

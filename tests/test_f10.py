@@ -159,3 +159,63 @@ def test_missing_reports_are_not_scored_and_f10_says_why(window, qtbot, monkeypa
     assert dlg.reports_table.rowCount() == 0
     assert dlg.reports_note.isVisible() and R("demo_no_stock", code=sym).text("zh") in dlg.reports_note.text()
     assert dlg.valuation_labels["pe_ttm"][1].text() != "—"     # the other parts still show
+
+
+def test_f10_valuation_chart_draws_the_sources_series_with_dates(window, qtbot):
+    import numpy as np
+
+    w = window
+    src = w.ctx.source
+    sym = str(src.universe()["symbol"].iloc[4])
+    dlg = w.f10.open(sym)
+    dlg = _f10(w, qtbot, sym)
+    chart = dlg.valuation_chart
+    hist = src.valuation_history(sym)
+    assert len(hist) > 100
+    for key in ("pe_ttm", "pb"):
+        x, y = chart.curves[key].getData()
+        assert list(x) == list(range(len(hist)))
+        np.testing.assert_array_equal(y, hist[key].to_numpy(dtype=float))
+        assert chart.axes[key].dates == [d.isoformat() for d in hist["date"]]
+    dlg.tabs.setCurrentIndex(0)
+    assert chart.plots["pe_ttm"].isVisible() and not chart.note.isVisible()
+    text = chart.caption.text()
+    first, last = hist["date"].iloc[0].isoformat(), hist["date"].iloc[-1].isoformat()
+    assert f"估值历史 {first} – {last}（{len(hist)} 个交易日）" in text
+    pe = hist["pe_ttm"].to_numpy(dtype=float)
+    lo = int(np.nanargmin(pe))
+    assert f"最新 {pe[-1]:.2f}（{last}）" in text                       # every number with its date
+    assert f"最低 {pe[lo]:.2f}（{hist['date'].iloc[lo].isoformat()}）" in text
+    assert dlg.reports_table.rowCount() > 0                               # and the report table
+
+
+def test_f10_without_valuation_history_says_why(window, qtbot, monkeypatch):
+    w = window
+    src = w.ctx.source
+    sym = str(src.universe()["symbol"].iloc[11])
+
+    def none(symbol):
+        raise NoDataError(R("demo_no_stock", code=symbol), symbol)
+
+    monkeypatch.setattr(src, "valuation_history", none)
+    dlg = _f10(w, qtbot, w.f10.open(sym).symbol())
+    dlg.tabs.setCurrentIndex(0)
+    chart = dlg.valuation_chart
+    assert not chart.plots["pe_ttm"].isVisible() and chart.note.isVisible()
+    assert chart.note.text() == "没有估值历史：" + R("demo_no_stock", code=sym).text("zh")
+    assert list(chart.curves["pe_ttm"].getData()[1] or []) == []
+    monkeypatch.setattr(src, "valuation_history", lambda symbol: src.__class__.valuation_history(src, symbol).iloc[:0])
+    sym2 = str(src.universe()["symbol"].iloc[12])
+    dlg = _f10(w, qtbot, w.f10.open(sym2).symbol())
+    assert dlg.valuation_chart.note.text() == "数据源没有这只股票的估值历史。"
+    assert dlg.reports_table.rowCount() > 0                               # the other parts still show
+
+
+def test_f10_opens_from_the_analysis_panels_fundamental_score(window, qtbot):
+    w = window
+    sym = str(w.ctx.source.universe()["symbol"].iloc[6])
+    _open(w, qtbot, sym)
+    button = w.stock_view.panel.fscore_box.f10_button
+    assert button.isVisible() and button.text() == "F10 基本资料…"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert _f10(w, qtbot, sym).symbol() == sym

@@ -36,6 +36,23 @@ def _table(src) -> pd.DataFrame:
     return spot[["pe", "pb", "market_cap", "float_cap"]].join(latest, how="left")
 
 
+def _cagr(src) -> dict[str, pd.Series]:
+    """Each stock's multi-year growth of its annual reports (3 years back, else 2), written out."""
+    reps = pd.concat([src.fundamentals(p) for p in src.report_periods()])
+    annual = reps[[d.month == 12 and d.day == 31 for d in reps["report_date"]]]
+    out: dict[str, dict] = {"revenue_cagr": {}, "profit_cagr": {}}
+    for sym, g in annual.groupby("symbol"):
+        by = {d.year: r for d, r in zip(g["report_date"], g.to_dict("records"))}
+        y = max(by)
+        n = 3 if y - 3 in by else 2 if y - 2 in by else None
+        for key, col in (("revenue_cagr", "revenue"), ("profit_cagr", "profit")):
+            if n is None:
+                continue
+            end, start = by[y][col], by[y - n][col]
+            out[key][sym] = (end / start) ** (1 / n) * 100 - 100 if end > 0 and start > 0 else np.nan
+    return {k: pd.Series(v, dtype=float) for k, v in out.items()}
+
+
 def _scored(out) -> set[str]:
     return {h["symbol"] for h in out.hits}
 
@@ -67,7 +84,8 @@ def test_report_prefilters_and_fscore_equal_pandas(market):
     out = run_scan(ScanRequest(roe_min=4, profit_yoy_min=0, min_fscore=50, **BASE), src, store)
     vals = {"pe": t.pe.to_numpy(float), "pb": t.pb.to_numpy(float),
             "roe_annual": (t.roe * 12 / [getattr(d, "month", np.nan) for d in t.report_date]).to_numpy(float),
-            **{k: t[k].to_numpy(float) for k in ("gross_margin", "debt_ratio", "revenue_yoy", "profit_yoy")}}
+            **{k: t[k].to_numpy(float) for k in ("gross_margin", "debt_ratio", "revenue_yoy", "profit_yoy")},
+            **{k: v.reindex(t.index).to_numpy(float) for k, v in _cagr(src).items()}}
     fscore = pd.Series(score_fundamentals(vals).total, index=t.index)
     want = set(t.index[(t.roe >= 4) & (t.profit_yoy >= 0) & (fscore >= 50)])
     _passed_exactly(out, want)

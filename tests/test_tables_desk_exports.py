@@ -79,8 +79,8 @@ def test_csv_opens_in_excel_with_text_codes_chinese_names_and_rounded_numbers(tm
     table = excel_csv(raw)
     head, body = table[0], table[1:]
     assert head[:6] == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级"]
-    assert head == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级", "成交额", "换手率", "量比", "行业", "板块",
-                    "命中策略", "均线趋势", "MACD状态", "RSI", "趋势", "波动", "技术", "成交量", "动量"]
+    assert head == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级", "成交额", "换手率", "量比", "60日涨跌幅", "年初至今",
+                    "行业", "板块", "命中策略", "均线趋势", "MACD状态", "RSI", "趋势", "波动", "技术", "成交量", "动量"]
     cell = [dict(zip(head, r)) for r in body]
     assert [c["代码"] for c in cell] == ["000586", "600519", "300750"]      # text, zeros kept
     assert [c["板块"] for c in cell] == ["深市主板", "沪市主板", "创业板"]
@@ -124,7 +124,7 @@ def test_xlsx_has_text_codes_number_formats_a_frozen_header_and_a_filter(tmp_pat
     assert head[:6] == ["代码", "名称", "最新价", "涨跌幅", "得分", "评级"]
     assert all(c.font.b for c in ws[1])
     assert ws.freeze_panes == "C2"                      # the header row and 代码/名称 stay put
-    assert ws.auto_filter.ref == f"A1:T{len(ROWS) + 1}"
+    assert ws.auto_filter.ref == f"A1:V{len(ROWS) + 1}"
     col = {h: i + 1 for i, h in enumerate(head)}
 
     def cell(r, h):

@@ -1,8 +1,10 @@
 """stockscan-cli refresh: backfill and/or update a source's local bar store.
 
     stockscan-cli refresh --source demo|akshare [--symbols 600519,000001] [--backfill|--update] [--limit N]
+    stockscan-cli refresh --fundamentals      (the whole market's reports, one request per period)
 
-Without --backfill/--update it does both (fill what is missing, then bring everything current).
+Without --backfill/--update/--fundamentals it does both bar jobs (fill what is missing, then bring
+everything current; the update also keeps the snapshot's PE/PB/caps with their date).
 Progress is one line on stderr, rewritten in place; the summary (fetched, failed with reasons) goes
 to stdout. Ctrl-C cancels cleanly: fetch threads finish their request, fetched bars are kept.
 """
@@ -29,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--backfill", action="store_true", help="only fetch the history of symbols not stored yet")
     mode.add_argument("--update", action="store_true",
                       help="only bring stored series up to date (with --symbols: only those)")
+    mode.add_argument("--fundamentals", action="store_true", help="only refresh the financial reports")
     parser.add_argument("--limit", type=_positive_int, default=None,
                         help="backfill at most N symbols (first N of the list)")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
@@ -90,6 +93,25 @@ def _print_report(title: str, report, lang: str) -> None:
         print(say("report_more_failures", lang, n=len(report.failed) - _MAX_LISTED_FAILURES))
 
 
+def _refresh_fundamentals(source, store, args: argparse.Namespace, cancel: CancelToken, lang: str) -> int:
+    from desktop_app.core.data.fundamental_refresh import refresh_fundamentals
+    from desktop_app.core.data.fundamental_store import FundamentalStore
+
+    line = _progress_line("fundamentals", args.quiet, lang)
+    try:
+        report = refresh_fundamentals(source, store, progress=line, cancel=cancel)
+    finally:
+        line.end()
+    _print_report(say("fundamentals", lang), report, lang)
+    fstore = FundamentalStore(store)
+    periods = sorted(fstore.fetched_periods())
+    vals = fstore.valuations()
+    days = [d for d in vals["day"] if d is not None]
+    print(say("fund_periods_line", lang, n=len(periods), latest=str(periods[-1]) if periods else "-",
+              valuations=len(vals), day=str(max(days)) if days else "-"))
+    return 1 if report.failed and not report.fetched else 0
+
+
 def run(args: argparse.Namespace) -> int:
     from desktop_app.core.data.refresh import backfill, update
     from desktop_app.core.data.store import BarStore
@@ -111,10 +133,12 @@ def run(args: argparse.Namespace) -> int:
     old_handler = None
     if threading.current_thread() is threading.main_thread():
         old_handler = signal.signal(signal.SIGINT, lambda *_: cancel.cancel())
-    do_backfill = args.backfill or not args.update
-    do_update = args.update or not args.backfill
+    do_backfill = not args.fundamentals and (args.backfill or not args.update)
+    do_update = not args.fundamentals and (args.update or not args.backfill)
     rc = 0
     try:
+        if args.fundamentals:
+            rc = _refresh_fundamentals(source, store, args, cancel, lang)
         if do_backfill:
             symbols = requested
             if symbols is None and args.limit is not None:

@@ -48,6 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--roe-min", type=float, help="minimum ROE of the latest report, %%")
     parser.add_argument("--profit-yoy-min", type=float, help="minimum net profit growth year on year, %%")
     parser.add_argument("--min-fscore", type=float, help="minimum fundamental score 0-100")
+    for flag, what in (("chg60", "60-day change, %%"), ("ytd", "year-to-date change, %%")):
+        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
+        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
+    from desktop_app.core.hit_order import SORT_KEYS
+    parser.add_argument("--sort", choices=SORT_KEYS, default="score",
+                        help="order hits by this column (combo: 综合分)")
     parser.add_argument("--no-fetch", action="store_true", help="do not fetch symbols missing from the store")
     formula = parser.add_mutually_exclusive_group()
     formula.add_argument("--formula", metavar="TEXT", help="a 通达信 formula whose selection (XG, or the last "
@@ -148,7 +154,7 @@ def make_source(name: str, demo_stocks: int | None = None, demo_years: float | N
 
 
 FUND_OPTIONS = ("pe_min", "pe_max", "pb_min", "pb_max", "float_cap_min", "float_cap_max", "roe_min",
-                "profit_yoy_min", "min_fscore")
+                "profit_yoy_min", "min_fscore", "chg60_min", "chg60_max", "ytd_min", "ytd_max")
 
 
 def request_from_args(args: argparse.Namespace):
@@ -187,7 +193,8 @@ def _request_of(args: argparse.Namespace):
         min_listed_days=args.min_listed_days, price_min=args.price_min, price_max=args.price_max,
         min_amount=args.min_amount, mcap_min=args.mcap_min, mcap_max=args.mcap_max,
         min_score=args.min_score, strategies=strategies, mode=args.mode, formula=getattr(args, "formula", None) or "",
-        as_of=getattr(args, "as_of", "") or "", **{k: getattr(args, k, None) for k in FUND_OPTIONS})
+        as_of=getattr(args, "as_of", "") or "", sort=getattr(args, "sort", None) or "score",
+        **{k: getattr(args, k, None) for k in FUND_OPTIONS})
 
 
 class ProgressLine:
@@ -233,13 +240,14 @@ def _scan_line(lang: str) -> Callable[[Progress], str]:
 
 
 TABLE_COLUMNS = ["symbol", "name", "score", "label", "last", "chg_pct", "rsi", "strategies"]
-FUND_TABLE_COLUMNS = ["pe", "pb", "roe", "profit_yoy", "fscore"]   # when the scan read fundamentals
+FUND_TABLE_COLUMNS = ["pe", "pb", "roe", "profit_yoy", "fscore", "combo"]   # when the scan read fundamentals
 
 
-def print_hits_table(rows: list[dict], lang: str, limit: int) -> None:
+def print_hits_table(rows: list[dict], lang: str, limit: int, sort: str = "") -> None:
     from desktop_app.core.hits import formula_columns, table_lines
     cols = [("label_zh" if lang == "zh" else "label_en") if c == "label" else c for c in TABLE_COLUMNS]
     cols += (FUND_TABLE_COLUMNS if rows and "fscore" in rows[0] else []) + formula_columns(rows)
+    cols += [k for k in (sort,) if k and k not in cols and rows and k in rows[0]]
     for line in table_lines(rows, lang, cols, limit):
         print(line)
     if len(rows) > limit:
@@ -442,7 +450,7 @@ def _run(args: argparse.Namespace, lang: str, request: Any, watch: Any, source: 
     if args.csv:
         print(say("wrote_hits", lang, n=len(outcome.hits), path=args.csv))
     else:
-        print_hits_table(outcome.hits, lang, args.limit)
+        print_hits_table(outcome.hits, lang, args.limit, getattr(args, "sort", ""))
     return 0
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .data.errors import DataError
 from .fundamental_score import score_fundamentals
 from .reasons import Reason
-from .stock_fundamentals import StockFundamentals, score_values
+from .stock_fundamentals import StockFundamentals, score_one, score_values
 
 N_REPORTS = 8        # the quarters an F10 page lists
 
@@ -34,6 +34,7 @@ class F10Data:
     reports_error: Reason | None = None             # why there are no reports (or why cached ones)
     reports_cached: bool = False                    # the source failed: the store's reports shown
     valuation_history: pd.DataFrame | None = None   # VALUATION_COLUMNS, ascending
+    valuation_error: Reason | None = None           # why there is no valuation history
     dividends: pd.DataFrame | None = None           # DIVIDEND_COLUMNS, newest first
     dividends_error: Reason | None = None
     profile: dict = field(default_factory=dict)
@@ -83,11 +84,11 @@ def load_f10(source, store, symbol: str, universe_cache: dict | None = None) -> 
         if len(hist):
             valuation = hist.iloc[-1].to_dict()          # the LATEST row (akshare: oldest first)
     except DataError as e:
-        why = e.reason
+        why = out.valuation_error = e.reason
     if len(reports):
         latest = reports.iloc[0].to_dict()
         out.fundamentals = StockFundamentals(symbol, reports, valuation, why,
-                                             score_fundamentals(score_values(latest, valuation), [symbol]))
+                                             score_one(latest, valuation, reports, symbol))
     elif valuation is not None or why is not None:
         out.fundamentals = StockFundamentals(symbol, reports, valuation, why,
                                              score_fundamentals(score_values(None, valuation), [symbol]))

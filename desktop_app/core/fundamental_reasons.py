@@ -18,6 +18,15 @@ FUNDAMENTAL_REASONS: dict[str, tuple[str, str]] = {
     "fscore_no_report": ("无基本面评分：没有财务报告", "no fundamental score: no financial report"),
     "fscore_scaled": ("缺少 {fields}，其余得分按满分 {possible} 折算为百分制",
                       "{fields} missing: the rest, out of {possible}, scaled to 100"),
+    # multi-year growth (core/fundamental_growth.py)
+    "cagr_no_annual": ("没有年报，无法计算多年复合增长", "no annual report: no multi-year growth"),
+    "cagr_short_history": ("年报不足：最新为 {year} 年年报，缺少 {need} 年或更早的年报",
+                           "too few annual reports: the newest is {year}'s, none of {need} or earlier"),
+    "cagr_not_positive": ("{what} {start}–{end} 年首尾有亏损或为零，没有复合增长率",
+                          "{what} {start}–{end}: a loss or zero at one end, no growth rate"),
+    "cagr_value_missing": ("缺少 {start} 或 {end} 年的{what}", "{what} of {start} or {end} unknown"),
+    "cagr_both": ("{first}；{second}", "{first}; {second}"),
+    "fscore_rule_not_scored": ("未评分：{reason}", "not scored: {reason}"),
     # scan requests (core/scan_fundamentals.py)
     "fund_bounds_negative": ("{what}下限不能为负", "{what}: the minimum cannot be negative"),
     "fund_bounds_inverted": ("{what}：最小值 {lo} 大于最大值 {hi}", "{what}: minimum {lo} is above maximum {hi}"),
@@ -28,7 +37,9 @@ FUNDAMENTAL_REASONS: dict[str, tuple[str, str]] = {
     "fund_needs_reports": ("财务筛选需要业绩报表，但获取失败：{reason}",
                            "the report filters need the financial reports, which failed: {reason}"),
     "phase_fundamentals": ("读取基本面数据", "reading fundamentals"),
+    "phase_fund_periods": ("下载 {n} 个报告期的业绩报表", "fetching the reports of {n} periods"),
     "fund_no_data": ("{symbol}：没有基本面数据", "{symbol}: no fundamental data"),
+    "sort_unknown": ("无法按 {key} 排序（可用：{keys}）", "cannot sort by {key} (one of: {keys})"),
 }
 
 #: Hit columns of the fundamentals (core/hits.py): key -> (zh, en).
@@ -37,7 +48,9 @@ FUNDAMENTAL_HEADERS: dict[str, tuple[str, str]] = {
     "float_cap": ("流通市值", "Float cap"), "eps": ("EPS", "EPS"), "revenue_yoy": ("营业收入同比", "Revenue YoY %"),
     "profit_yoy": ("净利润同比", "Profit YoY %"), "roe": ("ROE", "ROE %"), "bvps": ("每股净资产", "BVPS"),
     "gross_margin": ("毛利率", "Gross margin %"), "report_date": ("报告期", "Report period"),
-    "fscore": ("基本面得分", "Fundamental score"),
+    "fscore": ("基本面得分", "Fundamental score"), "combo": ("综合分", "Combined score"),
+    # from the bars (core/scan_returns.py)
+    "chg60": ("60日涨跌幅", "60-day change"), "ytd": ("年初至今", "Year to date"),
 }
 
 #: Exclusions of the fundamental prefilters (core/scan_fundamentals.py): id -> (zh, en).
@@ -49,6 +62,9 @@ FUNDAMENTAL_EXCLUSIONS: dict[str, tuple[str, str]] = {
     "profit_yoy": ("净利润增长低于下限", "profit growth below the minimum"),
     "fscore": ("基本面得分低于下限", "fundamental score below the minimum"),
     "no_fundamentals": ("没有所需的基本面数据", "no fundamental data for the filter"),
+    "chg60": ("60日涨跌幅不在范围内", "60-day change outside the range"),
+    "ytd": ("年初至今涨跌幅不在范围内", "year-to-date change outside the range"),
+    "returns_unknown": ("K线不足，无法计算60日涨跌幅或年初至今", "too few bars for the 60-day or year-to-date change"),
 }
 
 #: Words of the request's lines and the fundamentals command.
@@ -56,6 +72,8 @@ FUNDAMENTAL_WORDS: dict[str, tuple[str, str]] = {
     "pe": ("市盈率", "PE"), "pb": ("市净率", "PB"), "float_cap": ("流通市值", "float cap"),
     "roe": ("ROE", "ROE"), "profit_yoy": ("净利润增长", "profit growth"), "min_fscore": ("最低基本面得分", "Minimum fundamental score"),
     "fscore": ("基本面得分", "fundamental score"),
+    "fundamentals": ("更新财务数据", "Refresh fundamentals"),
+    "sort": ("排序", "Order by"),
 }
 
 FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
@@ -67,6 +85,9 @@ FUNDAMENTAL_MESSAGES: dict[str, tuple[str, str]] = {
     "fund_score": ("基本面得分 {score}", "fundamental score {score}"),
     "fund_not_scored": ("基本面得分：{reason}", "fundamental score: {reason}"),
     "fund_rule": ("  {mark} {points:>6}  {desc}  [{values}]", "  {mark} {points:>6}  {desc}  [{values}]"),
+    "fundamentals": ("财务数据", "fundamentals"),
+    "fund_periods_line": ("报告期：已有 {n} 个，最新 {latest}；估值 {valuations} 只（{day}）",
+                          "report periods: {n} stored, newest {latest}; valuations of {valuations} stocks ({day})"),
     "fund_none": ("{symbol}：数据源没有财务报告", "{symbol}: the source has no financial reports"),
 }
 
@@ -75,4 +96,5 @@ FUNDAMENTAL_VALUE_NAMES: dict[str, tuple[str, str]] = {
     "pe": ("市盈率", "PE"), "pb": ("市净率", "PB"), "roe_annual": ("年化ROE", "annualised ROE"),
     "gross_margin": ("毛利率", "gross margin"), "debt_ratio": ("资产负债率", "debt ratio"),
     "revenue_yoy": ("营业收入同比", "revenue YoY"), "profit_yoy": ("净利润同比", "profit YoY"),
+    "revenue_cagr": ("营业收入复合增长", "revenue CAGR"), "profit_cagr": ("净利润复合增长", "profit CAGR"),
 }

@@ -9,7 +9,9 @@ Values (``values`` of :func:`score_fundamentals`; percent where a ratio):
 ``pe`` PE(动态) from the snapshot, ``pb``, ``roe_annual`` the report's ROE annualised (a cumulative
 Q1 ROE × 4, half year × 2, Q3 × 4/3: a Q1 ROE of 5 % is a 20 % year), ``gross_margin``,
 ``debt_ratio`` (where the source gives it: the per-stock indicators and the demo do, the bulk
-report table does not), ``revenue_yoy`` and ``profit_yoy`` (year-to-date against a year before).
+report table does not), ``revenue_yoy`` and ``profit_yoy`` (year-to-date against a year before),
+``revenue_cagr`` and ``profit_cagr`` (multi-year growth of the annual reports,
+``core/fundamental_growth.py``; a missing one has its own "not scored" line with the reason).
 
 Missing data is never 0 points (the seed system's bug: a failed fetch scored growth 0):
 - without ``pe``, ``roe_annual`` or both growth values a stock is *not scored*, with a reason
@@ -66,22 +68,33 @@ RULES: tuple[Rule, ...] = (
     F("profitability.debt_lt_50", "profitability", 8, (("debt_ratio", "<", 50.0),), "资产负债率 30–50%", "debt ratio 30–50%", "debt"),
     F("profitability.debt_lt_70", "profitability", 4, (("debt_ratio", "<", 70.0),), "资产负债率 50–70%", "debt ratio 50–70%", "debt"),
     F("profitability.debt_high", "profitability", 0, (("debt_ratio", ">=", 70.0),), "资产负债率 70% 以上", "debt ratio 70% or more", "debt"),
-    # --- growth (30): revenue YoY 12 + profit YoY 18
-    F("growth.revenue_gt_30", "growth", 12, (("revenue_yoy", ">", 30.0),), "营业收入同比 30% 以上", "revenue YoY above 30%", "revenue"),
-    F("growth.revenue_gt_15", "growth", 9, (("revenue_yoy", ">", 15.0),), "营业收入同比 15–30%", "revenue YoY 15–30%", "revenue"),
-    F("growth.revenue_gt_5", "growth", 6, (("revenue_yoy", ">", 5.0),), "营业收入同比 5–15%", "revenue YoY 5–15%", "revenue"),
-    F("growth.revenue_gt_0", "growth", 3, (("revenue_yoy", ">", 0.0),), "营业收入同比 0–5%", "revenue YoY 0–5%", "revenue"),
+    # --- growth (30): revenue YoY 8 + profit YoY 12 + revenue CAGR 4 + profit CAGR 6
+    F("growth.revenue_gt_30", "growth", 8, (("revenue_yoy", ">", 30.0),), "营业收入同比 30% 以上", "revenue YoY above 30%", "revenue"),
+    F("growth.revenue_gt_15", "growth", 6, (("revenue_yoy", ">", 15.0),), "营业收入同比 15–30%", "revenue YoY 15–30%", "revenue"),
+    F("growth.revenue_gt_5", "growth", 4, (("revenue_yoy", ">", 5.0),), "营业收入同比 5–15%", "revenue YoY 5–15%", "revenue"),
+    F("growth.revenue_gt_0", "growth", 2, (("revenue_yoy", ">", 0.0),), "营业收入同比 0–5%", "revenue YoY 0–5%", "revenue"),
     F("growth.revenue_down", "growth", 0, (("revenue_yoy", "<=", 0.0),), "营业收入同比下降", "revenue down year on year", "revenue"),
-    F("growth.profit_gt_30", "growth", 18, (("profit_yoy", ">", 30.0),), "净利润同比 30% 以上", "profit YoY above 30%", "profit"),
-    F("growth.profit_gt_15", "growth", 13, (("profit_yoy", ">", 15.0),), "净利润同比 15–30%", "profit YoY 15–30%", "profit"),
-    F("growth.profit_gt_5", "growth", 8, (("profit_yoy", ">", 5.0),), "净利润同比 5–15%", "profit YoY 5–15%", "profit"),
-    F("growth.profit_gt_0", "growth", 4, (("profit_yoy", ">", 0.0),), "净利润同比 0–5%", "profit YoY 0–5%", "profit"),
+    F("growth.profit_gt_30", "growth", 12, (("profit_yoy", ">", 30.0),), "净利润同比 30% 以上", "profit YoY above 30%", "profit"),
+    F("growth.profit_gt_15", "growth", 9, (("profit_yoy", ">", 15.0),), "净利润同比 15–30%", "profit YoY 15–30%", "profit"),
+    F("growth.profit_gt_5", "growth", 6, (("profit_yoy", ">", 5.0),), "净利润同比 5–15%", "profit YoY 5–15%", "profit"),
+    F("growth.profit_gt_0", "growth", 3, (("profit_yoy", ">", 0.0),), "净利润同比 0–5%", "profit YoY 0–5%", "profit"),
     F("growth.profit_down", "growth", 0, (("profit_yoy", "<=", 0.0),), "净利润同比下降", "profit down year on year", "profit"),
+    F("growth.revenue_cagr_gt_20", "growth", 4, (("revenue_cagr", ">", 20.0),), "营业收入多年复合增长 20% 以上", "revenue CAGR above 20%", "revenue_cagr"),
+    F("growth.revenue_cagr_gt_10", "growth", 3, (("revenue_cagr", ">", 10.0),), "营业收入多年复合增长 10–20%", "revenue CAGR 10–20%", "revenue_cagr"),
+    F("growth.revenue_cagr_gt_0", "growth", 1, (("revenue_cagr", ">", 0.0),), "营业收入多年复合增长 0–10%", "revenue CAGR 0–10%", "revenue_cagr"),
+    F("growth.revenue_cagr_down", "growth", 0, (("revenue_cagr", "<=", 0.0),), "营业收入多年下降", "revenue down over the years", "revenue_cagr"),
+    F("growth.profit_cagr_gt_20", "growth", 6, (("profit_cagr", ">", 20.0),), "净利润多年复合增长 20% 以上", "profit CAGR above 20%", "profit_cagr"),
+    F("growth.profit_cagr_gt_10", "growth", 4, (("profit_cagr", ">", 10.0),), "净利润多年复合增长 10–20%", "profit CAGR 10–20%", "profit_cagr"),
+    F("growth.profit_cagr_gt_0", "growth", 2, (("profit_cagr", ">", 0.0),), "净利润多年复合增长 0–10%", "profit CAGR 0–10%", "profit_cagr"),
+    F("growth.profit_cagr_down", "growth", 0, (("profit_cagr", "<=", 0.0),), "净利润多年下降", "profit down over the years", "profit_cagr"),
 )
 
 #: The value each group reads.
 GROUP_INPUT = {"pe": "pe", "pb": "pb", "roe": "roe_annual", "margin": "gross_margin", "debt": "debt_ratio",
-               "revenue": "revenue_yoy", "profit": "profit_yoy"}
+               "revenue": "revenue_yoy", "profit": "profit_yoy", "revenue_cagr": "revenue_cagr",
+               "profit_cagr": "profit_cagr"}
+#: Groups whose missing value gets its own "not scored" line with the reason (``cagr_reasons``).
+EXPLAINED_GROUPS = ("revenue_cagr", "profit_cagr")
 GROUP_MAX = {g: max(r.points for r in RULES if r.group == g) for g in GROUP_INPUT}
 #: Values without which a stock is not scored (growth: at least one of the two).
 REQUIRED = ("pe", "roe_annual")
@@ -106,6 +119,7 @@ class FundamentalScore:
     rule_points: dict[str, np.ndarray]
     valid: np.ndarray
     invalid_reason: list[Reason | None]
+    cagr_reasons: list[Reason | None] = field(default_factory=list)   # why a CAGR is missing, per row
     _applied: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -115,15 +129,31 @@ class FundamentalScore:
         """The optional values row ``i`` lacks (their groups were left out of the possible points)."""
         return [k for k in INPUTS if not math.isfinite(float(self.values[k][i]))]
 
+    def _not_scored(self, i: int, group: str) -> RuleTrace:
+        """One line for a group without its value: "not scored: <why>" (0 of 0 points)."""
+        why = self.cagr_reasons[i] if i < len(self.cagr_reasons) else None
+        name = VALUE_NAMES.get(GROUP_INPUT[group], (group, group))
+        zh, en = REASONS["fscore_rule_not_scored"]
+        texts = {lang: (why.text(lang) if why is not None else pick(REASONS["cagr_no_annual"], lang))
+                 for lang in ("zh", "en")}
+        return RuleTrace(f"growth.{group}_not_scored", "growth", f"{name[0]}：" + zh.format(reason=texts["zh"]),
+                         f"{name[1]}: " + en.format(reason=texts["en"]), {}, 0.0, 0.0, False)
+
     def trace(self, i: int) -> list[RuleTrace]:
         """Every rule with its points, then ``fscore.scale`` when values were missing:
         ``sum(t.points_given) == total[i]``. Empty for a row that is not scored."""
         if not self.valid[i]:
             return []
         out = []
+        explained: list[str] = []
         for rule in RULES:
             key = GROUP_INPUT[rule.group]
             v = float(self.values[key][i])
+            if rule.group in EXPLAINED_GROUPS and not math.isfinite(v):
+                if rule.group not in explained:
+                    explained.append(rule.group)
+                    out.append(self._not_scored(i, rule.group))
+                continue
             out.append(RuleTrace(rule.id, rule.dimension, rule.desc_zh, rule.desc_en,
                                  {key: v if math.isfinite(v) else None}, float(rule.points),
                                  float(self.rule_points[rule.id][i]), bool(self._applied[rule.id][i])))
@@ -137,8 +167,10 @@ class FundamentalScore:
         return out
 
 
-def score_fundamentals(values: dict[str, np.ndarray], symbols=None) -> FundamentalScore:
-    """Score every row of ``values`` (arrays of one length, NaN where unknown; see the module)."""
+def score_fundamentals(values: dict[str, np.ndarray], symbols=None,
+                       cagr_reasons: list[Reason | None] | None = None) -> FundamentalScore:
+    """Score every row of ``values`` (arrays of one length, NaN where unknown; see the module);
+    ``cagr_reasons``: per row, why a multi-year growth value is missing (``fundamental_growth``)."""
     vals = {k: np.asarray(values.get(k, np.nan), dtype=float) for k in INPUTS}
     n = max((v.size for v in vals.values()), default=0)
     vals = {k: np.broadcast_to(v, (n,)).astype(float) for k, v in vals.items()}
@@ -174,7 +206,7 @@ def score_fundamentals(values: dict[str, np.ndarray], symbols=None) -> Fundament
     dims = {d: np.where(valid, v, np.nan) for d, v in dims.items()}
     syms = np.asarray(symbols if symbols is not None else np.arange(n).astype(str), dtype=object)
     return FundamentalScore(syms, total, np.where(valid, raw, np.nan), np.asarray(possible, dtype=float) * np.ones(n),
-                            dims, vals, rule_points, valid, reasons, applied)
+                            dims, vals, rule_points, valid, reasons, list(cagr_reasons or []), applied)
 
 
 def annualised_roe(roe, report_dates) -> np.ndarray:

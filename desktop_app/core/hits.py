@@ -36,15 +36,15 @@ from .table_file import ColumnFormat
 HIT_COLUMNS: list[str] = [
     "symbol", "name", "board", "industry", "score", "label_zh", "label_en", "last", "chg_pct",
     "amount", "turnover", "rsi", "ma_trend", "macd_state", "vol_ratio", "strategies",
-    "trend", "volatility", "technical", "volume", "momentum",
+    "trend", "volatility", "technical", "volume", "momentum", "chg60", "ytd",
 ]
 #: The fundamental columns (``core/scan_fundamentals.HIT_KEYS``): in a hit row only when the scan
 #: read fundamentals (asked for, or stored); presented after ``COLUMNS`` then.
 FUNDAMENTAL_COLUMNS: list[str] = ["pe", "pb", "market_cap", "float_cap", "eps", "revenue_yoy", "profit_yoy",
-                                  "roe", "bvps", "gross_margin", "report_date", "fscore"]
+                                  "roe", "bvps", "gross_margin", "report_date", "fscore", "combo"]
 #: The presented columns in their default order (table, exports, CLI ``--csv``).
 COLUMNS: list[str] = [
-    "symbol", "name", "last", "chg_pct", "score", "label", "amount", "turnover", "vol_ratio",
+    "symbol", "name", "last", "chg_pct", "score", "label", "amount", "turnover", "vol_ratio", "chg60", "ytd",
     "industry", "board", "strategies", "ma_trend", "macd_state", "rsi",
     "trend", "volatility", "technical", "volume", "momentum",
 ]
@@ -55,26 +55,28 @@ _KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS) | frozenset(FUNDAMENTA
 #: The columns that stay on the left: frozen in the results table, first in an export.
 FROZEN_COLUMNS: tuple[str, ...] = ("symbol", "name")
 NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
-                                 "trend", "volatility", "technical", "volume", "momentum",
+                                 "trend", "volatility", "technical", "volume", "momentum", "chg60", "ytd",
                                  *(c for c in FUNDAMENTAL_COLUMNS if c != "report_date")})
 #: Decimals a number column shows and exports with.
 DIGITS: dict[str, int] = {"score": 1, "trend": 1, "volatility": 1, "technical": 1, "volume": 1,
                           "momentum": 1, "rsi": 1, "last": 2, "chg_pct": 2, "turnover": 2,
                           "vol_ratio": 2, "amount": 0,
                           "pe": 2, "pb": 2, "market_cap": 0, "float_cap": 0, "eps": 3, "bvps": 2,
-                          "revenue_yoy": 2, "profit_yoy": 2, "roe": 2, "gross_margin": 2, "fscore": 1}
+                          "revenue_yoy": 2, "profit_yoy": 2, "roe": 2, "gross_margin": 2, "fscore": 1,
+                          "combo": 1, "chg60": 2, "ytd": 2}
 #: Columns whose whole numbers show without decimals (scores add up whole rule points: "85", "85.5").
-WHOLE_WHEN_INTEGRAL = frozenset({"score", "trend", "volatility", "technical", "volume", "momentum", "fscore"})
+WHOLE_WHEN_INTEGRAL = frozenset({"score", "trend", "volatility", "technical", "volume", "momentum", "fscore", "combo"})
 #: Amounts shown the Chinese way (万/亿; K/M/B in English) and exported whole (yuan).
 _AMOUNTS = frozenset({"amount", "market_cap", "float_cap"})
 #: Percent values shown signed (growth) or plain (ratios).
-_SIGNED_PCT, _PLAIN_PCT = frozenset({"chg_pct", "revenue_yoy", "profit_yoy"}), frozenset({"turnover", "roe", "gross_margin"})
+_SIGNED_PCT, _PLAIN_PCT = frozenset({"chg_pct", "revenue_yoy", "profit_yoy", "chg60", "ytd"}), frozenset({"turnover", "roe", "gross_margin"})
 _NAMED = {"board": BOARDS, "ma_trend": STATE_NAMES, "macd_state": STATE_NAMES}
 #: How each column is written to a file (see ``core/table_file.py``); the rest are text.
 _FORMATS: dict[str, ColumnFormat] = {
     "symbol": ColumnFormat("code"),
     "last": ColumnFormat("number", "0.00"),
     "chg_pct": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"),
+    "chg60": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"), "ytd": ColumnFormat("percent", "+0.00%;-0.00%;0.00%"),
     "turnover": ColumnFormat("percent", "0.00%"),
     "amount": ColumnFormat("number", "#,##0"),
     "market_cap": ColumnFormat("number", "#,##0"), "float_cap": ColumnFormat("number", "#,##0"),

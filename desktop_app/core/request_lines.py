@@ -32,8 +32,35 @@ def describe_request(request, lang: str) -> list[str]:
     if request.mcap_min is not None or request.mcap_max is not None:
         unit, suffix = (1e8, "亿") if zh else (1e9, "B")
         lines.append((word("mcap_range", lang), rng(request.mcap_min, request.mcap_max, unit) + suffix))
+    lines += _fundamental_lines(request, lang, rng)
     if (request.formula or "").strip():
         lines.append((word("formula", lang), " ".join(request.formula.split())))
     if request.as_of:
         lines.append((word("as_of", lang), request.as_of))
     return [f"{k}{colon}{v}" for k, v in lines]
+
+
+def _fundamental_lines(request, lang: str, rng) -> list[tuple[str, str]]:
+    """The fundamental bounds, 60日涨跌幅 / 年初至今 ranges and the hits' order, when set."""
+    from .catalogue import HIT_HEADERS, pick
+
+    zh = lang == "zh"
+    out = []
+    for kind, unit, suffix in (("pe", 1.0, ""), ("pb", 1.0, ""), ("float_cap", 1e8 if zh else 1e9, "亿" if zh else "B")):
+        lo, hi = getattr(request, f"{kind}_min", None), getattr(request, f"{kind}_max", None)
+        if lo is not None or hi is not None:
+            out.append((word(kind, lang), rng(lo, hi, unit) + suffix))
+    for name, key in (("roe_min", "roe"), ("profit_yoy_min", "profit_yoy")):
+        v = getattr(request, name, None)
+        if v is not None:
+            out.append((word(key, lang), f"≥ {float(v):g}%"))
+    if getattr(request, "min_fscore", None) is not None:
+        out.append((word("min_fscore", lang), f"{float(request.min_fscore):g}"))
+    for key in ("chg60", "ytd"):
+        lo, hi = getattr(request, f"{key}_min", None), getattr(request, f"{key}_max", None)
+        if lo is not None or hi is not None:
+            out.append((pick(HIT_HEADERS[key], lang), rng(lo, hi) + "%"))
+    sort = getattr(request, "sort", "score") or "score"
+    if sort != "score":
+        out.append((word("sort", lang), pick(HIT_HEADERS.get(sort), lang, sort)))
+    return out

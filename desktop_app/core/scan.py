@@ -36,6 +36,8 @@ from .jobs import CancelToken, Progress, ProgressFn, no_progress
 from .reasons import R, Reason, ReasonError
 from .scan_bars import as_of_problems, gather_bars, local_latest as _local_latest
 from .scan_fundamentals import FundamentalsError, load as load_fundamentals
+from .hit_order import SORT_KEYS, sort_hits
+from .scan_returns import exclusions as return_exclusions, period_returns
 from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,12 @@ class ScanRequest:
     roe_min: float | None = None
     profit_yoy_min: float | None = None
     min_fscore: float | None = None
+    # the stock's change over its bars (core/scan_returns.py), percent: 60日涨跌幅, 年初至今
+    chg60_min: float | None = None
+    chg60_max: float | None = None
+    ytd_min: float | None = None
+    ytd_max: float | None = None
+    sort: str = "score"                   # the hits' order: a hit column, best first (SORT_KEYS)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -164,7 +172,10 @@ class ScanRequest:
             from .formula.screen import formula_problems
             problems += formula_problems(self.formula)
         from .scan_fundamentals import request_problems
-        problems += request_problems(self)
+        from .scan_returns import request_problems as return_problems
+        problems += request_problems(self) + return_problems(self)
+        if self.sort not in SORT_KEYS:
+            problems.append(R("sort_unknown", key=repr(self.sort), keys=", ".join(SORT_KEYS)))
         if self.strategies:
             from .strategies import STRATEGIES
             for s in self.strategies:
@@ -472,7 +483,8 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     done += len(no_bars)
     out.as_of = None if len(panel.dates) == 0 else str(panel.dates[-1].date())
 
-    # -- prefilters on the last bar: suspended today, price, amount --------------------------
+    # -- prefilters on the last bar: suspended today, price, amount; 60日涨跌幅, 年初至今 ------------
+    rets = period_returns(panel)
     if len(panel.symbols) and len(panel.dates):
         last = panel.close[:, -1]
         b_reason = np.full(len(last), "", dtype=object)
@@ -485,10 +497,14 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
                 _mark(b_reason, last > request.price_max, "price")
             if request.min_amount is not None:
                 _mark(b_reason, ~(panel.fields["amount"][:, -1] >= request.min_amount), "amount")
+            for why, mask in return_exclusions(request, rets):
+                _mark(b_reason, mask, why)
         if (b_reason != "").any():
             note_excluded(b_reason)
             done += int((b_reason != "").sum())
-            panel = panel.rows(np.flatnonzero(b_reason == ""))
+            kept = np.flatnonzero(b_reason == "")
+            panel = panel.rows(kept)
+            rets = {k: v[kept] for k, v in rets.items()}
 
     # -- score and screen in chunks ----------------------------------------------------------
     extra_ids = [k for k in STRATEGIES if k not in wanted] if MATCH_ALL_STRATEGIES else []
@@ -498,6 +514,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
     for a in range(0, n_rows, CHUNK):
         cancel.raise_if_cancelled()
         sub = panel.rows(slice(a, a + CHUNK))
+        sub_rets = {k: v[a:a + CHUNK] for k, v in rets.items()}
         res = score_panel(sub)
         req_fired = fired_at(sub, wanted) if wanted else {}
         valid = np.asarray(res.valid, dtype=bool)
@@ -522,7 +539,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         out.not_matching += int((valid & ~hit_mask).sum())
         for j, i in enumerate(hit_idx):
             fired_ids = [k for k in order if bool(fired_hits[k][j])]
-            chunk_hits.append(_hit_row(sub_syms[i], int(i), res, sub, fired_ids, meta))
+            chunk_hits.append(_hit_row(sub_syms[i], int(i), res, sub, fired_ids, meta, sub_rets))
         if f_chunk is not None:
             f_chunk.fill(chunk_hits, hit_idx)
         if fund is not None:
@@ -533,7 +550,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         if chunk_hits and on_hits is not None:
             on_hits(chunk_hits)
         report(R("phase_scoring", first=sub_syms[0], last=sub_syms[-1]))
-    out.hits.sort(key=lambda r: -r["score"])
+    out.hits = sort_hits(out.hits, request.sort)
     out.elapsed = time.perf_counter() - t0
     if out.accounted != out.universe_size:  # a bug, not a user problem: say so loudly
         log.error("scan accounting mismatch: %d accounted of %d", out.accounted, out.universe_size)
@@ -552,7 +569,8 @@ def _meta_lookup(info: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
     return dict(zip(info["symbol"].astype(str).tolist(), zip(col("name"), col("board"), col("industry"))))
 
 
-def _hit_row(sym: str, i: int, res, sub, fired_ids: list[str], meta: dict[str, tuple[str, str, str]]) -> dict:
+def _hit_row(sym: str, i: int, res, sub, fired_ids: list[str], meta: dict[str, tuple[str, str, str]],
+             rets: dict[str, np.ndarray]) -> dict:
     name, board, industry = meta.get(sym, ("", "", ""))
     label = res.label(i)
     v = res.values
@@ -576,4 +594,5 @@ def _hit_row(sym: str, i: int, res, sub, fired_ids: list[str], meta: dict[str, t
     }
     for d in DIMENSIONS:
         row[d] = _f(res.dims[d][i])
+    row["chg60"], row["ytd"] = _f(rets["chg60"][i]), _f(rets["ytd"][i])
     return row

@@ -29,6 +29,8 @@ import pandas as pd
 from .data.errors import DataError, NoDataError
 from .data.fundamental_store import FundamentalStore
 from .data.report_periods import deadline, published_periods, quarter_end_on_or_before
+from .fundamental_growth import growth_values
+from .hit_order import combined_score
 from .fundamental_score import FundamentalScore, annualised_roe, score_fundamentals
 from .reasons import R, Reason, ReasonError
 
@@ -37,7 +39,7 @@ BOUNDS = {"pe_min": "pe", "pe_max": "pe", "pb_min": "pb", "pb_max": "pb", "float
           "float_cap_max": "float_cap", "roe_min": "roe", "profit_yoy_min": "profit_yoy"}
 #: Hit-row keys of the fundamentals, in the presented order (``core/hits.py``).
 HIT_KEYS = ["pe", "pb", "market_cap", "float_cap", "eps", "revenue_yoy", "profit_yoy", "roe", "bvps",
-            "gross_margin", "report_date", "fscore"]
+            "gross_margin", "report_date", "fscore", "combo"]
 _VALUATION_FIELDS = {"f_pe", "f_pb", "f_market_cap", "f_float_cap"}
 #: Panel field of a formula variable -> (values key, divisor): caps in 亿元.
 _FORMULA_FIELDS = {"f_pe": ("pe", 1.0), "f_pb": ("pb", 1.0), "f_market_cap": ("market_cap", 1e8),
@@ -100,10 +102,11 @@ def formula_names(text: str) -> set[str]:
 def needs(request) -> tuple[bool, bool]:
     """(needs reports, needs valuations) of a request."""
     names = formula_names(getattr(request, "formula", ""))
-    score = getattr(request, "min_fscore", None) is not None
+    sort = getattr(request, "sort", "score")          # ordered by a fundamental column: read them
+    score = getattr(request, "min_fscore", None) is not None or sort in ("combo", "fscore")
     reports = score or request.roe_min is not None or request.profit_yoy_min is not None \
-        or bool(names - _VALUATION_FIELDS)
-    valuation = score or any(getattr(request, f) is not None for f in
+        or bool(names - _VALUATION_FIELDS) or sort in ("roe", "profit_yoy")
+    valuation = score or sort in ("pe", "pb", "market_cap") or any(getattr(request, f) is not None for f in
                              ("pe_min", "pe_max", "pb_min", "pb_max", "float_cap_min", "float_cap_max",
                               "mcap_min", "mcap_max")) or bool(names & _VALUATION_FIELDS)
     return reports, valuation
@@ -173,13 +176,14 @@ def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) 
         ensure_valuations(source, fstore, day, "mcap_needs_snapshot" if only_mcap else "fund_needs_snapshot")
     elif not fstore.has_any():
         return None
-    return ScanFundamentals(symbols, fstore.latest_as_of(day), fstore.valuations())
+    return ScanFundamentals(symbols, fstore.latest_as_of(day), fstore.valuations(), fstore.annual_history(day))
 
 
 class ScanFundamentals:
     """The universe's fundamentals as arrays in the universe's order (``values``) and its score."""
 
-    def __init__(self, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame):
+    def __init__(self, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame,
+                 annual: pd.DataFrame | None = None):
         idx = pd.Index(symbols)
         self.row = {s: i for i, s in enumerate(symbols)}
         rep = reports.drop(columns="symbol").reindex(idx) if len(reports) else pd.DataFrame(index=idx)
@@ -196,7 +200,9 @@ class ScanFundamentals:
         dates = list(rep["report_date"]) if "report_date" in rep else [None] * len(idx)
         self.report_dates = [d if isinstance(d, dt.date) else None for d in dates]
         v["roe_annual"] = annualised_roe(v["roe"], self.report_dates)
-        self.score: FundamentalScore = score_fundamentals(v, symbols)
+        growth, _years, why = growth_values(annual, symbols)          # multi-year CAGR, annual reports
+        v.update(growth)
+        self.score: FundamentalScore = score_fundamentals(v, symbols, why)
         v["fscore"] = self.score.total
         self.values = v
 
@@ -249,6 +255,8 @@ class ScanFundamentals:
                 if k == "report_date":
                     d = self.report_dates[i] if i is not None else None
                     row[k] = d.isoformat() if d is not None else ""
+                elif k == "combo":
+                    row[k] = combined_score(row.get("score"), row["fscore"])
                 else:
                     x = float(self.values[k][i]) if i is not None else math.nan
                     row[k] = x if math.isfinite(x) else math.nan

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .data.errors import DataError
+from .fundamental_growth import annual_rows, growth_values
 from .fundamental_score import FundamentalScore, annualised_roe, score_fundamentals
 
 
@@ -29,8 +30,10 @@ class StockFundamentals:
         return None if self.reports.empty else self.reports.iloc[0].to_dict()
 
 
-def score_values(report: dict | None, valuation: dict | None) -> dict[str, np.ndarray]:
-    """The fundamental score's values of one stock (NaN where unknown)."""
+def score_values(report: dict | None, valuation: dict | None,
+                 reports: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+    """The fundamental score's values of one stock (NaN where unknown); ``reports`` (every period
+    the source has) give the multi-year growth of its annual reports (``fundamental_growth``)."""
     def get(d, k):
         v = (d or {}).get(k)
         try:
@@ -41,7 +44,20 @@ def score_values(report: dict | None, valuation: dict | None) -> dict[str, np.nd
     for k in ("gross_margin", "debt_ratio", "revenue_yoy", "profit_yoy"):
         vals[k] = get(report, k)
     vals["roe_annual"] = annualised_roe(get(report, "roe"), [(report or {}).get("report_date")])
+    growth, _years, _why = growth_values(annual_rows(reports), [_symbol(reports)])
+    vals.update(growth)
     return vals
+
+
+def _symbol(reports: pd.DataFrame | None) -> str:
+    return str(reports["symbol"].iloc[0]) if reports is not None and len(reports) else ""
+
+
+def score_one(report: dict | None, valuation: dict | None, reports: pd.DataFrame | None,
+              symbol: str) -> FundamentalScore:
+    """One stock's fundamental score, the multi-year growth's reason kept for its trace line."""
+    growth, _years, why = growth_values(annual_rows(reports), [_symbol(reports)])
+    return score_fundamentals(score_values(report, valuation, reports), [symbol], why)
 
 
 def load_stock_fundamentals(source, symbol: str) -> StockFundamentals:
@@ -56,5 +72,4 @@ def load_stock_fundamentals(source, symbol: str) -> StockFundamentals:
     except DataError as e:
         why = e.reason
     latest = None if reports.empty else reports.iloc[0].to_dict()
-    return StockFundamentals(symbol, reports, valuation, why,
-                             score_fundamentals(score_values(latest, valuation), [symbol]))
+    return StockFundamentals(symbol, reports, valuation, why, score_one(latest, valuation, reports, symbol))

@@ -1,5 +1,6 @@
 """The F10 page of one stock (通达信's F10 key): the latest valuation with its date and the
-company profile, the last 8 quarters' reports in a table (报告期, EPS, 营业收入 and 同比, 净利润
+company profile over the valuation history (PE/PB over time, a small chart:
+``ui/f10_valuation_chart.py``), the last 8 quarters' reports in a table (报告期, EPS, 营业收入 and 同比, 净利润
 and 同比, ROE, 每股净资产, 毛利率), and the dividend plans.
 
 A non-modal dialog; ``show_symbol`` shows a placeholder at once and asks the window's background
@@ -86,7 +87,7 @@ class F10Dialog(QDialog):
         self._symbol = ""
         self._data: Any = None
         self._error: Any = None
-        self.resize(860, 560)
+        self.resize(880, 640)
         lay = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title_label = QLabel()
@@ -111,7 +112,9 @@ class F10Dialog(QDialog):
         lay.addWidget(self.tabs, 1)
         # overview: valuation + profile side by side
         over = QWidget()
-        ol = QHBoxLayout(over)
+        ov = QVBoxLayout(over)
+        ol = QHBoxLayout()
+        ov.addLayout(ol)
         self.valuation_box = QGroupBox()
         self.valuation_form = QFormLayout(self.valuation_box)
         self.valuation_labels: dict[str, tuple[QLabel, QLabel]] = {}
@@ -139,6 +142,10 @@ class F10Dialog(QDialog):
         self.profile_form.addRow(self.profile_note)
         ol.addWidget(self.valuation_box, 1)
         ol.addWidget(self.profile_box, 1)
+        from desktop_app.ui.f10_valuation_chart import ValuationHistoryChart
+
+        self.valuation_chart = ValuationHistoryChart()
+        ov.addWidget(self.valuation_chart, 1)
         self.tabs.addTab(over, "")
         # reports
         self.reports_note, self.reports_table = self._table_tab("Reports", len(REPORT_COLUMNS))
@@ -233,6 +240,8 @@ class F10Dialog(QDialog):
             self.status_label.setText("")
         self.status_label.setVisible(bool(self.status_label.text()))
         self._render_valuation(d)
+        self.valuation_chart.set_history(getattr(d, "valuation_history", None), getattr(d, "valuation_error", None),
+                                         loaded=d is not None)
         self._render_profile(d)
         self._render_reports(d)
         self._render_dividends(d)

@@ -1,6 +1,9 @@
 """Where the F10 page opens from: the F10 key (in the chart, the results or the watchlist: the
 stock of the focused list's current row, else the open stock), the rows' context menus of the
-results and the watchlist, the chart's right-click menu and the window's View menu.
+results and the watchlist, the chart's right-click menu, the analysis panel's fundamental score
+(its "F10 company info…" button) and the window's View menu. Also the
+Data menu's "Refresh fundamentals" (``refresh_action``): the "fundamentals" refresh task
+(``core.data.fundamental_refresh``) in the one task table.
 
 One ``F10Dialog`` per window, made on first use; the stock view's fundamental-score loader is
 attached here too (``attach_stock_view``), so the stock view itself stays as it is.
@@ -14,7 +17,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.ui import i18n
-from desktop_app.ui.i18n import tr
+from desktop_app.ui.actions import make_action
+from desktop_app.ui.i18n import model_lang, tr
 
 
 def _inside(widget: Any, ancestor: Any) -> bool:
@@ -48,6 +52,7 @@ class F10Opener(QObject):
         self.watchlist_action.setObjectName("actionF10Watchlist")
         self.watchlist_action.triggered.connect(lambda: self._open_row(window.watchlist_view.current_symbol()))
         window.watchlist_view.menu_actions.append(self.watchlist_action)
+        self.refresh_action = make_action(window, "actionRefreshFundamentals", self.refresh_fundamentals)
         i18n.notifier.language_changed.connect(self._retranslate)
         self._retranslate()
 
@@ -59,11 +64,14 @@ class F10Opener(QObject):
         menu.addSeparator()
         menu.addAction(self.action)
         self.score_loader = FundamentalScoreLoader(view, self.w.ctx)
+        self.score_loader.box.f10_button.clicked.connect(lambda: self._open_row(view.current_symbol()))
 
     @Slot(str)
     def _retranslate(self, _lang: str = "") -> None:
         for a in (self.action, self.results_action, self.watchlist_action):
             a.setText(tr("F10 company info"))
+        self.refresh_action.setText(tr("Refresh fundamentals"))
+        self.refresh_action.setStatusTip(tr("Fetch the whole market's financial reports, one request per report period"))
         if self.dialog is not None:
             self.dialog.retranslate()
 
@@ -86,6 +94,17 @@ class F10Opener(QObject):
             return ""
         self.open(symbol)
         return symbol
+
+    @Slot()
+    def refresh_fundamentals(self) -> str:
+        """Submit the "fundamentals" refresh task on the current source and store ("" without one)."""
+        ctx = self.w.ctx
+        if ctx.source is None:
+            self.w.statusBar().showMessage(tr("The data source is not ready yet."), 5000)
+            return ""
+        from desktop_app.workers.task_factory import submit_refresh
+
+        return submit_refresh(ctx.task_manager, ctx.source, ctx.store, mode="fundamentals", lang=model_lang())
 
     def _open_row(self, symbol: str) -> None:
         if symbol:

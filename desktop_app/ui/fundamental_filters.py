@@ -1,5 +1,6 @@
 """The scan panel's collapsible "基本面" (fundamentals) group: 市盈率 and 市净率 ranges, a 流通市值
-range in 亿元, minimum ROE and 净利润同比 (percent, may be negative), a minimum 基本面得分.
+range in 亿元, minimum ROE and 净利润同比 (percent, may be negative), a minimum 基本面得分, and
+the 60日涨跌幅 / 年初至今 ranges (percent, may be negative; ``core/scan_returns.py``).
 
 It turns its fields into ``ScanRequest`` keyword arguments (``request_fields``: ``pe_min`` …
 ``min_fscore``; caps in yuan), shows a bad number under its field the way the price fields do,
@@ -20,9 +21,12 @@ FLOAT_CAP_UNIT = 1e8     # the 流通市值 fields are in 亿元; ScanRequest.fl
 ERROR_STYLE = "color: #c62828;"
 #: Range fields: state key prefix (and ScanRequest field prefix) -> unit.
 RANGES = {"pe": 1.0, "pb": 1.0, "float_cap": FLOAT_CAP_UNIT}
+#: Ranges of a change in percent (may be negative).
+SIGNED_RANGES = ("chg60", "ytd")
 #: Single minimums: state key -> may it be negative (growth and ROE may).
 MINIMUMS = {"roe_min": True, "profit_yoy_min": True, "min_fscore": False}
-STATE_KEYS = tuple(f"{k}_{e}" for k in RANGES for e in ("min", "max")) + tuple(MINIMUMS)
+STATE_KEYS = tuple(f"{k}_{e}" for k in RANGES for e in ("min", "max")) + tuple(MINIMUMS) \
+    + tuple(f"{k}_{e}" for k in SIGNED_RANGES for e in ("min", "max"))
 
 
 def parse_number(text: str, signed: bool = False) -> float | None:
@@ -69,6 +73,13 @@ class FundamentalFilters(QWidget):
             self._row(form, kind, row)
         for key in MINIMUMS:
             self._row(form, key, self._edit(key))
+        for kind in SIGNED_RANGES:
+            lo, hi = self._edit(f"{kind}_min"), self._edit(f"{kind}_max")
+            row = QHBoxLayout()
+            row.addWidget(lo)
+            row.addWidget(QLabel("–"))
+            row.addWidget(hi)
+            self._row(form, kind, row)
         self.toggle.setChecked(False)
         self._on_toggled(False)
         self.retranslate()
@@ -95,12 +106,13 @@ class FundamentalFilters(QWidget):
         self.toggle.setText(tr("Fundamentals"))
         texts = {"pe": tr("P/E (dynamic)"), "pb": tr("P/B"), "float_cap": tr("Float cap (100M yuan)"),
                  "roe_min": tr("Min. ROE (%)"), "profit_yoy_min": tr("Min. net profit YoY (%)"),
-                 "min_fscore": tr("Min. fundamental score")}
+                 "min_fscore": tr("Min. fundamental score"), "chg60": tr("60-day change (%)"),
+                 "ytd": tr("Year to date (%)")}
         for key, text in texts.items():
             self.labels[key].setText(text)
         for key, e in self.edits.items():
-            e.setPlaceholderText(tr("max") if key.endswith("_max") else tr("min") if key in STATE_KEYS[:6]
-                                 else tr("none"))
+            e.setPlaceholderText(tr("max") if key.endswith("_max") else tr("none") if key in MINIMUMS
+                                 else tr("min"))
         self.edits["min_fscore"].setToolTip(tr("0–100; stocks without enough report data are excluded"))
 
     @Slot(bool)
@@ -153,6 +165,20 @@ class FundamentalFilters(QWidget):
                 continue
             self._show(key, "")
             out[key] = v
+        for kind in SIGNED_RANGES:
+            try:
+                lo = parse_number(self.edits[f"{kind}_min"].text(), signed=True)
+                hi = parse_number(self.edits[f"{kind}_max"].text(), signed=True)
+            except ValueError:
+                self._show(kind, tr("Enter a number, or leave it empty."))
+                ok = False
+                continue
+            if lo is not None and hi is not None and lo > hi:
+                self._show(kind, tr("The minimum is above the maximum."))
+                ok = False
+                continue
+            self._show(kind, "")
+            out[f"{kind}_min"], out[f"{kind}_max"] = lo, hi
         if not ok:
             self.set_expanded(True)       # a problem is never hidden in a folded group
             return None

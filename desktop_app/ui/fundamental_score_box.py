@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from desktop_app.core import numfmt
 from desktop_app.core.catalogue import values_text
@@ -42,6 +42,12 @@ class FundamentalScoreBox(QGroupBox):
         self.trace_table = _table(4, "fscoreTrace")
         self.trace_table.setWordWrap(True)
         lay.addWidget(self.trace_table)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.f10_button = QPushButton()        # the F10 page of this stock (wired by ui/f10_opener.py)
+        self.f10_button.setObjectName("fscoreF10Button")
+        row.addWidget(self.f10_button)
+        lay.addLayout(row)
         self.render()
 
     # -- state -----------------------------------------------------------------------------
@@ -66,6 +72,8 @@ class FundamentalScoreBox(QGroupBox):
     # -- rendering -------------------------------------------------------------------------
     def render(self) -> None:
         self.setTitle(tr("Fundamental score"))
+        self.f10_button.setText(tr("F10 company info…"))
+        self.f10_button.setToolTip(tr("Reports, valuation history and dividends of this stock (F10)"))
         self.header.retranslate()
         self.trace_table.setHorizontalHeaderLabels([tr("Dimension"), tr("Rule and values"), tr("Met"), tr("Points")])
         r = self._result

@@ -87,10 +87,11 @@ class HitDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.score_column = -1
         self.change_column = -1
+        self.change_columns: frozenset[int] = frozenset()     # more signed changes (60日涨跌幅, 年初至今)
 
     def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:  # noqa: N802
         super().initStyleOption(option, index)
-        if index.column() == self.change_column:
+        if index.column() == self.change_column or index.column() in self.change_columns:
             v = index.data(SORT_ROLE)
             if isinstance(v, (int, float)) and v == v and v != 0:
                 option.palette.setColor(QPalette.ColorRole.Text,

@@ -169,6 +169,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.validation = ValidationDesk(self)       # Validate beside Start, Ctrl+F5, the report
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
+        self.data_menu.addAction(self.f10.refresh_action)
         self.data_menu.addAction(self.switch_source_action)
         self.view_menu = mb.addMenu("")
         for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):

@@ -30,7 +30,7 @@ LAYOUT_KEY = "results/columns"
 DEFAULT_WIDTHS = {"symbol": 64, "name": 80, "last": 64, "chg_pct": 70, "score": 56, "label": 92,
                   "amount": 80, "turnover": 62, "vol_ratio": 56, "industry": 76, "board": 76,
                   "strategies": 180, "ma_trend": 64, "macd_state": 92, "rsi": 50, "trend": 48,
-                  "volatility": 48, "technical": 48, "volume": 48, "momentum": 48}
+                  "volatility": 48, "technical": 48, "volume": 48, "momentum": 48, "chg60": 76, "ytd": 70}
 
 
 class _FrozenLine(QWidget):
@@ -217,9 +217,12 @@ class ResultsView(QWidget):
         self.proxy.setSourceModel(model)
         self.delegate.score_column = model_column(model, "score") if model is not None else -1
         self.delegate.change_column = model_column(model, "chg_pct") if model is not None else -1
+        self.delegate.change_columns = frozenset(c for c in (model_column(model, k) for k in ("chg60", "ytd"))
+                                                 if c >= 0) if model is not None else frozenset()
         for c in self._delegate_columns:
             self.table.setItemDelegateForColumn(c, None)
-        self._delegate_columns = [c for c in (self.delegate.score_column, self.delegate.change_column) if c >= 0]
+        self._delegate_columns = [c for c in (self.delegate.score_column, self.delegate.change_column,
+                                              *self.delegate.change_columns) if c >= 0]
         for c in self._delegate_columns:
             self.table.setItemDelegateForColumn(c, self.delegate)
         if model is not None:

@@ -52,11 +52,14 @@ def analysis_job(symbol: str, source, store):
 
 def refresh_job(source, store, mode: str = "update", symbols: list[str] | None = None,
                 yield_to: Callable[[], bool] | None = None):
-    if mode not in ("update", "backfill"):
-        raise ValueError(f"refresh mode must be 'update' or 'backfill', not {mode!r}")
+    if mode not in ("update", "backfill", "fundamentals"):
+        raise ValueError(f"refresh mode must be 'update', 'backfill' or 'fundamentals', not {mode!r}")
 
     def job(progress, cancel, emit_hits):
         from ..core.data import refresh
+        if mode == "fundamentals":      # the whole market's reports, a request per period
+            from ..core.data.fundamental_refresh import refresh_fundamentals
+            return refresh_fundamentals(source, store, progress=progress, cancel=cancel)
         if mode == "backfill":
             return refresh.backfill(source, store, symbols=symbols, progress=progress, cancel=cancel,
                                     yield_to=yield_to)

@@ -15,6 +15,11 @@ Model, per stock (vectorised over the market, from its own seed stream so the ba
 The newest period is the newest one whose deadline has passed on the market's last day
 (``report_periods``); a stock listed after a period's end has no report for it. Notices come
 25–55 days after the period end (never after the deadline).
+
+Before those 8 quarters, ``N_OLDER_ANNUALS`` older **annual** reports only (as a source keeps
+years of annual reports; the multi-year growth of the fundamental score reads them): each year's
+profit and revenue the next year's over the stock's own growth rate, with noise (from a separate
+seed stream, so the 8 quarters are as before); equity the next year's less that year's profit.
 """
 from __future__ import annotations
 
@@ -28,7 +33,8 @@ from .report_periods import deadline, periods_back, published_periods
 from .source import DIVIDEND_COLUMNS, FUNDAMENTAL_COLUMNS
 
 N_QUARTERS = 12      # generated (a year more than shown, for the YoY of the oldest shown)
-N_SHOWN = 8          # the reports a demo stock has
+N_SHOWN = 8          # the quarterly reports a demo stock has
+N_OLDER_ANNUALS = 3  # annual reports before them
 
 
 @dataclass
@@ -102,10 +108,77 @@ def build_reports(st, seed: int) -> DemoReports:
                 "debt_ratio": np.round((debt + rng.normal(0, 1.5, n)).clip(3, 97), 2),
             })
         rows.append(frame[has])
-    frame = pd.concat(rows, ignore_index=True)[FUNDAMENTAL_COLUMNS]
-    out_periods = [periods[j] for j in shown]
+    older, older_periods = _older_annuals(rows[[periods[j] for j in shown].index(
+        next(periods[j] for j in shown if periods[j].month == 12))], growth, st, listed, seed)
+    frame = pd.concat([older] + rows, ignore_index=True)[FUNDAMENTAL_COLUMNS]
+    out_periods = older_periods + [periods[j] for j in shown]
     by_period = {p: g.reset_index(drop=True) for p, g in frame.groupby("report_date", sort=False)}
     return DemoReports(out_periods, frame, by_period, _dividends(frame, rng, last_day))
+
+
+def _before(cur: np.ndarray, yoy: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """The value a year before ``cur`` given its YoY (percent, against |previous|); the fallback
+    where that is undefined or would flip the sign (a loss maker loses every year)."""
+    y = yoy / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prev = np.where(cur > 0, cur / (1 + y), cur / (1 - y))
+    ok = np.isfinite(prev) & (np.sign(prev) == np.sign(cur)) & (prev != 0)
+    return np.where(ok, prev, fallback)
+
+
+def _older_annuals(first: pd.DataFrame, growth: np.ndarray, st, listed, seed: int
+                   ) -> tuple[pd.DataFrame, list[dt.date]]:
+    """``N_OLDER_ANNUALS`` annual reports before the oldest shown annual one (``first``, every
+    stock's row of that period), oldest first; see the module."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 15, 1]))
+    row_of = {c: i for i, c in enumerate(st.codes)}
+    idx = np.array([row_of[c] for c in first["symbol"]], dtype=np.intp)
+    g = growth[idx]
+    shares = st.total_shares.astype(float)[idx]
+    year0 = first["report_date"].iloc[0].year if len(first) else None
+    profit, revenue = first["profit"].to_numpy(dtype=float), first["revenue"].to_numpy(dtype=float)
+    equity = first["bvps"].to_numpy(dtype=float) * shares
+    gross, debt = first["gross_margin"].to_numpy(dtype=float), first["debt_ratio"].to_numpy(dtype=float)
+    out, periods = [], []
+    for k in range(1, N_OLDER_ANNUALS + 1):
+        if year0 is None:
+            break
+        p = dt.date(year0 - k, 12, 31)
+        equity = np.where(np.isfinite(equity), np.maximum(equity - profit, 0.5 * np.abs(equity)), np.nan)
+        model_p = profit / (1 + g) * (1 + 0.08 * rng.standard_normal(len(idx))).clip(0.7, 1.3)
+        model_r = revenue / (1 + g) * (1 + 0.04 * rng.standard_normal(len(idx))).clip(0.8, 1.2)
+        if k == 1:      # the year before the oldest shown annual: as that report's YoY says
+            model_p = _before(profit, first["profit_yoy"].to_numpy(dtype=float), model_p)
+            model_r = _before(revenue, first["revenue_yoy"].to_numpy(dtype=float), model_r)
+        profit, revenue = model_p, model_r
+        has = np.array([d is not None and d <= p for d in listed[idx]])
+        notice = dt.date(p.year + 1, 3, 20) + dt.timedelta(days=int(rng.integers(0, 40)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            frame = pd.DataFrame({
+                "symbol": first["symbol"].to_numpy(), "report_date": p, "notice_date": notice,
+                "eps": np.round(profit / shares, 4), "revenue": np.round(revenue, 0),
+                "revenue_yoy": np.nan,
+                "profit": np.round(profit, 0), "profit_yoy": np.nan,
+                "bvps": np.round(equity / shares, 4), "roe": np.round(profit / equity * 100.0, 2),
+                "gross_margin": np.round(gross + rng.normal(0, 1.0, len(idx)), 2),
+                "ocfps": np.round(profit / shares, 4),
+                "debt_ratio": np.round((debt + rng.normal(0, 1.5, len(idx))).clip(3, 97), 2),
+            })
+        out.append(frame[has].copy())
+        periods.append(p)
+    # YoY among the older annuals themselves (the oldest has none): next to each, the year before
+    for j in range(len(out) - 1):
+        newer, older = out[j], out[j + 1].set_index("symbol")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for col, key in (("revenue", "revenue_yoy"), ("profit", "profit_yoy")):
+                prev = older[col].reindex(newer["symbol"]).to_numpy(dtype=float)
+                cur = newer[col].to_numpy(dtype=float)
+                newer[key] = np.round(np.where(prev != 0, (cur - prev) / np.abs(prev) * 100.0, np.nan), 2)
+    out.reverse()
+    periods.reverse()
+    if not out:
+        return pd.DataFrame(columns=FUNDAMENTAL_COLUMNS), []
+    return pd.concat(out, ignore_index=True)[FUNDAMENTAL_COLUMNS], periods
 
 
 def _dividends(frame: pd.DataFrame, rng: np.random.Generator, last_day: dt.date) -> pd.DataFrame:

@@ -159,6 +159,23 @@ class FundamentalStore:
             df = df[df["symbol"].isin(set(symbols))]
         return df.set_index("symbol", drop=False)
 
+    def annual_history(self, day: dt.date | None = None) -> pd.DataFrame:
+        """Every stored annual report (12-31 periods) public on or before ``day`` (None: all), in
+        one query: symbol, year, revenue, profit (yuan) — the multi-year growth's input
+        (``core/fundamental_growth.py``)."""
+        span = self.bars._one("SELECT min(report_day), max(report_day) FROM fundamentals")
+        if span is None or span[0] is None:
+            return pd.DataFrame(columns=["symbol", "year", "revenue", "profit"])
+        first, last = codec.day_to_date(int(span[0])).year, codec.day_to_date(int(span[1])).year
+        ends = {codec.day_number(dt.date(y, 12, 31)): y for y in range(first, last + 1)}
+        where, args = ("AND available_day <= ?", (codec.day_number(day),)) if day is not None else ("", ())
+        rows = self.bars._all(f"SELECT symbol, report_day, revenue, profit FROM fundamentals WHERE report_day IN "
+                              f"({','.join(map(str, ends))}) {where}", args)
+        df = pd.DataFrame(rows, columns=["symbol", "year", "revenue", "profit"]).astype(
+            {"revenue": float, "profit": float})
+        df["year"] = df["year"].map(ends).astype(int)
+        return df
+
     def history(self, symbol: str) -> pd.DataFrame:
         """One symbol's stored reports, newest first (FUNDAMENTAL_COLUMNS + ``fetched``)."""
         rows = self.bars._all(f"SELECT symbol, report_day, notice_day, fetched, {', '.join(REPORT_FIELDS)} "

@@ -30,7 +30,9 @@ and P the trading day before T. For each stored series with last date L:
   suspended since L: skipped, no request.
 - symbols absent from the snapshot are skipped (delisted).
 If most of the compared symbols look re-adjusted, the snapshot is not of day T (e.g. taken before
-the open); then no snapshot bars are written and nothing is refetched because of it.
+the open); then no snapshot bars are written and nothing is refetched because of it. Otherwise the
+snapshot's valuations (PE, PB, total and float cap, last price) go into the store's valuations
+table dated T (``FundamentalStore.write_valuations``): what scans and the F10 page read.
 """
 from __future__ import annotations
 
@@ -376,6 +378,14 @@ def _snapshot_bar(row: dict, day: int) -> pd.DataFrame | None:
     return df[BAR_COLUMNS]
 
 
+def _keep_valuations(store: BarStore, spot: pd.DataFrame, day: dt.date) -> None:
+    """The snapshot's PE/PB/caps into the store's valuations, dated with the snapshot's day."""
+    from .fundamental_store import FundamentalStore
+
+    if len(spot) and {"pe", "pb", "market_cap"} <= set(spot.columns):
+        FundamentalStore(store).write_valuations(spot, day)
+
+
 def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: Any = None,
            today: dt.date | None = None, symbols: list[str] | None = None) -> RefreshReport:
     """Bring every stored series (or only the stored ones among ``symbols``) up to the snapshot's
@@ -447,6 +457,8 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
         job.flush()
         if job.store_problem is not None:
             return job.finish()
+    else:
+        _keep_valuations(store, spot, codec.day_to_date(T))
 
     for sym, bar in appends.items():
         job.queue_write(sym, bar, extend=True)
