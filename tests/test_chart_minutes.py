@@ -173,6 +173,11 @@ def test_f9_opens_the_intraday_view_with_independently_checked_lines(qtbot, view
     assert levels[len(levels) // 2] == pytest.approx(prev)
     pct = iv.pct_axis.tickStrings(levels, 1, 1)
     assert pct[len(pct) // 2] == "+0.00%" and pct[-1].startswith("+") and pct[0].startswith("-")
+    st = iv.style_                                         # red above the previous close, green below
+    assert [iv.pct_axis.color_of(t) for t in (pct[0], pct[len(pct) // 2], pct[-1])] == [st.down, st.foreground, st.up]
+    prices = iv.price_axis.tickStrings(levels, 1, 1)
+    assert [iv.price_axis.color_of(t) for t in (prices[0], prices[-1])] == [st.down, st.up]
+    assert float(prices[len(prices) // 2]) == round(prev, 2)
     # the time axis: 09:30 … 15:00 over 240 slots, 11:30 and 13:00 on one tick
     assert iv.x_ticks() == [(0.0, "09:30"), (60.0, "10:30"), (120.0, "11:30/13:00"), (180.0, "14:00"),
                             (240.0, "15:00")]

@@ -45,6 +45,10 @@ class CentredAxis(pg.AxisItem):
     def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pg API)
         return [(1.0, self.levels())]
 
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        """10 px past either end, so the top and bottom levels are drawn (a gridded axis has none)."""
+        return super().boundingRect().adjusted(0, -10, 0, 10)
+
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pg API)
         if self.mode == "pct":
             return [f"{(v / self.centre - 1) * 100:+.2f}%" if self.centre else "" for v in values]
@@ -53,11 +57,19 @@ class CentredAxis(pg.AxisItem):
     def drawPicture(self, p, axisSpec, tickSpecs, textSpecs):  # noqa: N802 (pg API)
         super().drawPicture(p, axisSpec, tickSpecs, [])
         p.setClipping(False)
-        half = self.span / LEVELS / 2 if self.span else 0.0
-        for (rect, flags, text), v in zip(textSpecs, self.levels()):
-            up, down, flat = self.colors
-            p.setPen(QtGui.QColor(up if v > self.centre + half / 10 else down if v < self.centre - half / 10 else flat))
+        for rect, flags, text in textSpecs:
+            p.setPen(QtGui.QColor(self.color_of(text)))
             p.drawText(rect, int(flags), text)
+
+    def color_of(self, text: str) -> str:
+        """Up colour above the previous close, down colour below, the text colour on it."""
+        up, down, flat = self.colors
+        try:
+            v = float(text.rstrip("%"))
+        except ValueError:
+            return flat
+        ref = 0.0 if self.mode == "pct" else round(self.centre, 2)
+        return up if v > ref else down if v < ref else flat
 
 
 class SessionAxis(pg.AxisItem):
@@ -65,7 +77,10 @@ class SessionAxis(pg.AxisItem):
 
     def __init__(self) -> None:
         super().__init__("bottom")
-        self.setStyle(hideOverlappingLabels=False)
+
+    def boundingRect(self):  # noqa: N802 (Qt API)
+        """48 px past either end, so 09:30 and 15:00 are drawn (a gridded axis has no margin)."""
+        return super().boundingRect().adjusted(-48, 0, 48, 0)
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pg API)
         return [(1.0, [float(x) for x, _ in TIME_TICKS])]
@@ -137,7 +152,7 @@ class IntradayView(QtWidgets.QWidget):
                 plot.getAxis(name).setTextPen(st.foreground)
             plot.getAxis("left").setWidth(64)
             plot.getAxis("right").setWidth(64)
-        self.price_plot.setXRange(0, 240, padding=0)
+        self.price_plot.setXRange(-1, 241, padding=0)
         self.price_line = pg.PlotDataItem(pen=cosmetic_pen(st.lines[0], 1.2))
         self.avg_line = pg.PlotDataItem(pen=cosmetic_pen(st.lines[1], 1.2))
         self.prev_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(st.foreground, 1, QtCore.Qt.PenStyle.DashLine))
@@ -166,7 +181,7 @@ class IntradayView(QtWidgets.QWidget):
         lo, hi = day.value_range()
         self.price_axis.set_levels(day.prev_close, hi - day.prev_close)
         self.pct_axis.set_levels(day.prev_close, hi - day.prev_close)
-        self.price_plot.setYRange(lo, hi, padding=0)
+        self.price_plot.setYRange(lo - (hi - lo) * 0.01, hi + (hi - lo) * 0.01, padding=0)   # edge ticks shown
         self.prev_line.setValue(day.prev_close)
         self.price_line.setData(day.x, day.price)
         self.avg_line.setData(day.x, day.avg)
@@ -176,7 +191,7 @@ class IntradayView(QtWidgets.QWidget):
                                  pens=[pg.mkPen(None)] * len(brushes))
         top = float(day.volume.max()) if day.n else 1.0
         self.volume_plot.setYRange(0, top * 1.05 if top > 0 else 1.0, padding=0)
-        self.price_plot.setXRange(0, 240, padding=0)
+        self.price_plot.setXRange(-1, 241, padding=0)
         self._cursor = None
         self._show_cursor(False)
         self._update_readout(day.n - 1 if day.n else None)

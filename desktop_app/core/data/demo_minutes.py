@@ -4,7 +4,7 @@ daily bar, consistent with it.
 For one day's bar (O, H, L, C, V, A) the path starts at O, visits the day's two extremes (the
 low first on a rising day, the high first on a falling one, at times drawn from a hash of the
 stock and the day) and ends at C; between those anchors a Brownian bridge wiggles it, clipped to
-[L, H]. Prices are whole cents. Minute highs/lows widen each minute's open–close a little, still
+[L, H] (reflected off them). Prices are whole cents. Minute highs/lows widen each minute's open–close a little, still
 inside [L, H], and the two anchor minutes reach H and L exactly, so the day's 1-minute bars give
 back exactly O, H, L and C. Volume follows a U (busy open and close, quiet lunch hours) with
 noise; it and the amount are spread by cumulative rounding so that they sum to V and A.
@@ -49,7 +49,7 @@ def day_path(symbol: str, day: pd.Timestamp, o: float, h: float, lo: float, c: f
     anchors_p = np.array([o, e1, e2, c])
     t = np.arange(n + 1, dtype=float)
     base = np.interp(t, anchors_t, anchors_p)
-    scale = max(h - lo, 0.01) * 0.08
+    scale = max(h - lo, 0.01) * 0.3
     noise = np.zeros(n + 1)
     for s0, s1 in zip(anchors_t[:-1], anchors_t[1:]):  # a Brownian bridge per leg (0 at anchors)
         m = s1 - s0
@@ -57,11 +57,13 @@ def day_path(symbol: str, day: pd.Timestamp, o: float, h: float, lo: float, c: f
             walk = np.cumsum(rng.normal(0.0, 1.0, m))
             bridge = walk - np.arange(1, m + 1) / m * walk[-1]
             noise[s0 + 1:s1 + 1] = bridge * scale / np.sqrt(m)
-    path = np.clip(np.round((base + noise) * 100) / 100, lo, h)
+    raw = base + noise
+    raw = np.where(raw > h, 2 * h - raw, np.where(raw < lo, 2 * lo - raw, raw))   # reflected, not stuck
+    path = np.clip(np.round(raw * 100) / 100, lo, h)
     path[anchors_t] = anchors_p                         # exact anchors (O, extremes, C)
     opens, closes = path[:-1].copy(), path[1:].copy()
     opens[0] = o
-    wiggle = np.round(np.abs(rng.normal(0.0, scale * 0.4, (2, n))) * 100) / 100
+    wiggle = np.round(np.abs(rng.normal(0.0, scale * 0.1, (2, n))) * 100) / 100
     highs = np.minimum(np.maximum(opens, closes) + wiggle[0], h)
     lows = np.maximum(np.minimum(opens, closes) - wiggle[1], lo)
     x = (np.arange(n) + 0.5) / n
