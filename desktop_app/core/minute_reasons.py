@@ -15,4 +15,7 @@ MINUTE_MESSAGES: dict[str, tuple[str, str]] = {
     "minute_columns": ("时间                  开盘        最高        最低        收盘        成交量        成交额",
                        "time                  open        high        low         close       volume        amount"),
     "minute_written": ("已写出 {n} 根 {period}线到 {path}", "wrote {n} {period} bars to {path}"),
+    "intraday_heading": ("{symbol} 分时 {day}（{minutes} 分钟）", "{symbol} intraday {day} ({minutes} minutes)"),
+    "intraday_values": ("昨收 {prev}　最新 {last}　均价 {avg}　涨幅 {chg}　成交量 {volume}　成交额 {amount}",
+                        "prev close {prev}  last {last}  avg {avg}  change {chg}  volume {volume}  amount {amount}"),
 }
