@@ -126,6 +126,13 @@ def test_the_minute_menu_picks_a_period_and_the_axis_shows_times(qtbot, view, de
     text = view.chart.readout_text("price")
     last = pd.Timestamp(d.dates[-1])
     assert last.strftime("%Y-%m-%d 15:00") in text
+    # relative strength draws nothing on minute bars (an index's daily closes say nothing within a day)
+    view.relative.set_choice("board")
+    qtbot.waitUntil(lambda: bool(view.chart.compare_name()), timeout=15000)
+    view.wait_idle()
+    assert not np.isfinite(view.chart.compare_values()).any()
+    assert not any(view.chart.compare_name() in t for t in view.chart.legend_texts())
+    view.relative.set_choice("")
     # the minute bars were cached: a second view on the same store reads them back
     from desktop_app.core.minute_data import open_minute_store
     assert len(open_minute_store(demo).read(sym, "5m")) == d.n
