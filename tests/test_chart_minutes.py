@@ -227,3 +227,37 @@ def test_the_intraday_view_follows_the_opened_stock_and_the_menu(qtbot, view, de
         view.open_symbol("index:000300")
     qtbot.waitUntil(lambda: "000300" in sw.intraday.message(), timeout=15000)
     view.wait_idle()
+
+
+class _LiveDemo(DemoSource):
+    """The demo market posing as a live source (the 分时 view then refreshes itself)."""
+
+    is_demo = False
+
+
+def test_a_live_intraday_view_refreshes_while_shown(qtbot, runner, tmp_path, monkeypatch):
+    from desktop_app.ui import intraday_switch
+
+    calls = []
+    real = intraday_switch.load_intraday
+    monkeypatch.setattr(intraday_switch, "load_intraday", lambda *a: calls.append(a[1]) or real(*a))
+    src = _LiveDemo(n_stocks=60)
+    store = BarStore(tmp_path / "bars.sqlite")
+    v = StockView(types.SimpleNamespace(source=src, store=store, runner=runner))
+    qtbot.addWidget(v)
+    v.show()
+    try:
+        sym = str(src.universe()["symbol"].iloc[3])
+        _open(qtbot, v, sym)
+        sw = v.periods.intraday
+        sw.timer.setInterval(30)
+        sw.set_shown(True)
+        assert sw.timer.isActive()
+        qtbot.waitUntil(lambda: len(calls) >= 3, timeout=15000)
+        assert set(calls) == {sym} and sw.intraday.has_day()     # the day stays shown meanwhile
+        sw.set_shown(False)
+        assert not sw.timer.isActive()
+        v.wait_idle()
+    finally:
+        runner.wait(10)
+        store.close()

@@ -134,6 +134,21 @@ def test_store_merges_so_history_accumulates(tmp_path):
     assert MinuteStore(tmp_path / "m.sqlite").read("600001", "1m").equals(got)
 
 
+def test_a_failed_merge_leaves_the_cache_as_it_was(tmp_path, monkeypatch):
+    import sqlite3
+
+    from desktop_app.core.data import minute_store
+
+    st = MinuteStore(tmp_path / "m.sqlite")
+    st.merge("600001", "1m", _bars(["2026-11-30 09:31"], 10.0), fetched_at=1.0)
+    good = minute_store._rows("600001", "1m", _bars(["2026-11-30 09:31", "2026-11-30 09:32"], 12.0))
+    monkeypatch.setattr(minute_store, "_rows", lambda *a: good + [(None, "1m", 0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0)])
+    with pytest.raises(sqlite3.IntegrityError):              # the third row breaks NOT NULL
+        st.merge("600001", "1m", _bars(["2026-11-30 09:33"], 12.0), fetched_at=2.0)
+    got = st.read("600001", "1m")
+    assert got["close"].tolist() == [10.0] and st.fetched("600001", "1m") == 1.0   # all or nothing
+
+
 def test_a_damaged_cache_file_is_set_aside_and_restarted(tmp_path):
     path = tmp_path / "m.sqlite"
     path.write_bytes(b"not a database at all" * 100)

@@ -8,13 +8,16 @@ While the 分时 view is shown, the open stock's 1-minute bars are loaded on the
 (``core.minute_data.load_minutes``, the minute cache) and its last day computed there
 (``core.intraday.intraday_day``, the previous close from the view's daily bars); a newly opened
 stock reloads it; a stale result is dropped. An index has no minute bars: the view says so.
+With a live source the shown day is reloaded every ``REFRESH_MS`` while the view is up (the
+loader's cache answers within its 60 s, so this is at most one request a minute); the demo
+market's day does not change, so it is not polled.
 """
 from __future__ import annotations
 
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QStackedWidget, QToolButton
 
@@ -23,6 +26,7 @@ from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import reason_text, tr
 
 INTRADAY_KEY = Qt.Key.Key_F9
+REFRESH_MS = 60_000
 
 
 def load_intraday(source: Any, symbol: str, daily: Any) -> tuple[str, Any]:
@@ -57,6 +61,9 @@ class IntradaySwitch(QObject):
         periods.group.buttonClicked.connect(self._on_period_chosen)
         periods.period_changed.connect(self._on_period_chosen)
         view.stock_loaded.connect(self._on_stock_loaded)
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self._on_timer)
 
     def stack_with(self, chart: Any) -> QStackedWidget:
         from desktop_app.ui.intraday_view import IntradayView
@@ -90,6 +97,10 @@ class IntradaySwitch(QObject):
         if on:
             self.intraday.setFocus()
             self._request()
+        if on and not self.view._is_demo():
+            self.timer.start()
+        else:
+            self.timer.stop()
         if on != was:
             self.toggled.emit(on)
 
@@ -104,14 +115,22 @@ class IntradaySwitch(QObject):
         if self.is_shown():
             self._request()
 
+    def _on_timer(self) -> None:
+        if not self.is_shown() or self.view._is_demo():
+            self.timer.stop()
+        elif not self.view.runner.is_busy(self._key):
+            self._request(quiet=True)
+
     # -- data ---------------------------------------------------------------------------------
-    def _request(self) -> None:
+    def _request(self, quiet: bool = False) -> None:
+        """Load the open stock's day; ``quiet`` (the refresh timer) keeps the shown day meanwhile."""
         v = self.view
         symbol, source = v.current_symbol(), getattr(v.ctx, "source", None)
         if not symbol or source is None:
             self.intraday.show_message(tr("Open a stock: double-click a result or a watchlist entry, or press Ctrl+K."))
             return
-        self.intraday.show_message(tr("Loading {symbol}…").format(symbol=symbol))
+        if not (quiet and self.intraday.has_day()):
+            self.intraday.show_message(tr("Loading {symbol}…").format(symbol=symbol))
         v.runner.run(partial(load_intraday, source, symbol, v.current_bars()), self._on_loaded,
                      self._on_error, key=self._key)
 
