@@ -43,7 +43,8 @@ def day_path(symbol: str, day: pd.Timestamp, o: float, h: float, lo: float, c: f
     rng = _rng(symbol, day)
     n = SLOTS_PER_DAY
     first_low = c >= o
-    a, b = sorted(rng.choice(np.arange(5, n - 5), size=2, replace=False))
+    a = int(rng.integers(5, n - 60))                  # the first extreme, then the second at least
+    b = int(rng.integers(a + 30, n - 5))              # half an hour later: no cliffs
     anchors_t = np.array([0, a, b, n])                 # close of slot t-1 ... t = n is the close
     e1, e2 = (lo, h) if first_low else (h, lo)
     anchors_p = np.array([o, e1, e2, c])
