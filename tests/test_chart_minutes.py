@@ -198,9 +198,21 @@ def test_f9_opens_the_intraday_view_with_independently_checked_lines(qtbot, view
     assert r["chg_pct"] == pytest.approx((bar["close"] / prev - 1) * 100)
     text = iv.readout_text()
     assert "10:31" in text and f"{bar['close']:.2f}" in text and f"{r['chg_pct']:+.2f}%" in text
+    # the PNG export draws what is shown: a twin of the 分时 view with the same lines
+    twin = view.periods.shown_clone()
+    try:
+        assert type(twin).__name__ == "IntradayView"
+        np.testing.assert_array_equal(twin.price_line.getData()[1], price)
+        np.testing.assert_array_equal(twin.avg_line.getData()[1], avg)
+    finally:
+        twin.deleteLater()
+    assert not view.render_image(640, 400).isNull()
     # F9 again: back to the K-line; a K-line period choice also leaves the 分时 view
     QTest.keyClick(view, Qt.Key.Key_F9)
-    assert not sw.is_shown() and view.periods.stack_with is not None
+    assert not sw.is_shown()
+    twin = view.periods.shown_clone()
+    assert type(twin).__name__ == "ChartWidget"
+    twin.deleteLater()
     sw.button.click()
     _wait_intraday(qtbot, view)
     assert sw.is_shown()

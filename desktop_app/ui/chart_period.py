@@ -121,6 +121,12 @@ class ChartPeriods(QObject):
         self.intraday.retranslate()
         return stack
 
+    def shown_clone(self) -> Any:
+        """A twin of what the chart's place shows — the chart, or the 分时 view when it is up —
+        for the view's PNG export."""
+        sw = getattr(self, "intraday", None)
+        return sw.intraday.clone() if sw is not None and sw.is_shown() else self.view.chart.clone()
+
     def retranslate(self) -> None:
         for p, b in self.buttons.items():
             b.setText(period_label(p))

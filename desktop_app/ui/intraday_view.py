@@ -102,6 +102,8 @@ class IntradayView(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None, *, theme: str = "light") -> None:
         super().__init__(parent)
         self.setObjectName("intradayView")
+        self.theme = theme
+        self._meta: dict = {}
         self.style_ = THEMES.get(theme, THEMES["light"])
         self.day: Any = None
         self._cursor: int | None = None
@@ -174,6 +176,7 @@ class IntradayView(QtWidgets.QWidget):
     def set_day(self, day: Any, *, symbol: str, name: str = "", is_demo: bool = False) -> None:
         """Show ``day`` (a ``core.intraday.IntradayDay``)."""
         self.day = day
+        self._meta = {"symbol": symbol, "name": name, "is_demo": is_demo}
         demo = f" [{tr('demo data')}]" if is_demo else ""
         self._title = f"{symbol} {name} {tr('Intraday')} {day.day:%Y-%m-%d}{demo}".replace("  ", " ")
         self.message_label.hide()
@@ -195,6 +198,15 @@ class IntradayView(QtWidgets.QWidget):
         self._cursor = None
         self._show_cursor(False)
         self._update_readout(day.n - 1 if day.n else None)
+
+    def clone(self) -> "IntradayView":
+        """A twin with the same day and no crosshair (the stock view's PNG export)."""
+        twin = IntradayView(theme=self.theme)
+        if self.day is not None:
+            twin.set_day(self.day, **self._meta)
+        else:
+            twin.show_message(self.message_label.text())
+        return twin
 
     def show_message(self, text: str) -> None:
         self.day = None

@@ -535,7 +535,7 @@ class StockView(QWidget):
         title.setObjectName("stockTitle")
         title.setContentsMargins(4, 2, 4, 0)
         lay.addWidget(title)
-        chart = self.chart.clone()
+        chart = self.periods.shown_clone()      # the chart, or the 分时 view when it is up
         if include_analysis and self._report is not None:
             split = QSplitter(Qt.Orientation.Horizontal)
             panel = AnalysisPanel()
