@@ -273,3 +273,26 @@ def test_a_live_intraday_view_refreshes_while_shown(qtbot, runner, tmp_path, mon
     finally:
         runner.wait(10)
         store.close()
+
+
+def test_words_follow_the_language(qtbot, view, demo):
+    from desktop_app.ui import i18n
+
+    sym = str(demo.universe()["symbol"].iloc[12])
+    _open(qtbot, view, sym)
+    view.periods.set_period("5m")
+    _settle(qtbot, view)
+    sw = view.periods.intraday
+    sw.set_shown(True)
+    _wait_intraday(qtbot, view)
+    try:
+        i18n.set_language("zh_CN")
+        view.retranslate()
+        assert view.periods.minute_button.text() == "5分钟" and sw.button.text() == "分时"
+        assert sw.action.text() == "分时图（F9）"
+        text = sw.intraday.readout_text()
+        assert "分时" in text and "均价" in text and "演示数据" in text
+    finally:
+        i18n.set_language("en")
+        view.retranslate()
+    assert "Intraday" in sw.intraday.readout_text() and view.periods.minute_button.text() == "5 min"

@@ -79,6 +79,8 @@ class IntradaySwitch(QObject):
         self.button.setText(tr("Intraday"))
         self.button.setToolTip(tr("Intraday (分时) view of the open stock (F9 toggles it and the K-line)"))
         self.action.setText(tr("Intraday chart (F9)"))
+        if self.intraday is not None:
+            self.intraday.retranslate()
 
     # -- toggling -----------------------------------------------------------------------------
     def is_shown(self) -> bool:

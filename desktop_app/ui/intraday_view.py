@@ -107,7 +107,6 @@ class IntradayView(QtWidgets.QWidget):
         self.style_ = THEMES.get(theme, THEMES["light"])
         self.day: Any = None
         self._cursor: int | None = None
-        self._title = ""
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
@@ -177,8 +176,6 @@ class IntradayView(QtWidgets.QWidget):
         """Show ``day`` (a ``core.intraday.IntradayDay``)."""
         self.day = day
         self._meta = {"symbol": symbol, "name": name, "is_demo": is_demo}
-        demo = f" [{tr('demo data')}]" if is_demo else ""
-        self._title = f"{symbol} {name} {tr('Intraday')} {day.day:%Y-%m-%d}{demo}".replace("  ", " ")
         self.message_label.hide()
         self.graphics.show()
         lo, hi = day.value_range()
@@ -198,6 +195,17 @@ class IntradayView(QtWidgets.QWidget):
         self._cursor = None
         self._show_cursor(False)
         self._update_readout(day.n - 1 if day.n else None)
+
+    def _title(self) -> str:
+        m = self._meta
+        demo = f" [{tr('demo data')}]" if m.get("is_demo") else ""
+        day = f" {self.day.day:%Y-%m-%d}" if self.day is not None else ""
+        return f"{m.get('symbol', '')} {m.get('name', '')} {tr('Intraday')}{day}{demo}".replace("  ", " ").strip()
+
+    def retranslate(self) -> None:
+        """The read-out's words in the current language."""
+        if self.day is not None:
+            self._update_readout(self._cursor if self._cursor is not None else self.day.n - 1)
 
     def clone(self) -> "IntradayView":
         """A twin with the same day and no crosshair (the stock view's PNG export)."""
@@ -269,7 +277,7 @@ class IntradayView(QtWidgets.QWidget):
     def _update_readout(self, i: int | None) -> None:
         d, st = self.day, self.style_
         if d is None or i is None:
-            self.readout_label.setText(self._title)
+            self.readout_label.setText(self._title())
             return
         r = self.readout(i)
 
@@ -277,7 +285,7 @@ class IntradayView(QtWidgets.QWidget):
             return st.up if v > d.prev_close else st.down if v < d.prev_close else st.foreground
 
         chg = "—" if not math.isfinite(r["chg_pct"]) else f"{r['chg_pct']:+.2f}%"
-        parts = [f"<b>{self._title}</b>", r["time"],
+        parts = [f"<b>{self._title()}</b>", r["time"],
                  f"{tr('Last price')} <span style='color:{col(r['price'])}'>{r['price']:.2f}</span>",
                  f"{tr('Average price')} <span style='color:{st.lines[1]}'>{r['avg']:.2f}</span>",
                  f"{tr('Change')} <span style='color:{col(r['price'])}'>{chg}</span>",
