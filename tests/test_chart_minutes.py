@@ -296,3 +296,26 @@ def test_words_follow_the_language(qtbot, view, demo):
         i18n.set_language("en")
         view.retranslate()
     assert "Intraday" in sw.intraday.readout_text() and view.periods.minute_button.text() == "5 min"
+
+
+def test_the_time_axis_labels_hours_and_days(qapp):
+    from desktop_app.core.minute_bars import aggregate, session_stamps
+    from desktop_app.ui.chart.bar_data import BarData
+    from desktop_app.ui.chart.date_axis import TradingDateAxis
+
+    stamps = session_stamps("2026-11-30").append(session_stamps("2026-12-01"))
+    m1 = pd.DataFrame({c: 10.0 for c in ("open", "high", "low", "close", "volume")}, index=stamps)
+    d = BarData(m1)
+    assert d.intraday and d.dates.dtype == np.dtype("datetime64[m]")
+    axis = TradingDateAxis(lambda: d.dates)
+    (_, ticks), = axis.tickValues(239.5, 479.5, 800)               # the second day, 240 minutes
+    labels = dict(zip((int(t) for t in ticks), axis.tickStrings(ticks, 1, 1)))
+    assert labels[240] == "12-01"                                   # the day's first bar: its date
+    assert {"10:00", "10:30", "11:00", "13:00", "14:00", "14:30"} <= set(labels.values())
+    assert labels[240 + 120] == "13:00" and str(d.dates[360])[11:16] == "13:01"
+    # 60-minute bars are labelled with their own stamps
+    d60 = BarData(aggregate(m1.assign(amount=1.0), "60m"))
+    axis60 = TradingDateAxis(lambda: d60.dates)
+    (_, t60), = axis60.tickValues(-0.5, 7.5, 800)
+    assert t60 == [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]              # boundaries after the first bar
+    assert axis60.tickStrings(t60, 1, 1) == ["11:30", "14:00", "15:00", "12-01", "11:30", "14:00", "15:00"]
