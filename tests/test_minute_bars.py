@@ -114,6 +114,16 @@ def test_call_auction_is_folded_into_the_first_minute():
         10.0, 10.3, 10.0, 10.2, 600.0, 6020.0)
 
 
+def test_a_lone_auction_bar_becomes_the_first_minute():
+    idx = pd.DatetimeIndex(["2026-12-01 09:30", "2026-12-01 09:32", "2026-12-01 11:31", "2026-12-01 12:00"],
+                           name="date")
+    raw = pd.DataFrame({c: [10.0, 10.1, 10.2, 10.3] for c in ("open", "high", "low", "close", "volume", "amount")},
+                       index=idx)
+    out = fold_auction(raw)
+    assert [str(t) for t in out.index] == ["2026-12-01 09:31:00", "2026-12-01 09:32:00"]   # lunch stamps dropped
+    assert out["close"].tolist() == [10.0, 10.1]
+
+
 # -- the cache and the loader -------------------------------------------------------------------
 def _bars(stamps: list[str], close: float) -> pd.DataFrame:
     return pd.DataFrame({"open": close, "high": close, "low": close, "close": close, "volume": 100.0,
