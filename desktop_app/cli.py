@@ -20,6 +20,7 @@ COMMANDS = {
     "screens": "Saved screens: list, show, export, import, delete.",
     "validate": "Forward returns of a screen over past days.",
     "market": "Breadth, limit-ups and boards of a day.",
+    "minutes": "Minute bars or the 分时 summary of a stock.",
 }
 
 

@@ -35,7 +35,7 @@ def test_help_still_lists_every_command_and_each_command_parses(capsys):
         assert name in help_text and text in help_text
     for name in cli.COMMANDS:
         args = cli.build_parser([name]).parse_args([name] + (["show", "x"] if name == "history" else
-                                                             ["600001"] if name in ("analyze", "fundamentals") else []))
+                                                             ["600001"] if name in ("analyze", "fundamentals", "minutes") else []))
         assert args._module.__name__ == f"desktop_app.commands.{name}"
     full = cli.build_parser()                    # no argv: every command in full
     assert full.parse_args(["scan", "--min-score", "70"]).min_score == 70

@@ -13,6 +13,7 @@ from .formula_reasons import FORMULA_REASONS
 from .market_reasons import MARKET_MESSAGES, MARKET_REASONS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
+from .minute_reasons import MINUTE_MESSAGES, MINUTE_REASONS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
                                   FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
@@ -260,6 +261,7 @@ REASONS.update(FORMULA_REASONS)
 REASONS.update(VALIDATION_REASONS)
 REASONS.update(MARKET_REASONS)         # core/market_reasons.py, likewise
 REASONS.update(INDEX_REASONS)          # core/index_reasons.py, likewise
+REASONS.update(MINUTE_REASONS)         # core/minute_reasons.py, likewise
 REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 
 #: A data failure's kind (``DataError.kind``) as a word.
@@ -476,6 +478,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
 MESSAGES.update(VALIDATION_MESSAGES)
 MESSAGES.update(MARKET_MESSAGES)
 MESSAGES.update(INDEX_MESSAGES)
+MESSAGES.update(MINUTE_MESSAGES)
+
 
 def say(key: str, lang: str, **params) -> str:
     """A CLI message in ``lang``; Reason parameters render in the same language."""

@@ -1,5 +1,7 @@
-"""The chart's period: 日K / 周K / 月K buttons beside the stock view's title and F8 cycling them
-(通达信's key), the choice remembered in ``QSettings()`` ("chart/period": day | week | month).
+"""The chart's period: 日K / 周K / 月K buttons and a 分钟 menu (1/5/15/30/60 minutes) beside the
+stock view's title and F8 cycling them in 通达信's order (1分钟 → 5 → 15 → 30 → 60分钟 → 日线 →
+周线 → 月线 → 1分钟), the choice remembered in ``QSettings()`` ("chart/period": day | week |
+month | 1m | 5m | 15m | 30m | 60m).
 
 ``ChartPeriods.show(bars, report, strategies)`` feeds the chart: on 日K the daily bars go in at
 once (the chart's measured path, unchanged); on 周K/月K the background runner resamples them
@@ -10,6 +12,11 @@ on 周K. Markers: the same presets as on 日K (those given, or those that fired 
 at the weekly/monthly bars where they fire. Support/resistance lines are the daily report's
 prices (levels, valid on any period). The period is the view's, not the stock's: it stays when
 another stock or an index is opened.
+
+Minute periods (issue 17 §4) load the stock's minute bars on the runner (``core.minute_data``:
+the source's answer merged into the minute cache) behind the chart's placeholder; the chart's
+indicators follow them, the x axis shows times of day; no preset markers (presets are daily
+rules). An index has no minute bars: the placeholder says so.
 """
 from __future__ import annotations
 
@@ -17,13 +24,15 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QToolButton, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QMenu, QToolButton, QWidget
 
 from desktop_app.ui.i18n import tr
 
 PERIOD_KEY = "chart/period"
-PERIODS = ("day", "week", "month")     # = core.periods.PERIODS (core is not imported at start)
+DAY_PERIODS = ("day", "week", "month")     # = core.periods.PERIODS (core is not imported at start)
+MINUTE_PERIODS = ("1m", "5m", "15m", "30m", "60m")    # = core.minute_bars.MINUTE_PERIODS
+PERIODS = (*MINUTE_PERIODS, *DAY_PERIODS)     # 通达信's F8 order
 
 
 def load_period() -> str:
@@ -32,7 +41,8 @@ def load_period() -> str:
 
 
 def period_label(period: str) -> str:
-    return {"day": tr("Daily K"), "week": tr("Weekly K"), "month": tr("Monthly K")}[period]
+    return {"day": tr("Daily K"), "week": tr("Weekly K"), "month": tr("Monthly K"), "1m": tr("1 min"),
+            "5m": tr("5 min"), "15m": tr("15 min"), "30m": tr("30 min"), "60m": tr("60 min")}[period]
 
 
 def _period_frame(bars: Any, period: str, symbol: str) -> tuple[Any, str, Any, dict]:
@@ -63,7 +73,7 @@ class ChartPeriods(QObject):
         self.group = QButtonGroup(self.widget)
         self.group.setExclusive(True)
         self.buttons: dict[str, QToolButton] = {}
-        for p in PERIODS:
+        for p in DAY_PERIODS:
             b = QToolButton(self.widget)
             b.setObjectName(f"period_{p}")
             b.setCheckable(True)
@@ -72,38 +82,90 @@ class ChartPeriods(QObject):
             self.group.addButton(b)
             lay.addWidget(b)
             self.buttons[p] = b
+        self._build_minute_button(lay)
         self.shortcut = QShortcut(QKeySequence(Qt.Key.Key_F8), view)
         self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
         self.shortcut.activated.connect(self.cycle)
         self.retranslate()
 
+    def _build_minute_button(self, lay: QHBoxLayout) -> None:
+        """分钟: one button whose menu picks 1/5/15/30/60 minutes (checked while one is shown)."""
+        self.minute_button = b = QToolButton(self.widget)
+        b.setObjectName("period_minutes")
+        b.setCheckable(True)
+        b.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.minute_menu = QMenu(b)
+        group = QActionGroup(self.minute_menu)
+        self.minute_actions: dict[str, QAction] = {}
+        for p in MINUTE_PERIODS:
+            a = QAction(self.minute_menu)
+            a.setCheckable(True)
+            a.setChecked(p == self._period)
+            a.setObjectName(f"period_{p}")
+            a.triggered.connect(partial(self.set_period, p))
+            group.addAction(a)
+            self.minute_menu.addAction(a)
+            self.minute_actions[p] = a
+        b.setMenu(self.minute_menu)
+        b.setChecked(self._period in MINUTE_PERIODS)
+        self.group.addButton(b)
+        lay.addWidget(b)
+
+    def stack_with(self, chart: Any) -> Any:
+        """The chart stacked with the 分时 view (``ui/intraday_switch.py``: F9, the 分时 button),
+        for the view's splitter."""
+        from desktop_app.ui.intraday_switch import IntradaySwitch
+
+        self.intraday = IntradaySwitch(self.view, self)
+        stack = self.intraday.stack_with(chart)
+        self.intraday.retranslate()
+        return stack
+
+    def shown_clone(self) -> Any:
+        """A twin of what the chart's place shows — the chart, or the 分时 view when it is up —
+        for the view's PNG export."""
+        sw = getattr(self, "intraday", None)
+        return sw.intraday.clone() if sw is not None and sw.is_shown() else self.view.chart.clone()
+
     def retranslate(self) -> None:
         for p, b in self.buttons.items():
             b.setText(period_label(p))
-            b.setToolTip(tr("Chart period (F8 cycles day, week, month)"))
+            b.setToolTip(tr("Chart period (F8 cycles 1/5/15/30/60 minutes, day, week, month)"))
+        for p, a in self.minute_actions.items():
+            a.setText(period_label(p))
+        minute = self._period in MINUTE_PERIODS
+        self.minute_button.setText(period_label(self._period) if minute else tr("Minutes"))
+        self.minute_button.setToolTip(tr("Minute K-lines: 1, 5, 15, 30 or 60 minutes"))
+        if getattr(self, "intraday", None) is not None:
+            self.intraday.retranslate()
 
     def period(self) -> str:
         return self._period
 
     @Slot()
     def cycle(self) -> None:
-        """F8: 日 → 周 → 月 → 日."""
+        """F8, 通达信's order: 1 → 5 → 15 → 30 → 60分钟 → 日 → 周 → 月 → 1分钟."""
         self.set_period(PERIODS[(PERIODS.index(self._period) + 1) % len(PERIODS)])
 
     def set_period(self, period: str, *_args: Any) -> None:
         if period not in PERIODS:
             raise ValueError(f"unknown period {period!r}; choose from {PERIODS}")
-        self.buttons[period].setChecked(True)
+        if period in MINUTE_PERIODS:
+            self.minute_button.setChecked(True)
+            self.minute_actions[period].setChecked(True)
+        else:
+            self.buttons[period].setChecked(True)
         if period == self._period:
             return
         self._period = period
+        self.retranslate()
         QSettings().setValue(PERIOD_KEY, period)
         if self._shown is not None:
             self.show(*self._shown)
         self.period_changed.emit(period)
 
     def shown_frame(self) -> Any:
-        """The bars the chart was last given (daily, weekly or monthly)."""
+        """The bars the chart was last given (daily, weekly, monthly or minute bars)."""
         return self._frame
 
     # -- feeding the chart ----------------------------------------------------------------------
@@ -112,6 +174,11 @@ class ChartPeriods(QObject):
         if self._period == "day" or bars is None:
             self.view.runner.run(lambda: None, key=self._key)   # a pending resample is superseded
             self._put(bars, getattr(report, "signal_dates", None))
+            return
+        if self._period in MINUTE_PERIODS:
+            from desktop_app.ui.minute_chart import request_minutes
+
+            request_minutes(self, self._period)
             return
         self.view.chart.show_placeholder(tr("Resampling to {period}…").format(period=period_label(self._period)))
         self.view.runner.run(partial(_period_frame, bars, self._period, self.view.current_symbol()),

@@ -261,7 +261,7 @@ class StockView(QWidget):
         self.chart.setMinimumWidth(320)
         self.chart.context_menu_requested.connect(self._on_chart_context_menu)
         self.panel, self.breadth = AnalysisPanel(), BreadthPanel()   # the breadth for an index
-        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(self.periods.stack_with(self.chart))   # the chart | 分时 (F9)
         self.splitter.addWidget(self.breadth.stack_with(self.panel))   # analysis | an index's breadth
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -535,7 +535,7 @@ class StockView(QWidget):
         title.setObjectName("stockTitle")
         title.setContentsMargins(4, 2, 4, 0)
         lay.addWidget(title)
-        chart = self.chart.clone()
+        chart = self.periods.shown_clone()      # the chart, or the 分时 view when it is up
         if include_analysis and self._report is not None:
             split = QSplitter(Qt.Orientation.Horizontal)
             panel = AnalysisPanel()

@@ -290,6 +290,12 @@ class AkShareSource:
             exc.symbol = exc.symbol or sym.code
             raise
 
+    def minute_bars(self, symbol: str, period: str, cancel: CancelToken | None = None) -> pd.DataFrame:
+        """Minute bars from eastmoney (``core/data/akshare_minute.py``)."""
+        from desktop_app.core.data import akshare_minute
+
+        return akshare_minute.minute_bars(self, symbol, period, cancel=cancel)
+
     # -- snapshot, indexes, boards, company ---------------------------------------------------
     def spot(self) -> pd.DataFrame:
         """The whole-market snapshot (≈55 pages, ≈1 min: call at most every few minutes)."""

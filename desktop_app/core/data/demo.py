@@ -96,6 +96,14 @@ class DemoSource:
         self._sleep()
         return self._bars(symbol, start, end, via="demo")
 
+    def minute_bars(self, symbol: str, period: str) -> pd.DataFrame:
+        """Intraday paths inside the stock's daily bars (``core/data/demo_minutes.py``)."""
+        from desktop_app.core.data.demo_minutes import demo_minute_bars
+
+        self._sleep()
+        daily = self._bars(symbol, None, None, via="demo")
+        return demo_minute_bars(sym.parse_symbol(str(symbol)).code, daily, period)
+
     def spot(self) -> pd.DataFrame:
         return self._market().spot.copy()
 

@@ -51,6 +51,11 @@ class MarketDataSource(Protocol):
         """Daily bars indexed by trading date (DatetimeIndex named "date"), BAR_COLUMNS, ascending.
         Raises NoDataError when the source has nothing for the symbol."""
 
+    def minute_bars(self, symbol: str, period: str) -> pd.DataFrame:
+        """A stock's recent intraday bars, ``period`` one of ``core.minute_bars.MINUTE_PERIODS``
+        ("1m" … "60m"): DatetimeIndex "date" of each bar's end time, MINUTE_COLUMNS (unadjusted
+        prices, shares, yuan), ascending; as far back as the source keeps them. NoDataError when none."""
+
     def spot(self) -> pd.DataFrame:
         """Latest snapshot, SPOT_COLUMNS, one row per symbol."""
 

@@ -70,7 +70,11 @@ class BarData:
     def __init__(self, bars: pd.DataFrame) -> None:
         df = _clean(bars)
         self.frame: pd.DataFrame = df
-        self.dates: np.ndarray = df.index.values.astype("datetime64[D]")
+        stamps = df.index.values
+        #: minute bars (issue 17): the x axis and the read-out then show times of day
+        self.intraday: bool = bool(len(df)) and bool(
+            (stamps.astype("datetime64[m]") != stamps.astype("datetime64[D]")).any())
+        self.dates: np.ndarray = stamps.astype("datetime64[m]" if self.intraday else "datetime64[D]")
         self.open: np.ndarray = df["open"].to_numpy(np.float64, copy=True)
         self.high: np.ndarray = df["high"].to_numpy(np.float64, copy=True)
         self.low: np.ndarray = df["low"].to_numpy(np.float64, copy=True)

@@ -63,7 +63,7 @@ class ChartCompare:
 
     def _apply_compare(self, d: BarData | None) -> None:
         s = self._compare_series
-        if d is None or s is None or not len(s):
+        if d is None or s is None or not len(s) or d.intraday:   # daily closes say nothing within a day
             self._compare_aligned = np.empty(0)
             self._compare_item.set_series(None, None)
             return
@@ -93,7 +93,7 @@ class ChartCompare:
         return [r] if r is not None else []
 
     def _compare_legend(self) -> list[Entry]:
-        if self._compare_series is None or self._data is None:
+        if self._compare_series is None or self._data is None or self._data.intraday:
             return []
         return [Entry("line", (COMPARE_COLOR,), self._compare_name)]
 

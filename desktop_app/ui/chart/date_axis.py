@@ -23,15 +23,28 @@ from .axis_base import ChartAxis
 MIN_LABEL_PX = 90.0
 
 
+def _is_intraday(dates: np.ndarray) -> bool:
+    """Minute bars (issue 17) come as datetime64[m]: ticks at hours and days, times as labels."""
+    return dates.dtype == np.dtype("datetime64[m]")
+
+
 def _parts(dates: np.ndarray) -> dict[str, np.ndarray]:
     y = dates.astype("datetime64[Y]").astype(np.int64)
     m = dates.astype("datetime64[M]").astype(np.int64)
     # weeks counted from a Monday (1970-01-05) so a week boundary is a Monday-or-later crossing
     w = (dates.astype("datetime64[D]").astype(np.int64) - 4) // 7
-    return {"year": y, "quarter": m // 3, "month": m, "week": w}
+    parts = {"year": y, "quarter": m // 3, "month": m, "week": w}
+    if _is_intraday(dates):
+        minutes = dates.astype(np.int64)
+        parts["session"] = minutes // 1440
+        for name, k in SUB_DAY.items():           # a bar stamped 10:00 ends the 09:xx hour
+            parts[name] = (minutes - 1) // k
+    return parts
 
 
 def _fmt(d: np.datetime64, fmt: str) -> str:
+    if fmt == "time":
+        return str(d.astype("datetime64[m]"))[11:16]      # HH:MM
     s = str(d.astype("datetime64[D]"))  # YYYY-MM-DD
     if fmt == "year":
         return s[:4]
@@ -43,6 +56,25 @@ def _fmt(d: np.datetime64, fmt: str) -> str:
 
 
 LEVELS = ("week", "month", "quarter", "year")
+SUB_DAY = {"m15": 15, "m30": 30, "hour": 60}     # intraday levels finer than a day: minutes
+INTRADAY_LEVELS = (*SUB_DAY, "session", "week", "month", "quarter", "year")
+
+
+def _bar_minutes(dates: np.ndarray) -> int:
+    """The length of one minute bar: the smallest step between two stamps."""
+    steps = np.diff(dates.astype(np.int64))
+    steps = steps[steps > 0]
+    return int(steps.min()) if len(steps) else 1
+
+
+def _time_label(d: np.datetime64, level: str, bar_minutes: int) -> str:
+    """A sub-day tick's label: the start of its 15/30/60-minute interval (10:00 for the bar
+    10:01), or the bar's own stamp when bars are that long (60-minute bars: 10:30, 11:30 …)."""
+    k = SUB_DAY.get(level, 1)
+    if bar_minutes >= k:
+        return _fmt(d, "time")
+    start = ((int(d.astype(np.int64)) - 1) // k * k) % 1440
+    return f"{start // 60:02d}:{start % 60:02d}"
 
 
 def _boundaries(dates: np.ndarray) -> dict[str, np.ndarray]:
@@ -93,7 +125,8 @@ class TradingDateAxis(ChartAxis):
         visible = i1 - i0 + 1
         ticks: list[int] = []
         level = "day"
-        for name in LEVELS:
+        intraday = _is_intraday(dates)
+        for name in INTRADAY_LEVELS if intraday else LEVELS:
             b = bounds[name]
             idx = b[np.searchsorted(b, i0):np.searchsorted(b, i1, side="right")]
             if len(idx) and visible / len(idx) >= gap:
@@ -124,6 +157,15 @@ class TradingDateAxis(ChartAxis):
                 if kept and extra - kept[-1] < gap * 0.75:
                     kept.pop()  # too close to the last quarter/year label: the month wins
                 kept.append(extra)
+        if intraday:
+            days, bar = bounds["session"], _bar_minutes(dates[i0:i1 + 1])
+            for t in kept:   # the first bar of a day shows the day, the others their time
+                first = t == 0 or bool(len(days)) and days[min(np.searchsorted(days, t), len(days) - 1)] == t
+                if first or level not in (*SUB_DAY, "day"):
+                    self._labels[t] = _fmt(dates[t], "day")
+                else:
+                    self._labels[t] = _time_label(dates[t], level, bar)
+            return [(1.0, [float(t) for t in kept])]
         for j, t in enumerate(kept):
             if t == extra:
                 fmt = "month"
@@ -144,7 +186,7 @@ class TradingDateAxis(ChartAxis):
             if i in self._labels:
                 out.append(self._labels[i])
             elif 0 <= i < len(dates):
-                out.append(_fmt(dates[i], "full"))
+                out.append(_fmt(dates[i], "time" if _is_intraday(dates) else "full"))
             else:
                 out.append("")
         return out

@@ -38,7 +38,7 @@ class ChartReadout:
         head = [Run(self._symbol, fg, True)]
         if self._name:
             head.append(Run(f" {self._name}", fg, True))
-        out: list[Segment] = [tuple(head), (Run(b["date"].strftime("%Y-%m-%d"), fg),)]
+        out: list[Segment] = [tuple(head), (Run(b["date"].strftime("%Y-%m-%d %H:%M" if d.intraday else "%Y-%m-%d"), fg),)]
         for label, key in ((tr("Open"), "open"), (tr("High"), "high"), (tr("Low"), "low"),
                            (tr("Close"), "close")):
             out.append((Run(f"{label} ", fg), Run(f"{b[key]:.2f}", col(b[key]))))
