@@ -90,6 +90,7 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
 VALIDATION_TASK_KINDS: dict[str, tuple[str, str]] = {"validation": ("验证", "Validation")}
 
 VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
+    "validate_wrote_xlsx": ("已写入验证报告：{path}", "wrote the validation report to {path}"),
     "validate_title": ("验证：{title}  区间 {start} 至 {end}（{days} 个交易日）",
                        "validation: {title}  period {start} to {end} ({days} trading days)"),
     "validate_counts": ("范围 {universe} 只；信号 {signals} 个（日均 {per_day:.1f}）；买入 {bought}，"

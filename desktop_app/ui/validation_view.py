@@ -215,7 +215,8 @@ class ValidationReport(QDialog):
             return ""
         name = tr("validation") + "-" + str(self.d["period"]["end"]).replace("-", "")
         path = save_file(self, "validation_export", tr("Export the validation report"), name,
-                         [FileType(tr("HTML page with charts"), ".html"), FileType(tr("CSV (UTF-8, Excel)"), ".csv")])
+                         [FileType(tr("HTML page with charts"), ".html"),
+                          FileType(tr("Excel workbook, charts as PNG"), ".xlsx"), FileType(tr("CSV (UTF-8, Excel)"), ".csv")])
         return self.export_to(path) if path else ""
 
     def export_to(self, path: str | Path) -> str:
@@ -224,7 +225,7 @@ class ValidationReport(QDialog):
 
         d, k, lang = self.d, self.horizon(), model_lang()
         images, captions = {}, {}
-        if Path(path).suffix.lower() in (".html", ".htm"):
+        if Path(path).suffix.lower() in (".html", ".htm", ".xlsx"):
             for key, make, cap in (("histogram", lambda: charts.histogram_plot(d, k),
                                     tr("Distribution of +{k} day returns").format(k=k)),
                                    ("signals", lambda: charts.signals_plot(d), tr("Signals per day")),
