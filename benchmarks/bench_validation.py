@@ -37,7 +37,7 @@ class _AsOf:
     def universe(self):
         return self.src.universe()
 
-    def recent_panel(self, symbols, last_n):
+    def recent_panel(self, symbols, last_n, end=None):
         from desktop_app.core.panel import Panel
 
         full, errors = self.src.recent_panel(symbols, 10 ** 6)
@@ -55,7 +55,7 @@ class _NoStore:
     def latest_date(self):
         return None
 
-    def read_panel(self, symbols, last_n=None):
+    def read_panel(self, symbols, end=None, last_n=None):
         from desktop_app.core.panel import Panel
         import numpy as np
         import pandas as pd

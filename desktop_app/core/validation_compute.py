@@ -61,7 +61,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
               R("phase_validate_computing", done=a, total=len(uni_rows)))
         sub = panel.rows(rows)
         cs = chunk_signals(request, sub, info.iloc[rows], formula,
-                           None if shares is None else shares[rows])
+                           None if shares is None else shares[rows], columns=cols)
         rr, cc = np.nonzero(cs.mask[:, cols])
         sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
     cancel.raise_if_cancelled()
