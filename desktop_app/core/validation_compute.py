@@ -80,7 +80,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     ur, uc = np.nonzero(np.isfinite(panel.close[uni_rows][:, cols]))
     u_rows, u_cols = uni_rows[ur], cols[uc]
     u_status, u_price = entry(m, u_rows, u_cols)
-    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, excursions=False)
+    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, returns_only=True)
     u_daily = {k: universe_mean(u_fw[k].ret, uc, n_days)[0] for k in horizons}
     cancel.raise_if_cancelled()
     phase("statistics", 0.6, R("phase_validate_statistics"))
