@@ -139,7 +139,7 @@ def test_the_report_exports_csv_and_html(window, qtbot, forty_days, tmp_path):
     at = rows.index(header)
     assert rows[at + 1:at + 1 + rep.horizons_table.rowCount()] == texts(rep.horizons_table)   # the table as shown
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 3 and texts(rep.horizons_table)[2][2] in page
+    assert page.count("data:image/png;base64,") == 4 and texts(rep.horizons_table)[2][2] in page
 
 
 def test_a_refused_screen_says_why_and_starts_nothing(window, qtbot, forty_days):

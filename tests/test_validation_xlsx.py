@@ -125,13 +125,17 @@ def test_score_85_same_numbers_from_the_cli_and_the_window_and_the_window_export
     for key in ("overall", "bands", "presets", "entries", "pending", "portfolio", "signals_per_day", "histograms"):
         assert cli_d[key] == win[key], key
     check_workbook(tmp_path / "cli.xlsx", win)
+    # the calibration chart (the bands tab) draws each band's mean +5 return, in percent
+    bars = [i for i in rep.charts["bands"].getPlotItem().items if hasattr(i, "opts") and "height" in i.opts][0]
+    want = [100 * b["stats"]["5"]["mean"] for b in win["bands"] if b["stats"]["5"]["mean"] is not None]
+    assert list(bars.opts["height"]) == pytest.approx(want) and want
     # the window's export: the same workbook numbers, and the three charts as PNG files beside it
     w.apply_language("zh_CN")
     eid = rep.export_to(tmp_path / "win.xlsx")
     qtbot.waitUntil(lambda: w.tm.get(eid).is_terminal, timeout=20000)
     assert w.tm.get(eid).status.value == "completed", w.tm.get(eid).error
     check_workbook(tmp_path / "win.xlsx", win)
-    for name in ("histogram", "signals", "equity"):
+    for name in ("histogram", "signals", "equity", "bands"):
         png = (tmp_path / f"win-{name}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
     w.apply_language("en")
