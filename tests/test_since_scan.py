@@ -130,6 +130,8 @@ def test_window_shows_the_since_columns_for_a_past_scan(demo_window, qtbot):
     names = {a.objectName() for a in menu.actions()}
     assert {f"column_{c}" for c in SINCE_COLUMNS} <= names
     col = m.COLUMNS.index("since_ret_5")
+    coloured = w.results_view.table.itemDelegateForColumn(col)      # red up, green down, as 涨跌幅
+    assert coloured is not None and coloured.change_column == col
     checked = 0
     for r in range(m.rowCount()):
         v = m.index(r, col).data(SortRole)
@@ -148,3 +150,4 @@ def test_window_shows_the_since_columns_for_a_past_scan(demo_window, qtbot):
     w.ctx.runner.wait(10)
     qtbot.wait(50)
     assert "since_ret" not in w.results_view.source_model.COLUMNS
+    assert w.results_view.table.itemDelegateForColumn(col) is None     # given back with the columns

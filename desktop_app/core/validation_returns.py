@@ -44,7 +44,8 @@ class Market:
 
     def __init__(self, panel, limits: np.ndarray):
         f = panel.fields
-        self.open, self.high, self.low, self.close = f["open"], f["high"], f["low"], f["close"]
+        # C-contiguous once (a panel's fields may be column slices), so ``_flat`` is a view
+        self.open, self.high, self.low, self.close = (np.ascontiguousarray(f[k]) for k in ("open", "high", "low", "close"))
         vol = f.get("volume")
         self.trades = np.isfinite(self.close) & np.isfinite(self.open)
         if vol is not None:

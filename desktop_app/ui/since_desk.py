@@ -21,6 +21,8 @@ class SinceDesk(QObject):
         super().__init__(window)
         self.w = window
         self._busy: set[int] = set()          # id() of the models being filled
+        self._coloured: list[int] = []        # results-table columns given our delegates
+        self._delegates: list = []
         window.tm.task_finished.connect(self._on_finished)
 
     @Slot(str, str)
@@ -36,6 +38,7 @@ class SinceDesk(QObject):
         from desktop_app.core.since_scan import SINCE_COLUMNS, read_since
         from desktop_app.workers.task_info import TaskStatus
 
+        self._colour(model)
         info = self.w.task_view.info(task_id)
         ctx = self.w.ctx
         if (model is None or info is None or info.kind != "scan" or info.status != TaskStatus.COMPLETED
@@ -52,6 +55,8 @@ class SinceDesk(QObject):
             if values:
                 nan_row = {c: float("nan") for c in SINCE_COLUMNS}
                 model.merge_values({s: values.get(s, nan_row) for s in symbols})
+                if self.w.results_view.source_model is model:
+                    self._colour(model)
 
         def failed(exc: BaseException) -> None:
             self._busy.discard(id(model))
@@ -59,3 +64,20 @@ class SinceDesk(QObject):
 
         ctx.runner.run(lambda: read_since(task, symbols, source, store), done, failed)
         return True
+
+    def _colour(self, model: Any) -> None:
+        """Red up, green down in the since-scan columns of the shown results (the delegate that
+        colours 涨跌幅, one per column); columns of another model are given back."""
+        from desktop_app.core.since_scan import SINCE_COLUMNS
+        from desktop_app.ui.hit_cells import HitDelegate
+
+        table = self.w.results_view.table
+        for c in self._coloured:
+            table.setItemDelegateForColumn(c, None)
+        self._coloured = [model.COLUMNS.index(k) for k in SINCE_COLUMNS
+                          if model is not None and k in model.COLUMNS]
+        while len(self._delegates) < len(self._coloured):
+            self._delegates.append(HitDelegate(table))
+        for c, d in zip(self._coloured, self._delegates):
+            d.change_column = c
+            table.setItemDelegateForColumn(c, d)
