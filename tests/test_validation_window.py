@@ -63,7 +63,8 @@ def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, q
     info = w.tm.get(tid)
     assert info.status.value == "completed" and info.progress == 1.0
     assert any(st == "running" and p < 1.0 for st, p in seen)       # progress was live
-    assert info.params["validation"] == {"period": {"days": 40, "start": None, "end": None}, "top_n": 5, "hold": 3}
+    assert info.params["validation"] == {"period": {"days": 40, "start": None, "end": None}, "top_n": 5, "hold": 3,
+                                         "costs": {"commission": 0.00025, "stamp_duty": 0.0005, "slippage": 0.0}}
     qtbot.waitUntil(lambda: w.validation.report is not None and w.validation.report.isVisible(), timeout=5000)
     rep = w.validation.report
     # the engine called directly on the same request and options gives the same table

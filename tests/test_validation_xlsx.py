@@ -98,6 +98,8 @@ def forty_days_85(monkeypatch):
         self.days.setValue(40)
         self.top_n.setValue(5)
         self.hold.setValue(3)
+        self.costs["commission"].setValue(0.03)          # percent: 0.03 %, and 0.1 % slippage
+        self.costs["slippage"].setValue(0.1)
         return QDialog.DialogCode.Accepted
     monkeypatch.setattr(ValidationDialog, "exec", exec_)
 
@@ -116,12 +118,13 @@ def test_score_85_same_numbers_from_the_cli_and_the_window_and_the_window_export
     rep = w.validation.report
     win = rep.d
     rc = cli.main(["validate", "--demo-stocks", "200", "--min-score", "85", "--days", "40", "--top", "5",
-                   "--hold", "3", "--quiet", "--json", "--xlsx", str(tmp_path / "cli.xlsx"), "--lang", "zh"])
+                   "--hold", "3", "--commission", "0.0003", "--slippage", "0.001", "--quiet", "--json", "--xlsx", str(tmp_path / "cli.xlsx"), "--lang", "zh"])
     out, err = capsys.readouterr()
     assert rc == 0, err
     cli_d = json.loads(out)
     assert cli_d["request"]["min_score"] == win["request"]["min_score"] == 85
     assert cli_d["signals"] == win["signals"] > 0
+    assert win["portfolio"]["costs"] == {"commission": 0.0003, "stamp_duty": 0.0005, "slippage": 0.001}
     for key in ("overall", "bands", "presets", "entries", "pending", "portfolio", "signals_per_day", "histograms"):
         assert cli_d[key] == win[key], key
     check_workbook(tmp_path / "cli.xlsx", win)
