@@ -142,3 +142,38 @@ def test_score_85_same_numbers_from_the_cli_and_the_window_and_the_window_export
         png = (tmp_path / f"win-{name}.png").read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
     w.apply_language("en")
+
+
+class _RealLike:
+    """The demo market seen as another source would be: no members to build an index from, its
+    own index bars (``index_bars``) through the data layer instead."""
+
+    is_demo = False
+
+    def __init__(self, src):
+        self._src = src
+        self.name = "demo"
+
+    def __getattr__(self, name):
+        return getattr(self._src, name)
+
+
+def test_a_source_with_index_bars_is_compared_with_them(tmp_path):
+    import numpy as np
+
+    src = DemoSource(n_stocks=150)
+    store = BarStore(tmp_path / "b.sqlite")
+    d = validate(ScanRequest(min_score=55), Period(days=40), _RealLike(src), store, top_n=5, hold=3,
+                 horizons=[1, 5]).to_dict()
+    store.close()
+    assert d["index"]["code"] == "index_source"
+    bars = src.index_bars("000300")
+    days = [str(x[0]) for x in d["signals_per_day"]]
+    dates = [str(t.date()) for t in bars.index]
+    for k in (1, 5):                      # by hand: the index from the next open to the close k days on
+        rets = []
+        for day in days:
+            e = dates.index(day) + 1
+            if e + k < len(dates):
+                rets.append(bars["close"].iloc[e + k] / bars["open"].iloc[e] - 1)
+        assert d["index_mean"][str(k)] == pytest.approx(float(np.mean(rets)), rel=1e-12)

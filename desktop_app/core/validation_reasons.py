@@ -23,6 +23,9 @@ VALIDATION_REASONS: dict[str, tuple[str, str]] = {
     "validation_costs": ("交易成本须在 0 到 5% 之间", "costs must be between 0 and 5 %"),
     "index_built": ("{name}（由成分股K线与股本按市值加权合成）",
                     "{name} (cap-weighted from its members' bars and share counts)"),
+    "index_source": ("{name}（数据源的指数日K线）", "{name} (the source's daily index bars)"),
+    "index_failed": ("无指数数据（{reason}），只比较全范围等权收益",
+                     "no index ({reason}); only the universe's equal-weighted return is compared"),
     "index_unavailable": ("无指数数据：该数据源不提供指数K线，只比较全范围等权收益",
                           "no index: this source has no index bars; only the universe's equal-weighted "
                           "return is compared"),
