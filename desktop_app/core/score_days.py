@@ -23,6 +23,15 @@ from .scoring import MIN_BARS, apply_rules, compute_values
 _FINITE = ("close", "ma60", "atr_pct", "rsi", "dif", "dea", "boll_pos", "roc10")
 
 
+def _rule_keys() -> list[str]:
+    """The values the rules table reads (a condition's key, and its reference when it names one)."""
+    from .scoring import RULES
+
+    keys = {key for rule in RULES for key, _op, _ref in rule.when}
+    keys |= {ref for rule in RULES for _key, _op, ref in rule.when if isinstance(ref, str)}
+    return sorted(keys)
+
+
 def _shifted(a: np.ndarray, back: int = 0) -> np.ndarray:
     """Packed time-major ``a`` as seen ``back`` bars earlier on every bar (NaN before the first)."""
     return a if back == 0 else _k_shift(np.asarray(a, dtype=float), back)
@@ -53,8 +62,8 @@ def score_days(panel: Panel, columns: np.ndarray | None = None) -> tuple[np.ndar
     for key in _FINITE:
         valid &= np.isfinite(vals[key])
     cells = np.flatnonzero(valid.ravel())                          # rules on the scored cells only
-    flat = {k: np.broadcast_to(v, shape).ravel()[cells] for k, v in vals.items()}
-    part, _dims, _points, _applied = apply_rules(flat, np.ones(len(cells), dtype=bool))
+    flat = {k: np.broadcast_to(vals[k], shape).ravel().take(cells) for k in _rule_keys()}
+    part, _dims, _points, _applied = apply_rules(flat, np.ones(len(cells), dtype=bool), details=False)
     total = np.full(shape[0] * shape[1], np.nan)
     total[cells] = part
     total = total.reshape(shape)
