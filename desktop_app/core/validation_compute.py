@@ -178,8 +178,8 @@ def _source_index(panel, source, store):
     from .index_data import load_index_bars
     from .symbols import index_name
 
-    if not hasattr(source, "index_bars"):
-        return R("index_unavailable"), None, None
+    if getattr(source, "is_demo", False) or not hasattr(source, "index_bars"):
+        return R("index_unavailable"), None, None          # the demo market's is built from members
     try:
         bars = load_index_bars(_bench(), source, store)
     except DataError as e:
