@@ -29,7 +29,7 @@ from . import numfmt
 from .catalogue import HIT_HEADERS, pick
 from .jobs import CancelToken, Progress
 from .score_rules import STATE_NAMES
-from .since_scan import SINCE_COLUMNS
+from .since_reasons import SINCE_COLUMNS
 from .symbols import BOARDS
 from .table_file import ColumnFormat
 

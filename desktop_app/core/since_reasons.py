@@ -2,6 +2,10 @@
 headers and the CLI's line. Merged into ``core/catalogue.py`` like the other ``*_reasons`` files."""
 from __future__ import annotations
 
+#: The columns added to a past scan's hit rows, in their presented order (``core/since_scan``;
+#: here, without numpy, because ``core/hits`` — which the window's first frame imports — needs it).
+SINCE_COLUMNS: list[str] = ["since_ret", "since_ret_5", "since_ret_10", "since_ret_20"]
+
 SINCE_HEADERS: dict[str, tuple[str, str]] = {
     "since_ret": ("至今收益", "Return to date"),
     "since_ret_5": ("5日后收益", "Return +5d"),

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-#: The columns added to a past scan's hit rows, in their presented order.
-SINCE_COLUMNS: list[str] = ["since_ret", "since_ret_5", "since_ret_10", "since_ret_20"]
+from .since_reasons import SINCE_COLUMNS      # the columns, in their presented order
+
 SINCE_HORIZONS: tuple[int, ...] = (5, 10, 20)
 #: Bars read before the scan's day: its previous close (the limit-up price) and a margin.
 _BEFORE = 5
