@@ -151,3 +151,4 @@ def test_window_shows_the_since_columns_for_a_past_scan(demo_window, qtbot):
     qtbot.wait(50)
     assert "since_ret" not in w.results_view.source_model.COLUMNS
     assert w.results_view.table.itemDelegateForColumn(col) is None     # given back with the columns
+    assert w.since.results_shown(tid2, w.results_view.source_model) is False   # not asked again

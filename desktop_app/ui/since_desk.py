@@ -7,6 +7,7 @@ Hooked in by one line of ``MainWindow.show_task_results`` (``results_shown``).""
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
@@ -21,6 +22,7 @@ class SinceDesk(QObject):
         super().__init__(window)
         self.w = window
         self._busy: set[int] = set()          # id() of the models being filled
+        self._nothing: weakref.WeakSet = weakref.WeakSet()   # models whose scan has nothing since
         self._coloured: list[int] = []        # results-table columns given our delegates
         self._delegates: list = []
         window.tm.task_finished.connect(self._on_finished)
@@ -43,7 +45,7 @@ class SinceDesk(QObject):
         ctx = self.w.ctx
         if (model is None or info is None or info.kind != "scan" or info.status != TaskStatus.COMPLETED
                 or ctx.source is None or ctx.store is None or model.rowCount() == 0
-                or SINCE_COLUMNS[0] in model.COLUMNS or id(model) in self._busy):
+                or SINCE_COLUMNS[0] in model.COLUMNS or id(model) in self._busy or model in self._nothing):
             return False
         task = {"result": info.result, "params": info.params}
         symbols = [str(s) for s in model.symbols()]
@@ -52,6 +54,8 @@ class SinceDesk(QObject):
 
         def done(values: dict) -> None:
             self._busy.discard(id(model))
+            if not values:
+                self._nothing.add(model)      # a scan of the latest day: not asked again
             if values:
                 nan_row = {c: float("nan") for c in SINCE_COLUMNS}
                 model.merge_values({s: values.get(s, nan_row) for s in symbols})
