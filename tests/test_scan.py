@@ -11,6 +11,7 @@ from desktop_app.core.data.store import BarStore
 from desktop_app.core.jobs import Cancelled, CancelToken
 from desktop_app.core.catalogue import HIT_HEADERS
 from desktop_app.core.hits import FUNDAMENTAL_COLUMNS, HIT_COLUMNS
+from desktop_app.core.since_reasons import SINCE_COLUMNS
 from desktop_app.core.scan import (LOOKBACK_DAYS, EmptyUniverseError, ScanError,
                                    ScanRequest, resolve_universe, run_scan)
 from desktop_app.core.scoring import score_panel
@@ -45,7 +46,7 @@ def test_invariant_every_stock_is_accounted_for(market):
     assert all(h["score"] >= 60 for h in out.hits)
     assert sorted(h["symbol"] for h in seen_hits) == sorted(h["symbol"] for h in out.hits)
     assert all(list(h) == HIT_COLUMNS for h in out.hits)     # no fundamentals asked for or stored
-    assert set(HIT_HEADERS) == set(HIT_COLUMNS) | set(FUNDAMENTAL_COLUMNS)
+    assert set(HIT_HEADERS) == set(HIT_COLUMNS) | set(FUNDAMENTAL_COLUMNS) | set(SINCE_COLUMNS)
     h = out.hits[0]
     assert h["score"] == max(x["score"] for x in out.hits)
     assert h["label_zh"] and h["label_en"] and h["name"] and isinstance(h["strategies"], list)

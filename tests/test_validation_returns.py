@@ -103,3 +103,21 @@ def test_portfolio_by_hand_with_costs():
     traded = 0.25 + 0.25 + 0.25 + a0 * 11.0 * 0.999 + (b1 * 22.0 + a1 * 10.8) * 0.999
     assert math.isclose(pf["turnover"], traded / 2 / np.mean(eq) * 244 / 3, rel_tol=1e-12)
     np.testing.assert_allclose(pf["index_curve"], [1.0, 1.0, 21 / 20, 22 / 20])
+
+
+def test_entry_checks_the_exact_limit_only_near_it_and_agrees_with_checking_everywhere():
+    """``entry`` computes the exact limit-up price only where the open comes within a few cents
+    of it: over random opens around every board's limit, the status equals the exact rule."""
+    rng = np.random.default_rng(16)
+    n = 4000
+    syms = rng.choice(["600001", "300001", "688001", "830799"], size=n)
+    st = rng.random(n) < 0.2
+    limits = row_limits(syms, st)
+    prev = np.round(rng.uniform(1.0, 120.0, n), 2)
+    opens = np.round(prev * (1 + limits) + rng.integers(-12, 4, n) / 100.0, 2)
+    p = _panel(syms, opens=np.stack([prev, opens], axis=1), closes=np.stack([prev, opens], axis=1))
+    m = Market(p, limits)
+    status, _ = entry(m, np.arange(n), np.zeros(n, dtype=int))
+    exact = np.round(opens * 100.0) >= limit_up_cents(prev, limits)
+    assert exact.sum() > 100 and (~exact).sum() > 100
+    assert np.array_equal(status == LIMIT_UP, exact)

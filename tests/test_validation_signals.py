@@ -68,3 +68,21 @@ def test_prefilters_as_of_each_day(demo):
     st = info["is_st"].to_numpy(bool)
     no_st = chunk_signals(ScanRequest(min_score=0, min_listed_days=0), panel, info)
     assert np.array_equal(no_st.mask, base.mask & ~st[:, None]) and st.any()
+
+
+def test_scoring_only_the_periods_days_is_bit_identical(demo):
+    """The validation scores its period's days only (``score_days(panel, columns)``): those days'
+    numbers equal the unrestricted ones bit for bit, the other days are left out."""
+    panel, uni = demo
+    total, valid = score_days(panel)
+    t = panel.shape[1]
+    cols = np.arange(t - 150, t - 3)
+    part, pvalid = score_days(panel, cols)
+    assert np.array_equal(part[:, cols], total[:, cols], equal_nan=True)
+    assert np.array_equal(pvalid[:, cols], valid[:, cols]) and pvalid[:, cols].sum() > 0
+    assert not pvalid[:, :cols[0]].any() and np.isnan(part[:, -1]).all()
+    req = ScanRequest(min_score=55, strategies=["ma_bull"], mode="any")
+    info = uni.loc[panel.symbols.tolist()]
+    full = chunk_signals(req, panel, info)
+    only = chunk_signals(req, panel, info, columns=cols)
+    assert np.array_equal(only.mask[:, cols], full.mask[:, cols]) and not only.mask[:, :cols[0]].any()

@@ -63,7 +63,8 @@ def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, q
     info = w.tm.get(tid)
     assert info.status.value == "completed" and info.progress == 1.0
     assert any(st == "running" and p < 1.0 for st, p in seen)       # progress was live
-    assert info.params["validation"] == {"period": {"days": 40, "start": None, "end": None}, "top_n": 5, "hold": 3}
+    assert info.params["validation"] == {"period": {"days": 40, "start": None, "end": None}, "top_n": 5, "hold": 3,
+                                         "costs": {"commission": 0.00025, "stamp_duty": 0.0005, "slippage": 0.0}}
     qtbot.waitUntil(lambda: w.validation.report is not None and w.validation.report.isVisible(), timeout=5000)
     rep = w.validation.report
     # the engine called directly on the same request and options gives the same table
@@ -139,7 +140,7 @@ def test_the_report_exports_csv_and_html(window, qtbot, forty_days, tmp_path):
     at = rows.index(header)
     assert rows[at + 1:at + 1 + rep.horizons_table.rowCount()] == texts(rep.horizons_table)   # the table as shown
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64,") == 3 and texts(rep.horizons_table)[2][2] in page
+    assert page.count("data:image/png;base64,") == 4 and texts(rep.horizons_table)[2][2] in page
 
 
 def test_a_refused_screen_says_why_and_starts_nothing(window, qtbot, forty_days):

@@ -21,6 +21,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="print JSON")
     out.add_argument("--csv", metavar="PATH", help="show: write the hits to a CSV file (UTF-8 with BOM)")
     parser.add_argument("--limit", type=int, default=50, help="rows printed in table form (default 50)")
+    parser.add_argument("--since", action="store_true", help="show: add the returns since the scan")
+    parser.add_argument("--demo-stocks", type=int, default=None, help="--since: the demo market's size")
 
 
 def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
@@ -113,6 +115,9 @@ def run(args: argparse.Namespace) -> int:
         tid = args.task_id if args.task_id in ids else ids[0]
         task = store.get_task(tid)
         hits = store.load_hits(tid)
+        if args.since:
+            from desktop_app.commands.history_since import with_since
+            hits = with_since(task, hits, lang, args.demo_stocks)
         if args.json:
             sys.stdout.write(json.dumps(json_clean({"task": task, "hits": hits}), ensure_ascii=False, allow_nan=False))
             sys.stdout.write("\n")

@@ -244,9 +244,9 @@ FUND_TABLE_COLUMNS = ["pe", "pb", "roe", "profit_yoy", "fscore", "combo"]   # wh
 
 
 def print_hits_table(rows: list[dict], lang: str, limit: int, sort: str = "") -> None:
-    from desktop_app.core.hits import formula_columns, table_lines
+    from desktop_app.core.hits import formula_columns, since_columns, table_lines
     cols = [("label_zh" if lang == "zh" else "label_en") if c == "label" else c for c in TABLE_COLUMNS]
-    cols += (FUND_TABLE_COLUMNS if rows and "fscore" in rows[0] else []) + formula_columns(rows)
+    cols += (FUND_TABLE_COLUMNS if rows and "fscore" in rows[0] else []) + formula_columns(rows) + since_columns(rows)
     cols += [k for k in (sort,) if k and k not in cols and rows and k in rows[0]]
     for line in table_lines(rows, lang, cols, limit):
         print(line)

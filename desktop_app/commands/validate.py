@@ -2,12 +2,13 @@
 
     stockscan-cli validate --universe all --min-score 70 --days 250 [--from 2024-12-01 --to 2025-11-30]
         [--strategy ID …] [--mode all|any] [--formula TEXT] [--top 10 --hold 5] [--horizons 1,3,5,10,20]
-        [--commission 0.00025 --stamp-duty 0.0005 --slippage 0] [--json] [--lang en]
+        [--commission 0.00025 --stamp-duty 0.0005 --slippage 0] [--json] [--xlsx PATH] [--lang en]
 
 The same engine as the window (``core.validation.validate``): the screen evaluated on every day of
 the period, entries at the next open (limit-up opens and suspensions cannot be bought), exits at
 the close k trading days later. Prints the per-horizon table, the score bands, the presets, the
-portfolio and the biases that remain; ``--json`` prints the result's ``to_dict()``.
+portfolio and the biases that remain; ``--json`` prints the result's ``to_dict()``; ``--xlsx``
+also writes the report as a workbook (``core/validation_xlsx``: a sheet per table, Excel charts).
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--slippage", type=float, default=0.0, help="each side, a fraction")
     parser.add_argument("--no-fetch", action="store_true", help="do not fetch symbols missing from the store")
     parser.add_argument("--json", action="store_true", help="print the whole result as JSON")
+    parser.add_argument("--xlsx", metavar="PATH", help="also write the report as an XLSX workbook")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -80,6 +82,12 @@ def run(args: argparse.Namespace) -> int:
         for p in problems:
             error(p, lang)
         return 2
+    if args.xlsx:
+        from desktop_app.core.file_errors import check_output_path
+        problem = check_output_path(args.xlsx, "--xlsx")
+        if problem is not None:
+            error(problem, lang)
+            return 2
     source = make_source(args.source, args.demo_stocks)
     store = BarStore.for_source(source)
     line = ProgressLine(args.quiet, lang, lambda p: say("validate_progress", lang, fraction=p.fraction or 0.0,
@@ -91,6 +99,15 @@ def run(args: argparse.Namespace) -> int:
         line.end()
         store.close()
     d = res.to_dict()
+    if args.xlsx:
+        from desktop_app.core.file_errors import problem_of
+        from desktop_app.core.validation_xlsx import write_report_xlsx
+        try:
+            write_report_xlsx(args.xlsx, d, lang)
+        except OSError as e:
+            error(problem_of(e, args.xlsx).reason, lang)
+            return 1
+        print(say("validate_wrote_xlsx", lang, path=args.xlsx), file=sys.stderr)
     if args.json:
         json.dump(d, sys.stdout, ensure_ascii=False, indent=1)
         print()

@@ -12,6 +12,11 @@ from . import file_errors as fe
 
 def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> None:
     """Replace ``path`` with ``text`` (UTF-8 unless told). Raises ``file_errors.FileProblem``."""
+    write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` (e.g. a PNG). Raises ``file_errors.FileProblem``."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,8 +24,8 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> N
     except OSError as e:
         raise fe.os_problem(e, path) from e
     try:
-        with os.fdopen(fd, "w", encoding=encoding) as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
 from .market_reasons import MARKET_MESSAGES, MARKET_REASONS
+from .since_reasons import SINCE_HEADERS, SINCE_REASONS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .minute_reasons import MINUTE_MESSAGES, MINUTE_REASONS
@@ -263,6 +264,7 @@ REASONS.update(MARKET_REASONS)         # core/market_reasons.py, likewise
 REASONS.update(INDEX_REASONS)          # core/index_reasons.py, likewise
 REASONS.update(MINUTE_REASONS)         # core/minute_reasons.py, likewise
 REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
+REASONS.update(SINCE_REASONS)           # core/since_reasons.py, likewise
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -296,6 +298,7 @@ HIT_HEADERS: dict[str, tuple[str, str]] = {
     "trend": ("趋势", "Trend"), "volatility": ("波动", "Volatility"), "technical": ("技术", "Technical"),
     "volume": ("成交量", "Volume"), "momentum": ("动量", "Momentum"),
     **FUNDAMENTAL_HEADERS,
+    **SINCE_HEADERS,            # core/since_reasons.py
 }
 
 #: Prefilter exclusion reasons, in the order they are checked: id -> (zh, en).

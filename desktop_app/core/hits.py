@@ -29,6 +29,7 @@ from . import numfmt
 from .catalogue import HIT_HEADERS, pick
 from .jobs import CancelToken, Progress
 from .score_rules import STATE_NAMES
+from .since_reasons import SINCE_COLUMNS
 from .symbols import BOARDS
 from .table_file import ColumnFormat
 
@@ -51,25 +52,26 @@ COLUMNS: list[str] = [
 #: Decimals of a formula output column (a hit row's key beyond HIT_COLUMNS, named as in the
 #: formula, e.g. "MA5" or "主力线"): shown with 2 like 通达信, exported with 4.
 FORMULA_DIGITS, FORMULA_EXPORT_DIGITS = 2, 4
-_KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS) | frozenset(FUNDAMENTAL_COLUMNS)
+_KNOWN_KEYS = frozenset(HIT_COLUMNS) | frozenset(COLUMNS) | frozenset(FUNDAMENTAL_COLUMNS) | frozenset(SINCE_COLUMNS)
 #: The columns that stay on the left: frozen in the results table, first in an export.
 FROZEN_COLUMNS: tuple[str, ...] = ("symbol", "name")
 NUMERIC_HIT_COLUMNS = frozenset({"score", "last", "chg_pct", "amount", "turnover", "rsi", "vol_ratio",
                                  "trend", "volatility", "technical", "volume", "momentum", "chg60", "ytd",
-                                 *(c for c in FUNDAMENTAL_COLUMNS if c != "report_date")})
+                                 *(c for c in FUNDAMENTAL_COLUMNS if c != "report_date"), *SINCE_COLUMNS})
 #: Decimals a number column shows and exports with.
 DIGITS: dict[str, int] = {"score": 1, "trend": 1, "volatility": 1, "technical": 1, "volume": 1,
                           "momentum": 1, "rsi": 1, "last": 2, "chg_pct": 2, "turnover": 2,
                           "vol_ratio": 2, "amount": 0,
                           "pe": 2, "pb": 2, "market_cap": 0, "float_cap": 0, "eps": 3, "bvps": 2,
                           "revenue_yoy": 2, "profit_yoy": 2, "roe": 2, "gross_margin": 2, "fscore": 1,
-                          "combo": 1, "chg60": 2, "ytd": 2}
+                          "combo": 1, "chg60": 2, "ytd": 2, **{c: 2 for c in SINCE_COLUMNS}}
 #: Columns whose whole numbers show without decimals (scores add up whole rule points: "85", "85.5").
 WHOLE_WHEN_INTEGRAL = frozenset({"score", "trend", "volatility", "technical", "volume", "momentum", "fscore", "combo"})
 #: Amounts shown the Chinese way (万/亿; K/M/B in English) and exported whole (yuan).
 _AMOUNTS = frozenset({"amount", "market_cap", "float_cap"})
 #: Percent values shown signed (growth) or plain (ratios).
-_SIGNED_PCT, _PLAIN_PCT = frozenset({"chg_pct", "revenue_yoy", "profit_yoy", "chg60", "ytd"}), frozenset({"turnover", "roe", "gross_margin"})
+_SIGNED_PCT = frozenset({"chg_pct", "revenue_yoy", "profit_yoy", "chg60", "ytd", *SINCE_COLUMNS})
+_PLAIN_PCT = frozenset({"turnover", "roe", "gross_margin"})
 _NAMED = {"board": BOARDS, "ma_trend": STATE_NAMES, "macd_state": STATE_NAMES}
 #: How each column is written to a file (see ``core/table_file.py``); the rest are text.
 _FORMATS: dict[str, ColumnFormat] = {
@@ -87,6 +89,7 @@ _FORMATS: dict[str, ColumnFormat] = {
     "vol_ratio": ColumnFormat("number", "0.00"),
     "rsi": ColumnFormat("number", "0.0"),
     **{c: ColumnFormat("number", "General") for c in WHOLE_WHEN_INTEGRAL},
+    **{c: ColumnFormat("percent", "+0.00%;-0.00%;0.00%") for c in SINCE_COLUMNS},
 }
 
 
@@ -258,13 +261,20 @@ def export_columns(rows: Any = None, columns: Sequence[str] | None = None) -> li
         return list(chosen)
     if not isinstance(rows, Sequence):
         return list(COLUMNS)
-    return COLUMNS + fundamental_columns(rows) + formula_columns(rows)
+    return COLUMNS + fundamental_columns(rows) + formula_columns(rows) + since_columns(rows)
 
 
 def fundamental_columns(rows: Iterable[dict]) -> list[str]:
     """FUNDAMENTAL_COLUMNS when the rows carry them (the scan read fundamentals), else none."""
     for r in rows:
         return list(FUNDAMENTAL_COLUMNS) if "fscore" in r else []
+    return []
+
+
+def since_columns(rows: Iterable[dict]) -> list[str]:
+    """SINCE_COLUMNS when the rows carry them (a past scan's returns since, ``core/since_scan``)."""
+    for r in rows:
+        return list(SINCE_COLUMNS) if "since_ret" in r else []
     return []
 
 

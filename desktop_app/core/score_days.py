@@ -23,15 +23,29 @@ from .scoring import MIN_BARS, apply_rules, compute_values
 _FINITE = ("close", "ma60", "atr_pct", "rsi", "dif", "dea", "boll_pos", "roc10")
 
 
+def _rule_keys() -> list[str]:
+    """The values the rules table reads (a condition's key, and its reference when it names one)."""
+    from .scoring import RULES
+
+    keys = {key for rule in RULES for key, _op, _ref in rule.when}
+    keys |= {ref for rule in RULES for _key, _op, ref in rule.when if isinstance(ref, str)}
+    return sorted(keys)
+
+
 def _shifted(a: np.ndarray, back: int = 0) -> np.ndarray:
     """Packed time-major ``a`` as seen ``back`` bars earlier on every bar (NaN before the first)."""
     return a if back == 0 else _k_shift(np.asarray(a, dtype=float), back)
 
 
-def score_days(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
+def score_days(panel: Panel, columns: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(total, valid)``, both (n_symbols, n_days): the 0–100 score on every day a stock has a
     bar (NaN elsewhere and where it is not valid), and whether it is valid there (a bar, at
-    least ``MIN_BARS`` bars up to it, finite indicator values)."""
+    least ``MIN_BARS`` bars up to it, finite indicator values).
+
+    ``columns`` (panel column numbers): score those days only, the others left NaN / not valid —
+    a validation reads its period's days only. The indicators still run over the whole history
+    (their seeds), and the rules see each scored cell's values unchanged, so a scored day's
+    number is bit-identical to the unrestricted one (``tests/test_validation_signals.py``)."""
     n, t = panel.shape
     if n == 0 or t == 0:
         return np.full((n, t), np.nan), np.zeros((n, t), dtype=bool)
@@ -40,9 +54,17 @@ def score_days(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
     shape = vals["close"].shape                                   # (t, n) packed, time-major
     bar_no = np.arange(1, shape[0] + 1)[:, None]                  # bars up to each packed bar
     valid = x.pk.packed_mask.T & (bar_no >= MIN_BARS)
+    if columns is not None:
+        wanted = np.zeros((n, t), dtype=bool)
+        wanted[:, np.asarray(columns, dtype=np.intp)] = True
+        with np.errstate(invalid="ignore"):
+            valid &= (x.pk.pack(wanted.astype(float)) == 1.0).T      # the wanted days, packed
     for key in _FINITE:
         valid &= np.isfinite(vals[key])
-    flat = {k: np.broadcast_to(v, shape).ravel() for k, v in vals.items()}
-    total, _dims, _points, _applied = apply_rules(flat, valid.ravel())
+    cells = np.flatnonzero(valid.ravel())                          # rules on the scored cells only
+    flat = {k: np.broadcast_to(vals[k], shape).ravel().take(cells) for k in _rule_keys()}
+    part, _dims, _points, _applied = apply_rules(flat, np.ones(len(cells), dtype=bool), details=False)
+    total = np.full(shape[0] * shape[1], np.nan)
+    total[cells] = part
     total = total.reshape(shape)
     return x.pk.unpack(total.T), x.pk.unpack(valid.T, fill=False).astype(bool)

@@ -200,8 +200,10 @@ def compute_values(x, last=_last_row) -> dict[str, np.ndarray]:
     return vals
 
 
-def apply_rules(vals: dict[str, np.ndarray], valid: np.ndarray):
-    """Apply RULES to per-row values: (total, dims, rule_points, applied). Invalid rows get NaN."""
+def apply_rules(vals: dict[str, np.ndarray], valid: np.ndarray, details: bool = True):
+    """Apply RULES to per-row values: (total, dims, rule_points, applied). Invalid rows get NaN.
+    ``details=False``: ``rule_points`` and ``applied`` are left empty (the total and the
+    dimensions are the same), for callers that need the numbers only (``core/score_days``)."""
     n = len(valid)
     rule_points: dict[str, np.ndarray] = {}
     applied: dict[str, np.ndarray] = {}
@@ -217,10 +219,11 @@ def apply_rules(vals: dict[str, np.ndarray], valid: np.ndarray):
             ok = ok & ~prior
             taken[rule.group] = prior | ok
         ok &= valid
-        applied[rule.id] = ok
         pts = np.where(ok, float(rule.points), 0.0)
         dims[rule.dimension] += pts
-        rule_points[rule.id] = np.where(valid, pts, np.nan)
+        if details:
+            applied[rule.id] = ok
+            rule_points[rule.id] = np.where(valid, pts, np.nan)
     total = np.zeros(n)
     for d, (cap, _zh, _en) in DIMENSIONS.items():
         dims[d] = np.where(valid, np.minimum(dims[d], cap), np.nan)

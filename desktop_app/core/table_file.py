@@ -105,24 +105,81 @@ def _sample_text(v: Any, fmt: ColumnFormat) -> str:
     return str(v)
 
 
+@dataclass(frozen=True)
+class Formatted:
+    """One cell whose format differs from its column's (a table whose rows mix kinds, e.g. a
+    report's measures: returns as percent, turnover as a number): ``value`` written as ``fmt``."""
+    value: Any
+    fmt: ColumnFormat
+
+
+@dataclass
+class Sheet:
+    """One sheet of a multi-sheet workbook (``write_xlsx_sheets``)."""
+    title: str
+    headers: Sequence[str]
+    rows: Sequence[Sequence[Any]]
+    formats: Sequence[ColumnFormat] | None = None
+    freeze_columns: int = 0
+
+
 def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence[Any]],
                progress: Callable[[Progress], None] | None = None,
                cancel: CancelToken | None = None, formats: Sequence[ColumnFormat] | None = None,
                freeze_columns: int = 0, sheet_title: str = "StockScan") -> Path:
+    return write_xlsx_sheets(path, [Sheet(sheet_title, headers, rows, formats, freeze_columns)], progress, cancel)
+
+
+_BAD_TITLE = re.compile(r"[\\/*?:\[\]]")
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique sheet title (≤ 31 characters, none of ``\\ / * ? : [ ]``)."""
+    base = _BAD_TITLE.sub(" ", str(text)).strip()[:31] or "Sheet"
+    title, n = base, 2
+    while title.lower() in taken:
+        tail = f" ({n})"
+        title, n = base[:31 - len(tail)] + tail, n + 1
+    taken.add(title.lower())
+    return title
+
+
+def write_xlsx_sheets(path: str | Path, sheets: Sequence[Sheet],
+                      progress: Callable[[Progress], None] | None = None, cancel: CancelToken | None = None,
+                      after: Callable[[Any], None] | None = None) -> Path:
+    """An XLSX of several sheets, each as ``write_xlsx`` writes one. ``after(workbook)`` may add
+    to the (write-only) workbook before it is saved, e.g. a sheet of charts."""
     from openpyxl import Workbook
+
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    for sh in sheets:
+        _fill_sheet(wb.create_sheet(title=sheet_title(sh.title, taken)), sh, progress, cancel)
+    if after is not None:
+        after(wb)
+    tmp = path.with_name(path.name + ".part")
+    wb.save(tmp)
+    tmp.replace(path)
+    return path
+
+
+def _fill_sheet(ws, sh: Sheet, progress, cancel) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    path = Path(path)
+    headers, rows, freeze_columns = sh.headers, sh.rows, sh.freeze_columns
     n_cols = len(headers)
-    fmts = _formats(formats, n_cols)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=sheet_title[:31] or "Sheet1")
+    fmts = _formats(sh.formats, n_cols)
+
+    def plain(v):
+        return v.value if isinstance(v, Formatted) else v
+
     # Widths, panes and the filter must be set before the first row is written (write-only).
     sample = rows[:200]
     for c, (h, fmt) in enumerate(zip(headers, fmts)):
-        widest = max([_text_width(str(h))] + [_text_width(_sample_text(r[c], fmt)) for r in sample if c < len(r)])
+        widest = max([_text_width(str(h))] + [_text_width(_sample_text(plain(r[c]), fmt)) for r in sample if c < len(r)])
         ws.column_dimensions[get_column_letter(c + 1)].width = min(60, max(6, widest + 2))
     ws.freeze_panes = f"{get_column_letter(min(freeze_columns, n_cols) + 1)}2"
     if n_cols:
@@ -137,6 +194,8 @@ def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence
     for i, row in enumerate(rows, 1):
         out = []
         for v, fmt in zip(row, fmts):
+            if isinstance(v, Formatted):
+                v, fmt = v.value, v.fmt
             if v is None or v == "":
                 out.append(None)
                 continue
@@ -159,10 +218,6 @@ def write_xlsx(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence
             out.append(cell)
         ws.append(out)
         _tick(i, len(rows), progress, cancel)
-    tmp = path.with_name(path.name + ".part")
-    wb.save(tmp)
-    tmp.replace(path)
-    return path
 
 
 def write_table(path: str | Path, headers: Sequence[str], rows: Sequence[Sequence[Any]],

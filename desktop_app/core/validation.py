@@ -210,7 +210,8 @@ def validate(request, period: Period, source, store, progress: ProgressFn = no_p
     in_universe = set(universe.symbols)
     failed = [(s, r) for s, r in no_bars if s in in_universe]
     res = compute(request, panel, uni_df, in_universe, members, cols, source, horizons, top_n, hold, costs,
-                  cancel, lambda w, part, cur: phase(sum(WEIGHTS[k] for k in _before(w)), WEIGHTS[w], part, cur))
+                  cancel, lambda w, part, cur: phase(sum(WEIGHTS[k] for k in _before(w)), WEIGHTS[w], part, cur),
+                  store=store)
     res.failed = failed
     res.universe_size = len(universe.symbols)
     res.elapsed = time.perf_counter() - t0

@@ -34,7 +34,7 @@ class _Signals:
 
 def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
             horizons: list[int], top_n: int, hold: int, costs, cancel,
-            phase: Callable[[str, float, object], None]):
+            phase: Callable[[str, float, object], None], store=None):
     from .formula import compile_formula
     from .scan import strategy_name
     from .strategies import STRATEGIES
@@ -61,7 +61,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
               R("phase_validate_computing", done=a, total=len(uni_rows)))
         sub = panel.rows(rows)
         cs = chunk_signals(request, sub, info.iloc[rows], formula,
-                           None if shares is None else shares[rows])
+                           None if shares is None else shares[rows], columns=cols)
         rr, cc = np.nonzero(cs.mask[:, cols])
         sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
     cancel.raise_if_cancelled()
@@ -80,13 +80,13 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     ur, uc = np.nonzero(np.isfinite(panel.close[uni_rows][:, cols]))
     u_rows, u_cols = uni_rows[ur], cols[uc]
     u_status, u_price = entry(m, u_rows, u_cols)
-    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, excursions=False)
+    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, returns_only=True)
     u_daily = {k: universe_mean(u_fw[k].ret, uc, n_days)[0] for k in horizons}
     cancel.raise_if_cancelled()
     phase("statistics", 0.6, R("phase_validate_statistics"))
 
     # -- the index --------------------------------------------------------------------------
-    index_reason, ix_open, ix_close = _index(panel, syms, members, source)
+    index_reason, ix_open, ix_close = _index(panel, syms, members, source, store)
     excess_u, excess_i, index_mean = {}, {}, {}
     for k in horizons:
         excess_u[k] = fw[k].ret - u_daily[k][s_day] if len(s_day) else fw[k].ret
@@ -149,16 +149,17 @@ def _mean_or_none(a: np.ndarray):
     return float(a.mean()) if len(a) else None
 
 
-def _index(panel, syms: list[str], members: list[str], source):
+def _index(panel, syms: list[str], members: list[str], source, store=None):
     """(reason naming the index, open levels, close levels) on the panel's dates; the arrays
-    are None when there is no index."""
+    are None when there is no index. The demo market's index is built from its members' rows of
+    the panel (``members``); another source's are its daily index bars (``core/index_data``)."""
     from .cap_index import cap_weighted_index, source_shares
     from .symbols import index_name
 
     at = {s: i for i, s in enumerate(syms)}
     rows = np.array([at[s] for s in members if s in at], dtype=np.intp)
     if not len(rows):
-        return R("index_unavailable"), None, None
+        return _source_index(panel, source, store)
     shares = source_shares(source, [syms[i] for i in rows])
     ix = cap_weighted_index(panel.rows(rows), shares)
     name = {"zh": index_name(_bench(), "zh"), "en": index_name(_bench(), "en")}
@@ -169,3 +170,23 @@ def _bench() -> str:
     from .validation import BENCH_INDEX
     return BENCH_INDEX
 
+
+def _source_index(panel, source, store):
+    """The benchmark index's own bars from the data layer, on the panel's dates (NaN where it
+    has none); the reason says why when there are none."""
+    from .data.errors import DataError
+    from .index_data import load_index_bars
+    from .symbols import index_name
+
+    if getattr(source, "is_demo", False) or not hasattr(source, "index_bars"):
+        return R("index_unavailable"), None, None          # the demo market's is built from members
+    try:
+        bars = load_index_bars(_bench(), source, store)
+    except DataError as e:
+        return R("index_failed", reason=getattr(e, "reason", None) or str(e)), None, None
+    aligned = bars.reindex(panel.dates)
+    o, c = aligned["open"].to_numpy(dtype=float), aligned["close"].to_numpy(dtype=float)
+    if not np.isfinite(c).any():
+        return R("index_unavailable"), None, None
+    name = {"zh": index_name(_bench(), "zh"), "en": index_name(_bench(), "en")}
+    return R("index_source", name=name), o, c

@@ -68,15 +68,31 @@ def html_text(d: dict, lang: str, images: dict[str, bytes] | None = None, k: int
     return "\n".join(parts)
 
 
+def png_paths(path: str | Path, names) -> dict[str, Path]:
+    """Where an XLSX export puts its charts: ``<name>-<chart>.png`` beside the workbook."""
+    p = Path(path)
+    return {n: p.with_name(f"{p.stem}-{n}.png") for n in names}
+
+
 def export_job(path: str, d: dict, lang: str, images: dict[str, bytes] | None = None, k: int | None = None,
                captions: dict[str, str] | None = None):
-    """A task job writing the report to ``path`` (.html, else CSV); returns the path."""
+    """A task job writing the report to ``path`` (.html; .xlsx with the charts as PNG files beside
+    it, ``png_paths``; else CSV); returns the path."""
     def job(progress, cancel, emit_hits):
         progress(Progress(done=0, total=1, current=Path(path).name))
         cancel.raise_if_cancelled()
-        is_html = Path(path).suffix.lower() in (".html", ".htm")
-        text = html_text(d, lang, images, k, captions) if is_html else csv_text(d, lang, k)
-        write_text_atomic(path, text)
+        suffix = Path(path).suffix.lower()
+        if suffix == ".xlsx":
+            from .atomic_file import write_bytes_atomic
+            from .validation_xlsx import write_report_xlsx
+
+            write_report_xlsx(path, d, lang, k, cancel=cancel)
+            for name, target in png_paths(path, images or {}).items():
+                write_bytes_atomic(target, (images or {})[name])
+        else:
+            is_html = suffix in (".html", ".htm")
+            text = html_text(d, lang, images, k, captions) if is_html else csv_text(d, lang, k)
+            write_text_atomic(path, text)
         progress(Progress(done=1, total=1, current=Path(path).name))
         return path
     return job

@@ -64,11 +64,11 @@ def portfolio(m, rows, cols, score, status, price, first_col: int, last_col: int
     sleeves = hold + 1
     cash = np.full(sleeves, 1.0 / sleeves)
     order = np.lexsort((np.asarray(rows), -np.asarray(score), np.asarray(cols)))
+    day_sorted = np.asarray(cols)[order]
+    rank = np.arange(len(order)) - np.searchsorted(day_sorted, day_sorted, side="left")   # within its day
     by_day: dict[int, list[int]] = {}
-    for j in order:
-        lst = by_day.setdefault(int(cols[j]), [])
-        if len(lst) < top_n:
-            lst.append(int(j))
+    for j in order[rank < top_n]:              # each day's best top_n, best first (ties: lower row)
+        by_day.setdefault(int(cols[j]), []).append(int(j))
     held: list[list] = []                         # [sleeve, row, shares, exit column]
     end = min(m.t - 1, last_col + 1 + hold)
     dates_idx = [first_col]

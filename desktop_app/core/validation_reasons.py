@@ -23,6 +23,9 @@ VALIDATION_REASONS: dict[str, tuple[str, str]] = {
     "validation_costs": ("交易成本须在 0 到 5% 之间", "costs must be between 0 and 5 %"),
     "index_built": ("{name}（由成分股K线与股本按市值加权合成）",
                     "{name} (cap-weighted from its members' bars and share counts)"),
+    "index_source": ("{name}（数据源的指数日K线）", "{name} (the source's daily index bars)"),
+    "index_failed": ("无指数数据（{reason}），只比较全范围等权收益",
+                     "no index ({reason}); only the universe's equal-weighted return is compared"),
     "index_unavailable": ("无指数数据：该数据源不提供指数K线，只比较全范围等权收益",
                           "no index: this source has no index bars; only the universe's equal-weighted "
                           "return is compared"),
@@ -90,6 +93,7 @@ VALIDATION_WORDS: dict[str, tuple[str, str]] = {
 VALIDATION_TASK_KINDS: dict[str, tuple[str, str]] = {"validation": ("验证", "Validation")}
 
 VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
+    "validate_wrote_xlsx": ("已写入验证报告：{path}", "wrote the validation report to {path}"),
     "validate_title": ("验证：{title}  区间 {start} 至 {end}（{days} 个交易日）",
                        "validation: {title}  period {start} to {end} ({days} trading days)"),
     "validate_counts": ("范围 {universe} 只；信号 {signals} 个（日均 {per_day:.1f}）；买入 {bought}，"

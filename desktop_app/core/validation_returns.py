@@ -44,7 +44,8 @@ class Market:
 
     def __init__(self, panel, limits: np.ndarray):
         f = panel.fields
-        self.open, self.high, self.low, self.close = f["open"], f["high"], f["low"], f["close"]
+        # C-contiguous once (a panel's fields may be column slices), so ``_flat`` is a view
+        self.open, self.high, self.low, self.close = (np.ascontiguousarray(f[k]) for k in ("open", "high", "low", "close"))
         vol = f.get("volume")
         self.trades = np.isfinite(self.close) & np.isfinite(self.open)
         if vol is not None:
@@ -58,6 +59,12 @@ class Market:
         self.next_bar = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
 
 
+def _flat(a: np.ndarray) -> np.ndarray:
+    """``a`` raveled (a view for a C-contiguous array): gathers by flat index (``row * t + col``)
+    with ``take`` cost a fraction of 2-D fancy indexing over millions of cells."""
+    return np.ascontiguousarray(a).ravel()
+
+
 def entry(m: Market, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(status, entry price) of signals on (rows, cols): status in BOUGHT … NO_NEXT_DAY."""
     rows = np.asarray(rows, dtype=np.intp)
@@ -66,11 +73,18 @@ def entry(m: Market, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np
     price = np.full(len(rows), np.nan)
     has = e < m.t
     r, ec = rows[has], e[has]
-    trades = m.trades[r, ec]
-    o = m.open[r, ec]
-    up = limit_up_cents(m.prev[r, ec], m.limits[r])
+    at = r * m.t + ec
+    trades = _flat(m.trades).take(at)
+    o = _flat(m.open).take(at)
+    prev, lim = _flat(m.prev).take(at), m.limits.take(r)
+    # The exact limit-up price (integer cents) only where the open comes near it: the open's cents
+    # can reach it only if open × 100 >= prev × 100 × (1 + limit) − 2 (rounding moves each side by
+    # at most half a cent, × 1.3 at a 30 % limit), so the others are not at their limit.
     with np.errstate(invalid="ignore"):
-        at_limit = np.isfinite(up) & (np.round(o * 100.0) >= up)
+        near = np.flatnonzero(o * 100.0 >= prev * 100.0 * (1.0 + lim) - 5.0)
+        up = limit_up_cents(prev[near], lim[near])
+        at_limit = np.zeros(len(r), dtype=bool)
+        at_limit[near] = np.isfinite(up) & (np.round(o[near] * 100.0) >= up)
     st = np.where(~trades, SUSPENDED, np.where(at_limit, LIMIT_UP, BOUGHT)).astype(np.int8)
     status[has] = st
     price[has] = np.where(st == BOUGHT, o, np.nan)
@@ -88,23 +102,29 @@ class Forward:
     mfe: np.ndarray | None = None
 
 
-def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions: bool = True) -> dict[int, Forward]:
-    """Each horizon's :class:`Forward` of signals on (rows, cols) bought at ``price``."""
+def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions: bool = True,
+            returns_only: bool = False) -> dict[int, Forward]:
+    """Each horizon's :class:`Forward` of signals on (rows, cols) bought at ``price``.
+    ``returns_only``: only ``ret`` (the other fields None), for the universe's benchmark."""
     rows = np.asarray(rows, dtype=np.intp)
     e = np.asarray(cols, dtype=np.intp) + 1
     bought = status == BOUGHT
     out: dict[int, Forward] = {}
+    t = m.t
+    base = rows * t
+    next_bar, close = _flat(m.next_bar), _flat(m.close)
     for k in horizons:
         target = e + k
-        inside = bought & (target < m.t)
-        ex = np.full(len(rows), m.t, dtype=np.intp)
-        ex[inside] = m.next_bar[rows[inside], target[inside]]
-        ok = inside & (ex < m.t)
-        exit_col = np.where(ok, ex, -1)
-        ret = np.full(len(rows), np.nan)
-        ret[ok] = m.close[rows[ok], ex[ok]] / price[ok] - 1.0
-        out[k] = Forward(ret, exit_col, ok & (ex > target), bought & ~ok)
-    if excursions:
+        inside = bought & (target < t)
+        ex = np.where(inside, next_bar.take(base + np.minimum(target, t - 1)), t)
+        ok = ex < t
+        with np.errstate(invalid="ignore"):
+            ret = np.where(ok, close.take(base + np.minimum(ex, t - 1)) / price - 1.0, np.nan)
+        if returns_only:
+            out[k] = Forward(ret, None, None, None)
+            continue
+        out[k] = Forward(ret, np.where(ok, ex, -1), ok & (ex > target), bought & ~ok)
+    if excursions and not returns_only:
         _excursions(m, rows, e, price, out)
     return out
 
@@ -119,11 +139,12 @@ def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     live = np.flatnonzero(offs.max(axis=0) >= 0)
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
+    low, high, at0 = _flat(m.low), _flat(m.high), rows * m.t + e       # flat index of each E
     j = 0
     while len(live):
-        c = e[live] + j
-        lo[live] = np.fmin(lo[live], m.low[rows[live], c])
-        hi[live] = np.fmax(hi[live], m.high[rows[live], c])
+        cell = at0[live] + j
+        lo[live] = np.fmin(lo[live], low.take(cell))
+        hi[live] = np.fmax(hi[live], high.take(cell))
         at = offs[:, live] == j
         for h in range(len(ks)):
             idx = live[at[h]]

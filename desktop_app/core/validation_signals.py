@@ -71,13 +71,13 @@ def prefilter_days(request, panel: Panel, info: pd.DataFrame, shares: np.ndarray
 
 
 def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
-                  shares: np.ndarray | None = None) -> ChunkSignals:
+                  shares: np.ndarray | None = None, columns: np.ndarray | None = None) -> ChunkSignals:
     """The signals of every (stock, day) cell of ``panel`` (rows are independent, so a chunk of
     rows gives exactly its part of the whole). ``formula``: the request's compiled formula or
-    None."""
+    None. ``columns``: score those days only (``score_days``; the mask is False elsewhere)."""
     from .strategies import STRATEGIES, find_strategy
 
-    total, valid = score_days(panel)
+    total, valid = score_days(panel, columns)
     with np.errstate(invalid="ignore"):
         mask = valid & (total >= float(request.min_score)) & prefilter_days(request, panel, info, shares)
     wanted = {find_strategy(s).id for s in request.strategies}

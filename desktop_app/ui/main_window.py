@@ -167,6 +167,9 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         from desktop_app.ui.validation_desk import ValidationDesk
 
         self.validation = ValidationDesk(self)       # Validate beside Start, Ctrl+F5, the report
+        from desktop_app.ui.since_desk import SinceDesk
+
+        self.since = SinceDesk(self)                 # a past scan's returns since (issue 16 §5)
         self.data_menu = mb.addMenu("")
         self.data_menu.addAction(self.update_action)
         self.data_menu.addAction(self.f10.refresh_action)
@@ -413,6 +416,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         m = self.tm.results_model(task_id) if task_id else None
         if m is not None:
             self.results_view.set_model(task_id, m)
+            self.since.results_shown(task_id, m)
 
     @Slot(str)
     def _on_results_ready(self, task_id: str) -> None:

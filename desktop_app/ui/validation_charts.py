@@ -6,7 +6,7 @@ charts on a palette change); ``png_bytes`` draws one offscreen for the HTML expo
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -102,6 +102,57 @@ def equity_plot(d: dict) -> pg.PlotWidget:
     w.getPlotItem().getAxis("left").setLabel(tr("equity (start = 1)"), color=_fg().name())
     last = curve[-1][1]
     legend.setToolTip(pct(100.0 * (last - 1.0)))
+    return w
+
+
+class _BandAxis(pg.AxisItem):
+    """A bottom axis over band numbers 0..n-1 labelled with their score ranges."""
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__("bottom")
+        self.labels = labels
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802,N803 (pyqtgraph override)
+        return [(1, [float(i) for i in range(len(self.labels))])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph override)
+        return [self.labels[int(round(v))] if 0 <= int(round(v)) < len(self.labels) else "" for v in values]
+
+
+def bands_plot(d: dict, k: int) -> pg.PlotWidget:
+    """The score's calibration: the mean +k return of each score band (red above zero, green
+    below) with its value above the bar, the band's number of returns under its range, and the
+    universe's mean as a dashed line (in the legend)."""
+    from desktop_app.core.validation_tables import band_range
+
+    bands = [b for b in d.get("bands") or [] if (b["stats"].get(str(k)) or {}).get("mean") is not None]
+    labels = [f"{band_range(b)}  n={b['stats'][str(k)]['count']:,}" for b in bands]
+    w = _plot(tr("Mean +{k} day return by score band").format(k=k), _BandAxis(labels))
+    if not bands:
+        return w
+    p = w.getPlotItem()
+    means = [100.0 * b["stats"][str(k)]["mean"] for b in bands]
+    up, down = theme.up_color(), theme.down_color()
+    w.addItem(pg.BarGraphItem(x=list(range(len(bands))), height=means, width=0.6, pen=pg.mkPen(None),
+                              brushes=[pg.mkBrush(up if m > 0 else down) for m in means]))
+    for i, m in enumerate(means):
+        label = pg.TextItem(pct(m), color=_fg(), anchor=(0.5, 1.0 if m >= 0 else 0.0), fill=_bg())
+        label.setPos(i, m)
+        label.setZValue(5)                  # above the universe's line
+        w.addItem(label)
+    uni = (d.get("universe_mean") or {}).get(str(k))
+    if uni is not None:
+        legend = p.addLegend(offset=(-8, 8), labelTextColor=_fg())
+        w.plot([-0.6, len(bands) - 0.4], [100.0 * uni] * 2, name=tr("universe {v}").format(v=pct(100.0 * uni)),
+               pen=pg.mkPen("#9e9e9e", width=1.5, style=Qt.PenStyle.DashLine))
+        legend.setZValue(10)
+    lo, hi = min(means + [0.0]), max(means + [0.0])
+    span = max(hi - lo, 0.5)
+    w.setYRange(lo - 0.15 * span, hi + 0.45 * span, padding=0)
+    w.setXRange(-0.6, len(bands) - 0.4, padding=0)
+    p.getAxis("left").enableAutoSIPrefix(False)
+    p.getAxis("left").setLabel(tr("mean return (%)"), color=_fg().name())
+    p.getAxis("bottom").setLabel(tr("score band"), color=_fg().name())
     return w
 
 

@@ -1,18 +1,20 @@
 """The small dialog a validation starts with: the period (the last N trading days, default 250,
-or from/to dates), the portfolio's top N and hold K. Its choice is remembered in ``QSettings()``
+or from/to dates), the portfolio's top N and hold K, and the costs (commission, stamp duty,
+slippage, in percent; the A-share defaults 0.025 %, 0.05 %, 0). Its choice is remembered in ``QSettings()``
 under ``validation/options`` (the options dict ``workers.task_factory.validation_options`` makes)."""
 from __future__ import annotations
 
 import json
 
 from PySide6.QtCore import QDate, QSettings, Qt
-from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QRadioButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout,
+                               QLabel, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from desktop_app.ui.i18n import tr
 
 KEY = "validation/options"
-DEFAULT = {"period": {"days": 250, "start": None, "end": None}, "top_n": 10, "hold": 5}
+DEFAULT = {"period": {"days": 250, "start": None, "end": None}, "top_n": 10, "hold": 5,
+           "costs": {"commission": 0.00025, "stamp_duty": 0.0005, "slippage": 0.0}}
 
 
 def remembered() -> dict:
@@ -24,8 +26,10 @@ def remembered() -> dict:
         d = None
     if not isinstance(d, dict) or not isinstance(d.get("period"), dict):
         return json.loads(json.dumps(DEFAULT))
+    costs = d.get("costs") if isinstance(d.get("costs"), dict) else {}
     return {"period": {k: d["period"].get(k) for k in ("days", "start", "end")},
-            "top_n": int(d.get("top_n") or 10), "hold": int(d.get("hold") or 5)}
+            "top_n": int(d.get("top_n") or 10), "hold": int(d.get("hold") or 5),
+            "costs": {k: float(costs.get(k, v)) for k, v in DEFAULT["costs"].items()}}
 
 
 def remember(options: dict) -> None:
@@ -86,6 +90,19 @@ class ValidationDialog(QDialog):
         self.hold.setValue(int(o.get("hold") or 5))
         self.hold.setSuffix(tr(" days"))
         form.addRow(tr("Portfolio: hold K"), self.hold)
+        costs = {**DEFAULT["costs"], **(o.get("costs") or {})}
+        self.costs: dict[str, QDoubleSpinBox] = {}
+        for key, label in (("commission", tr("Commission, each side")), ("stamp_duty", tr("Stamp duty, on sells")),
+                           ("slippage", tr("Slippage, each side"))):
+            box = QDoubleSpinBox()
+            box.setObjectName(f"validation_{key}")
+            box.setDecimals(3)
+            box.setRange(0.0, 5.0)
+            box.setSingleStep(0.005)
+            box.setSuffix(" %")
+            box.setValue(100.0 * float(costs[key]))
+            self.costs[key] = box
+            form.addRow(label, box)
         lay.addLayout(form)
         self.error = QLabel()
         self.error.setObjectName("validationDialogError")
@@ -115,11 +132,13 @@ class ValidationDialog(QDialog):
     def options(self) -> dict:
         from desktop_app.workers.task_factory import validation_options
 
+        costs = {k: round(box.value() / 100.0, 8) for k, box in self.costs.items()}
         if self.last_radio.isChecked():
-            return validation_options(days=self.days.value(), top_n=self.top_n.value(), hold=self.hold.value())
+            return validation_options(days=self.days.value(), top_n=self.top_n.value(), hold=self.hold.value(),
+                                      costs=costs)
         return validation_options(start=self.start.date().toString(Qt.DateFormat.ISODate),
                                   end=self.end.date().toString(Qt.DateFormat.ISODate),
-                                  top_n=self.top_n.value(), hold=self.hold.value())
+                                  top_n=self.top_n.value(), hold=self.hold.value(), costs=costs)
 
     def accept(self) -> None:  # noqa: D401 (Qt override)
         if self.dates_radio.isChecked() and self.start.date() > self.end.date():

@@ -118,7 +118,9 @@ class ValidationReport(QDialog):
         el.addWidget(self.biases_label, 1)
         self._portfolio = QSplitter(Qt.Orientation.Horizontal)
         self._portfolio.addWidget(self.portfolio_table)
-        for w in (self._returns, entries, self.bands_table, self.presets_table, self._portfolio):
+        self._bands = QSplitter(Qt.Orientation.Vertical)
+        self._bands.addWidget(self.bands_table)
+        for w in (self._returns, entries, self._bands, self.presets_table, self._portfolio):
             self.tabs.addTab(w, "")
         self.resize(self._default_size())
         i18n.notifier.language_changed.connect(self._on_language)
@@ -177,7 +179,9 @@ class ValidationReport(QDialog):
             w.deleteLater()
         d, k = self.d, self.horizon()
         self.charts = {"histogram": charts.histogram_plot(d, k), "signals": charts.signals_plot(d),
-                       "equity": charts.equity_plot(d)}
+                       "equity": charts.equity_plot(d), "bands": charts.bands_plot(d, k)}
+        self._bands.addWidget(self.charts["bands"])
+        self._bands.setSizes([240, 360])
         self._returns_charts.addWidget(self.charts["histogram"])
         self._returns_charts.addWidget(self.charts["signals"])
         self._portfolio.addWidget(self.charts["equity"])
@@ -215,7 +219,8 @@ class ValidationReport(QDialog):
             return ""
         name = tr("validation") + "-" + str(self.d["period"]["end"]).replace("-", "")
         path = save_file(self, "validation_export", tr("Export the validation report"), name,
-                         [FileType(tr("HTML page with charts"), ".html"), FileType(tr("CSV (UTF-8, Excel)"), ".csv")])
+                         [FileType(tr("HTML page with charts"), ".html"),
+                          FileType(tr("Excel workbook, charts as PNG"), ".xlsx"), FileType(tr("CSV (UTF-8, Excel)"), ".csv")])
         return self.export_to(path) if path else ""
 
     def export_to(self, path: str | Path) -> str:
@@ -224,11 +229,13 @@ class ValidationReport(QDialog):
 
         d, k, lang = self.d, self.horizon(), model_lang()
         images, captions = {}, {}
-        if Path(path).suffix.lower() in (".html", ".htm"):
+        if Path(path).suffix.lower() in (".html", ".htm", ".xlsx"):
             for key, make, cap in (("histogram", lambda: charts.histogram_plot(d, k),
                                     tr("Distribution of +{k} day returns").format(k=k)),
                                    ("signals", lambda: charts.signals_plot(d), tr("Signals per day")),
-                                   ("equity", lambda: charts.equity_plot(d), tr("Portfolio equity vs the index"))):
+                                   ("equity", lambda: charts.equity_plot(d), tr("Portfolio equity vs the index")),
+                                   ("bands", lambda: charts.bands_plot(d, k),
+                                    tr("Mean +{k} day return by score band").format(k=k))):
                 images[key], captions[key] = charts.png_bytes(make()), cap
         title = tr("Export the validation to {name}").format(name=Path(path).name)
         return self._submit_export(title, export_job(str(path), d, lang, images, k, captions),

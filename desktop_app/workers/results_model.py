@@ -151,7 +151,8 @@ class ResultsModel(QAbstractTableModel):
     def _add_row_columns(self, rows: list[dict]) -> None:
         """The fundamental and formula output columns of ``rows`` not yet shown, appended after
         the others (in ``hits.export_columns``' order)."""
-        new = [k for k in hits.fundamental_columns(rows) + hits.formula_columns(rows) if k not in self.COLUMNS]
+        new = [k for k in hits.fundamental_columns(rows) + hits.formula_columns(rows) + hits.since_columns(rows)
+               if k not in self.COLUMNS]
         if not new:
             return
         first = len(self.COLUMNS)
@@ -169,6 +170,17 @@ class ResultsModel(QAbstractTableModel):
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self.endInsertRows()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    def merge_values(self, by_symbol: dict[str, dict]) -> None:
+        """Add values to the rows (``{symbol: {key: value}}``, e.g. a past scan's returns since,
+        ``core/since_scan``); their new columns are appended as for ``append_rows``."""
+        if not by_symbol or not self._rows:
+            return
+        self._rows = [{**r, **by_symbol.get(str(r.get("symbol")), {})} for r in self._rows]
+        self._add_row_columns(self._rows)
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
         if self._sort is not None:
             self.sort(*self._sort)
 

@@ -73,16 +73,28 @@ def validation_job(request: ScanRequest, options: dict, source, store, watchlist
         from ..core.validation import Period, validate
         return validate(request, Period(**options["period"]), source, store, progress, cancel,
                         top_n=int(options.get("top_n", 10)), hold=int(options.get("hold", 5)),
-                        watchlist=watchlist)
+                        costs=options_costs(options), watchlist=watchlist)
     return job
 
 
+def options_costs(options: dict):
+    """The ``Costs`` of a validation's options (the A-share defaults for options stored without)."""
+    from ..core.validation_portfolio import Costs
+
+    c = options.get("costs") or {}
+    d = Costs()
+    return Costs(float(c.get("commission", d.commission)), float(c.get("stamp_duty", d.stamp_duty)),
+                 float(c.get("slippage", d.slippage)))
+
+
 def validation_options(days: int | None = 250, start: str | None = None, end: str | None = None,
-                       top_n: int = 10, hold: int = 5) -> dict:
-    """A validation's options as its task stores them (JSON)."""
+                       top_n: int = 10, hold: int = 5, costs: dict | None = None) -> dict:
+    """A validation's options as its task stores them (JSON); ``costs``: fractions
+    ``{commission, stamp_duty, slippage}`` (the A-share defaults when None)."""
     period = {"days": None, "start": start, "end": end} if (start or end) else {"days": int(days or 250),
                                                                                    "start": None, "end": None}
-    return {"period": period, "top_n": int(top_n), "hold": int(hold)}
+    return {"period": period, "top_n": int(top_n), "hold": int(hold),
+            "costs": options_costs({"costs": costs or {}}).to_dict()}
 
 
 def submit_validation(tm: TaskManager, request: ScanRequest, options: dict, source, store,
@@ -91,11 +103,10 @@ def submit_validation(tm: TaskManager, request: ScanRequest, options: dict, sour
     period or option that cannot run; the result kept in the history is ``to_dict()``."""
     from ..core.scan import ScanError
     from ..core.validation import Period, check_options
-    from ..core.validation_portfolio import Costs
     from ..core.validation_returns import HORIZONS
 
     problems = (request.validate() + Period(**options["period"]).validate()
-                + check_options(int(options["top_n"]), int(options["hold"]), list(HORIZONS), Costs()))
+                + check_options(int(options["top_n"]), int(options["hold"]), list(HORIZONS), options_costs(options)))
     if problems:
         raise ScanError(R("request_invalid", problems=problems))
     symbols = _watch_symbols(watchlist)
