@@ -316,16 +316,15 @@ class AkShareSource:
         return sorted({c for c in codes if _is_stock(c)})
 
     def index_bars(self, code: str, cancel: CancelToken | None = None) -> pd.DataFrame:
-        """An index's daily bars from eastmoney (``stock_zh_index_daily_em``: 成交量 in 手,
-        converted to shares; no turnover)."""
+        """An index's daily bars: eastmoney, then Sina, then Tencent (``akshare_index``: units
+        normalised; no turnover)."""
+        from desktop_app.core.data.akshare_index import fetch_index_bars
+
         try:
             code = symbols.parse_index(str(code))
         except ValueError:
             raise NoDataError(R("data_not_an_index", token=repr(str(code)))) from None
-        prefixed = symbols.INDEXES[code][2].lower() + code
-        what = R("what_index_bars", code=code, index={"zh": symbols.INDEXES[code][0], "en": symbols.INDEXES[code][0]})
-        raw = self._call("eastmoney", "stock_zh_index_daily_em", symbol=prefixed, what=what, cancel=cancel)
-        return norm.eastmoney_index_bars(raw, what)
+        return fetch_index_bars(self, code, cancel)
 
     def boards(self, kind: BoardKind) -> list[str]:
         names_fn, _ = self._board_funcs(kind)
