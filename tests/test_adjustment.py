@@ -115,6 +115,16 @@ def test_store_round_trip_extend_readjust_and_forget(tmp_path):
         # the views by definition: none = raw, hfq = raw × f / f0
         np.testing.assert_allclose(adjusted(after, adj2, "none")["close"], adj2["raw_close"])
         np.testing.assert_allclose(adjusted(after, adj2, "hfq")["close"], adj2["raw_close"] * adj2["factor"] / 0.45)
+        # raw prices attached to the series stored now (one transaction): a bar the raw answer
+        # lacks keeps the series' close and, being the newest, factor 1
+        from desktop_app.core.data.adjust_store import attach_raw
+        store.write("600004", qfq)
+        store.extend("600004", nxt)
+        got = attach_raw(store, "600004", raw)
+        assert len(store.read("600004")) == 7 and len(got) == 7 and np.isnan(got["raw_close"].iloc[-1])
+        np.testing.assert_allclose(got["factor"].iloc[:6], 0.5)
+        view = adjusted(store.read("600004"), got, "none")
+        assert view["close"].iloc[-1] == nxt["close"].iloc[0] and view["close"].iloc[0] == raw["close"].iloc[0]
         # a series written without raw prices forgets its factors (they would be stale)
         store.write("600001", qfq)
         assert store.read_adjustment("600001") is None

@@ -10,7 +10,8 @@ them the unadjusted prices and the forward factor ``f = qfq close / raw close`` 
   product of every corporate action's factor since that day (the series starts at its raw price).
 
 Volume, amount and turnover are the same in the three series (the sources report them unadjusted).
-A day without a raw price takes the next known day's factor (no corporate action between them).
+A day without a raw price takes the next known day's factor (no corporate action between them),
+and newest days without one take 1.
 The raw prices are fetched once per stock (``source.daily_bars(code, adjust="none")``) the first
 time a non-qfq series is asked for, then kept current by the daily update without downloads.
 """
@@ -46,10 +47,11 @@ def check_kind(kind: str) -> str:
 
 
 def factors(qfq: pd.DataFrame, adjustment: pd.DataFrame) -> pd.Series:
-    """The forward factor of each of ``qfq``'s days (gaps take the next known day's factor)."""
+    """The forward factor of each of ``qfq``'s days: a day without one takes the next known
+    day's, and the newest days without one take 1 (qfq = raw at the newest bar)."""
     f = adjustment["factor"].reindex(qfq.index)
     f = f.where(np.isfinite(f) & (f > 0))
-    return f.bfill().ffill()
+    return f.bfill().fillna(1.0)
 
 
 def adjusted(qfq: pd.DataFrame, adjustment: pd.DataFrame | None, kind: str) -> pd.DataFrame:
@@ -85,10 +87,10 @@ def with_raw(qfq: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
 
 def load_adjustment(code: str, qfq: pd.DataFrame, source, store=None) -> pd.DataFrame:
     """The stock's adjustment frame: the store's when it covers ``qfq``'s last day, else fetched
-    once (``source.daily_bars(code, adjust="none")``) and written beside the series. Blocking."""
-    from .data.adjust_store import frame_records
+    once (``source.daily_bars(code, adjust="none")``) and stored beside the series as it is stored
+    then (``adjust_store.attach_raw``: one transaction). Blocking."""
     from .data import bar_codec as codec
-    from .data.adjust_store import as_frame
+    from .data.adjust_store import as_frame, attach_raw, frame_records
 
     stored = store.read_adjustment(code) if store is not None else None
     if stored is not None and len(stored) and stored.index[-1] >= qfq.index[-1]:
@@ -96,12 +98,14 @@ def load_adjustment(code: str, qfq: pd.DataFrame, source, store=None) -> pd.Data
     raw = source.daily_bars(code, adjust="none")
     if raw is None or not len(raw):
         raise NoDataError(R("adjust_no_raw", symbol=code), code)
-    both = with_raw(qfq, raw)
     if store is not None:
         try:
-            store.write(code, both)
+            got = attach_raw(store, code, raw)
+            if got is not None and len(got) and got.index[-1] >= qfq.index[-1]:
+                return got
         except Exception as e:  # a full disk must not hide the chart
             log.warning("could not store the adjustment of %s: %s", code, e)
+    both = with_raw(qfq, raw)
     return as_frame(frame_records(both, codec.frame_to_records(both)))
 
 

@@ -133,6 +133,23 @@ def rescale(conn: sqlite3.Connection, symbol: str, qfq: np.ndarray, day: int, ra
     return out
 
 
+def attach_raw(store, symbol: str, raw: pd.DataFrame) -> pd.DataFrame | None:
+    """Store ``raw`` (unadjusted bars) as the adjustment of the series stored now, in one write
+    transaction of ``store`` (a ``BarStore``): a concurrent update of the series is never undone.
+    Returns the adjustment frame, or None when the symbol has no stored series."""
+    raw = raw[~pd.DatetimeIndex(raw.index).duplicated(keep="last")]
+    with store._write_txn() as conn:
+        row = conn.execute("SELECT data FROM series WHERE symbol=?", (symbol,)).fetchone()
+        if row is None:
+            return None
+        qfq = store._decode(symbol, row[0])
+        days = pd.DatetimeIndex(raw.index).normalize().values.astype("datetime64[D]").astype(np.int64)
+        prices = pd.DataFrame({c: raw[c].to_numpy(float) for c in PRICE_COLUMNS}, index=days)
+        rec = records_of(qfq, prices.reindex(qfq["d"].astype(np.int64)).to_numpy(float))
+        conn.execute("INSERT OR REPLACE INTO adjustment(symbol, n, data) VALUES(?,?,?)", (symbol, len(rec), encode(rec)))
+    return as_frame(rec)
+
+
 def as_frame(rec: np.ndarray) -> pd.DataFrame:
     """Adjustment records as a frame: ``raw_open … raw_close`` and ``factor``, indexed by date."""
     data = {c: np.ascontiguousarray(rec["raw"][:, k]) for k, c in enumerate(RAW_COLUMNS)}
