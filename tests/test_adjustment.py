@@ -203,3 +203,22 @@ def test_update_readjusts_an_ex_dividend_day_without_a_request(tmp_path):
         assert adjusted(after, adj, "none")["close"].iloc[:-1].tolist() == pytest.approx(raw["close"].tolist())
     finally:
         store.close()
+
+
+def test_unadjusted_bars_on_the_fallback_hosts_ask_for_no_adjustment(monkeypatch):
+    import re
+
+    fake = akshare_routes(FakeHttp()).install(monkeypatch)
+    src = AkShareSource(timeout=0.5, min_interval={h: 0.0 for h in ("eastmoney", "tencent", "sina")})
+    tx_raw = src.daily_bars_via("tencent", "600519", adjust="none")
+    tx_urls = fake.urls(r"proxy\.finance\.qq\.com/.*param=sh600519")
+    assert tx_urls and all(re.search(r",640,(&|$)", u) for u in tx_urls)        # adjust "" (不复权)
+    src.daily_bars_via("tencent", "600519")
+    assert re.search(r",640,qfq", fake.urls(r"proxy\.finance\.qq\.com")[-1])
+    assert len(tx_raw) and tx_raw.index.name == "date"
+    sina_raw = src.daily_bars_via("sina", "600519", adjust="none")
+    assert fake.urls(r"qfq\.js") == []                                            # no factor asked
+    rows = json.loads((PAYLOADS / "sina_kl_600519.decoded.json").read_text(encoding="utf-8"))
+    assert sina_raw["close"].tolist() == [round(r["close"], 2) for r in rows]
+    src.daily_bars_via("sina", "600519")
+    assert len(fake.urls(r"qfq\.js")) == 1
