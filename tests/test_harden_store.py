@@ -132,10 +132,10 @@ def test_a_full_disk_at_a_write_keeps_what_was_stored(tmp_path, monkeypatch):
         s.write("600519", bars("2024-01-01", 3))
         real = BarStore._put
 
-        def full(self, conn, symbol, rec):
+        def full(self, conn, symbol, rec, *rest):
             if symbol == "000001":
                 raise sqlite3.OperationalError("database or disk is full")
-            return real(self, conn, symbol, rec)
+            return real(self, conn, symbol, rec, *rest)
 
         monkeypatch.setattr(BarStore, "_put", full)
         with pytest.raises(fe.DiskFull) as ei:
@@ -233,11 +233,11 @@ def test_a_backfill_into_a_full_disk_stops_keeps_what_was_stored_and_resumes(tmp
         real = BarStore._put
         puts = []
 
-        def full_after_60(self, conn, symbol, rec):   # SQLITE_FULL at the store's write
+        def full_after_60(self, conn, symbol, rec, *rest):   # SQLITE_FULL at the store's write
             puts.append(symbol)
             if len(puts) > 60:
                 raise sqlite3.OperationalError("database or disk is full")
-            return real(self, conn, symbol, rec)
+            return real(self, conn, symbol, rec, *rest)
 
         monkeypatch.setattr(BarStore, "_put", full_after_60)
         with pytest.raises(fe.DiskFull) as ei:

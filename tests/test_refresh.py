@@ -224,7 +224,7 @@ def test_update_after_fresh_backfill_fetches_nothing(store):
     market.calls.clear()
     report = update(market, store, today=END)
     assert market.calls == []
-    assert report.fetched == [] and report.refetched_adjusted == [] and report.extended == []
+    assert report.fetched == [] and report.readjusted == [] and report.extended == []
     assert sorted(report.skipped) == market.symbols
 
 
@@ -236,7 +236,7 @@ def test_update_after_fresh_backfill_on_a_later_calendar_day_fetches_nothing(sto
     assert market.calls == [] and report.extended == [] and report.failed == {}
 
 
-def test_update_appends_missing_days_and_refetches_adjusted(store):
+def test_update_appends_missing_days_and_readjusts_without_a_download(store):
     market = FakeMarket(n=15)
     backfill(market, store)
     # one missing day: the snapshot supplies it
@@ -247,20 +247,20 @@ def test_update_appends_missing_days_and_refetches_adjusted(store):
     old = market.bars["600003"].copy()
     old[["open", "high", "low", "close"]] *= 1.1
     store.write("600003", old)
-    # behind AND re-adjusted: the incremental fetch notices the mismatch and refetches fully
+    # behind AND re-adjusted: the incremental fetch notices the mismatch and re-adjusts locally
     old4 = market.bars["600004"].iloc[:-4].copy()
     old4[["open", "high", "low", "close"]] *= 1.05
     store.write("600004", old4)
     market.calls.clear()
 
     report = update(market, store, today=END)
-    assert sorted(report.extended) == ["600001", "600002"]
-    assert sorted(report.refetched_adjusted) == ["600003", "600004"]
-    assert sorted(report.fetched) == ["600002", "600003", "600004"]
+    assert sorted(report.extended) == ["600001", "600002", "600003", "600004"]   # 600003: its bar of T refreshed
+    assert sorted(report.readjusted) == ["600003", "600004"]
+    assert sorted(report.fetched) == ["600002", "600004"]
     assert report.failed == {}
     requests = market.requested()
-    assert set(requests) == {"600002", "600003", "600004"}
-    assert requests["600004"] == 2  # incremental, then full
+    assert set(requests) == {"600002", "600004"}     # the ex-dividend day 600003: no request at all
+    assert requests["600004"] == 1  # the incremental fetch only, no full refetch
     assert [start for _, s, start in market.calls if s == "600002"] == [market.dates[-4].date()]
     for sym in ["600001", "600002", "600003", "600004", "600005"]:
         same_bars(store.read(sym), market.bars[sym])
@@ -275,7 +275,7 @@ def test_update_with_rounding_noise_is_not_an_adjustment(store):
     noisy.loc[noisy.index[-2], "close"] += 0.004  # below the 0.005 rounding threshold
     store.write("600000", noisy)
     report = update(market, store, today=END)
-    assert report.refetched_adjusted == []
+    assert report.readjusted == []
 
 
 def test_update_cancel_raises_with_report(store):
@@ -303,7 +303,7 @@ def test_demo_source_backfill_then_update_fetches_nothing(store):
     assert set(report.failed) == set(faulty)
     assert len(report.fetched) + len(report.failed) == len(demo.universe())
     up = update(demo, store, today=demo.end)
-    assert up.fetched == [] and up.refetched_adjusted == [] and up.extended == []
+    assert up.fetched == [] and up.readjusted == [] and up.extended == []
 
 
 def test_update_skips_a_stock_suspended_since_its_last_bar(store):
@@ -342,7 +342,7 @@ def test_update_ignores_a_snapshot_that_contradicts_the_store(store):
     market.spot = shifted
     market.calls.clear()
     report = update(market, store, today=END)
-    assert market.calls == [] and report.extended == [] and report.refetched_adjusted == []
+    assert market.calls == [] and report.extended == [] and report.readjusted == []
     assert len(report.failed) == 12 and all("snapshot inconsistent" in str(r) for r in report.failed.values())
     assert store.latest_date() == market.dates[-2].date()
 

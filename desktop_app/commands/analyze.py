@@ -1,10 +1,12 @@
 """stockscan-cli analyze: print the analysis report of one stock.
 
     stockscan-cli analyze CODE [--source demo|akshare] [--json] [--lang zh|en] [--seed N]
-                               [--index] [--period day|week|month]
+                               [--index] [--period day|week|month] [--adjust qfq|hfq|none]
 
 An index (``--index``, or ``index:000300``) prints its last bars and its members' breadth; a
-stock on ``--period week|month`` is analysed on that period's bars (``commands/analyze_index``).
+stock on ``--period week|month`` is analysed on that period's bars (``commands/analyze_index``),
+on ``--adjust hfq|none`` on its 后复权/不复权 bars (``core.adjustment``; default qfq, 前复权,
+the bars every scan reads).
 
 Bad codes print the symbols module's message on stderr and exit 2; data failures exit 1.
 """
@@ -23,6 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", action="store_true", help="CODE is an index (000300, 沪深300, sh000001)")
     parser.add_argument("--period", choices=["day", "week", "month"], default="day",
                         help="bars of the report: day (default), week or month (通达信's 周K/月K)")
+    parser.add_argument("--adjust", choices=["qfq", "hfq", "none"], default="qfq",
+                        help="前复权 qfq (default), 后复权 hfq, 不复权 none")
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo",
                         help="data source (default: demo, the built-in synthetic market)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -86,11 +90,13 @@ def run(args: argparse.Namespace) -> int:
     source, store = _source_and_store(args.source, args.seed)
     try:
         report = analyze(code, source, store)
-        if args.period != "day":
+        if args.period != "day" or args.adjust != "qfq":
             from desktop_app.commands.analyze_index import period_report
-            from desktop_app.core.analysis import build_report, load_bars, stock_info
-            info = stock_info(source, code)
-            report = period_report(lambda b: build_report(b, info), load_bars(code, source, store), args.period)
+            from desktop_app.core.adjustment import load_adjusted_bars
+            from desktop_app.core.analysis import build_report, stock_info
+            info, bars = stock_info(source, code), load_adjusted_bars(code, args.adjust, source, store)
+            report = (period_report(lambda b: build_report(b, info), bars, args.period) if args.period != "day"
+                      else build_report(bars, info))
             report.is_demo = bool(getattr(source, "is_demo", False))
     except (DataError, AnalysisError) as e:
         error(e.reason.text(args.lang) + _legacy_note(args.code, code, args.lang), args.lang)
@@ -99,9 +105,12 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     if args.json:
-        print(report.to_json() if args.period == "day" else json.dumps(
-            {**report.to_dict(), "period": args.period}, ensure_ascii=False, indent=2))
+        print(report.to_json() if args.period == "day" and args.adjust == "qfq" else json.dumps(
+            {**report.to_dict(), "period": args.period, "adjust": args.adjust}, ensure_ascii=False, indent=2))
         return 0
+    if args.adjust != "qfq":
+        from desktop_app.core.adjustment import adjust_name
+        print(say("adjust_heading", args.lang, name=adjust_name(args.adjust, args.lang)))
     if args.period != "day":
         from desktop_app.core.periods import period_name
         print(say("report_period", args.lang, period=period_name(args.period, args.lang)) + "\n")

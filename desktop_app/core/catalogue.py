@@ -15,6 +15,7 @@ from .since_reasons import SINCE_HEADERS, SINCE_REASONS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .minute_reasons import MINUTE_MESSAGES, MINUTE_REASONS
+from .adjust_reasons import ADJUST_MESSAGES, ADJUST_REASONS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
                                   FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
@@ -263,6 +264,7 @@ REASONS.update(VALIDATION_REASONS)
 REASONS.update(MARKET_REASONS)         # core/market_reasons.py, likewise
 REASONS.update(INDEX_REASONS)          # core/index_reasons.py, likewise
 REASONS.update(MINUTE_REASONS)         # core/minute_reasons.py, likewise
+REASONS.update(ADJUST_REASONS)         # core/adjust_reasons.py, likewise
 REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 REASONS.update(SINCE_REASONS)           # core/since_reasons.py, likewise
 
@@ -443,7 +445,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "refresh_summary": ("获取 {fetched}，跳过 {skipped}，失败 {failed}{extra}",
                         "fetched {fetched}, skipped {skipped}, failed {failed}{extra}"),
     "refresh_extended": ("，延长 {n}", ", extended {n}"),
-    "refresh_refetched": ("，复权后重取 {n}", ", refetched after adjustment {n}"),
+    "refresh_readjusted": ("，除权除息重算复权 {n}", ", re-adjusted after ex-dividend {n}"),
     "refresh_per_host": ("，各服务器 {items}", ", per host {items}"),
     "refresh_rested": ("，暂停 {items}", ", rested {items}"),
     "refresh_cancelled": ("，已取消", ", CANCELLED"),
@@ -483,6 +485,7 @@ MESSAGES.update(MARKET_MESSAGES)
 MESSAGES.update(INDEX_MESSAGES)
 MESSAGES.update(MINUTE_MESSAGES)
 
+MESSAGES.update(ADJUST_MESSAGES)
 
 def say(key: str, lang: str, **params) -> str:
     """A CLI message in ``lang``; Reason parameters render in the same language."""

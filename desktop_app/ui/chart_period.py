@@ -201,5 +201,9 @@ class ChartPeriods(QObject):
         name = str(getattr(report, "name", "") or "") if report is not None else index_display_name(v.current_symbol())
         if self._period != "day":
             name = f"{name} {period_label(self._period)}".strip()
+        adjust = getattr(v, "adjust", None)                   # ui/chart_adjust: 前复权/后复权/不复权
+        levels = chart_levels(report) if report is not None else None
+        if adjust is not None:
+            name, levels = f"{name} {adjust.label()}".strip(), adjust.levels(levels)
         v.chart.set_bars(frame, symbol=display_code(v.current_symbol()), name=name, is_demo=v._is_demo(), markers=markers,
-                         levels=chart_levels(report) if report is not None else None)
+                         levels=levels)

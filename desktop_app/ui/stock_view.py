@@ -2,8 +2,9 @@
 
 ``open_symbol`` shows the placeholder and asks the window's runner (newest wins) for
 ``core.index_data.load_for_view``: a stock's bars (store first) and report, or an index's bars and
-breadth (``ui/index_breadth`` replaces the panel). The chart gets them for its period
-(``ui/chart_period``: 日K/周K/月K, F8), with markers and levels; a stale result is dropped.
+breadth (``ui/index_breadth`` replaces the panel). The chart gets them as the chosen 复权 series
+(``ui/chart_adjust``) for its period (``ui/chart_period``: 日K/周K/月K, F8), with markers and
+levels; a stale result is dropped.
 
 Exports: the PNG is the whole view (title, chart, the analysis unless off) drawn offscreen at the
 menu's size (remembered), no crosshair; the HTML report embeds the chart as a ``data:`` URI.
@@ -37,6 +38,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.analysis_panel import AnalysisPanel
 from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.chart.offscreen import render_offscreen
+from desktop_app.ui.chart_adjust import ChartAdjust
 from desktop_app.ui.chart_period import ChartPeriods
 from desktop_app.ui.i18n import is_zh, reason_text, tr
 from desktop_app.ui.index_breadth import BreadthPanel, display_code, is_index, title_html
@@ -224,7 +226,7 @@ class StockView(QWidget):
         self.panel.export_requested.connect(self.export_report_dialog)
         sig = getattr(context, "source_changed", None)
         if sig is not None:
-            sig.connect(self._on_source_changed)
+            sig.connect(self.reload)
         self.retranslate()
 
     # -- construction -------------------------------------------------------------------------
@@ -273,6 +275,7 @@ class StockView(QWidget):
                                                        self._on_overlay_toggled)
         self.formulas = FormulaIndicators(self)   # "Add formula indicator…", remembered, evaluated
         self.relative = RelativeStrength(self)    # an index over the candles, remembered
+        self.adjust = ChartAdjust(self)           # 前复权/后复权/不复权 in the menu, remembered
         panes, overlays = load_chart_state()
         if panes is not None:
             self.chart.set_panes(panes)
@@ -362,7 +365,7 @@ class StockView(QWidget):
         self.overlay_actions["boll"].setText("BOLL(20,2)")
         self.overlay_actions["levels"].setText(tr("Support/resistance lines"))
         self.overlay_actions["markers"].setText(tr("Strategy markers"))
-        for part in (self.formulas, self.panel, self.periods, self.relative, self.breadth):
+        for part in (self.formulas, self.panel, self.periods, self.relative, self.breadth, self.adjust):
             part.retranslate()
         self._update_title()
         if not self._symbol:  # the empty chart says how to fill it
@@ -436,10 +439,6 @@ class StockView(QWidget):
                                 self._universe_cache),
                         self._on_loaded, self._on_load_error, key=self._load_key)
 
-    @Slot()
-    def _on_source_changed(self) -> None:
-        self.reload()
-
     def _on_loaded(self, loaded: Any) -> None:
         symbol, bars, report = loaded.symbol, loaded.bars, loaded.report
         if symbol != self._symbol:  # another stock was opened meanwhile (waiting for a source)
@@ -472,7 +471,7 @@ class StockView(QWidget):
         return bool(getattr(getattr(self.ctx, "source", None), "is_demo", False))
 
     def _show_chart(self, bars: Any, report: Any) -> None:
-        self.periods.show(bars, report, self._strategies)   # daily at once; weekly/monthly resampled
+        self.adjust.show(bars, report, self._strategies)   # the 复权 series, then the period's bars
 
     def _update_title(self) -> None:
         if not self._symbol:

@@ -238,8 +238,8 @@ class AkShareSource:
 
     # -- daily bars ---------------------------------------------------------------------------
     def daily_bars(self, symbol: str, start: dt.date | None = None, end: dt.date | None = None,
-                   cancel: CancelToken | None = None) -> pd.DataFrame:
-        """Forward-adjusted (qfq) bars: eastmoney, then Tencent, then Sina.
+                   cancel: CancelToken | None = None, adjust: str = "qfq") -> pd.DataFrame:
+        """Forward-adjusted (qfq; ``adjust="none"``: unadjusted) bars: eastmoney, Tencent, Sina.
 
         A host that fails (throttled, resting, network, garbage) hands over to the next one;
         NoDataError is final (the symbol has nothing in range; asking others costs requests).
@@ -250,7 +250,7 @@ class AkShareSource:
             if host == "tencent" and sym.exchange == "BJ":
                 continue  # Tencent has no BSE data (akshare #6205, #7201)
             try:
-                return self.daily_bars_via(host, symbol, start, end, cancel=cancel)
+                return self.daily_bars_via(host, symbol, start, end, cancel=cancel, adjust=adjust)
             except NoDataError:
                 raise
             except DataError as exc:
@@ -261,17 +261,19 @@ class AkShareSource:
 
     def daily_bars_via(self, host: str, symbol: str, start: dt.date | None = None,
                        end: dt.date | None = None,
-                       cancel: CancelToken | None = None) -> pd.DataFrame:
-        """Bars from one host only, through that host's gate (backfill spreads over hosts)."""
+                       cancel: CancelToken | None = None, adjust: str = "qfq") -> pd.DataFrame:
+        """Bars from one host only, through that host's gate (backfill spreads over hosts);
+        ``adjust`` "qfq" (forward-adjusted) or "none" (unadjusted, akshare's ``adjust=""``)."""
         if host not in _BAR_FUNCS:
             raise ValueError(f"unknown bar host {host!r}; one of {self.bar_hosts}")
         sym = self._symbol(symbol)
-        what = R("what_daily_bars", symbol=sym.code, host=host_term(host))
+        what = R("what_daily_bars" if adjust == "qfq" else "what_raw_bars", symbol=sym.code, host=host_term(host))
+        adjust = {"qfq": "qfq", "none": ""}[adjust]
         try:
             if host == "eastmoney":
                 raw = self._call(host, "stock_zh_a_hist", symbol=sym.code, period="daily",
                                  start_date=_ymd(start, "19700101"),
-                                 end_date=_ymd(end, "20500101"), adjust="qfq",
+                                 end_date=_ymd(end, "20500101"), adjust=adjust,
                                  timeout=self.timeout, what=what, cancel=cancel)
                 return norm.eastmoney_bars(raw, start, end, what)
             if host == "tencent":
@@ -279,12 +281,12 @@ class AkShareSource:
                     raise NoDataError(R("data_no_bse_on_tencent", what=what))
                 raw = self._call(host, "stock_zh_a_hist_tx", symbol=sym.prefixed,
                                  start_date=_ymd(start, "19000101"),
-                                 end_date=_ymd(end, "20500101"), adjust="qfq",
+                                 end_date=_ymd(end, "20500101"), adjust=adjust,
                                  timeout=self.timeout, what=what, cancel=cancel)
                 return norm.tencent_bars(raw, start, end, what)
             raw = self._call(host, "stock_zh_a_daily", symbol=sym.prefixed,
                              start_date=_ymd(start, "19900101"), end_date=_ymd(end, "21000118"),
-                             adjust="qfq", what=what, cancel=cancel)
+                             adjust=adjust, what=what, cancel=cancel)
             return norm.sina_bars(raw, start, end, what)
         except DataError as exc:
             exc.symbol = exc.symbol or sym.code
@@ -320,16 +322,15 @@ class AkShareSource:
         return sorted({c for c in codes if _is_stock(c)})
 
     def index_bars(self, code: str, cancel: CancelToken | None = None) -> pd.DataFrame:
-        """An index's daily bars from eastmoney (``stock_zh_index_daily_em``: 成交量 in 手,
-        converted to shares; no turnover)."""
+        """An index's daily bars: eastmoney, then Sina, then Tencent (``akshare_index``: units
+        normalised; no turnover)."""
+        from desktop_app.core.data.akshare_index import fetch_index_bars
+
         try:
             code = symbols.parse_index(str(code))
         except ValueError:
             raise NoDataError(R("data_not_an_index", token=repr(str(code)))) from None
-        prefixed = symbols.INDEXES[code][2].lower() + code
-        what = R("what_index_bars", code=code, index={"zh": symbols.INDEXES[code][0], "en": symbols.INDEXES[code][0]})
-        raw = self._call("eastmoney", "stock_zh_index_daily_em", symbol=prefixed, what=what, cancel=cancel)
-        return norm.eastmoney_index_bars(raw, what)
+        return fetch_index_bars(self, code, cancel)
 
     def boards(self, kind: BoardKind) -> list[str]:
         names_fn, _ = self._board_funcs(kind)

@@ -92,9 +92,18 @@ class DemoSource:
         return self._static().universe.copy()
 
     def daily_bars(self, symbol: str, start: dt.date | None = None,
-                   end: dt.date | None = None) -> pd.DataFrame:
+                   end: dt.date | None = None, adjust: str = "qfq") -> pd.DataFrame:
+        """Forward-adjusted bars (``adjust="none"``: unadjusted, ``core.data.demo_actions``)."""
         self._sleep()
-        return self._bars(symbol, start, end, via="demo")
+        return self._bars(symbol, start, end, via="demo", adjust=adjust)
+
+    def corporate_actions(self, symbol: str) -> list[tuple[pd.Timestamp, float]]:
+        """The stock's demo ex-dates and their ratios (``demo_actions``; most stocks have none)."""
+        from desktop_app.core.data.demo_actions import actions
+
+        code = self._known(symbol)
+        close = self._market().panel.row_frame(self._static().row_of[code])["close"]
+        return actions(self.seed, code, pd.DatetimeIndex(close.dropna().index))
 
     def minute_bars(self, symbol: str, period: str) -> pd.DataFrame:
         """Intraday paths inside the stock's daily bars (``core/data/demo_minutes.py``)."""
@@ -212,14 +221,14 @@ class DemoSource:
         return Panel(np.array(want, dtype=object), full.dates, fields)
 
     def daily_bars_via(self, host: str, symbol: str, start: dt.date | None = None,
-                       end: dt.date | None = None) -> pd.DataFrame:
+                       end: dt.date | None = None, adjust: str = "qfq") -> pd.DataFrame:
         """``daily_bars`` as served by one of ``bar_hosts`` (for the multi-host backfill)."""
         if host not in self.bar_hosts:
             raise ValueError(f"unknown demo host {host!r}; hosts: {', '.join(self.bar_hosts)}")
         self._sleep()
         if host in self._throttled:
             raise ThrottledError(R("demo_throttled", host=host_term(host)), symbol)
-        return self._bars(symbol, start, end, via=host)
+        return self._bars(symbol, start, end, via=host, adjust=adjust)
 
     def bulk_records(self, symbols: list[str]) -> tuple[dict[str, "np.ndarray"], dict[str, DataError]] | None:
         """The whole history of ``symbols`` at once, as bar-store records, straight from the
@@ -316,7 +325,7 @@ class DemoSource:
         if self.latency > 0:
             time.sleep(self.latency)
 
-    def _bars(self, symbol: str, start, end, via: str) -> pd.DataFrame:
+    def _bars(self, symbol: str, start, end, via: str, adjust: str = "qfq") -> pd.DataFrame:
         st = self._static()
         code = str(symbol)
         if code not in st.row_of:
@@ -331,6 +340,10 @@ class DemoSource:
         if kind is not None:
             raise _FAULT_ERRORS[kind](R(f"demo_fault_{kind}", host=host_term(via), symbol=code), code)
         df = self._market().panel.row_frame(st.row_of[code])[BAR_COLUMNS]
+        if adjust != "qfq":
+            from desktop_app.core.data.demo_actions import unadjusted
+
+            df = unadjusted(df, self.corporate_actions(code))
         if start is not None:
             df = df[df.index >= pd.Timestamp(start)]
         if end is not None:

@@ -19,13 +19,17 @@ snapshot's trading day (``spot.attrs["date"]`` when the source sets it, else the
 or before ``today``, unless the snapshot visibly shows the store's newest day, see ``_target_days``)
 and P the trading day before T. For each stored series with last date L:
 - L == P: if the snapshot's prev_close differs from the stored last close beyond rounding
-  (> 0.005 absolute and > 0.01 % relative) the source has re-adjusted the history (ex-dividend):
-  refetch the whole series. Otherwise append T's bar from the snapshot (if the stock traded).
+  (> 0.005 absolute and > 0.01 % relative), T is an ex-dividend day: every stored bar before T is
+  re-adjusted by the ratio prev_close / stored close, and so are its factors (``BarStore.readjust``;
+  no download — forward adjustment is multiplicative; the unadjusted prices stay as they are).
+  Then (or otherwise) T's bar from the snapshot is appended (if the stock traded).
 - L == T: same adjustment test on the stored close of P; otherwise refresh T's bar from the snapshot
   if it changed (an update run during the session, then again after the close).
 - L < P (more than one trading day behind, e.g. the app was not run for a week): an incremental
   fetch from L itself; the overlapping bar at L is compared with the stored one, and a mismatch
-  (re-adjusted meanwhile) turns into a full refetch.
+  (corporate actions meanwhile) re-adjusts the stored bars up to L by the ratio of the two closes
+  and appends the fetched ones, written as a new series: its unadjusted prices are forgotten
+  (fetched again, once, when a 后复权/不复权 chart asks for them), since the ex-dates fell in the gap.
   A stock the snapshot shows untraded today with prev_close equal to the stored last close has been
   suspended since L: skipped, no request.
 - symbols absent from the snapshot are skipped (delisted).
@@ -75,7 +79,7 @@ class RefreshReport:
     fetched: list[str] = field(default_factory=list)             # symbols with bars fetched and stored
     skipped: list[str] = field(default_factory=list)             # nothing to do (already stored / current)
     failed: dict[str, Reason] = field(default_factory=dict)      # symbol -> reason ("network: …")
-    refetched_adjusted: list[str] = field(default_factory=list)  # full refetch after re-adjustment
+    readjusted: list[str] = field(default_factory=list)  # re-adjusted locally after an ex-dividend day
     extended: list[str] = field(default_factory=list)            # got new bars (snapshot or incremental)
     cancelled: bool = False
     per_host: dict[str, int] = field(default_factory=dict)       # successful fetches per host
@@ -85,8 +89,8 @@ class RefreshReport:
         extra = ""
         if self.extended:
             extra += say("refresh_extended", lang, n=len(self.extended))
-        if self.refetched_adjusted:
-            extra += say("refresh_refetched", lang, n=len(self.refetched_adjusted))
+        if self.readjusted:
+            extra += say("refresh_readjusted", lang, n=len(self.readjusted))
         if self.per_host:
             extra += say("refresh_per_host", lang,
                          items=[{"zh": f"{host_term(h)['zh']} {n}", "en": f"{h} {n}"} for h, n in self.per_host.items()])
@@ -408,6 +412,7 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
         tails = {sym: rec for sym, rec in tails.items() if sym in wanted}
 
     adjusted: list[str] = []
+    ratios: dict[str, float] = {}              # ex-dividend today: prev_close / stored close
     appends: dict[str, pd.DataFrame] = {}
     incremental: list[FetchTask] = []
     compared = 0
@@ -434,12 +439,12 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
             compared += 1
             if _differs(prev_close_stored, prev_snap):
                 adjusted.append(sym)
-                continue
+                ratios[sym] = prev_snap / prev_close_stored
         bar = _snapshot_bar(row, T)
         if bar is None:
             report.skipped.append(sym)
             continue
-        if L == T:
+        if L == T and sym not in ratios:
             stored_bar = rec["v"][-1]
             same = (not _differs(float(stored_bar[_CLOSE]), float(bar["close"].iloc[0]))
                     and np.isclose(float(stored_bar[_VOLUME]), float(bar["volume"].iloc[0]), rtol=1e-6))
@@ -453,12 +458,19 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
                     "not of %s - no snapshot bars written", len(adjusted), compared, codec.day_to_date(T))
         for sym in adjusted:
             job.fail(sym, failure_reason(UnparseableError(R("data_snapshot_inconsistent"))))
-        adjusted, appends = [], {}
+        adjusted, appends = [], {s: b for s, b in appends.items() if s not in ratios}
         job.flush()
         if job.store_problem is not None:
             return job.finish()
     else:
         _keep_valuations(store, spot, codec.day_to_date(T))
+        if adjusted:
+            try:
+                store.readjust({s: (T, ratios[s]) for s in adjusted})
+                report.readjusted.extend(adjusted)
+            except FileProblem as e:
+                job.store_problem = e
+                return job.finish()
 
     for sym, bar in appends.items():
         job.queue_write(sym, bar, extend=True)
@@ -471,32 +483,30 @@ def update(source, store: BarStore, progress: ProgressFn = no_progress, cancel: 
     stored_tail = {t.symbol: tails[t.symbol] for t in incremental}
 
     def on_result(res: FetchResult, fanout: HostFanout | None) -> int:
-        sym, task = res.task.symbol, res.task
+        sym = res.task.symbol
         if not res.ok:
             job.fail(sym, failure_reason(res.error))
             return 0
-        if task.purpose == "full":
-            report.fetched.append(sym)
-            report.refetched_adjusted.append(sym)
-            job.queue_write(sym, res.bars)
-            return 0
-        # incremental: the overlapping bar at L must match, else the history was re-adjusted
+        # incremental: the overlapping bar at L must match, else corporate actions fell in the gap
         fresh = codec.frame_to_records(res.bars)
         old = stored_tail[sym]
         L = int(old["d"][-1])
         hit = np.flatnonzero(fresh["d"] == L)
-        if len(hit) and _differs(float(fresh["v"][hit[0], _CLOSE]), float(old["v"][-1, _CLOSE])):
-            if fanout is None:
-                return 0
-            fanout.add(FetchTask(sym, purpose="full"))
-            return 1
         newer = fresh[fresh["d"] > L]
         report.fetched.append(sym)
-        if len(newer):
+        if len(hit) and _differs(float(fresh["v"][hit[0], _CLOSE]), float(old["v"][-1, _CLOSE])):
+            ratio = float(fresh["v"][hit[0], _CLOSE]) / float(old["v"][-1, _CLOSE])
+            stored = store.read(sym)
+            if stored is None:
+                return 0
+            stored[["open", "high", "low", "close"]] *= ratio
+            job.queue_write(sym, pd.concat([stored, codec.records_to_frame(newer)]))
+            report.readjusted.append(sym)
+            report.extended.append(sym)
+        elif len(newer):
             job.queue_write(sym, codec.records_to_frame(newer), extend=True)
             report.extended.append(sym)
         return 0
 
-    tasks = [FetchTask(s, purpose="full") for s in adjusted] + incremental
-    job.run(tasks, on_result)
+    job.run(incremental, on_result)
     return job.finish()

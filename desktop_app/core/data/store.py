@@ -24,7 +24,7 @@ Why this shape:
   (``DiskFull``, ``NotWritable`` …) whose reason names the file and what to do; the failed
   transaction is rolled back, so everything committed before is kept.
 
-A successful write of a symbol clears its recorded failure (a stored series is not failing).
+A successful write clears the symbol's failure. Raw prices + factors in the same transactions: adjust_store.
 """
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ import pandas as pd
 from .. import file_errors as fe
 from ..panel import PANEL_FIELDS, Panel
 from ..reasons import R, Reason, reason_from_column
+from . import adjust_store as adj
 from . import bar_codec as codec
 from .panel_assembly import PanelAssembly
 from .source import BAR_COLUMNS
@@ -66,7 +67,7 @@ CREATE TABLE IF NOT EXISTS series(
     data BLOB NOT NULL          -- last column: metadata queries never touch the blob's pages
 );
 CREATE TABLE IF NOT EXISTS failures(symbol TEXT PRIMARY KEY, reason TEXT NOT NULL, at REAL NOT NULL);
-"""
+""" + adj.SCHEMA + ";"  # unadjusted prices + factors beside each series (adjust_store; added on open)
 #: Index series live in the same table under "index:<code>" (``core.index_data``), so 上证指数
 #: 000001 never meets 平安银行 000001; every listing of "the stored stocks" leaves them out.
 _STOCKS = "symbol NOT LIKE 'index:%'"
@@ -304,13 +305,13 @@ class BarStore:
         return (symbol, int(rec["d"][0]), int(rec["d"][-1]), len(rec), float(rec["v"][-1, BAR_COLUMNS.index("close")]),
                 time.time(), codec.encode(rec))
 
-    def _put(self, conn: sqlite3.Connection, symbol: str, rec: np.ndarray) -> None:
+    def _put(self, conn: sqlite3.Connection, symbol: str, rec: np.ndarray, bars: pd.DataFrame | None = None) -> None:
+        adj.put(conn, symbol, bars, rec)      # a replaced series: its raw prices, or none
         if len(rec) == 0:
             conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+            conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
         else:
-            conn.execute("INSERT OR REPLACE INTO series(symbol, first_day, last_day, n, last_close, updated, data)"
-                         " VALUES(?,?,?,?,?,?,?)", self._row(symbol, rec))
-        conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
+            self._put_series(conn, symbol, rec)
 
     def write(self, symbol: str, bars: pd.DataFrame) -> None:
         """Replace the symbol's series atomically (an empty frame deletes it)."""
@@ -318,7 +319,9 @@ class BarStore:
 
     def write_many(self, series: dict[str, pd.DataFrame]) -> None:
         """Replace several series in one transaction."""
-        self.write_records({s: codec.frame_to_records(df) for s, df in series.items()})
+        with self._write_txn() as conn:
+            for s, df in series.items():
+                self._put(conn, s, codec.frame_to_records(df), df)
 
     def write_records(self, recs: dict[str, np.ndarray]) -> None:
         """Replace several series, given as sorted codec records, in one transaction."""
@@ -327,7 +330,8 @@ class BarStore:
                 self._put(conn, s, rec)
 
     def extend(self, symbol: str, bars: pd.DataFrame) -> None:
-        """Merge new bars into the stored series atomically; on overlapping dates the new values win."""
+        """Merge new bars into the stored series atomically; on overlapping dates the new values win
+        (a stored adjustment is kept aligned: ``adjust_store.extend``)."""
         self.extend_many({symbol: bars})
 
     def extend_many(self, series: dict[str, pd.DataFrame]) -> None:
@@ -340,17 +344,40 @@ class BarStore:
                 row = conn.execute("SELECT data FROM series WHERE symbol=?", (s,)).fetchone()
                 if row is not None:
                     rec = codec.normalise_records(np.concatenate([self._decode(s, row[0]), rec]))
-                self._put(conn, s, rec)
+                    self._put_series(conn, s, rec)
+                    adj.extend(conn, s, series[s], rec)
+                else:
+                    self._put(conn, s, rec, series[s])
+
+    def _put_series(self, conn: sqlite3.Connection, symbol: str, rec: np.ndarray) -> None:
+        conn.execute("INSERT OR REPLACE INTO series(symbol, first_day, last_day, n, last_close, updated, data)"
+                     " VALUES(?,?,?,?,?,?,?)", self._row(symbol, rec))
+        conn.execute("DELETE FROM failures WHERE symbol=?", (symbol,))
+
+    def readjust(self, changes: dict[str, tuple[int, float]]) -> None:
+        """Ex-dividend days, no download: ``{symbol: (day, ratio)}`` (``adjust_store.rescale``)."""
+        with self._write_txn() as conn:
+            for s, (day, ratio) in changes.items():
+                row = conn.execute("SELECT data FROM series WHERE symbol=?", (s,)).fetchone()
+                if row is not None:
+                    self._put_series(conn, s, adj.rescale(conn, s, self._decode(s, row[0]), day, ratio))
+
+    def read_adjustment(self, symbol: str) -> pd.DataFrame | None:
+        """The symbol's unadjusted prices and forward factors (``adjust_store.as_frame``), or None."""
+        with self._use() as conn:
+            return adj.as_frame(rec) if (rec := adj.read_conn(conn, symbol)) is not None else None
 
     def delete(self, symbol: str) -> None:
         with self._write_txn() as conn:
             conn.execute("DELETE FROM series WHERE symbol=?", (symbol,))
+            conn.execute("DELETE FROM adjustment WHERE symbol=?", (symbol,))
 
     def clear(self) -> None:
         """Forget every series and failure (the schema and meta stay)."""
         with self._write_txn() as conn:
             conn.execute("DELETE FROM series")
             conn.execute("DELETE FROM failures")
+            conn.execute("DELETE FROM adjustment")
 
     # ------------------------------------------------------------------ failures and meta
     def record_failure(self, symbol: str, reason: Reason | str) -> None:
