@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
 from .market_reasons import MARKET_MESSAGES, MARKET_REASONS
+from .watch_reasons import WATCH_MESSAGES, WATCH_REASONS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
@@ -259,6 +260,7 @@ REASONS: dict[str, tuple[str, str]] = {
 REASONS.update(FORMULA_REASONS)
 REASONS.update(VALIDATION_REASONS)
 REASONS.update(MARKET_REASONS)         # core/market_reasons.py, likewise
+REASONS.update(WATCH_REASONS)          # core/watch_reasons.py, likewise
 REASONS.update(INDEX_REASONS)          # core/index_reasons.py, likewise
 REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 
@@ -475,6 +477,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 MESSAGES.update(VALIDATION_MESSAGES)
 MESSAGES.update(MARKET_MESSAGES)
+MESSAGES.update(WATCH_MESSAGES)
 MESSAGES.update(INDEX_MESSAGES)
 
 def say(key: str, lang: str, **params) -> str:

@@ -1,0 +1,130 @@
+"""Alert rules, their once-a-day state and the alert log, in the watch store's SQLite file
+(``core/watch_store.py``), and one check pass (``check_once``) shared by the window and the CLI.
+
+State: ``alert_fired(rule_id, code, day)`` holds who fired today; ``record`` drops a firing
+already there and stores the new ones with their log entries in one transaction, so a rule fires
+once per stock a day however often the snapshot refreshes. ``rearm`` clears a rule's rows for
+the day: the next pass may fire it again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .alerts import AlertRule, Firing, MarketView, check_rule, evaluate
+from .reasons import Reason, reason_from_column
+from .watch_store import WatchStore
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    id: int
+    at: str
+    rule_id: int
+    code: str
+    kind: str
+    message: Reason
+    demo: bool
+
+
+class AlertStore:
+    def __init__(self, store: WatchStore):
+        self.store = store
+
+    def rules(self) -> list[AlertRule]:
+        return [AlertRule(r[1], r[2], r[3], json.loads(r[4]), bool(r[5]), int(r[0])) for r in self.store.query(
+            "SELECT id, kind, target_kind, target, params, enabled FROM alert_rules ORDER BY id")]
+
+    def add(self, rule: AlertRule) -> AlertRule:
+        check_rule(rule)
+        with self.store.connect() as con:
+            rid = con.execute("INSERT INTO alert_rules(kind, target_kind, target, params, enabled, created) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              (rule.kind, rule.target_kind, rule.target, json.dumps(rule.params, ensure_ascii=False),
+                               int(rule.enabled), dt.datetime.now().isoformat(timespec="seconds"))).lastrowid
+        return AlertRule(rule.kind, rule.target_kind, rule.target, dict(rule.params), rule.enabled, int(rid))
+
+    def remove(self, rule_id: int) -> bool:
+        with self.store.connect() as con:
+            con.execute("DELETE FROM alert_fired WHERE rule_id=?", (int(rule_id),))
+            return con.execute("DELETE FROM alert_rules WHERE id=?", (int(rule_id),)).rowcount > 0
+
+    def set_enabled(self, rule_id: int, enabled: bool) -> None:
+        with self.store.connect() as con:
+            con.execute("UPDATE alert_rules SET enabled=? WHERE id=?", (int(enabled), int(rule_id)))
+
+    def rearm(self, rule_id: int, day: dt.date | None = None) -> int:
+        """Forget that the rule fired on ``day`` (today): it may fire again. Returns the rows cleared."""
+        day = (day or dt.date.today()).isoformat()
+        with self.store.connect() as con:
+            return con.execute("DELETE FROM alert_fired WHERE rule_id=? AND day=?", (int(rule_id), day)).rowcount
+
+    def fired_today(self, day: dt.date | None = None) -> set[tuple[int, str]]:
+        day = (day or dt.date.today()).isoformat()
+        return {(int(r[0]), r[1]) for r in self.store.query("SELECT rule_id, code FROM alert_fired WHERE day=?", (day,))}
+
+    def record(self, firings: list[Firing], day: dt.date, demo: bool = False,
+               now: dt.datetime | None = None) -> list[Firing]:
+        """Keep the firings not yet recorded for ``day`` and log them (one transaction); returns them."""
+        stamp = (now or dt.datetime.now()).isoformat(timespec="seconds")
+        new: list[Firing] = []
+        with self.store.connect() as con:
+            for f in firings:
+                cur = con.execute("INSERT OR IGNORE INTO alert_fired(rule_id, code, day) VALUES (?, ?, ?)",
+                                  (f.rule_id, f.code, day.isoformat()))
+                if cur.rowcount:
+                    new.append(f)
+                    con.execute("INSERT INTO alert_log(at, rule_id, code, kind, message, demo) VALUES (?, ?, ?, ?, ?, ?)",
+                                (stamp, f.rule_id, f.code, f.kind, json.dumps(f.message.to_json(), ensure_ascii=False),
+                                 int(demo)))
+        return new
+
+    def log(self, limit: int = 500) -> list[LogEntry]:
+        return [LogEntry(int(r[0]), r[1], int(r[2] or 0), r[3] or "", r[4] or "", reason_from_column(r[5]), bool(r[6]))
+                for r in self.store.query("SELECT id, at, rule_id, code, kind, message, demo FROM alert_log "
+                                          "ORDER BY id DESC LIMIT ?", (int(limit),))]
+
+    def clear_log(self) -> None:
+        with self.store.connect() as con:
+            con.execute("DELETE FROM alert_log")
+
+
+def check_once(alerts: AlertStore, view: MarketView) -> list[Firing]:
+    """One check pass: evaluate every enabled rule on ``view`` and record what fires for the
+    first time today. Blocking (a worker, the CLI)."""
+    rules = alerts.rules()
+    if not rules:
+        return []
+    firings = evaluate(rules, view, alerts.store.all_members())
+    return alerts.record(firings, view.day, view.demo)
+
+
+def market_view(source: Any, store: Any, watch: WatchStore, codes: list[str] | None = None,
+                spot=None, day: dt.date | None = None) -> MarketView:
+    """Blocking: the market a check pass sees — the snapshot (``source.spot()`` unless given),
+    the stored bars of the watched codes and the universe."""
+    import pandas as pd
+
+    from .portfolio import quotes_from_spot
+
+    spot = source.spot() if spot is None else spot
+    quotes = quotes_from_spot(spot)
+    for c in ("open", "low", "amount", "turnover"):
+        if c in spot:
+            quotes[c] = spot.set_index(spot["symbol"].astype(str))[c]
+    holdings = watch.holdings()
+    if codes is None:
+        codes = sorted({c for cs in watch.all_members().values() for c in cs} | {h.code for h in holdings}
+                       | {r.target for r in AlertStore(watch).rules() if r.target_kind == "stock"})
+    panel = store.read_panel(codes, last_n=300) if store is not None and codes else None
+    try:
+        universe = source.universe()
+    except Exception:                                   # noqa: BLE001 - limits fall back to non-ST
+        universe = None
+    if day is None:
+        day = dt.date.today()
+        if panel is not None and len(panel.dates) and getattr(source, "is_demo", False):
+            day = pd.Timestamp(panel.dates[-1]).date()   # the demo market's "today" is its last bar
+    return MarketView(quotes, day, panel, universe, holdings, bool(getattr(source, "is_demo", False)))
