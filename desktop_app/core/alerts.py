@@ -4,7 +4,8 @@ A rule is ``(kind, target_kind, target, params)`` plus ``enabled``; its *state* 
 fired on which day — is kept by ``core/alert_store.py``: a rule fires at most once per stock and
 condition a day until it is re-armed (the state for today is cleared).
 
-Kinds and parameters (prices in yuan, percentages in points):
+Kinds and parameters (prices in yuan, percentages in points; every
+comparison allows a relative 1e-9 for float rounding, so a price exactly at the line meets it):
 
 =================  ==================  ========================================================
 kind               params              fires when (on the latest quote of each target stock)
@@ -264,24 +265,37 @@ def _avg_costs(holdings: list) -> dict[str, float]:
     return {c: val[c] / qty[c] for c in qty if qty[c] > 0}
 
 
+TOL = 1e-9   # relative: 12 × 1.1 is 13.200000000000001 in floats, and a last of 13.20 meets it
+
+
+def _ge(a, b) -> np.ndarray:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a >= b - TOL * np.maximum(np.abs(b), 1.0)
+
+
+def _le(a, b) -> np.ndarray:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a <= b + TOL * np.maximum(np.abs(b), 1.0)
+
+
 def conditions(rule: AlertRule, f: _Frame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(fires, values): a boolean per watched code and the values its message shows."""
     k, p = rule.kind, rule.params
     last = f.last
     with np.errstate(invalid="ignore"):
         if k == "price_above":
-            return last >= float(p["price"]), {"value": last}
+            return _ge(last, float(p["price"])), {"value": last}
         if k == "price_below":
-            return last <= float(p["price"]), {"value": last}
+            return _le(last, float(p["price"])), {"value": last}
         if k == "change_above":
             c = f.chg_pct()
-            return c >= float(p["pct"]), {"value": c}
+            return _ge(c, float(p["pct"])), {"value": c}
         if k == "change_below":
             c = f.chg_pct()
-            return c <= -abs(float(p["pct"])), {"value": c}
+            return _le(c, -abs(float(p["pct"]))), {"value": c}
         if k == "volume_ratio":
             v = f.volume_ratio()
-            return v >= float(p["ratio"]), {"value": v}
+            return _ge(v, float(p["ratio"])), {"value": v}
         if k in ("limit_up", "limit_broken"):
             up = _limit_up_price(f.codes, f.prev, f.view.universe, f.view.day)
             last_c = np.round(last * 100.0)
@@ -296,7 +310,7 @@ def conditions(rule: AlertRule, f: _Frame) -> tuple[np.ndarray, dict[str, np.nda
         if k in ("score_above", "score_below"):
             s = f.score()
             thr = float(p["threshold"])
-            return (s >= thr) if k == "score_above" else (s <= thr), {"value": s}
+            return _ge(s, thr) if k == "score_above" else _le(s, thr), {"value": s}
         if k in HOLDING_KINDS:
             costs = _avg_costs(f.view.holdings)
             cost = np.array([costs.get(c, np.nan) for c in f.codes], dtype=float)
@@ -305,7 +319,7 @@ def conditions(rule: AlertRule, f: _Frame) -> tuple[np.ndarray, dict[str, np.nda
             else:
                 pct = abs(float(p["pct"])) / 100.0
                 line = cost * ((1.0 - pct) if k == "stop_loss" else (1.0 + pct))
-            hit = (last <= line) if k == "stop_loss" else (last >= line)
+            hit = _le(last, line) if k == "stop_loss" else _ge(last, line)
             return np.isfinite(cost) & hit, {"value": line}
     raise AlertError(R("alert_unknown_kind", kind=k, known=list(KINDS)))
 
