@@ -20,6 +20,9 @@ COMMANDS = {
     "screens": "Saved screens: list, show, export, import, delete.",
     "validate": "Forward returns of a screen over past days.",
     "market": "Breadth, limit-ups and boards of a day.",
+    "watchlist": "Watchlist groups: list, add, remove, import.",
+    "holdings": "Holdings with P&L: show, add, import, export.",
+    "alerts": "Alerts: list, add, remove, check once (cron).",
 }
 
 

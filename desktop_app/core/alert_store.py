@@ -101,30 +101,39 @@ def check_once(alerts: AlertStore, view: MarketView) -> list[Firing]:
     return alerts.record(firings, view.day, view.demo)
 
 
-def market_view(source: Any, store: Any, watch: WatchStore, codes: list[str] | None = None,
-                spot=None, day: dt.date | None = None) -> MarketView:
-    """Blocking: the market a check pass sees — the snapshot (``source.spot()`` unless given),
-    the stored bars of the watched codes and the universe."""
-    import pandas as pd
+def watched_codes(watch: WatchStore) -> list[str]:
+    """Every code an alert may look at: the groups' members, the holdings, the stock rules' targets."""
+    return sorted({c for cs in watch.all_members().values() for c in cs} | {h.code for h in watch.holdings()}
+                  | {r.target for r in AlertStore(watch).rules() if r.target_kind == "stock"})
 
+
+def market_view(source: Any, store: Any, watch: WatchStore, spot=None, day: dt.date | None = None,
+                demo_tick: int | None = None) -> MarketView:
+    """Blocking: the market a check pass sees — the snapshot (``source.spot()`` unless given),
+    the stored bars of the watched codes and the universe. The demo market plays its session
+    (``core/demo_ticks.py``): tick ``demo_tick`` (0 when not given) of the day after its last bar."""
     from .portfolio import quotes_from_spot
 
+    demo = bool(getattr(source, "is_demo", False))
+    codes = watched_codes(watch)
+    panel = None
+    if demo and codes:
+        from .demo_ticks import demo_day, demo_snapshot
+
+        panel = source.panel(codes).tail(300)
+        if spot is None:
+            spot = demo_snapshot(source.spot(), demo_tick or 0)
+        if day is None and len(panel.dates):
+            day = demo_day(panel.dates[-1].date())
+    elif store is not None and codes:
+        panel = store.read_panel(codes, last_n=300)
     spot = source.spot() if spot is None else spot
     quotes = quotes_from_spot(spot)
     for c in ("open", "low", "amount", "turnover"):
         if c in spot:
             quotes[c] = spot.set_index(spot["symbol"].astype(str))[c]
-    holdings = watch.holdings()
-    if codes is None:
-        codes = sorted({c for cs in watch.all_members().values() for c in cs} | {h.code for h in holdings}
-                       | {r.target for r in AlertStore(watch).rules() if r.target_kind == "stock"})
-    panel = store.read_panel(codes, last_n=300) if store is not None and codes else None
     try:
         universe = source.universe()
     except Exception:                                   # noqa: BLE001 - limits fall back to non-ST
         universe = None
-    if day is None:
-        day = dt.date.today()
-        if panel is not None and len(panel.dates) and getattr(source, "is_demo", False):
-            day = pd.Timestamp(panel.dates[-1]).date()   # the demo market's "today" is its last bar
-    return MarketView(quotes, day, panel, universe, holdings, bool(getattr(source, "is_demo", False)))
+    return MarketView(quotes, day or dt.date.today(), panel, universe, watch.holdings(), demo)

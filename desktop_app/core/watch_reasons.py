@@ -63,4 +63,11 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
     "alerts_off": ("停用", "off"),
     "alerts_added": ("已添加预警 #{id}", "added alert #{id}"),
     "demo_label": ("【演示数据】", "[DEMO]"),
+    "watch_import_needs_file": ("需要一个文件路径", "needs one file path"),
+    "holdings_empty": ("还没有持仓：stockscan-cli holdings add CODE QTY COST", "no holdings yet: stockscan-cli holdings add CODE QTY COST"),
+    "holdings_add_usage": ("用法：holdings add 代码 数量 成本 [日期]", "usage: holdings add CODE QTY COST [DATE]"),
+    "holdings_added": ("已添加持仓 #{id}", "added holding #{id}"),
+    "holdings_no_id": ("没有编号为 {id} 的持仓", "there is no holding number {id}"),
+    "alerts_add_usage": ("用法：alerts add 类型 对象 [参数=值 …]", "usage: alerts add KIND TARGET [key=value …]"),
+    "alerts_id_usage": ("需要一个预警编号", "needs one alert number"),
 }
