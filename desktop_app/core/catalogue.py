@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .formula_reasons import FORMULA_REASONS
 from .market_reasons import MARKET_MESSAGES, MARKET_REASONS
-from .watch_reasons import WATCH_MESSAGES, WATCH_REASONS
+from .watch_reasons import WATCH_MESSAGES, WATCH_REASONS, WATCH_TASK_KINDS, WATCH_WORDS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
@@ -315,6 +315,7 @@ TASK_KINDS: dict[str, tuple[str, str]] = {
     "export": ("导出", "Export"),
 }
 TASK_KINDS.update(VALIDATION_TASK_KINDS)    # core/validation_reasons.py
+TASK_KINDS.update(WATCH_TASK_KINDS)         # core/watch_reasons.py
 
 TASK_STATES: dict[str, tuple[str, str]] = {
     "pending": ("等待中", "Pending"), "running": ("运行中", "Running"), "completed": ("已完成", "Completed"),
@@ -361,6 +362,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("历史日期", "As of"),
     **FUNDAMENTAL_WORDS,
     **VALIDATION_WORDS,         # core/validation_reasons.py
+    **WATCH_WORDS,              # core/watch_reasons.py
 }
 
 

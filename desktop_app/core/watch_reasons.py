@@ -71,3 +71,6 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
     "alerts_add_usage": ("用法：alerts add 类型 对象 [参数=值 …]", "usage: alerts add KIND TARGET [key=value …]"),
     "alerts_id_usage": ("需要一个预警编号", "needs one alert number"),
 }
+
+WATCH_TASK_KINDS: dict[str, tuple[str, str]] = {"snapshot": ("实时行情", "Live snapshot")}
+WATCH_WORDS: dict[str, tuple[str, str]] = {"snapshot_task": ("实时行情与预警", "Snapshot and alerts")}
