@@ -134,3 +134,25 @@ def test_holdings_import_reports_bad_rows(tmp_path):
     assert s.replace_holdings(p.holdings) == 1
     assert [h.code for h in s.holdings()] == ["600519"]
     assert isinstance(s.holdings()[0], Holding)
+
+
+def test_group_watchlist_queues_changes_and_saves_them_in_order(tmp_path):
+    from desktop_app.core.group_watchlist import GroupWatchlist
+
+    store = WatchStore(tmp_path / "w.sqlite")
+    wl = GroupWatchlist(store)
+    assert wl.group == DEFAULT_GROUP and wl.add("600519 000001") == ["600519", "000001"]
+    wl.create_group("短线")
+    wl.set_group("短线")
+    assert wl.symbols() == [] and wl.add(["300750"]) == ["300750"]
+    assert wl.move(["600519"], "短线", DEFAULT_GROUP) == ["600519"]
+    wl.rename_group("短线", "波段")
+    assert wl.group == "波段" and wl.symbols() == ["300750", "600519"]
+    assert store.groups() == [DEFAULT_GROUP]            # nothing written before save()
+    wl.save()
+    assert store.all_members() == {DEFAULT_GROUP: ["000001"], "波段": ["300750", "600519"]}
+    wl.delete_group(DEFAULT_GROUP)
+    with pytest.raises(WatchError):
+        wl.delete_group("波段")                          # the last group stays
+    wl.save()
+    assert GroupWatchlist(WatchStore(tmp_path / "w.sqlite")).all_members() == {"波段": ["300750", "600519"]}

@@ -29,37 +29,11 @@ def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
     return ("data", "cache") if args.action == "show" else ("data",)
 
 
-def valuation(source, store, holdings):
-    """Blocking: the valuation of ``holdings`` from the stored bars (or the demo's memory)."""
-    from desktop_app.core.portfolio import quotes_from_store, value_portfolio
-
-    codes = sorted({h.code for h in holdings})
-    panel = source.panel(codes).tail(300) if source.is_demo else store.read_panel(codes, last_n=300)
-    if source.is_demo:
-        import pandas as pd
-
-        rows = {}
-        for i, c in enumerate(panel.symbols):
-            close = panel.close[i][pd.notna(panel.close[i])]
-            if len(close):
-                rows[c] = {"last": close[-1], "prev_close": close[-2] if len(close) > 1 else float("nan")}
-        quotes = pd.DataFrame.from_dict(rows, orient="index").reindex(columns=["name", "last", "prev_close"])
-    else:
-        quotes = quotes_from_store(store, codes)
-    try:
-        u = source.universe()
-        names = dict(zip(u["symbol"].astype(str), u["name"].astype(str)))
-        industries = dict(zip(u["symbol"].astype(str), u["industry"].astype(str)))
-        quotes["name"] = [names.get(c, "") for c in quotes.index]
-    except Exception:                                  # noqa: BLE001 - names are a courtesy here
-        industries = {}
-    return value_portfolio(holdings, quotes, industries, panel)
-
-
 def _show(args) -> int:
     from desktop_app.commands.scan import make_source
     from desktop_app.core import numfmt as nf
     from desktop_app.core.data.store import BarStore
+    from desktop_app.core.portfolio_data import load_valuation
     from desktop_app.core.watch_store import WatchStore
 
     lang = args.lang
@@ -70,7 +44,7 @@ def _show(args) -> int:
     source = make_source(args.source)
     store = BarStore.for_source(source)
     try:
-        v = valuation(source, store, holdings)
+        v = load_valuation(source, store, holdings)
     finally:
         store.close()
     if source.is_demo:

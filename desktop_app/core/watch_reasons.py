@@ -6,6 +6,7 @@ from __future__ import annotations
 WATCH_REASONS: dict[str, tuple[str, str]] = {
     "watch_no_group": ("没有名为“{name}”的自选股分组", "there is no watchlist group named '{name}'"),
     "watch_group_exists": ("已有名为“{name}”的分组", "a group named '{name}' exists already"),
+    "watch_last_group": ("“{name}”是最后一个分组，不能删除", "'{name}' is the last group and cannot be deleted"),
     "watch_group_empty_name": ("分组名称不能为空", "a group needs a name"),
     "blk_bad_market": ("市场位“{digit}”不是 1（上海）、0（深圳）或 2（北京）",
                        "market digit '{digit}' is not 1 (Shanghai), 0 (Shenzhen) or 2 (Beijing)"),

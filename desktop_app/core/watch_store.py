@@ -214,6 +214,11 @@ class WatchStore:
                 self._write_order(con, gd, dst_have + [c for c in moving if c not in dst_have])
         return moving
 
+    def set_members(self, group: str, codes: list[str]) -> None:
+        """Replace a group's members by ``codes`` in this order (one transaction)."""
+        with self._tx() as con:
+            self._write_order(con, self._gid(con, group), list(dict.fromkeys(str(c) for c in codes)))
+
     def reorder(self, group: str, codes: list[str]) -> None:
         """Set the order of a group's members (a drag inside the list); unknown codes ignored."""
         with self._tx() as con:
