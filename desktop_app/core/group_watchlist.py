@@ -29,7 +29,7 @@ class GroupWatchlist:
         self._groups: dict[str, list[str]] = self.store.all_members() or {DEFAULT_GROUP: []}
         self.group = group if group in self._groups else next(iter(self._groups))
         self._ops: list[tuple] = []
-        self.opened_note = None
+        self.opened_note = self.store.migration_note    # the old watchlist.json set aside …, or None
 
     # -- the old Watchlist's interface, on the active group --------------------------------------
     def symbols(self) -> list[str]:

@@ -105,22 +105,31 @@ class WatchStore:
         return self._read(sql, args)
 
     def _migrate(self) -> None:
-        """自选股1 from ``watchlist.json`` once (see the module docstring)."""
+        """自选股1 from ``watchlist.json`` once (see the module docstring). A file that cannot be
+        read now (permissions, a busy disk) is not marked migrated: the next open tries again."""
+        self.migration_note = None        # a Reason from reading the old file (set aside …), or None
         if self._read("SELECT value FROM meta WHERE key='migrated'"):
             return
         codes: list[str] = []
+        blocked = False
         if self._legacy.exists():
             from .watchlist import Watchlist
 
-            codes = Watchlist(self._legacy).symbols()
+            old = Watchlist(self._legacy)
+            codes, self.migration_note = old.symbols(), old.opened_note
+            blocked = old._blocked is not None
         with self._tx() as con:
             if con.execute("SELECT value FROM meta WHERE key='migrated'").fetchone():
                 return
-            if not con.execute("SELECT 1 FROM groups").fetchone():
-                gid = con.execute("INSERT INTO groups(name, position) VALUES (?, 0)", (DEFAULT_GROUP,)).lastrowid
+            row = con.execute("SELECT id FROM groups WHERE name=?", (DEFAULT_GROUP,)).fetchone()
+            if row is None and not con.execute("SELECT 1 FROM groups").fetchone():
+                row = (con.execute("INSERT INTO groups(name, position) VALUES (?, 0)", (DEFAULT_GROUP,)).lastrowid,)
+            if row is not None and codes:
+                start = con.execute("SELECT COUNT(*) FROM members WHERE group_id=?", (row[0],)).fetchone()[0]
                 con.executemany("INSERT OR IGNORE INTO members(group_id, code, position) VALUES (?, ?, ?)",
-                                [(gid, c, i) for i, c in enumerate(codes)])
-            con.execute("INSERT INTO meta(key, value) VALUES ('migrated', ?)", (str(len(codes)),))
+                                [(row[0], c, start + i) for i, c in enumerate(codes)])
+            if not blocked:
+                con.execute("INSERT INTO meta(key, value) VALUES ('migrated', ?)", (str(len(codes)),))
 
     # -- groups -------------------------------------------------------------------------------
     def groups(self) -> list[str]:
