@@ -61,6 +61,21 @@ class GroupWatchlist:
                 self._ops.append(("set", g, list(self._groups[g])))
             return gone
 
+    def place(self, codes: str | Iterable[str], row: int, group: str | None = None) -> list[str]:
+        """A drop on the list before ``row`` (-1: the end): codes already there move, new ones are
+        added there. Returns the codes added."""
+        with self._lock:
+            g = self._known(group or self.group)
+            have = self._groups[g]
+            moving = list(dict.fromkeys(_codes(codes)))
+            rest = [c for c in have if c not in moving]
+            pos = len(rest) if row < 0 else sum(1 for c in have[:row] if c not in moving)
+            order = rest[:pos] + moving + rest[pos:]
+            if order != have:
+                self._groups[g] = order
+                self._ops.append(("set", g, list(order)))
+            return [c for c in moving if c not in have]
+
     def save(self) -> None:
         """Write the queued changes (blocking: a worker). Raises what the store raises; the changes
         not written stay queued for the next save."""

@@ -26,8 +26,8 @@ def load_valuation(source: Any, store: Any, holdings: list, spot: pd.DataFrame |
     if not codes:
         return value_portfolio([], pd.DataFrame(columns=QUOTE_COLUMNS))
     panel = source.panel(codes).tail(300) if demo else (store.read_panel(codes, last_n=300) if store is not None else None)
-    if spot is not None:
-        quotes = quotes_from_spot(spot)
+    if spot is not None:        # a snapshot (a "symbol" column) or its quotes (indexed by symbol)
+        quotes = quotes_from_spot(spot) if "symbol" in spot else spot.reindex(columns=QUOTE_COLUMNS)
     elif demo:
         quotes = _quotes_from_panel(panel)
     else:

@@ -4,7 +4,8 @@ runs one alert check pass on it (``core/alert_store.check_once``).
 
 ``SnapshotScheduler`` decides when: at most once per ``interval`` (user-set, never below
 ``MIN_INTERVAL_S``: the host throttles), never while the previous one runs, and only during the
-trading sessions (``core/trading_hours.py``). The demo market has no clock of its own: its
+trading sessions (``core/trading_hours.py``), and only while something needs live prices
+(``wanted``: the window says so when an alert rule or a holding exists). The demo market has no clock of its own: its
 session is always open and each snapshot is the next deterministic tick (``core/demo_ticks.py``),
 labelled DEMO. The clock is injectable (tests use a fake one); a ``QTimer`` polls it.
 """
@@ -31,6 +32,7 @@ class SnapshotResult:
     demo: bool
     tick: int
     fired: list = field(default_factory=list)    # core.alerts.Firing, the new ones
+    quotes: Any = field(default=None, repr=False)  # the snapshot's quotes by symbol (the desk takes them)
 
     @property
     def found(self) -> int:      # the task table's "found" column: the alerts fired
@@ -50,7 +52,8 @@ def snapshot_job(source: Any, store: Any, watch: Any, tick: int, clock: Callable
         view = market_view(source, store, watch, day=day, demo_tick=tick)
         cancel.raise_if_cancelled()
         fired = check_once(AlertStore(watch), view)
-        return SnapshotResult(clock().isoformat(timespec="seconds"), len(view.quotes), view.demo, tick, fired)
+        return SnapshotResult(clock().isoformat(timespec="seconds"), len(view.quotes), view.demo, tick, fired,
+                              view.quotes)
     return job
 
 
@@ -70,6 +73,8 @@ class SnapshotScheduler(QObject):
         self.lang = lang or (lambda: "zh")
         self.interval_s = max(MIN_INTERVAL_S, int(interval_s))
         self.enabled = True
+        #: whether anything needs live prices now (the desk: an alert rule or a holding exists)
+        self.wanted: Callable[[], bool] = lambda: True
         self.last_start: dt.datetime | None = None
         self.last_arrival: dt.datetime | None = None
         self.running: str | None = None
@@ -99,7 +104,7 @@ class SnapshotScheduler(QObject):
     def due(self, now: dt.datetime | None = None) -> bool:
         """Whether a snapshot should start now (the module docstring's rules)."""
         now = now or self.clock()
-        if not self.enabled or self.running is not None or self.parts()[2] is None:
+        if not self.enabled or self.running is not None or self.parts()[2] is None or not self.wanted():
             return False
         if self.last_start is not None and (now - self.last_start).total_seconds() < self.interval_s:
             return False
