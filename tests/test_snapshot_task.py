@@ -97,3 +97,15 @@ def test_no_overlap_and_alerts_fire_once(qtbot, setup):
     sched.poll()
     qtbot.waitUntil(lambda: sched.running is None, timeout=10000)
     assert len(got) == 1 and got[0][0].code == "600519"
+
+
+def test_the_window_keeps_one_completed_snapshot_row(qtbot, setup):
+    tm, watch, source, clock, sched = setup
+    sched.keep_one = True
+    clock.t = dt.datetime(2024, 7, 1, 10, 0)
+    ids = []
+    for _ in range(3):
+        ids.append(sched.poll())
+        qtbot.waitUntil(lambda: sched.running is None, timeout=10000)
+        clock.t += dt.timedelta(minutes=5)
+    assert tm.task_ids() == ids[-1:]

@@ -40,6 +40,32 @@ def kind_label(kind: str) -> str:
     return kind_texts().get(kind, (kind,))[0]
 
 
+def rule_text(rule) -> str:
+    """A rule's condition as the rules table shows it: "Rise of at least 2%", "Preset fires MACD金叉"."""
+    from desktop_app.core.numfmt import num
+
+    label, key, _, _ = kind_texts().get(rule.kind, (rule.kind, None, "", None))
+    v = rule.params.get(key) if key else None
+    if v is None and rule.kind in ("stop_loss", "take_profit") and "price" in rule.params:
+        return f"{label} {num(rule.params['price'])}"
+    if v is None:
+        return label
+    if key == "pct":
+        return f"{label} {v:g}%"
+    if key == "price":
+        return f"{label} {num(v)}"
+    if key == "preset":
+        try:
+            from desktop_app.core.strategies import find_strategy
+            from desktop_app.ui.i18n import model_lang
+
+            s = find_strategy(str(v))
+            return f"{label} {s.name_zh if model_lang() == 'zh' else s.name_en}"
+        except Exception:  # noqa: BLE001 - a preset this build no longer has: show its id
+            return f"{label} {v}"
+    return f"{label} {v:g}" if isinstance(v, (int, float)) else f"{label} {v}"
+
+
 class AlertEditor(QDialog):
     """``code``: the stock it was opened on ("" for none); ``groups``: the watchlist groups;
     ``price``: the stock's last price (the default line of a price alert)."""

@@ -43,6 +43,8 @@ class AlertLogView(QWidget):
         self.tabs = QTabWidget()
         self.log_table = _table("alertLogTable", 3)
         self.rule_table = _table("alertRuleTable", 4)
+        self.log_table.setColumnWidth(0, 150)
+        self.log_table.setColumnWidth(1, 64)
         self.tabs.addTab(self.log_table, "")
         rules_page = QWidget()
         rl = QVBoxLayout(rules_page)
@@ -94,7 +96,7 @@ class AlertLogView(QWidget):
         self._fill()
 
     def _fill(self) -> None:
-        from desktop_app.ui.alert_editor import kind_label
+        from desktop_app.ui.alert_editor import rule_text
 
         lang = model_lang()
         self.log_table.setRowCount(len(self.entries))
@@ -107,11 +109,10 @@ class AlertLogView(QWidget):
         for i, r in enumerate(self.rules):
             target = {"stock": r.target, "group": tr("Group “{name}”").format(name=r.target),
                       "holdings": tr("Every holding")}[r.target_kind]
-            params = ", ".join(f"{k}={v}" for k, v in r.params.items())
             state = tr("on") if r.enabled else tr("off")
             if r.id in fired:
                 state += " · " + tr("fired today")
-            for j, v in enumerate((f"#{r.id}", target, f"{kind_label(r.kind)} {params}".strip(), state)):
+            for j, v in enumerate((f"#{r.id}", target, rule_text(r), state)):
                 self.rule_table.setItem(i, j, QTableWidgetItem(v))
 
     def entry_texts(self) -> list[str]:

@@ -129,8 +129,8 @@ class HoldingsView(QWidget):
         demo = "DEMO · " if getattr(self.ctx.source, "is_demo", False) else ""
         sep = "，" if lang == "zh" else ", "
         industries = sep.join(f"{r.industry} {nf.pct(r.weight, 1, sign=False)}" for r in v.by_industry.head(5).itertuples())
-        self.totals.setText(demo + tr("Value {value} · cost {cost} · floating P&L {pnl} ({pnl_pct}) · today {day} "
-                                      "({day_pct})\nDrawdown now {dd} · largest {mdd} · by industry: {ind}").format(
+        self.totals.setText(demo + tr("Value {value} · cost {cost}\nFloating P&L {pnl} ({pnl_pct}) · today {day} "
+                                      "({day_pct})\nDrawdown now {dd} · largest {mdd}\nBy industry: {ind}").format(
             value=nf.big(t["market_value"], lang, 2, 2), cost=nf.big(t["cost_value"], lang, 2, 2),
             pnl=nf.big(t["pnl"], lang, 2, 2), pnl_pct=nf.pct(t["pnl_pct"]), day=nf.big(t["day_change"], lang, 2, 2),
             day_pct=nf.pct(t["day_change_pct"]), dd=nf.pct(d.get("current")), mdd=nf.pct(d.get("max")), ind=industries))

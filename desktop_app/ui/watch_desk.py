@@ -53,6 +53,7 @@ class WatchDesk(QObject):
                                            parent=self)
         self.scheduler.enabled = bool(self.settings["live"])
         self.scheduler.wanted = self._wanted
+        self.scheduler.keep_one = True
         self.scheduler.arrived.connect(self._arrived)
         self.scheduler.alerts_fired.connect(self._fired)
         self.status_label = QLabel()
@@ -151,6 +152,7 @@ class WatchDesk(QObject):
 
     def _groups_changed(self) -> None:
         self.w.scan_panel._fill_universe_combo()
+        self._quote_watchlist()
 
     def _show_status(self) -> None:
         s = self.scheduler
@@ -167,8 +169,22 @@ class WatchDesk(QObject):
     def _arrived(self, result: Any) -> None:
         self.latest_quotes, result.quotes = result.quotes, None     # kept here, not in the task list
         self._show_status()
+        self._quote_watchlist()
         self.holdings.reload()
         self.log.reload()
+
+    def _quote_watchlist(self) -> None:
+        """The watchlist's last price and change from the snapshot (the store has only closes)."""
+        q, model = self.latest_quotes, self.w.watchlist_view.model
+        if q is None:
+            return
+        rows = q.reindex(model.symbols())
+        quotes = {}
+        for code, last, prev in zip(rows.index, rows["last"], rows["prev_close"]):
+            if last == last:
+                quotes[code] = {"last": float(last),
+                                "chg_pct": (last / prev - 1.0) * 100.0 if prev == prev and prev > 0 else None}
+        model.set_quotes(quotes)
 
     @Slot(list)
     def _fired(self, firings: list) -> None:

@@ -25,8 +25,8 @@ SIGNED = ("day_change", "day_change_pct", "pnl", "pnl_pct")       # red up, gree
 
 
 class HoldingsModel(QAbstractTableModel):
-    COLUMNS = ["code", "name", "quantity", "cost", "last", "market_value", "day_change", "day_change_pct", "pnl",
-               "pnl_pct", "weight", "volatility", "max_drawdown", "date"]
+    COLUMNS = ["code", "name", "last", "day_change_pct", "pnl", "pnl_pct", "market_value", "weight", "quantity",
+               "cost", "day_change", "volatility", "max_drawdown", "date"]
 
     def __init__(self, lang: str = "zh", parent=None) -> None:
         super().__init__(parent)

@@ -78,6 +78,10 @@ class SnapshotScheduler(QObject):
         self.last_start: dt.datetime | None = None
         self.last_arrival: dt.datetime | None = None
         self.running: str | None = None
+        self.previous: str | None = None      # the last completed snapshot task
+        #: remove the previous completed snapshot task when a new one completes (the window: a
+        #: snapshot every few minutes would fill the task list); a failed one stays, to be read
+        self.keep_one = False
         self.tick = 0
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -140,6 +144,9 @@ class SnapshotScheduler(QObject):
             return
         self.tick += 1
         self.last_arrival = self.clock()
+        if self.keep_one and self.previous is not None:      # one row in the task list, the latest
+            self.tasks.remove(self.previous)
+        self.previous = task_id
         self.arrived.emit(result)
         if result.fired:
             self.alerts_fired.emit(list(result.fired))
