@@ -128,3 +128,12 @@ def test_text_dropped_on_the_list_is_placed_there(window, qtbot):
     m.setText(codes[2])
     w.watchlist_view.model.dropMimeData(m, None, 0, 0, w.watchlist_view.model.index(-1, -1))
     assert w.ctx.watchlist.symbols() == [codes[2]] + codes[:2]
+
+
+def test_snapshot_rows_of_an_earlier_session_are_dropped(window, qtbot):
+    w = window
+    old = w.tm.submit("snapshot", "old", lambda progress, cancel, emit: None)
+    scan = w.tm.submit("analysis", "keep", lambda progress, cancel, emit: None)
+    qtbot.waitUntil(lambda: w.tm.get(old).is_terminal and w.tm.get(scan).is_terminal, timeout=5000)
+    w.watch._drop_old_snapshots()
+    assert old not in w.tm.task_ids() and scan in w.tm.task_ids()

@@ -76,6 +76,7 @@ class AlertEditor(QDialog):
         super().__init__(parent)
         self.setObjectName("alertEditor")
         self.setWindowTitle(tr("Set an alert"))
+        self.setMinimumWidth(420)
         self.rule: AlertRule | None = None
         self.price = price
         lay = QVBoxLayout(self)

@@ -103,7 +103,9 @@ class AlertLogView(QWidget):
         for i, e in enumerate(self.entries):
             text = ("DEMO · " if e.demo else "") + e.message.text(lang)
             for j, v in enumerate((e.at.replace("T", " "), e.code, text)):
-                self.log_table.setItem(i, j, QTableWidgetItem(v))
+                item = QTableWidgetItem(v)
+                item.setToolTip(text)
+                self.log_table.setItem(i, j, item)
         self.rule_table.setRowCount(len(self.rules))
         fired = {rid for rid, _ in getattr(self, "fired", set())}
         for i, r in enumerate(self.rules):

@@ -61,9 +61,11 @@ class WatchDesk(QObject):
         window.statusBar().addPermanentWidget(self.status_label)
         self._build_actions()
         self.ctx.source_changed.connect(self._on_source)
+        window.tm.history_loaded.connect(self._drop_old_snapshots)
         i18n.notifier.language_changed.connect(self._on_language)
         self.retranslate()
         window.startup.then(self.attach_stock_view)
+        window.startup.then(self._drop_old_snapshots)
         window.startup.then(self.scheduler.start)
 
     # -- construction -------------------------------------------------------------------------
@@ -136,6 +138,14 @@ class WatchDesk(QObject):
     def _parts(self) -> tuple:
         watch = self.ctx.watchlist.store if self.ctx.source is not None else None
         return self.ctx.source, self.ctx.store, watch
+
+    def _drop_old_snapshots(self, _n: int = 0) -> None:
+        """Snapshot rows of an earlier session say nothing now (the alert log keeps what fired)."""
+        tm = self.w.tm
+        for tid in tm.task_ids():
+            t = tm.get(tid)
+            if t.kind == "snapshot" and t.is_terminal and tid != self.scheduler.previous:
+                tm.remove(tid)
 
     def _wanted(self) -> bool:
         """Live prices are wanted while an alert rule or a holding exists (as last read)."""
