@@ -7,8 +7,8 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy,
+                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from desktop_app.core.reasons import Reason
 from desktop_app.ui.i18n import model_lang, reason_text, tr
@@ -58,6 +58,8 @@ class AlertLogView(QWidget):
             b = QPushButton()
             b.setObjectName(f"alerts_{key}")
             b.clicked.connect(lambda _=False, s=slot: s())
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)   # a narrow dock still fits
+            b.setMinimumWidth(36)
             self.buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QStyledItemDelegate,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QSizePolicy,
+                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
 
 from desktop_app.core import numfmt as nf
 from desktop_app.core.reasons import Reason
@@ -72,6 +72,8 @@ class HoldingsView(QWidget):
             b = QPushButton()
             b.setObjectName(f"holdings_{key}")
             b.clicked.connect(lambda _=False, s=slot: s())
+            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)   # a narrow dock still fits
+            b.setMinimumWidth(36)
             self.buttons[key] = b
             row.addWidget(b)
         row.addStretch(1)
