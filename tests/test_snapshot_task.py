@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -109,3 +110,29 @@ def test_the_window_keeps_one_completed_snapshot_row(qtbot, setup):
         qtbot.waitUntil(lambda: sched.running is None, timeout=10000)
         clock.t += dt.timedelta(minutes=5)
     assert tm.task_ids() == ids[-1:]
+
+
+def test_the_daily_update_is_followed_by_a_check_on_the_bars(qtbot, setup):
+    from desktop_app.core.panel import Panel
+
+    tm, watch, source, clock, sched = setup
+    dates = pd.bdate_range(end="2024-06-28", periods=3, name="date")
+    close = np.array([[10.0, 10.0, 11.0]])
+
+    class Store:
+        def read_panel(self, codes, last_n=None):
+            return Panel(np.array(["600519"], dtype=object), dates,
+                         {f: close.copy() for f in ("open", "high", "low", "close")} | {"volume": np.ones((1, 3))})
+
+    sched.parts = lambda: (source, Store(), watch)
+    AlertStore(watch).add(AlertRule("change_above", "stock", "600519", {"pct": 10}))
+    got = []
+    sched.alerts_fired.connect(got.append)
+    clock.t = dt.datetime(2024, 7, 6, 20, 0)                      # Saturday evening: no snapshot
+    assert sched.poll() is None
+    ref = tm.submit("refresh", "update", lambda progress, cancel, emit: None)
+    qtbot.waitUntil(lambda: tm.get(ref).is_terminal and sched.running is None and len(tm.task_ids()) == 2,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: bool(got), timeout=10000)
+    assert got[0][0].code == "600519" and source.calls == 0          # no snapshot was fetched
+    assert sched.last_arrival is None

@@ -59,3 +59,14 @@ def test_alerts_check_fires_once_on_the_demo_tick(capsys):
     assert _run(capsys, "alerts", "rearm", "1")[0] == 0
     assert AlertStore(WatchStore()).fired_today() == set()
     assert "fired" in _run(capsys, "alerts", "check", "--tick", "0")[1]
+
+
+def test_alerts_check_on_the_stored_bars(capsys):
+    bars = DemoSource().daily_bars("600001")
+    last, prev = float(bars["close"].iloc[-1]), float(bars["close"].iloc[-2])
+    pct = round(abs(last / prev - 1) * 100 * 0.99, 4)
+    kind = "change_above" if last > prev else "change_below"
+    assert _run(capsys, "alerts", "add", kind, "600001", f"pct={pct}")[0] == 0
+    rc, out, _ = _run(capsys, "alerts", "check", "--bars")
+    assert rc == 0 and out.startswith("[DEMO]fired: 600001") and f"{(last / prev - 1) * 100:+.2f}%" in out
+    assert _run(capsys, "alerts", "check", "--bars")[1] == ""              # once for that day

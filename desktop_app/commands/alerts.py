@@ -4,8 +4,9 @@
     stockscan-cli alerts add KIND TARGET [key=value …]   e.g. add price_above 600519 price=1800
                                                          TARGET: a code, group:NAME or holdings
     stockscan-cli alerts remove ID | rearm ID
-    stockscan-cli alerts check [--source demo|akshare] [--tick K]
-        one pass: prints what fired for the first time today (exit 0; 1 on failure)
+    stockscan-cli alerts check [--source demo|akshare] [--tick K] [--bars]
+        one pass: prints what fired for the first time today (exit 0; 1 on failure);
+        --bars: on the stored bars (after the close and the daily refresh), no snapshot
 
 ``check`` reads the snapshot (``stock_zh_a_spot_em`` takes about a minute for the whole market;
 the demo market plays tick K of its session, labelled DEMO) and the stored bars.
@@ -26,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("items", nargs="*", help="add: KIND TARGET key=value…; an id")
     parser.add_argument("--source", choices=["demo", "akshare"], default="demo", help="check: data source")
     parser.add_argument("--tick", type=int, default=0, help="check: the demo session's tick")
+    parser.add_argument("--bars", action="store_true", help="check: the stored bars, no snapshot")
 
 
 def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:
@@ -50,7 +52,7 @@ def _value(v: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from desktop_app.core.alert_store import AlertStore, check_once, market_view
+    from desktop_app.core.alert_store import AlertStore, bars_view, check_once, market_view
     from desktop_app.core.alerts import AlertRule
     from desktop_app.core.watch_store import WatchStore
 
@@ -97,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
     source = make_source(args.source)
     store = BarStore.for_source(source)
     try:
-        view = market_view(source, store, alerts.store, demo_tick=args.tick)
+        view = (bars_view(source, store, alerts.store) if args.bars
+                else market_view(source, store, alerts.store, demo_tick=args.tick))
         fired = check_once(alerts, view)
     finally:
         store.close()

@@ -107,6 +107,49 @@ def watched_codes(watch: WatchStore) -> list[str]:
                   | {r.target for r in AlertStore(watch).rules() if r.target_kind == "stock"})
 
 
+def spot_from_bars(panel) -> "Any":
+    """A snapshot made of each stock's last stored bar (昨收 = the bar before it): the check pass
+    after the daily update and ``alerts check --bars`` (after the close, from cron)."""
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    for i, code in enumerate(panel.symbols.astype(str)):
+        ok = np.flatnonzero(np.isfinite(panel.close[i]))
+        if not len(ok):
+            continue
+        j = ok[-1]
+        rows.append({"symbol": code, "name": "", "last": panel.close[i, j],
+                     "prev_close": panel.close[i, ok[-2]] if len(ok) > 1 else np.nan,
+                     **{f: panel.fields[f][i, j] for f in ("open", "high", "low", "volume", "amount") if f in panel.fields}})
+    return pd.DataFrame(rows, columns=["symbol", "name", "last", "prev_close", "open", "high", "low", "volume", "amount"])
+
+
+def bars_view(source: Any, store: Any, watch: WatchStore) -> MarketView:
+    """Blocking: the market as the stored bars leave it (the last bar is "today": volume ratio,
+    presets and the score read the bars before and up to it)."""
+    import pandas as pd
+
+    from .portfolio import quotes_from_spot
+
+    codes = watched_codes(watch)
+    demo = bool(getattr(source, "is_demo", False))
+    panel = (source.panel(codes).tail(300) if demo else store.read_panel(codes, last_n=300)) if codes else None
+    if panel is None or not len(panel.dates):
+        return MarketView(pd.DataFrame(columns=["name", "last", "prev_close"]), dt.date.today(), panel, None,
+                          watch.holdings(), demo)
+    spot = spot_from_bars(panel)
+    quotes = quotes_from_spot(spot)
+    for c in ("open", "low", "amount"):
+        quotes[c] = spot.set_index("symbol")[c]
+    try:
+        universe = source.universe()
+        quotes["name"] = universe.set_index(universe["symbol"].astype(str))["name"].reindex(quotes.index).fillna("")
+    except Exception:                                   # noqa: BLE001 - names are a courtesy
+        universe = None
+    return MarketView(quotes, panel.dates[-1].date(), panel, universe, watch.holdings(), demo)
+
+
 def market_view(source: Any, store: Any, watch: WatchStore, spot=None, day: dt.date | None = None,
                 demo_tick: int | None = None) -> MarketView:
     """Blocking: the market a check pass sees — the snapshot (``source.spot()`` unless given),

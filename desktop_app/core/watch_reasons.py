@@ -74,4 +74,5 @@ WATCH_MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 WATCH_TASK_KINDS: dict[str, tuple[str, str]] = {"snapshot": ("实时行情", "Live snapshot")}
-WATCH_WORDS: dict[str, tuple[str, str]] = {"snapshot_task": ("实时行情与预警", "Snapshot and alerts")}
+WATCH_WORDS: dict[str, tuple[str, str]] = {"snapshot_task": ("实时行情与预警", "Snapshot and alerts"),
+                                           "alerts_after_update": ("收盘数据预警检查", "Alerts on the updated bars")}

@@ -57,6 +57,17 @@ def snapshot_job(source: Any, store: Any, watch: Any, tick: int, clock: Callable
     return job
 
 
+def bars_check_job(source: Any, store: Any, watch: Any, clock: Callable[[], dt.datetime]):
+    """One alert check on the stored bars (after the daily update): no snapshot is fetched."""
+    def job(progress, cancel, emit_hits):
+        from ..core.alert_store import AlertStore, bars_view, check_once
+
+        view = bars_view(source, store, watch)
+        fired = check_once(AlertStore(watch), view)
+        return SnapshotResult(clock().isoformat(timespec="seconds"), len(view.quotes), view.demo, -1, fired)
+    return job
+
+
 class SnapshotScheduler(QObject):
     arrived = Signal(object)          # SnapshotResult
     alerts_fired = Signal(list)       # [Firing]: the new ones, for the tray and the log
@@ -131,9 +142,22 @@ class SnapshotScheduler(QObject):
                                          params={"source": getattr(source, "name", ""), "tick": self.tick})
         return self.running
 
+    def check_bars(self) -> str | None:
+        """One check pass on the stored bars now (the daily update has just filled them)."""
+        source, store, watch = self.parts()
+        if watch is None or self.running is not None or not self.wanted():
+            return None
+        self.running = self.tasks.submit("snapshot", word("alerts_after_update", self.lang()),
+                                         bars_check_job(source, store, watch, self.clock),
+                                         params={"source": getattr(source, "name", ""), "bars": True})
+        return self.running
+
     @Slot(str, str)
     def _on_finished(self, task_id: str, status: str) -> None:
         if task_id != self.running:
+            kind = self.tasks.get(task_id).kind if task_id in self.tasks.task_ids() else ""
+            if kind == "refresh" and status == TaskStatus.COMPLETED:
+                self.check_bars()         # alerts are checked after the daily update too
             return
         self.running = None
         if status != TaskStatus.COMPLETED:
@@ -142,8 +166,9 @@ class SnapshotScheduler(QObject):
         result = self.tasks.get(task_id).result
         if not isinstance(result, SnapshotResult):
             return
-        self.tick += 1
-        self.last_arrival = self.clock()
+        if result.tick >= 0:               # a snapshot (not a check on the bars)
+            self.tick += 1
+            self.last_arrival = self.clock()
         if self.keep_one and self.previous is not None:      # one row in the task list, the latest
             self.tasks.remove(self.previous)
         self.previous = task_id
