@@ -106,3 +106,15 @@ def test_disabled_rule_and_bad_rules(tmp_path):
                 AlertRule("stop_loss", "group", "g", {"pct": 5}), AlertRule("price_above", "moon", CODE, {"price": 1})):
         with pytest.raises(AlertError):
             check_rule(bad)
+
+
+def test_limit_up_follows_the_universes_board_and_st_flag(tmp_path):
+    alerts = AlertStore(WatchStore(tmp_path / "w.sqlite"))
+    alerts.add(AlertRule("limit_up", "stock", CODE, {}))
+    uni = pd.DataFrame({"symbol": [CODE], "name": ["*ST测试"], "board": ["sh_main"], "is_st": [True]})
+    v = _view(10.70)
+    v.universe = uni
+    assert check_once(alerts, v) == []                     # 10.20 × 1.05 = 10.71: not yet
+    v = _view(10.71)
+    v.universe = uni
+    assert [f.code for f in check_once(alerts, v)] == [CODE]

@@ -144,17 +144,28 @@ def with_today(panel, quotes: pd.DataFrame, day: dt.date):
 
 
 def _limit_up_price(codes: list[str], prev: np.ndarray, universe: pd.DataFrame | None, day: dt.date) -> np.ndarray:
-    from .price_limits import limit_on, limit_up_cents
+    """The limit-up price in cents of each code on ``day`` (its board and ST flag from the universe;
+    a code the universe lacks: its board from the code, not ST)."""
+    from .price_limits import limit_groups, limit_up_cents
     from .symbols import board_of, is_st_name
 
-    u = universe.set_index(universe["symbol"].astype(str)) if universe is not None and len(universe) else None
-    lims = []
-    for c in codes:
-        st = False
-        if u is not None and c in u.index:
-            st = bool(u.at[c, "is_st"]) if "is_st" in u else is_st_name(str(u.at[c, "name"]))
-        lims.append(limit_on(board_of(c), st, day))
-    return limit_up_cents(prev, np.asarray(lims, dtype=float))
+    boards = pd.Series([None] * len(codes), index=codes, dtype=object)
+    st = pd.Series(False, index=codes)
+    if universe is not None and len(universe):
+        u = universe.assign(symbol=universe["symbol"].astype(str)).drop_duplicates("symbol").set_index("symbol")
+        r = u.reindex(codes)
+        if "board" in r:
+            boards = r["board"].astype(object)
+        if "is_st" in r:
+            st = r["is_st"].fillna(False).astype(bool)
+        elif "name" in r:
+            st = r["name"].map(lambda n: is_st_name(n) if isinstance(n, str) else False)
+    missing = boards.isna().to_numpy()
+    b = np.array(boards.to_numpy(dtype=object), dtype=object)        # a copy: filled below
+    for i in np.flatnonzero(missing):
+        b[i] = board_of(codes[i])
+    stack, gid = limit_groups(b, st.to_numpy(dtype=bool), pd.DatetimeIndex([pd.Timestamp(day)]))
+    return limit_up_cents(prev, stack[gid, 0])
 
 
 def _bars_before(panel, day: dt.date):
@@ -176,6 +187,11 @@ class _Frame:
         self.last = q["last"].to_numpy(dtype=float)
         self.prev = q["prev_close"].to_numpy(dtype=float)
         self._cache: dict = {}
+
+    def limit_up(self) -> np.ndarray:
+        if "limit_up" not in self._cache:
+            self._cache["limit_up"] = _limit_up_price(self.codes, self.prev, self.view.universe, self.view.day)
+        return self._cache["limit_up"]
 
     def col(self, name: str) -> np.ndarray:
         return self.q[name].to_numpy(dtype=float) if name in self.q else np.full(len(self.codes), np.nan)
@@ -207,9 +223,10 @@ class _Frame:
             return np.full(len(self.codes), np.nan)
         before = _bars_before(p, self.view.day)
         vol = before.volume[:, -VOLUME_DAYS:] if before.shape[1] else np.empty((before.shape[0], 0))
-        with np.errstate(invalid="ignore"):
-            mean = np.where(np.isfinite(vol).sum(axis=1) >= VOLUME_DAYS, np.nanmean(vol, axis=1)
-                            if vol.shape[1] else np.nan, np.nan)
+        full = np.isfinite(vol).sum(axis=1) >= VOLUME_DAYS          # 5 bars, no suspension among them
+        mean = np.full(vol.shape[0], np.nan)
+        if vol.shape[1]:
+            mean[full] = vol[full].mean(axis=1)
         mean = self._rows_of(np.asarray(mean, dtype=float), np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(mean > 0, self.col("volume") / mean, np.nan)
@@ -297,7 +314,7 @@ def conditions(rule: AlertRule, f: _Frame) -> tuple[np.ndarray, dict[str, np.nda
             v = f.volume_ratio()
             return _ge(v, float(p["ratio"])), {"value": v}
         if k in ("limit_up", "limit_broken"):
-            up = _limit_up_price(f.codes, f.prev, f.view.universe, f.view.day)
+            up = f.limit_up()
             last_c = np.round(last * 100.0)
             if k == "limit_up":
                 return np.isfinite(up) & (last_c >= up), {"value": up / 100.0}
