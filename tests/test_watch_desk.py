@@ -137,3 +137,44 @@ def test_snapshot_rows_of_an_earlier_session_are_dropped(window, qtbot):
     qtbot.waitUntil(lambda: w.tm.get(old).is_terminal and w.tm.get(scan).is_terminal, timeout=5000)
     w.watch._drop_old_snapshots()
     assert old not in w.tm.task_ids() and scan in w.tm.task_ids()
+
+
+def test_holdings_import_reports_bad_rows_and_export_round_trips(window, qtbot, tmp_path):
+    from desktop_app.core.holdings_file import preview_holdings
+
+    w = window
+    codes = list(w.ctx.source.universe()["symbol"].astype(str)[:2])
+    src = tmp_path / "h.csv"
+    src.write_text(f"代码,数量,成本,日期\n{codes[0]},100,10.5,2024-01-02\n{codes[1]},-1,3,\n", encoding="utf-8")
+    view = w.watch.holdings
+    view.import_file(str(src))
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=10000)
+    assert view.message.isVisible() and "3:" in view.message.text() and codes[1] in view.message.text()
+    out = tmp_path / "out.xlsx"
+    view.export_file(str(out))
+    qtbot.waitUntil(lambda: out.exists(), timeout=10000)
+    back = preview_holdings(out)
+    assert [(h.code, h.quantity, h.cost, h.date) for h in back.holdings] == [(codes[0], 100.0, 10.5, "2024-01-02")]
+
+
+def test_settings_set_the_interval_and_close_to_tray(window, qtbot, monkeypatch):
+    from PySide6.QtGui import QCloseEvent
+
+    from desktop_app.ui.watch_settings import load_watch_settings
+
+    w = window
+    dlg = w.watch.open_settings()
+    dlg.interval.setValue(1)                      # clamped to the 2-minute minimum
+    assert dlg.interval.value() == 2
+    dlg.interval.setValue(10)
+    dlg.tray.setChecked(True)
+    _ok(dlg)
+    assert w.watch.scheduler.interval_s == 600 and w.watch.tray.close_to_tray
+    assert load_watch_settings()["interval_s"] == 600 and load_watch_settings()["close_to_tray"] is True
+    tray = w.watch.tray
+    tray.available = True
+    monkeypatch.setattr(tray, "user_closed", lambda e: True)      # the title bar's ×
+    ev = QCloseEvent()
+    assert tray.eventFilter(w, ev) and not ev.isAccepted() and w.isHidden()
+    monkeypatch.setattr(tray, "user_closed", lambda e: False)     # Ctrl+Q: goes through
+    assert not tray.eventFilter(w, QCloseEvent())

@@ -56,11 +56,16 @@ class AlertTray(QObject):
         self.close_to_tray = False
         self.w.close()
 
+    @staticmethod
+    def user_closed(event: QEvent) -> bool:
+        """A close from the window manager (the title bar's ×), not one the program asked for."""
+        return event.spontaneous()
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         """The title bar's × (a spontaneous close) hides to the tray when asked; a close the
         program asks for (Ctrl+Q, Quit) goes through."""
         if (obj is self.w and event.type() == QEvent.Type.Close and self.close_to_tray and self.available
-                and event.spontaneous()):
+                and self.user_closed(event)):
             event.ignore()
             self.w.hide()
             return True
