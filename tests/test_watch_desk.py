@@ -114,6 +114,14 @@ def test_alert_fires_on_the_demo_tick_and_is_logged(window, qtbot):
     qtbot.waitUntil(lambda: bool(w.watch.log.entry_texts()), timeout=5000)
     assert any(code in t and "DEMO" in t for t in w.watch.log.entry_texts())
     assert "DEMO" in w.watch.status_label.text()
+    # the watchlist shows the snapshot's price, its names kept
+    w.watchlist_view.add_symbols([code])
+    qtbot.waitUntil(lambda: bool(w.watchlist_view.model.quote(code).get("name")), timeout=10000)
+    w.watch._quote_watchlist()
+    q = w.watchlist_view.model.quote(code)
+    last_tick = w.watch.scheduler.tick - 1
+    want = float(demo_snapshot(w.ctx.source.spot(), last_tick).set_index("symbol").at[code, "last"])
+    assert q["last"] == pytest.approx(want) and q["name"] == w.ctx.source.universe().set_index("symbol").at[code, "name"]
     # the next tick: the same alert does not fire again today
     tid = w.watch.check_now()
     qtbot.waitUntil(lambda: w.tm.get(tid).is_terminal, timeout=20000)

@@ -192,7 +192,7 @@ class WatchDesk(QObject):
         quotes = {}
         for code, last, prev in zip(rows.index, rows["last"], rows["prev_close"]):
             if last == last:
-                quotes[code] = {"last": float(last),
+                quotes[code] = {**model.quote(code), "last": float(last),       # the name kept
                                 "chg_pct": (last / prev - 1.0) * 100.0 if prev == prev and prev > 0 else None}
         model.set_quotes(quotes)
 
