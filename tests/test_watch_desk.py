@@ -186,3 +186,21 @@ def test_settings_set_the_interval_and_close_to_tray(window, qtbot, monkeypatch)
     assert tray.eventFilter(w, ev) and not ev.isAccepted() and w.isHidden()
     monkeypatch.setattr(tray, "user_closed", lambda e: False)     # Ctrl+Q: goes through
     assert not tray.eventFilter(w, QCloseEvent())
+
+
+def test_the_alert_editor_is_reachable_from_every_stock_menu(window, qtbot):
+    w = window
+    qtbot.waitUntil(lambda: not w.startup.pending(), timeout=10000)
+    assert w.watch.chart_alert in w.stock_view.chart_menu().actions()
+    assert w.watch.results_alert in w.results_view._row_menu.actions()
+    assert w.watch.watch_alert in w.watchlist_view.menu_actions
+    code = str(w.ctx.source.universe()["symbol"].iloc[1])
+    w.watchlist_view.add_symbols([code])
+    w.watchlist_view.table.setCurrentIndex(w.watchlist_view.model.index(0, 0))
+    w.watch.watch_alert.trigger()
+    assert w.watch.editor.target.currentData() == ("stock", code)
+    w.watch.editor.reject()
+    w.watch.holdings.alert_requested.emit(code)
+    assert w.watch.editor.kind.currentData() == "stop_loss"
+    w.watch.editor.reject()
+    assert w.watch.alert_action.shortcut().toString() == "Ctrl+Alt+A"
