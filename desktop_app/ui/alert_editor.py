@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
 
-from desktop_app.core.alerts import AlertRule, HOLDING_KINDS
 from desktop_app.ui.i18n import reason_text, tr
+
+HOLDING_KINDS = ("stop_loss", "take_profit")    # core.alerts.HOLDING_KINDS (that module needs numpy)
 
 #: The kinds in the editor's order.
 KINDS_SHOWN = ("price_above", "price_below", "change_above", "change_below", "volume_ratio", "limit_up",
@@ -148,7 +149,9 @@ class AlertEditor(QDialog):
         for w in (self.formula_label, self.formula):
             w.setVisible(key == "text")
 
-    def values(self) -> AlertRule:
+    def values(self):
+        from desktop_app.core.alerts import AlertRule
+
         k = str(self.kind.currentData())
         key = self.texts[k][1]
         tk, tv = self.target.currentData()
