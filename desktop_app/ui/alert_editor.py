@@ -3,12 +3,15 @@ of alert and its parameter. Opened from a stock's context menu (results, watchli
 and the holdings table; the rule is checked by ``core.alerts.check_rule`` before it is saved."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
 
 from desktop_app.ui.i18n import reason_text, tr
+
+if TYPE_CHECKING:                   # core.alerts needs numpy: imported when a rule is made
+    from desktop_app.core.alerts import AlertRule
 
 HOLDING_KINDS = ("stop_loss", "take_profit")    # core.alerts.HOLDING_KINDS (that module needs numpy)
 
@@ -149,7 +152,7 @@ class AlertEditor(QDialog):
         for w in (self.formula_label, self.formula):
             w.setVisible(key == "text")
 
-    def values(self):
+    def values(self) -> AlertRule:
         from desktop_app.core.alerts import AlertRule
 
         k = str(self.kind.currentData())
