@@ -177,7 +177,7 @@ def open_user_files(notices: list[Any]) -> tuple[Any, Any]:
     from desktop_app.core.file_errors import FileProblem
     from desktop_app.core.history import HistoryStore
     from desktop_app.core.reasons import R
-    from desktop_app.core.watchlist import Watchlist
+    from desktop_app.core.group_watchlist import GroupWatchlist
 
     try:
         history = HistoryStore()
@@ -187,7 +187,7 @@ def open_user_files(notices: list[Any]) -> tuple[Any, Any]:
         log.error("history unusable: %s", e.reason)
         notices.append(R("file_unusable_memory", reason=e.reason))
         history = HistoryStore(":memory:")
-    watchlist = Watchlist()
+    watchlist = GroupWatchlist()          # the groups (core/watch_store.py), watchlist.json migrated
     if watchlist.opened_note is not None:
         notices.append(watchlist.opened_note)
     return history, watchlist

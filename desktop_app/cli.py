@@ -21,6 +21,9 @@ COMMANDS = {
     "validate": "Forward returns of a screen over past days.",
     "market": "Breadth, limit-ups and boards of a day.",
     "minutes": "Minute bars or the 分时 summary of a stock.",
+    "watchlist": "Watchlist groups: list, add, remove, import.",
+    "holdings": "Holdings with P&L: show, add, import, export.",
+    "alerts": "Alerts: list, add, remove, check once (cron).",
 }
 
 

@@ -3,14 +3,13 @@ worker, persisted to the data dir; and, in the real window, add hits to the watc
 results and scan the watchlist."""
 from __future__ import annotations
 
-import json
 import shutil
 
 import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.core.data.store import BarStore
-from desktop_app.core.watchlist import Watchlist
+from desktop_app.core.watch_store import WatchStore
 from desktop_app.ui.app_context import AppContext
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.watchlist_view import WatchlistView
@@ -45,13 +44,12 @@ def test_add_paste_remove_and_persist(ctx, qtbot):
     v.add_symbols([syms[2]])
     assert ctx.watchlist.symbols() == syms
     qtbot.waitUntil(lambda: ctx.runner.pending_count() == 0, timeout=5000)
-    saved = json.loads(ctx.watchlist.path.read_text(encoding="utf-8"))
-    assert saved["symbols"] == syms
+    assert WatchStore(ctx.watchlist.store.path).members(ctx.watchlist.group) == syms   # saved (SQLite)
     v.table.selectRow(1)
     v.remove_selected()
     assert v.model.symbols() == [syms[0], syms[2]]
     qtbot.waitUntil(lambda: ctx.runner.pending_count() == 0, timeout=5000)
-    assert Watchlist(ctx.watchlist.path).symbols() == [syms[0], syms[2]]
+    assert WatchStore(ctx.watchlist.store.path).members(ctx.watchlist.group) == [syms[0], syms[2]]
 
 
 def test_quotes_come_from_the_store(ctx, qtbot):

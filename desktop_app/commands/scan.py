@@ -333,8 +333,8 @@ def run(args: argparse.Namespace) -> int:
         note(say("screen_saved", lang, name=args.save_screen.strip(), file=str(path)), lang)
     watch = None
     if request.universe.strip().lower() == "watchlist":
-        from desktop_app.core.watchlist import Watchlist
-        wl = Watchlist()
+        from desktop_app.core.group_watchlist import GroupWatchlist
+        wl = GroupWatchlist()            # its first group (自选股1), watchlist.json migrated into it
         if wl.opened_note is not None:
             note(wl.opened_note, lang)
         watch = wl.symbols()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .formula_reasons import FORMULA_REASONS
 from .market_reasons import MARKET_MESSAGES, MARKET_REASONS
 from .since_reasons import SINCE_HEADERS, SINCE_REASONS
+from .watch_reasons import WATCH_MESSAGES, WATCH_REASONS, WATCH_TASK_KINDS, WATCH_WORDS
 from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDATION_TASK_KINDS, VALIDATION_WORDS
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .minute_reasons import MINUTE_MESSAGES, MINUTE_REASONS
@@ -262,6 +263,7 @@ REASONS: dict[str, tuple[str, str]] = {
 REASONS.update(FORMULA_REASONS)
 REASONS.update(VALIDATION_REASONS)
 REASONS.update(MARKET_REASONS)         # core/market_reasons.py, likewise
+REASONS.update(WATCH_REASONS)          # core/watch_reasons.py, likewise
 REASONS.update(INDEX_REASONS)          # core/index_reasons.py, likewise
 REASONS.update(MINUTE_REASONS)         # core/minute_reasons.py, likewise
 REASONS.update(ADJUST_REASONS)         # core/adjust_reasons.py, likewise
@@ -320,6 +322,7 @@ TASK_KINDS: dict[str, tuple[str, str]] = {
     "export": ("导出", "Export"),
 }
 TASK_KINDS.update(VALIDATION_TASK_KINDS)    # core/validation_reasons.py
+TASK_KINDS.update(WATCH_TASK_KINDS)         # core/watch_reasons.py
 
 TASK_STATES: dict[str, tuple[str, str]] = {
     "pending": ("等待中", "Pending"), "running": ("运行中", "Running"), "completed": ("已完成", "Completed"),
@@ -366,6 +369,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("历史日期", "As of"),
     **FUNDAMENTAL_WORDS,
     **VALIDATION_WORDS,         # core/validation_reasons.py
+    **WATCH_WORDS,              # core/watch_reasons.py
 }
 
 
@@ -482,6 +486,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 MESSAGES.update(VALIDATION_MESSAGES)
 MESSAGES.update(MARKET_MESSAGES)
+MESSAGES.update(WATCH_MESSAGES)
 MESSAGES.update(INDEX_MESSAGES)
 MESSAGES.update(MINUTE_MESSAGES)
 

@@ -193,9 +193,9 @@ class AppContext(QObject):
             history = HistoryStore()
         self.history = history
         if watchlist is None:
-            from desktop_app.core.watchlist import Watchlist
+            from desktop_app.core.group_watchlist import GroupWatchlist
 
-            watchlist = Watchlist()
+            watchlist = GroupWatchlist()      # the watchlist groups (issue 19), one active
         self.watchlist = watchlist
         if task_manager is None:
             from desktop_app.workers.task_manager import TaskManager

@@ -78,6 +78,8 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
                                      self.task_view], self)          # + the chart once it is built
         self.resize(self._default_size())
         self.apply_default_layout()
+        from desktop_app.ui.watch_desk import WatchDesk
+        self.watch = WatchDesk(self)         # groups, holdings, alerts, snapshot, tray (issue 19)
         self.retranslate()
         if restore:
             self.restore_layout()

@@ -73,6 +73,7 @@ class ScanPanel(QWidget):
         self._runner = runner                      # the window's BackgroundRunner (formula checks)
         self.setObjectName("scanPanel")
         self.watchlist_symbols = watchlist_symbols or (lambda: [])
+        self.watch_groups: Callable[[], dict[str, list[str]]] = dict   # group -> codes (ui/watch_desk.py)
         self.board_names: dict[str, list[str]] = {"industry": [], "concept": []}
         self.strategies: dict[str, Any] = {}       # id -> core.strategies.Strategy, once listed
         self._chosen: list[str] = []               # presets restored before they were listed
@@ -241,6 +242,8 @@ class ScanPanel(QWidget):
         self.universe_combo.addItem(tr("Industry board…"), "industry")
         self.universe_combo.addItem(tr("Concept board…"), "concept")
         self.universe_combo.addItem(tr("Watchlist"), "watchlist")
+        for name in self.watch_groups():                       # each group (ui/watch_desk.py)
+            self.universe_combo.addItem(tr("Watchlist group: {name}").format(name=name), f"group:{name}")
         self.universe_combo.addItem(tr("Pasted codes…"), "codes")
         i = self.universe_combo.findData(current)
         self.universe_combo.setCurrentIndex(max(0, i))
@@ -383,6 +386,9 @@ class ScanPanel(QWidget):
             if known and name not in known:
                 return None, tr("Unknown board “{name}”: pick one from the list.").format(name=name)
             return f"{kind}:{name}", ""
+        if kind.startswith("group:"):
+            codes = self.watch_groups().get(kind[len("group:"):], [])
+            return ("codes:" + ",".join(codes), "") if codes else (None, tr("The watchlist is empty: add stocks to it first."))
         if kind == "watchlist":
             if not self.watchlist_symbols():
                 return None, tr("The watchlist is empty: add stocks to it first.")

@@ -7,10 +7,26 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 SymbolRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
+#: Codes dragged out of a watchlist table (to another group's tab, or to a new place in the list).
+CODES_MIME = "application/x-stockscan-codes"
+
+
+def codes_mime(codes: list[str]) -> QMimeData:
+    m = QMimeData()
+    m.setData(CODES_MIME, " ".join(codes).encode("ascii"))
+    m.setText("\n".join(codes))
+    return m
+
+
+def codes_of_mime(data: QMimeData) -> list[str]:
+    """The codes a drop carries: our own drag, else plain text (parsed by the receiver)."""
+    if data.hasFormat(CODES_MIME):
+        return bytes(data.data(CODES_MIME)).decode("ascii").split()
+    return [data.text()] if data.hasText() else []
 
 HEADERS = {"symbol": ("代码", "Code"), "name": ("名称", "Name"), "last": ("最新价", "Last"),
            "chg_pct": ("涨跌幅", "Change")}
@@ -36,6 +52,8 @@ def quotes_from_store(store: Any, symbols: list[str], names: dict[str, str] | No
 
 class WatchlistModel(QAbstractTableModel):
     COLUMNS = ["symbol", "name", "last", "chg_pct"]
+    #: (codes, row): codes dropped on the list before ``row`` (-1: at the end) — a reorder or an add
+    dropped = Signal(list, int)
 
     def __init__(self, lang: str = "zh", parent=None) -> None:
         super().__init__(parent)
@@ -71,6 +89,33 @@ class WatchlistModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col in ("last", "chg_pct"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled
+
+    def supportedDropActions(self):  # noqa: N802
+        return Qt.DropAction.MoveAction | Qt.DropAction.CopyAction
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [CODES_MIME, "text/plain"]
+
+    def mimeData(self, indexes) -> QMimeData:  # noqa: N802
+        rows = sorted({i.row() for i in indexes if i.isValid()})
+        return codes_mime([self._symbols[r] for r in rows if r < len(self._symbols)])
+
+    def dropMimeData(self, data, action, row: int, column: int, parent) -> bool:  # noqa: N802
+        """The drop is reported (``dropped``); the view applies it to the watchlist and reloads,
+        so the model is never changed behind the watchlist's back."""
+        codes = codes_of_mime(data)
+        if not codes:
+            return False
+        if row < 0 and parent.isValid():
+            row = parent.row()
+        self.dropped.emit(codes, row)
+        return False          # not True: Qt must not remove the dragged rows itself (a MoveAction)
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
