@@ -148,8 +148,7 @@ class DeskLayout:
 
         if (g := ba("window/geometry")) is not None:
             self.restoreGeometry(g)
-        if (st := ba("window/state")) is not None:
-            self.restoreState(st, LAYOUT_VERSION)
+        self.restore_dock_state()
         self.restore_stock_split()
         if (th := ba("window/tasks_header")) is not None:
             self.task_view.horizontalHeader().restoreState(th)
@@ -165,6 +164,12 @@ class DeskLayout:
                 self.scan_panel.restore(json.loads(str(raw)))
             except (ValueError, TypeError):
                 log.warning("ignoring unreadable saved scan settings")
+
+    def restore_dock_state(self) -> None:
+        """The docks' saved places; again once the watch desk's docks exist (``ui/desk_start.py``)."""
+        v = QSettings().value("window/state")
+        if isinstance(v, QByteArray) and not v.isEmpty():
+            self.restoreState(v, LAYOUT_VERSION)
 
     def restore_stock_split(self) -> None:
         """The saved chart | analysis split; the window calls it again once the stock view is built

@@ -40,6 +40,15 @@ class DeskStart:
     def is_built(self) -> bool:
         return not self.startup.pending()
 
+    def _build_watch(self) -> None:
+        """The watch desk (issue 19: group tabs, holdings and alert docks, tray, snapshots) after the
+        first frame (~40 ms); its docks then take their saved places."""
+        from desktop_app.ui.watch_desk import WatchDesk
+
+        self.watch = WatchDesk(self)
+        if self._restore:
+            self.restore_dock_state()
+
     def after_first_frame(self, step: Callable[[], Any], *, first: bool = False) -> None:
         """Queue a start-up step for after the first frame (``first``: ahead of the others)."""
         self.startup.then(step, first=first)

@@ -78,14 +78,15 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
                                      self.task_view], self)          # + the chart once it is built
         self.resize(self._default_size())
         self.apply_default_layout()
-        from desktop_app.ui.watch_desk import WatchDesk
-        self.watch = WatchDesk(self)         # groups, holdings, alerts, snapshot, tray (issue 19)
+        self.scan_panel.watch_groups = getattr(self.ctx.watchlist, "all_members", dict)   # groups as universes
+        self.watch: Any = None               # groups, holdings, alerts, snapshot, tray: after the first frame
         self.retranslate()
         if restore:
             self.restore_layout()
         self._on_source_changed()
         self.ctx.start()
         self.startup.then(self.scan_panel.load_presets)
+        self.startup.then(self._build_watch)
         self.startup.then(self._build_stock_view)
 
     # -- construction -------------------------------------------------------------------------

@@ -35,13 +35,14 @@ class WatchDesk(QObject):
         self.groups = GroupBar(window.watchlist_view)
         self.groups.groups_changed.connect(self._groups_changed)
         window.scan_panel.watch_groups = self.ctx.watchlist.all_members
-        window.scan_panel._fill_universe_combo()
         self.holdings = HoldingsView(self.ctx, lambda: self.latest_quotes)
         self.holdings.alert_requested.connect(lambda code: self.edit_alert(code, holding=True))
         self.holdings.open_symbol_requested.connect(window.open_symbol)
         self.log = AlertLogView(self.ctx)
         self.log.new_rule_requested.connect(lambda: self.edit_alert(window.current_symbol))
         self.log.check_requested.connect(self.check_now)
+        for view in (self.holdings, self.log):     # tabbed with the task strip: never taller than it
+            view.setMinimumHeight(48)
         self.holdings_dock = window._dock("holdingsDock", self.holdings, Qt.DockWidgetArea.RightDockWidgetArea)
         self.alert_dock = window._dock("alertDock", self.log, Qt.DockWidgetArea.RightDockWidgetArea)
         self.default_layout()
@@ -70,12 +71,14 @@ class WatchDesk(QObject):
 
     # -- construction -------------------------------------------------------------------------
     def default_layout(self) -> None:
-        """Holdings and alerts tabbed with the results (right of the chart when wide)."""
+        """Holdings and alerts tabbed with the task strip below the chart, as 通达信 keeps its
+        持仓/预警 panels under the K-line: the side docks keep their width for the scan panel and
+        the results (five tabs in a 300 px side dock truncate every title). The tasks stay in front."""
         for d in (self.holdings_dock, self.alert_dock):
             d.setFloating(False)
-            self.w.tabifyDockWidget(self.w.results_dock, d)
+            self.w.tabifyDockWidget(self.w.tasks_dock, d)
             d.show()
-        self.w.results_dock.raise_()
+        self.w.tasks_dock.raise_()
 
     def _build_actions(self) -> None:
         from desktop_app.ui.actions import make_action
