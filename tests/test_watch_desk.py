@@ -204,3 +204,23 @@ def test_the_alert_editor_is_reachable_from_every_stock_menu(window, qtbot):
     assert w.watch.editor.kind.currentData() == "stop_loss"
     w.watch.editor.reject()
     assert w.watch.alert_action.shortcut().toString() == "Ctrl+Alt+A"
+
+
+def test_holdings_and_alerts_sit_with_the_task_strip_and_show_whole(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    w = window
+    w.resize(1600, 1000)                       # (the offscreen screen is 800×600: no room to grow)
+    for dock in (w.watch.holdings_dock, w.watch.alert_dock):
+        assert w.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+        assert dock in w.tabifiedDockWidgets(w.tasks_dock)
+    qtbot.waitUntil(lambda: w.task_strip_fitted is not None, timeout=3000)
+    strip = w.tasks_dock.height()
+    grown = 0
+    for dock in (w.watch.holdings_dock, w.watch.alert_dock):
+        dock.raise_()                          # its tab clicked: the strip grows to show it whole
+        qtbot.waitUntil(lambda: dock.height() > max(strip, grown), timeout=3000)   # as far as the desk allows
+        grown = dock.height()
+    w.tasks_dock.raise_()                      # back to the tasks: fitted to their rows again
+    qtbot.waitUntil(lambda: w.tasks_dock.isVisible() and w.tasks_dock.height() < grown, timeout=3000)
+    assert not w._task_strip_user

@@ -72,7 +72,7 @@ class HoldingsView(QWidget):
             b = QPushButton()
             b.setObjectName(f"holdings_{key}")
             b.clicked.connect(lambda _=False, s=slot: s())
-            b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)   # a narrow dock still fits
+            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)   # shrinks to 36 px in a narrow dock
             b.setMinimumWidth(36)
             self.buttons[key] = b
             row.addWidget(b)

@@ -7,9 +7,10 @@ icon and its notifications; the snapshot and tray settings. A "Watch" menu reach
 Installed by the MainWindow with one line; the window knows nothing else of it."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel
 
@@ -47,6 +48,9 @@ class WatchDesk(QObject):
         self.alert_dock = window._dock("alertDock", self.log, Qt.DockWidgetArea.RightDockWidgetArea)
         self.default_layout()
         window.reset_layout_action.triggered.connect(self.default_layout)
+        for d in (self.holdings_dock, self.alert_dock):
+            d.visibilityChanged.connect(partial(self._bottom_tab_shown, d))
+        window.tasks_dock.visibilityChanged.connect(self._tasks_tab_shown)
         self.settings = load_watch_settings()
         self.tray = AlertTray(window)
         self.tray.close_to_tray = bool(self.settings["close_to_tray"])
@@ -79,6 +83,31 @@ class WatchDesk(QObject):
             self.w.tabifyDockWidget(self.w.tasks_dock, d)
             d.show()
         self.w.tasks_dock.raise_()
+        self.w._task_strip_height = None          # the tab bar moved the strip, not the user
+        QTimer.singleShot(0, self.w._fit_task_strip)
+
+    def _bottom_tab_shown(self, dock: Any, visible: bool) -> None:
+        """Holdings or alerts brought to the front of the task strip: the strip grows to show the
+        tab whole (unless the user sized it); the tasks tab fits it to its rows again."""
+        w = self.w
+        if not visible or w._task_strip_user or dock.isFloating() \
+                or w.dockWidgetArea(dock) != w.dockWidgetArea(w.tasks_dock):
+            return
+        w._task_strip_height = None            # our resize, not the user's drag
+        QTimer.singleShot(0, partial(self._grow_strip, dock, 3))
+
+    def _grow_strip(self, dock: Any, tries: int) -> None:
+        """Grow by what the tab still lacks; again next turn (Qt counts the tab bar into the size
+        asked of ``resizeDocks``, so one request falls short by it)."""
+        short = dock.widget().minimumSizeHint().height() - dock.widget().height()
+        if dock.isVisible() and short > 0 and tries > 0:
+            self.w.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, partial(self._grow_strip, dock, tries - 1))
+
+    def _tasks_tab_shown(self, visible: bool) -> None:
+        if visible and not self.w._task_strip_user:
+            self.w._task_strip_height = None
+            QTimer.singleShot(0, self.w._fit_task_strip)
 
     def _build_actions(self) -> None:
         from desktop_app.ui.actions import make_action
