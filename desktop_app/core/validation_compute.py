@@ -34,7 +34,7 @@ class _Signals:
 
 def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
             horizons: list[int], top_n: int, hold: int, costs, cancel,
-            phase: Callable[[str, float, object], None], store=None):
+            phase: Callable[[str, float, object], None], store=None, fund=None):
     from .formula import compile_formula
     from .scan import strategy_name
     from .strategies import STRATEGIES
@@ -53,6 +53,9 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     day_of[cols] = np.arange(n_days)
 
     # -- computing: every day's signals, CHUNK stocks at a time -----------------------------
+    from .validation_fundamentals import applies, close_on_or_before, screen_cells
+    filled = close_on_or_before(panel.close) if applies(request) else None
+    excluded: dict[str, int] = {}
     sig = _Signals()
     for a in range(0, len(uni_rows), CHUNK):
         cancel.raise_if_cancelled()
@@ -63,6 +66,11 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         cs = chunk_signals(request, sub, info.iloc[rows], formula,
                            None if shares is None else shares[rows], columns=cols)
         rr, cc = np.nonzero(cs.mask[:, cols])
+        if filled is not None:          # fundamental and return bounds on each signal's day
+            keep, counts = screen_cells(request, panel, rows[rr], cols[cc], fund, filled)
+            rr, cc = rr[keep], cc[keep]
+            for k, v in counts.items():
+                excluded[k] = excluded.get(k, 0) + v
         sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
     cancel.raise_if_cancelled()
     phase("statistics", 0.0, R("phase_validate_statistics"))
@@ -128,6 +136,9 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     biases = [R("bias_survivorship"), R("bias_delisted"), R("bias_st_today"), R("bias_lots_costs")]
     if request.mcap_min is not None or request.mcap_max is not None:
         biases.append(R("bias_mcap_today"))
+    from .validation_fundamentals import has_fundamental_bounds
+    if has_fundamental_bounds(request):
+        biases.append(R("bias_fund_derived"))
     if getattr(source, "is_demo", False):
         biases.append(R("bias_demo"))
     return ValidationResult(
@@ -141,7 +152,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         index_mean=index_mean, bands=bands, presets=presets,
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
         portfolio=pf, index=index_reason, biases=biases,
-        histograms={k: histogram(fw[k].ret) for k in horizons})
+        histograms={k: histogram(fw[k].ret) for k in horizons}, excluded=excluded)
 
 
 def _mean_or_none(a: np.ndarray):
