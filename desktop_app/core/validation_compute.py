@@ -8,9 +8,9 @@ from typing import Callable
 import numpy as np
 
 from .reasons import R
-from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits
+from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits, universe_daily
 from .validation_signals import chunk_signals
-from .validation_stats import band_masks, histogram, summarize, universe_mean
+from .validation_stats import band_masks, histogram, summarize
 
 CHUNK = 500           # stocks per step of the computing phase (progress and cancel granularity)
 
@@ -85,11 +85,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     phase("statistics", 0.3, R("phase_validate_statistics"))
 
     # -- the universe's equal-weighted forward return on the same days ----------------------
-    ur, uc = np.nonzero(np.isfinite(panel.close[uni_rows][:, cols]))
-    u_rows, u_cols = uni_rows[ur], cols[uc]
-    u_status, u_price = entry(m, u_rows, u_cols)
-    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, returns_only=True)
-    u_daily = {k: universe_mean(u_fw[k].ret, uc, n_days)[0] for k in horizons}
+    u_daily = universe_daily(m, uni_rows, cols, horizons)
     cancel.raise_if_cancelled()
     phase("statistics", 0.6, R("phase_validate_statistics"))
 
