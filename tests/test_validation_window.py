@@ -92,6 +92,27 @@ def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, q
     assert remembered()["period"]["days"] == 40 and remembered()["hold"] == 3
 
 
+def test_the_window_validates_with_the_scan_panels_fundamental_group(window, qtbot, forty_days):
+    """The panel's fundamental and 60日涨跌幅 bounds go into the validation's request, and the
+    report counts the signals they removed on their day (the engine called directly agrees)."""
+    w = window()
+    sp = w.scan_panel
+    sp.min_score.setValue(55)
+    sp.fundamentals.set_expanded(True)
+    sp.fundamentals.edits["pe_max"].setText("25")
+    sp.fundamentals.edits["chg60_min"].setText("0")
+    tid = _press_validate(w, qtbot)
+    qtbot.waitUntil(lambda: w.validation.report is not None and w.validation.report.isVisible(), timeout=30000)
+    info = w.tm.get(tid)
+    assert info.status.value == "completed"
+    req = ScanRequest.from_dict(info.params["request"])
+    assert req.pe_max == 25.0 and req.chg60_min == 0.0
+    d = validate(req, Period(days=40), w.ctx.source, w.ctx.store, top_n=5, hold=3).to_dict()
+    plain = validate(ScanRequest(min_score=55), Period(days=40), w.ctx.source, w.ctx.store, top_n=5, hold=3)
+    assert info.found == d["signals"] and d["signals"] + sum(d["excluded"].values()) == plain.signals
+    assert d["excluded"] and vt.headline(d, "en")[-1] in w.validation.report.headline.text()
+
+
 def test_cancel_a_validation(window, qtbot, forty_days):
     w = window()
     tid = _press_validate(w, qtbot)

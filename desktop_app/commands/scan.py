@@ -42,15 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-amount", type=float, help="minimum turnover amount today, yuan")
     parser.add_argument("--mcap-min", type=float, help="minimum market cap, yuan")
     parser.add_argument("--mcap-max", type=float, help="maximum market cap, yuan")
-    for flag, what in (("pe", "PE (dynamic; a loss fails any PE bound)"), ("pb", "PB"), ("float-cap", "float cap, yuan")):
-        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
-        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
-    parser.add_argument("--roe-min", type=float, help="minimum ROE of the latest report, %%")
-    parser.add_argument("--profit-yoy-min", type=float, help="minimum net profit growth year on year, %%")
-    parser.add_argument("--min-fscore", type=float, help="minimum fundamental score 0-100")
-    for flag, what in (("chg60", "60-day change, %%"), ("ytd", "year-to-date change, %%")):
-        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
-        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
+    add_fundamental_arguments(parser)
     from desktop_app.core.hit_order import SORT_KEYS
     parser.add_argument("--sort", choices=SORT_KEYS, default="score",
                         help="order hits by this column (combo: 综合分)")
@@ -69,6 +61,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=30, help="hits shown in the table (default 30)")
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.add_argument("--no-history", action="store_true", help="do not record the task in the history")
+
+
+def add_fundamental_arguments(parser: argparse.ArgumentParser) -> None:
+    """The fundamental and 60日涨跌幅/年初至今 bounds (FUND_OPTIONS): scan and validate."""
+    for flag, what in (("pe", "PE (dynamic; a loss fails any PE bound)"), ("pb", "PB"), ("float-cap", "float cap, yuan")):
+        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
+        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
+    parser.add_argument("--roe-min", type=float, help="minimum ROE of the latest report, %%")
+    parser.add_argument("--profit-yoy-min", type=float, help="minimum net profit growth year on year, %%")
+    parser.add_argument("--min-fscore", type=float, help="minimum fundamental score 0-100")
+    for flag, what in (("chg60", "60-day change, %%"), ("ytd", "year-to-date change, %%")):
+        parser.add_argument(f"--{flag}-min", type=float, help=f"minimum {what}")
+        parser.add_argument(f"--{flag}-max", type=float, help=f"maximum {what}")
 
 
 def needs_dirs(args: argparse.Namespace) -> tuple[str, ...]:

@@ -35,6 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-amount", type=float)
     parser.add_argument("--mcap-min", type=float)
     parser.add_argument("--mcap-max", type=float)
+    from desktop_app.commands.scan import add_fundamental_arguments
+    add_fundamental_arguments(parser)           # the scan's own flags: --pe-max, --roe-min, --chg60-min …
     parser.add_argument("--days", type=int, default=250, help="the last N trading days (default 250)")
     parser.add_argument("--from", dest="start", metavar="DATE", help="first day of the period (instead of --days)")
     parser.add_argument("--to", dest="end", metavar="DATE", help="last day of the period (default: the latest)")

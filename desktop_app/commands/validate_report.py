@@ -39,6 +39,9 @@ def print_report(d: dict, lang: str) -> None:
               per_day=d["signals"] / max(1, per["days"]), bought=e["bought"], limit_up=e["limit_up"],
               suspended=e["suspended"], no_next=e["no_next_day"], elapsed=d["elapsed"]))
     print(say("validate_index", lang, name=_text(d["index"], lang)))
+    from desktop_app.core.validation_tables import excluded_lines
+    for line in excluded_lines(d, lang):
+        print(line)
     print()
     print(say("validate_horizons", lang))
     print(say("validate_horizon_header", lang))

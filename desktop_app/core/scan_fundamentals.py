@@ -208,44 +208,7 @@ class ScanFundamentals:
 
     def exclusions(self, request) -> list[tuple[str, np.ndarray]]:
         """(exclusion id, mask) in the order they are checked (the first that holds counts)."""
-        v, out = self.values, []
-        nan = {k: np.isnan(a) for k, a in v.items()}
-        with np.errstate(invalid="ignore"):
-            if request.mcap_min is not None or request.mcap_max is not None:   # unknown caps fail it
-                bad = nan["market_cap"].copy()
-                if request.mcap_min is not None:
-                    bad |= v["market_cap"] < request.mcap_min
-                if request.mcap_max is not None:
-                    bad |= v["market_cap"] > request.mcap_max
-                out.append(("market_cap", bad))
-            checks = [("pe", "pe"), ("pb", "pb"), ("float_cap", "float_cap")]
-            missing = np.zeros(len(self.row), dtype=bool)
-            for kind, key in checks:
-                if getattr(request, f"{kind}_min") is not None or getattr(request, f"{kind}_max") is not None:
-                    missing |= nan[key]
-            for name, key in (("roe_min", "roe"), ("profit_yoy_min", "profit_yoy")):
-                if getattr(request, name) is not None:
-                    missing |= nan[key]
-            if request.min_fscore is not None:
-                missing |= ~self.score.valid
-            out.append(("no_fundamentals", missing))
-            for kind, key in checks:
-                lo, hi = getattr(request, f"{kind}_min"), getattr(request, f"{kind}_max")
-                if lo is None and hi is None:
-                    continue
-                bad = v[key] <= 0 if kind in ("pe", "pb") else np.zeros(len(self.row), dtype=bool)
-                if lo is not None:
-                    bad |= v[key] < lo
-                if hi is not None:
-                    bad |= v[key] > hi
-                out.append((kind, bad))
-            if request.roe_min is not None:
-                out.append(("roe", v["roe"] < request.roe_min))
-            if request.profit_yoy_min is not None:
-                out.append(("profit_yoy", v["profit_yoy"] < request.profit_yoy_min))
-            if request.min_fscore is not None:
-                out.append(("fscore", v["fscore"] < request.min_fscore))
-        return out
+        return value_exclusions(request, self.values, self.score.valid)
 
     def fill(self, rows: list[dict]) -> None:
         """Add the fundamental columns (HIT_KEYS) to hit rows."""
@@ -272,3 +235,48 @@ class ScanFundamentals:
             col = np.where(rows >= 0, self.values[key][np.maximum(rows, 0)], np.nan) / div
             fields[name] = np.broadcast_to(col[:, None], (len(rows), t))
         return Panel(sub.symbols, sub.dates, fields)
+
+
+def value_exclusions(request, v: dict[str, np.ndarray], scored: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(exclusion id, mask) of the request's fundamental bounds on the values ``v`` (arrays of one
+    length: a scan's stocks, or a validation's (stock, day) cells) and whether each has a valid
+    fundamental score (``scored``), in the order they are checked (the first that holds counts)."""
+    n = len(scored)
+    out = []
+    nan = {k: np.isnan(a) for k, a in v.items()}
+    with np.errstate(invalid="ignore"):
+        if request.mcap_min is not None or request.mcap_max is not None:   # unknown caps fail it
+            bad = nan["market_cap"].copy()
+            if request.mcap_min is not None:
+                bad |= v["market_cap"] < request.mcap_min
+            if request.mcap_max is not None:
+                bad |= v["market_cap"] > request.mcap_max
+            out.append(("market_cap", bad))
+        checks = [("pe", "pe"), ("pb", "pb"), ("float_cap", "float_cap")]
+        missing = np.zeros(n, dtype=bool)
+        for kind, key in checks:
+            if getattr(request, f"{kind}_min") is not None or getattr(request, f"{kind}_max") is not None:
+                missing |= nan[key]
+        for name, key in (("roe_min", "roe"), ("profit_yoy_min", "profit_yoy")):
+            if getattr(request, name) is not None:
+                missing |= nan[key]
+        if request.min_fscore is not None:
+            missing |= ~scored
+        out.append(("no_fundamentals", missing))
+        for kind, key in checks:
+            lo, hi = getattr(request, f"{kind}_min"), getattr(request, f"{kind}_max")
+            if lo is None and hi is None:
+                continue
+            bad = v[key] <= 0 if kind in ("pe", "pb") else np.zeros(n, dtype=bool)
+            if lo is not None:
+                bad |= v[key] < lo
+            if hi is not None:
+                bad |= v[key] > hi
+            out.append((kind, bad))
+        if request.roe_min is not None:
+            out.append(("roe", v["roe"] < request.roe_min))
+        if request.profit_yoy_min is not None:
+            out.append(("profit_yoy", v["profit_yoy"] < request.profit_yoy_min))
+        if request.min_fscore is not None:
+            out.append(("fscore", v["fscore"] < request.min_fscore))
+    return out

@@ -111,6 +111,7 @@ class ValidationResult:
     failed: list[tuple[str, Reason]] = field(default_factory=list)
     elapsed: float = 0.0
     histograms: dict[int, dict] = field(default_factory=dict)   # horizon -> validation_stats.histogram
+    excluded: dict[str, int] = field(default_factory=dict)     # signals dropped by a bound on their day
 
     @property
     def found(self) -> int:
@@ -136,6 +137,7 @@ class ValidationResult:
             "failed": [[s, Reason.of(r).to_json()] for s, r in self.failed],
             "elapsed": self.elapsed,
             "histograms": {str(k): v for k, v in self.histograms.items()},
+            "excluded": dict(self.excluded),
         })
 
 
@@ -208,10 +210,16 @@ def validate(request, period: Period, source, store, progress: ProgressFn = no_p
     if not len(cols):
         raise ScanError(R("validation_no_days", latest=str(latest or "—")))
     in_universe = set(universe.symbols)
+    from . import validation_fundamentals
+    from .scan_fundamentals import FundamentalsError
+    try:          # the reports public on each day, for a request with fundamental bounds
+        fund = validation_fundamentals.load(request, source, store, panel, cancel)
+    except FundamentalsError as e:
+        raise ScanError(e.reason) from e
     failed = [(s, r) for s, r in no_bars if s in in_universe]
     res = compute(request, panel, uni_df, in_universe, members, cols, source, horizons, top_n, hold, costs,
                   cancel, lambda w, part, cur: phase(sum(WEIGHTS[k] for k in _before(w)), WEIGHTS[w], part, cur),
-                  store=store)
+                  store=store, fund=fund)
     res.failed = failed
     res.universe_size = len(universe.symbols)
     res.elapsed = time.perf_counter() - t0

@@ -8,9 +8,9 @@ from typing import Callable
 import numpy as np
 
 from .reasons import R
-from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits
+from .validation_returns import ENTRY_STATUS, Market, entry, forward, index_return, row_limits, universe_daily
 from .validation_signals import chunk_signals
-from .validation_stats import band_masks, histogram, summarize, universe_mean
+from .validation_stats import band_masks, histogram, summarize
 
 CHUNK = 500           # stocks per step of the computing phase (progress and cancel granularity)
 
@@ -34,7 +34,7 @@ class _Signals:
 
 def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
             horizons: list[int], top_n: int, hold: int, costs, cancel,
-            phase: Callable[[str, float, object], None], store=None):
+            phase: Callable[[str, float, object], None], store=None, fund=None):
     from .formula import compile_formula
     from .scan import strategy_name
     from .strategies import STRATEGIES
@@ -53,6 +53,9 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     day_of[cols] = np.arange(n_days)
 
     # -- computing: every day's signals, CHUNK stocks at a time -----------------------------
+    from .validation_fundamentals import applies, close_on_or_before, screen_cells
+    filled = close_on_or_before(panel.close) if applies(request) else None
+    excluded: dict[str, int] = {}
     sig = _Signals()
     for a in range(0, len(uni_rows), CHUNK):
         cancel.raise_if_cancelled()
@@ -63,6 +66,11 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         cs = chunk_signals(request, sub, info.iloc[rows], formula,
                            None if shares is None else shares[rows], columns=cols)
         rr, cc = np.nonzero(cs.mask[:, cols])
+        if filled is not None:          # fundamental and return bounds on each signal's day
+            keep, counts = screen_cells(request, panel, rows[rr], cols[cc], fund, filled)
+            rr, cc = rr[keep], cc[keep]
+            for k, v in counts.items():
+                excluded[k] = excluded.get(k, 0) + v
         sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
     cancel.raise_if_cancelled()
     phase("statistics", 0.0, R("phase_validate_statistics"))
@@ -77,11 +85,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     phase("statistics", 0.3, R("phase_validate_statistics"))
 
     # -- the universe's equal-weighted forward return on the same days ----------------------
-    ur, uc = np.nonzero(np.isfinite(panel.close[uni_rows][:, cols]))
-    u_rows, u_cols = uni_rows[ur], cols[uc]
-    u_status, u_price = entry(m, u_rows, u_cols)
-    u_fw = forward(m, u_rows, u_cols, u_status, u_price, horizons, returns_only=True)
-    u_daily = {k: universe_mean(u_fw[k].ret, uc, n_days)[0] for k in horizons}
+    u_daily = universe_daily(m, uni_rows, cols, horizons)
     cancel.raise_if_cancelled()
     phase("statistics", 0.6, R("phase_validate_statistics"))
 
@@ -128,6 +132,9 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     biases = [R("bias_survivorship"), R("bias_delisted"), R("bias_st_today"), R("bias_lots_costs")]
     if request.mcap_min is not None or request.mcap_max is not None:
         biases.append(R("bias_mcap_today"))
+    from .validation_fundamentals import has_fundamental_bounds
+    if has_fundamental_bounds(request):
+        biases.append(R("bias_fund_derived"))
     if getattr(source, "is_demo", False):
         biases.append(R("bias_demo"))
     return ValidationResult(
@@ -141,7 +148,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         index_mean=index_mean, bands=bands, presets=presets,
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
         portfolio=pf, index=index_reason, biases=biases,
-        histograms={k: histogram(fw[k].ret) for k in horizons})
+        histograms={k: histogram(fw[k].ret) for k in horizons}, excluded=excluded)
 
 
 def _mean_or_none(a: np.ndarray):

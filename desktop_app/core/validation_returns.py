@@ -129,9 +129,15 @@ def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions:
     return out
 
 
+#: Holding offsets gathered at once as (signals, offsets) blocks by ``_excursions``; the few
+#: longer windows (an exit delayed by a suspension) continue one offset at a time.
+DENSE_OFFSETS = 24
+
+
 def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     """Fill ``mae``/``mfe`` of every horizon: running min(low)/max(high) from E, read off at each
-    horizon's exit (one pass over the holding offsets, on the still-open signals only)."""
+    horizon's exit. The first ``DENSE_OFFSETS`` bars of every window in one gather and one
+    ``fmin/fmax.accumulate`` along them; longer windows then one offset at a time."""
     ks = list(out)
     offs = np.stack([np.where(out[k].exit_col >= 0, out[k].exit_col - e, -1) for k in ks])  # (h, m)
     maes = np.full(offs.shape, np.nan)
@@ -140,7 +146,28 @@ def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
     low, high, at0 = _flat(m.low), _flat(m.high), rows * m.t + e       # flat index of each E
-    j = 0
+    if len(live) and DENSE_OFFSETS > 0:
+        width = int(min(DENSE_OFFSETS, offs[:, live].max() + 1))
+        # gathered (signal, offset): signals come in flat-index order, so the reads are sequential;
+        # then (offset, signal) rows, the running extremes advancing one offset for all at once
+        cells = np.minimum(at0[live][:, None] + np.arange(width), low.size - 1)   # past a row: never read
+        run_lo = np.ascontiguousarray(low.take(cells).T)
+        run_hi = np.ascontiguousarray(high.take(cells).T)
+        del cells
+        for j in range(1, width):
+            np.fmin(run_lo[j - 1], run_lo[j], out=run_lo[j])
+            np.fmax(run_hi[j - 1], run_hi[j], out=run_hi[j])
+        for h in range(len(ks)):
+            off = offs[h, live]
+            at = np.flatnonzero((off >= 0) & (off < width))
+            idx = live[at]
+            maes[h, idx] = run_lo[off[at], at] / price[idx] - 1.0
+            mfes[h, idx] = run_hi[off[at], at] / price[idx] - 1.0
+        lo[live], hi[live] = run_lo[-1], run_hi[-1]
+        j = width
+        live = live[offs[:, live].max(axis=0) >= j]
+    else:
+        j = 0
     while len(live):
         cell = at0[live] + j
         lo[live] = np.fmin(lo[live], low.take(cell))
@@ -163,4 +190,54 @@ def index_return(index_open: np.ndarray, index_close: np.ndarray, cols, exit_col
     ok = np.asarray(exit_col) >= 0
     out = np.full(len(e), np.nan)
     out[ok] = index_close[exit_col[ok]] / index_open[e[ok]] - 1.0
+    return out
+
+
+def _block(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``a[rows][:, cols]``, as slices (views) when both are contiguous ranges."""
+    def sl(ix):
+        return slice(int(ix[0]), int(ix[-1]) + 1) if len(ix) and (np.diff(ix) == 1).all() else ix
+    r, c = sl(rows), sl(cols)
+    if isinstance(r, slice) and isinstance(c, slice):
+        return a[r, c]
+    return a[np.ix_(rows, cols)]
+
+
+def universe_daily(m: Market, rows: np.ndarray, cols: np.ndarray, horizons) -> dict[int, np.ndarray]:
+    """The universe's equal-weighted forward return per period day, for each horizon: every stock
+    of ``rows`` with a bar on the day a signal, bought and sold by the rules above — the same
+    numbers as ``entry`` + ``forward`` + ``validation_stats.universe_mean`` over those cells
+    (the sums run over the rows in the same order), on dense (stocks, days) blocks instead of
+    gathers by index (the universe has millions of cells)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    cols = np.asarray(cols, dtype=np.intp)
+    t = m.t
+    e = cols + 1
+    ec = np.minimum(e, t - 1)
+    have = np.isfinite(_block(m.close, rows, cols)) & (e < t)[None, :]
+    o = _block(m.open, rows, ec)
+    prev = _block(m.prev, rows, ec)
+    lim = m.limits[rows][:, None]
+    with np.errstate(invalid="ignore"):
+        near = np.nonzero(have & (o * 100.0 >= prev * 100.0 * (1.0 + lim) - 5.0))
+        up = limit_up_cents(prev[near], np.broadcast_to(lim, o.shape)[near])
+        at_limit = np.zeros(o.shape, dtype=bool)
+        at_limit[near] = np.isfinite(up) & (np.round(o[near] * 100.0) >= up)
+    bought = have & _block(m.trades, rows, ec) & ~at_limit
+    out = {}
+    for k in horizons:
+        target = e + k
+        tc = np.minimum(target, t - 1)
+        ex = _block(m.next_bar, rows, tc)
+        ok = bought & (target < t)[None, :] & (ex < t)
+        exit_close = _block(m.close, rows, tc).copy()      # the exit is E+k's close when it trades
+        later = np.nonzero(ok & ~np.isfinite(exit_close))   # else its next trading close (delayed)
+        exit_close[later] = m.close[rows[later[0]], ex[later]]
+        with np.errstate(invalid="ignore"):
+            ret = exit_close / o - 1.0
+        ok &= np.isfinite(ret)
+        s = np.where(ok, ret, 0.0).sum(axis=0)
+        c = ok.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[k] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
     return out

@@ -156,7 +156,19 @@ def headline(d: dict, lang: str) -> list[str]:
             say("validate_counts", lang, universe=d["universe_size"], signals=d["signals"],
                 per_day=d["signals"] / max(1, per["days"]), bought=e["bought"], limit_up=e["limit_up"],
                 suspended=e["suspended"], no_next=e["no_next_day"], elapsed=d.get("elapsed") or 0.0),
-            say("validate_index", lang, name=_reason(d.get("index"), lang))]
+            say("validate_index", lang, name=_reason(d.get("index"), lang))] + excluded_lines(d, lang)
+
+
+def excluded_lines(d: dict, lang: str) -> list[str]:
+    """The signals the fundamental / return bounds removed on their day, by reason (none: no line)."""
+    from .catalogue import EXCLUDE_REASONS, pick, say
+
+    items = (d.get("excluded") or {}).items()
+    if not items:
+        return []
+    sep = "、" if lang == "zh" else ", "
+    text = sep.join(f"{pick(EXCLUDE_REASONS.get(k), lang, k)} {v}" for k, v in items)
+    return [say("validate_excluded", lang, items=text)]
 
 
 def biases(d: dict, lang: str) -> list[str]:

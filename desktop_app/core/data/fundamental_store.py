@@ -159,6 +159,16 @@ class FundamentalStore:
             df = df[df["symbol"].isin(set(symbols))]
         return df.set_index("symbol", drop=False)
 
+    def all_reports(self, day: dt.date | None = None) -> pd.DataFrame:
+        """Every stored report public on or before ``day`` (None: all), in one query: symbol,
+        report_day, available_day (day numbers) and REPORT_FIELDS — a validation finds each
+        day's newest public report from it (``core/validation_fundamentals``)."""
+        where, args = ("WHERE available_day <= ?", (codec.day_number(day),)) if day is not None else ("", ())
+        rows = self.bars._all(f"SELECT symbol, report_day, available_day, {', '.join(REPORT_FIELDS)} "
+                              f"FROM fundamentals {where}", args)
+        df = pd.DataFrame(rows, columns=["symbol", "report_day", "available_day", *REPORT_FIELDS])
+        return df.astype({c: float for c in REPORT_FIELDS})
+
     def annual_history(self, day: dt.date | None = None) -> pd.DataFrame:
         """Every stored annual report (12-31 periods) public on or before ``day`` (None: all), in
         one query: symbol, year, revenue, profit (yuan) — the multi-year growth's input
