@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFormLayout, QLabel,
                                QLineEdit, QVBoxLayout, QWidget)
 
 from desktop_app.ui.i18n import reason_text, tr
+from desktop_app.ui.dialog_parts import error_label, ok_cancel
 
 if TYPE_CHECKING:                   # core.alerts needs numpy: imported when a rule is made
     from desktop_app.core.alerts import AlertRule
@@ -120,16 +121,8 @@ class AlertEditor(QDialog):
         self.note = QLabel(tr("An alert fires once a day per stock until it is re-armed."))
         self.note.setWordWrap(True)
         lay.addWidget(self.note)
-        self.error = QLabel()
-        self.error.setObjectName("alertError")
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.error = error_label("alertError", lay)
+        ok_cancel(self, lay)
         self.kind.currentIndexChanged.connect(self._on_kind)
         if holding:
             self.set_kind("stop_loss")

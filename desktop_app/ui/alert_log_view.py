@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSizePolicy,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from desktop_app.core.reasons import Reason
 from desktop_app.ui.i18n import model_lang, reason_text, tr
+from desktop_app.ui.button_row import button_row
 
 
 def _table(name: str, headers: int) -> QTableWidget:
@@ -50,20 +51,9 @@ class AlertLogView(QWidget):
         rl = QVBoxLayout(rules_page)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.rule_table, 1)
-        row = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, slot in (("new", self.new_rule_requested.emit), ("remove", self.remove_selected),
-                          ("rearm", self.rearm_selected), ("toggle", self.toggle_selected),
-                          ("check", self.check_requested.emit)):
-            b = QPushButton()
-            b.setObjectName(f"alerts_{key}")
-            b.clicked.connect(lambda _=False, s=slot: s())
-            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)   # shrinks to 36 px in a narrow dock
-            b.setMinimumWidth(36)
-            self.buttons[key] = b
-            row.addWidget(b)
-        row.addStretch(1)
-        rl.addLayout(row)
+        self.buttons = button_row("alerts", (("new", self.new_rule_requested.emit), ("remove", self.remove_selected),
+                                             ("rearm", self.rearm_selected), ("toggle", self.toggle_selected),
+                                             ("check", self.check_requested.emit)), rl)
         self.tabs.addTab(rules_page, "")
         lay.addWidget(self.tabs, 1)
         self.retranslate()

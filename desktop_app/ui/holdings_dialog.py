@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QDateEdit, QDialog, QDoubleSpinBox, QFormLayout,
                                QLineEdit, QVBoxLayout, QWidget)
 
 from desktop_app.ui.i18n import reason_text, tr
+from desktop_app.ui.dialog_parts import error_label, ok_cancel
 
 
 class HoldingDialog(QDialog):
@@ -39,16 +40,8 @@ class HoldingDialog(QDialog):
         form.addRow(tr("Cost a share (yuan)"), self.cost)
         form.addRow(tr("Bought on"), self.date)
         lay.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("holdingError")
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.error = error_label("holdingError", lay)
+        ok_cancel(self, lay)
 
     def accept(self) -> None:
         from desktop_app.core.watch_store import WatchError, check_holding

@@ -11,8 +11,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QPalette
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QSizePolicy,
-                               QStyledItemDelegate, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHeaderView, QLabel, QMenu, QStyledItemDelegate, QTableView, QVBoxLayout, QWidget
 
 from desktop_app.core import numfmt as nf
 from desktop_app.core.reasons import Reason
@@ -21,6 +20,7 @@ from desktop_app.ui.file_dialogs import FileType, open_file, save_file
 from desktop_app.ui.i18n import current_language, model_lang, reason_text, tr
 from desktop_app.ui.row_tables import setup_row_table
 from desktop_app.workers.holdings_model import SIGNED, HoldingsModel, IdRole, SortRole, SymbolRole
+from desktop_app.ui.button_row import button_row
 
 
 class _SignDelegate(QStyledItemDelegate):
@@ -65,19 +65,9 @@ class HoldingsView(QWidget):
         self.message.setWordWrap(True)
         self.message.hide()
         lay.addWidget(self.message)
-        row = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for key, slot in (("add", self.add_dialog), ("remove", self.remove_selected), ("import", self.import_file),
-                          ("export", self.export_file), ("alert", self.alert_selected)):
-            b = QPushButton()
-            b.setObjectName(f"holdings_{key}")
-            b.clicked.connect(lambda _=False, s=slot: s())
-            b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)   # shrinks to 36 px in a narrow dock
-            b.setMinimumWidth(36)
-            self.buttons[key] = b
-            row.addWidget(b)
-        row.addStretch(1)
-        lay.addLayout(row)
+        self.buttons = button_row("holdings", (("add", self.add_dialog), ("remove", self.remove_selected),
+                                               ("import", self.import_file), ("export", self.export_file),
+                                               ("alert", self.alert_selected)), lay)
         self.alert_action = QAction(self)
         self.alert_action.triggered.connect(self.alert_selected)
         self.retranslate()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QDateEdit, QDialog, QDialogButtonBox, QDoubleSpin
                                QLabel, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
 from desktop_app.ui.i18n import tr
+from desktop_app.ui.dialog_parts import error_label
 
 KEY = "validation/options"
 DEFAULT = {"period": {"days": 250, "start": None, "end": None}, "top_n": 10, "hold": 5,
@@ -104,12 +105,7 @@ class ValidationDialog(QDialog):
             self.costs[key] = box
             form.addRow(label, box)
         lay.addLayout(form)
-        self.error = QLabel()
-        self.error.setObjectName("validationDialogError")
-        self.error.setStyleSheet("color: #c62828;")
-        self.error.setWordWrap(True)
-        self.error.hide()
-        lay.addWidget(self.error)
+        self.error = error_label("validationDialogError", lay)
         by_dates = bool(per.get("start") or per.get("end"))
         self.dates_radio.setChecked(by_dates)
         self.last_radio.setChecked(not by_dates)

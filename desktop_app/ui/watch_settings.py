@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from desktop_app.ui.i18n import tr
 from desktop_app.workers.snapshot_task import DEFAULT_INTERVAL_S, MIN_INTERVAL_S
+from desktop_app.ui.dialog_parts import ok_cancel
 
 DEFAULTS = {"live": True, "interval_s": DEFAULT_INTERVAL_S, "close_to_tray": False}
 
@@ -63,10 +64,7 @@ class WatchSettingsDialog(QDialog):
         note = QLabel(tr("The whole market's snapshot takes about a minute to arrive; alerts are checked on each one."))
         note.setWordWrap(True)
         lay.addWidget(note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        ok_cancel(self, lay)
 
     def values(self) -> dict[str, Any]:
         return {"live": self.live.isChecked(), "interval_s": self.interval.value() * 60,

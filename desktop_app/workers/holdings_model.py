@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..core import numfmt as nf
+from .lang_headers import LangHeaders
 
 IdRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
@@ -24,7 +25,8 @@ HEADERS = {
 SIGNED = ("day_change", "day_change_pct", "pnl", "pnl_pct")       # red up, green down
 
 
-class HoldingsModel(QAbstractTableModel):
+class HoldingsModel(LangHeaders, QAbstractTableModel):
+    HEADERS = HEADERS
     COLUMNS = ["code", "name", "last", "day_change_pct", "pnl", "pnl_pct", "market_value", "weight", "quantity",
                "cost", "day_change", "volatility", "max_drawdown", "date"]
 
@@ -70,17 +72,6 @@ class HoldingsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if 0 <= section < len(self.COLUMNS):
-            zh, en = HEADERS[self.COLUMNS[section]]
-            return zh if self._lang == "zh" else en
-        return None
-
-    def set_language(self, lang: str) -> None:
-        self._lang = lang
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 
+from .lang_headers import LangHeaders
+
 SymbolRole = Qt.ItemDataRole.UserRole + 1
 SortRole = Qt.ItemDataRole.UserRole + 2
 #: Codes dragged out of a watchlist table (to another group's tab, or to a new place in the list).
@@ -50,7 +52,8 @@ def quotes_from_store(store: Any, symbols: list[str], names: dict[str, str] | No
     return out
 
 
-class WatchlistModel(QAbstractTableModel):
+class WatchlistModel(LangHeaders, QAbstractTableModel):
+    HEADERS = HEADERS
     COLUMNS = ["symbol", "name", "last", "chg_pct"]
     #: (codes, row): codes dropped on the list before ``row`` (-1: at the end) — a reorder or an add
     dropped = Signal(list, int)
@@ -117,17 +120,6 @@ class WatchlistModel(QAbstractTableModel):
         self.dropped.emit(codes, row)
         return False          # not True: Qt must not remove the dragged rows itself (a MoveAction)
 
-    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if 0 <= section < len(self.COLUMNS):
-            zh, en = HEADERS[self.COLUMNS[section]]
-            return zh if self._lang == "zh" else en
-        return None
-
-    def set_language(self, lang: str) -> None:
-        self._lang = lang
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
 
     def set_symbols(self, symbols: list[str]) -> None:
         if list(symbols) == self._symbols:
