@@ -204,3 +204,47 @@ def test_truncating_everything_after_d_changes_no_as_of_hit(tmp_path, back):
                 assert _close(v, b[k]), (a["symbol"], k)
             else:
                 assert v == b[k], (a["symbol"], k)
+
+
+def test_as_of_technical_and_combined_scores_use_bars_up_to_that_day(market):
+    """综合分 = (technical + fundamental) / 2: the technical score of the bars cut after D (scored
+    independently), the fundamental score of D's values."""
+    from desktop_app.core.panel import Panel
+    from desktop_app.core.scan import LOOKBACK_DAYS
+    from desktop_app.core.scoring import score_panel
+
+    src, store = market
+    day = _d(src)
+    out = run_scan(ScanRequest(as_of=day.isoformat(), min_fscore=0, sort="combo", **BASE), src, store)
+    full = src.panel()
+    keep = np.flatnonzero(full.dates <= pd.Timestamp(day))[-LOOKBACK_DAYS:]
+    cut = Panel(full.symbols, full.dates[keep], {k: v[:, keep] for k, v in full.fields.items()})
+    res = score_panel(cut)
+    tech = {s: float(t) for s, t, ok in zip(cut.symbols.tolist(), res.total, res.valid) if ok}
+    want = _known_on(src, day)
+    assert len(out.hits) > 10
+    for h in out.hits:
+        assert h["score"] == pytest.approx(tech[h["symbol"]])
+        assert h["combo"] == pytest.approx((tech[h["symbol"]] + want.at[h["symbol"], "fscore"]) / 2)
+    combos = [h["combo"] for h in out.hits]
+    assert combos == sorted(combos, reverse=True)
+
+
+def test_the_cli_says_how_as_of_fundamentals_are_had(market, capsys, isolated_home):
+    import json
+
+    from desktop_app import cli
+
+    src, _ = market
+    day = _d(src).isoformat()
+    rc = cli.main(["scan", "--demo-stocks", str(N), "--as-of", day, "--pe-max", "30", "--min-score", "0",
+                   "--quiet"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    assert "财报" in err or "report" in err
+    rc = cli.main(["scan", "--demo-stocks", str(N), "--as-of", day, "--pe-max", "30", "--min-score", "0",
+                   "--json", "--quiet", "--lang", "en"])
+    res = json.loads(capsys.readouterr().out)
+    assert rc == 0 and len(res["notes"]) == 1 and "reports public then" in res["notes"][0]
+    rc = cli.main(["scan", "--demo-stocks", str(N), "--pe-max", "30", "--min-score", "0", "--json", "--quiet"])
+    assert rc == 0 and json.loads(capsys.readouterr().out)["notes"] == []

@@ -116,6 +116,12 @@ def needs(request) -> tuple[bool, bool]:
     return reports, valuation
 
 
+
+def as_of_notes(request) -> list[Reason]:
+    """What a user must know of a scan as of a past day that reads fundamentals: they are derived
+    from the reports, as the validation does (task details, the CLI)."""
+    return [R("as_of_fund_derived")] if getattr(request, "as_of", "") and any(needs(request)) else []
+
 # ---------------------------------------------------------------------------------------------
 def wanted_periods(source, day: dt.date) -> list[dt.date]:
     """The report periods a scan on ``day`` needs: the demo's own, else the two newest complete
