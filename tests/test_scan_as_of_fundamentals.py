@@ -188,6 +188,9 @@ def test_truncating_everything_after_d_changes_no_as_of_hit(tmp_path, back):
     for name, src in (("full", full_src), ("cut", _Truncated(day, n_stocks=N))):
         store = BarStore(tmp_path / f"{name}.sqlite")
         try:
+            if name == "full":      # a store as a user has it: every report and today's snapshot
+                run_scan(ScanRequest(min_fscore=0, **BASE), src, store)
+                assert FundamentalStore(store).latest_as_of()["report_date"].max() > day
             outs.append(run_scan(request, src, store))
             if name == "cut":
                 assert FundamentalStore(store).latest_as_of()["report_date"].max() <= day
