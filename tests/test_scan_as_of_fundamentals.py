@@ -251,3 +251,31 @@ def test_the_cli_says_how_as_of_fundamentals_are_had(market, capsys, isolated_ho
     assert rc == 0 and len(res["notes"]) == 1 and "reports public then" in res["notes"][0]
     rc = cli.main(["scan", "--demo-stocks", str(N), "--pe-max", "30", "--min-score", "0", "--json", "--quiet"])
     assert rc == 0 and json.loads(capsys.readouterr().out)["notes"] == []
+
+
+def test_the_task_details_dialog_shows_the_note(qtbot):
+    from desktop_app.ui import i18n
+    from desktop_app.ui.task_view import TaskDetailsDialog
+    from desktop_app.workers.task_manager import TaskManager
+
+    i18n.set_language("zh_CN")
+    tm = TaskManager()
+    tm.set_language("zh")
+
+    class Info:
+        id, kind, title, status = "abc", "scan", "全市场 · 截至 2025-06-30", "done"
+        done = total = found = failed = 0
+        params = {"request": ScanRequest(as_of="2025-06-30", roe_min=10).to_dict()}
+        error = None
+        failures: list = []
+        rejected: list = []
+
+    try:
+        dlg = TaskDetailsDialog(Info(), tm)
+        qtbot.addWidget(dlg)
+        text = dlg.text.toPlainText()
+        assert "历史基本面：历史日期的基本面按当日收盘价与当时已公布的最新财报推算" in text
+        Info.params = {"request": ScanRequest(roe_min=10).to_dict()}
+        assert "历史基本面" not in TaskDetailsDialog.describe(Info(), tm)
+    finally:
+        assert tm.shutdown(1000)
