@@ -279,3 +279,23 @@ def test_the_task_details_dialog_shows_the_note(qtbot):
         assert "历史基本面" not in TaskDetailsDialog.describe(Info(), tm)
     finally:
         assert tm.shutdown(1000)
+
+
+def test_a_weekend_day_counts_the_reports_public_by_it(market):
+    """As of a Saturday or Sunday D: Friday's close (the last bar on or before D) with every report
+    public by D — one noticed on that weekend included."""
+    src, store = market
+    reps = pd.concat([src.fundamentals(p) for p in src.report_periods()])
+    cal = src.calendar()
+    weekend = [n for n in reps["notice_date"] if n.weekday() >= 5 and cal[0].date() < n < cal[-1].date()]
+    day = max(set(weekend), key=weekend.count)
+    noticed = set(reps.loc[[n == day for n in reps["notice_date"]], "symbol"])
+    out = run_scan(ScanRequest(as_of=day.isoformat(), min_fscore=0, **BASE), src, store)
+    assert out.as_of < day.isoformat()
+    want = _known_on(src, day)
+    seen = 0
+    for h in out.hits:
+        assert h["report_date"] == want.at[h["symbol"], "report_date"]
+        assert _close(h["pe"], want.at[h["symbol"], "pe"]) and _close(h["fscore"], want.at[h["symbol"], "fscore"])
+        seen += h["symbol"] in noticed
+    assert seen > 0

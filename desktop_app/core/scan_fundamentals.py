@@ -233,7 +233,11 @@ class AsOfReports:
         if n == 0 or t == 0:
             v = {k: np.full(n, np.nan) for k in (*HIT_KEYS, "debt_ratio", "report_day")}
             return ScanFundamentals(syms, v, [None] * n, np.zeros(n, dtype=bool), on_bars=True)
-        day = DayFundamentals(panel, self.reports, shares["float_cap"], shares["market_cap"])
+        # every report here is public by D; one published after D's last trading day (a weekend
+        # D) counts on it too: D's scan is of that day's close with what was public by D
+        last = int(panel.dates[-1:].values.astype("datetime64[D]").astype(np.int64)[0])
+        reports = self.reports.assign(available_day=np.minimum(self.reports["available_day"].to_numpy(), last))
+        day = DayFundamentals(panel, reports, shares["float_cap"], shares["market_cap"])
         close = close_on_or_before(np.asarray(panel.close, dtype=float))[:, -1]
         v = day.values(np.arange(n), np.full(n, t - 1), close, fscore=True)
         dates = [None if not np.isfinite(d) else dt.date(1970, 1, 1) + dt.timedelta(days=int(d))
