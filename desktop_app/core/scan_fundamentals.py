@@ -116,11 +116,11 @@ def needs(request) -> tuple[bool, bool]:
     return reports, valuation
 
 
-
 def as_of_notes(request) -> list[Reason]:
     """What a user must know of a scan as of a past day that reads fundamentals: they are derived
     from the reports, as the validation does (task details, the CLI)."""
     return [R("as_of_fund_derived")] if getattr(request, "as_of", "") and any(needs(request)) else []
+
 
 # ---------------------------------------------------------------------------------------------
 def wanted_periods(source, day: dt.date) -> list[dt.date]:
@@ -167,9 +167,11 @@ def ensure_valuations(source, fstore: FundamentalStore, day: dt.date, code: str)
     fstore.write_valuations(spot, day)
 
 
-def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) -> "ScanFundamentals | None":
-    """The fundamentals of ``symbols`` for a scan on ``day`` (see the module), or None when the
-    request needs none and the store holds none. Raises FundamentalsError."""
+def load(request, source, store, symbols: list[str], day: dt.date,
+         cancel=None) -> "ScanFundamentals | AsOfReports | None":
+    """The fundamentals of ``symbols`` for a scan on ``day`` (see the module; as of a past day,
+    ``AsOfReports``, resolved on the panel), or None when the request needs none and the store
+    holds none. Raises FundamentalsError."""
     need_reports, need_valuation = needs(request)
     if not hasattr(store, "_write_txn"):       # not a bar store (a test double): nothing stored
         if need_reports or need_valuation:
@@ -177,10 +179,8 @@ def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) 
         return None
     fstore = FundamentalStore(store)
     local = bool(getattr(source, "is_demo", False))       # its reports cost no request: always
-    if need_reports or (local and need_valuation):
-        ensure_reports(source, fstore, day, cancel)
-    as_of = bool(getattr(request, "as_of", ""))
-    if as_of and need_valuation and not need_reports:      # a past day's PE/PB: from its reports
+    as_of = bool(getattr(request, "as_of", ""))           # a past day's PE/PB: from its reports
+    if need_reports or (need_valuation and (local or as_of)):
         ensure_reports(source, fstore, day, cancel)
     if need_valuation:
         only_mcap = not need_reports and all(getattr(request, f) is None for f in
