@@ -417,9 +417,11 @@ def _run(args: argparse.Namespace, lang: str, request: Any, watch: Any, source: 
             history.close()
     line.end()
     report_missing(outcome, store, lang)
+    from desktop_app.core.scan_fundamentals import as_of_notes
+    notes = as_of_notes(request)        # as of a past day: how its fundamentals were had
     if args.json:
         payload = {"task_id": record["id"], "title": record["title"], "request": request.to_dict(),
-                   "source": source.name, **outcome.to_dict(),
+                   "source": source.name, **outcome.to_dict(), "notes": [n.text(lang) for n in notes],
                    "hits": [json_row(h, lang) for h in outcome.hits],
                    "failed": [[s, Reason.of(r).text(lang)] for s, r in outcome.failed],
                    "rejected": [[t, Reason.of(r).text(lang)] for t, r in outcome.rejected],
@@ -444,6 +446,8 @@ def _run(args: argparse.Namespace, lang: str, request: Any, watch: Any, source: 
               not_matching=outcome.not_matching, excluded=outcome.excluded_count,
               detail=(f"（{excl}）" if lang == "zh" else f" ({excl})") if excl else "",
               failed=outcome.failed_count, elapsed=outcome.elapsed, as_of=str(outcome.as_of)))
+    for n in notes:
+        note(n, lang)
     colon = "：" if lang == "zh" else ": "
     if outcome.rejected:
         print(say("rejected_list", lang, n=len(outcome.rejected),

@@ -17,6 +17,7 @@ from .validation_reasons import VALIDATION_MESSAGES, VALIDATION_REASONS, VALIDAT
 from .index_reasons import INDEX_MESSAGES, INDEX_REASONS
 from .minute_reasons import MINUTE_MESSAGES, MINUTE_REASONS
 from .adjust_reasons import ADJUST_MESSAGES, ADJUST_REASONS
+from .asof_reasons import ASOF_REASONS, ASOF_WORDS
 from .fundamental_reasons import (FUNDAMENTAL_EXCLUSIONS, FUNDAMENTAL_HEADERS, FUNDAMENTAL_MESSAGES,
                                   FUNDAMENTAL_REASONS, FUNDAMENTAL_VALUE_NAMES, FUNDAMENTAL_WORDS)
 
@@ -269,6 +270,7 @@ REASONS.update(MINUTE_REASONS)         # core/minute_reasons.py, likewise
 REASONS.update(ADJUST_REASONS)         # core/adjust_reasons.py, likewise
 REASONS.update(FUNDAMENTAL_REASONS)     # core/fundamental_reasons.py, likewise
 REASONS.update(SINCE_REASONS)           # core/since_reasons.py, likewise
+REASONS.update(ASOF_REASONS)            # core/asof_reasons.py, likewise
 
 #: A data failure's kind (``DataError.kind``) as a word.
 FAILURE_KINDS: dict[str, tuple[str, str]] = {
@@ -369,6 +371,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "as_of": ("历史日期", "As of"),
     **FUNDAMENTAL_WORDS,
     **VALIDATION_WORDS,         # core/validation_reasons.py
+    **ASOF_WORDS,               # core/asof_reasons.py
     **WATCH_WORDS,              # core/watch_reasons.py
 }
 

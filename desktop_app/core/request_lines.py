@@ -37,6 +37,8 @@ def describe_request(request, lang: str) -> list[str]:
         lines.append((word("formula", lang), " ".join(request.formula.split())))
     if request.as_of:
         lines.append((word("as_of", lang), request.as_of))
+        from .scan_fundamentals import as_of_notes     # no snapshot of a past day: derived
+        lines += [(word("as_of_fundamentals", lang), n.text(lang)) for n in as_of_notes(request)]
     return [f"{k}{colon}{v}" for k, v in lines]
 
 

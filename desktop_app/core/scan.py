@@ -482,6 +482,7 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
         fail(s, why)
     done += len(no_bars)
     out.as_of = None if len(panel.dates) == 0 else str(panel.dates[-1].date())
+    fund = fund.on_panel(panel) if fund is not None else None   # as of a past day: that day's values
 
     # -- prefilters on the last bar: suspended today, price, amount; 60日涨跌幅, 年初至今 ------------
     rets = period_returns(panel)
@@ -497,7 +498,8 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
                 _mark(b_reason, last > request.price_max, "price")
             if request.min_amount is not None:
                 _mark(b_reason, ~(panel.fields["amount"][:, -1] >= request.min_amount), "amount")
-            for why, mask in return_exclusions(request, rets):
+            late = fund.bar_exclusions(request) if fund is not None else []    # as of a past day
+            for why, mask in late + return_exclusions(request, rets):
                 _mark(b_reason, mask, why)
         if (b_reason != "").any():
             note_excluded(b_reason)

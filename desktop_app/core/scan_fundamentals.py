@@ -12,7 +12,11 @@ When fundamentals are read (never a slow network call in a plain technical scan)
 - otherwise whatever the store holds is read (one query each) and shown in the hit columns;
   nothing stored, nothing read.
 Reports are each stock's newest one public on the scan day (``FundamentalStore.latest_as_of``);
-valuations are the latest stored snapshot's.
+valuations are the latest stored snapshot's (real quotes). A scan as of a past day
+(``ScanRequest.as_of``) has no snapshot of that day: its PE/PB/caps, score and formula variables are
+derived from the day's close and the reports public by then — ``core/fundamentals_as_of``, the
+derivation the validation uses — once its bars are read (``AsOfReports.on_panel``); the snapshot
+only lends today's share counts to the caps.
 
 A stock lacking a value a filter needs is excluded as ``no_fundamentals`` (counted, never
 silently dropped, never scored 0); a loss (PE ≤ 0) fails any PE bound (``pe``).
@@ -112,6 +116,12 @@ def needs(request) -> tuple[bool, bool]:
     return reports, valuation
 
 
+def as_of_notes(request) -> list[Reason]:
+    """What a user must know of a scan as of a past day that reads fundamentals: they are derived
+    from the reports, as the validation does (task details, the CLI)."""
+    return [R("as_of_fund_derived")] if getattr(request, "as_of", "") and any(needs(request)) else []
+
+
 # ---------------------------------------------------------------------------------------------
 def wanted_periods(source, day: dt.date) -> list[dt.date]:
     """The report periods a scan on ``day`` needs: the demo's own, else the two newest complete
@@ -157,9 +167,11 @@ def ensure_valuations(source, fstore: FundamentalStore, day: dt.date, code: str)
     fstore.write_valuations(spot, day)
 
 
-def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) -> "ScanFundamentals | None":
-    """The fundamentals of ``symbols`` for a scan on ``day`` (see the module), or None when the
-    request needs none and the store holds none. Raises FundamentalsError."""
+def load(request, source, store, symbols: list[str], day: dt.date,
+         cancel=None) -> "ScanFundamentals | AsOfReports | None":
+    """The fundamentals of ``symbols`` for a scan on ``day`` (see the module; as of a past day,
+    ``AsOfReports``, resolved on the panel), or None when the request needs none and the store
+    holds none. Raises FundamentalsError."""
     need_reports, need_valuation = needs(request)
     if not hasattr(store, "_write_txn"):       # not a bar store (a test double): nothing stored
         if need_reports or need_valuation:
@@ -167,25 +179,94 @@ def load(request, source, store, symbols: list[str], day: dt.date, cancel=None) 
         return None
     fstore = FundamentalStore(store)
     local = bool(getattr(source, "is_demo", False))       # its reports cost no request: always
-    if need_reports or (local and need_valuation):
+    as_of = bool(getattr(request, "as_of", ""))           # a past day's PE/PB: from its reports
+    if need_reports or (need_valuation and (local or as_of)):
         ensure_reports(source, fstore, day, cancel)
     if need_valuation:
         only_mcap = not need_reports and all(getattr(request, f) is None for f in
                                              ("pe_min", "pe_max", "pb_min", "pb_max", "float_cap_min",
                                               "float_cap_max")) and not formula_names(request.formula)
-        ensure_valuations(source, fstore, day, "mcap_needs_snapshot" if only_mcap else "fund_needs_snapshot")
+        if not as_of or _needs_shares(request):
+            ensure_valuations(source, fstore, day, "mcap_needs_snapshot" if only_mcap else "fund_needs_snapshot")
     elif not fstore.has_any():
         return None
-    return ScanFundamentals(symbols, fstore.latest_as_of(day), fstore.valuations(), fstore.annual_history(day))
+    if as_of:
+        return AsOfReports(fstore.all_reports(day), fstore.valuations())
+    return ScanFundamentals.latest(symbols, fstore.latest_as_of(day), fstore.valuations(),
+                                   fstore.annual_history(day))
+
+
+def _needs_shares(request) -> bool:
+    """Whether a scan as of a past day needs today's share counts (its caps: bounds, ``ZSZ``/``LTSZ``,
+    ordered by market cap)."""
+    caps = ("mcap_min", "mcap_max", "float_cap_min", "float_cap_max")
+    return any(getattr(request, f) is not None for f in caps) or getattr(request, "sort", "") == "market_cap" \
+        or bool(formula_names(request.formula) & {"f_market_cap", "f_float_cap"})
+
+
+class AsOfReports:
+    """A scan as of a past day before its bars are read: the reports public by then and today's
+    share counts; ``on_panel`` derives the values from the panel's last close."""
+
+    on_bars = False
+
+    def __init__(self, reports: pd.DataFrame, valuations: pd.DataFrame):
+        self.reports, self.valuations = reports, valuations
+
+    def exclusions(self, request) -> list:
+        return []                              # nothing is known before the day's close is read
+
+    def bar_exclusions(self, request) -> list:
+        return []
+
+    def on_panel(self, panel) -> "ScanFundamentals":
+        """The fundamentals of ``panel``'s rows on its last day (``core/fundamentals_as_of``)."""
+        from .fundamentals_as_of import DayFundamentals, close_on_or_before
+
+        syms = panel.symbols.tolist()
+        val = self.valuations.drop(columns="symbol").reindex(pd.Index(syms)) if len(self.valuations) else None
+        shares = {}
+        for key in ("float_cap", "market_cap"):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares[key] = None if val is None else (val[key] / val["last"]).to_numpy(dtype=float)
+        n, t = len(syms), len(panel.dates)
+        if n == 0 or t == 0:
+            v = {k: np.full(n, np.nan) for k in (*HIT_KEYS, "debt_ratio", "report_day")}
+            return ScanFundamentals(syms, v, [None] * n, np.zeros(n, dtype=bool), on_bars=True)
+        # every report here is public by D; one published after D's last trading day (a weekend
+        # D) counts on it too: D's scan is of that day's close with what was public by D
+        last = int(panel.dates[-1:].values.astype("datetime64[D]").astype(np.int64)[0])
+        reports = self.reports.assign(available_day=np.minimum(self.reports["available_day"].to_numpy(), last))
+        day = DayFundamentals(panel, reports, shares["float_cap"], shares["market_cap"])
+        close = close_on_or_before(np.asarray(panel.close, dtype=float))[:, -1]
+        v = day.values(np.arange(n), np.full(n, t - 1), close, fscore=True)
+        dates = [None if not np.isfinite(d) else dt.date(1970, 1, 1) + dt.timedelta(days=int(d))
+                 for d in v["report_day"]]
+        return ScanFundamentals(syms, v, dates, v.pop("_scored"), on_bars=True)
 
 
 class ScanFundamentals:
-    """The universe's fundamentals as arrays in the universe's order (``values``) and its score."""
+    """Fundamentals as arrays in the order of ``symbols`` (``values``), whether each has a valid
+    fundamental score, and each report's period. ``on_bars``: checked with the bar prefilters
+    (a scan as of a past day, its rows the panel's) rather than before the bars are read."""
 
-    def __init__(self, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame,
-                 annual: pd.DataFrame | None = None):
-        idx = pd.Index(symbols)
+    def __init__(self, symbols: list[str], values: dict[str, np.ndarray], report_dates: list,
+                 scored: np.ndarray, on_bars: bool = False):
         self.row = {s: i for i, s in enumerate(symbols)}
+        self.values, self.report_dates, self.scored, self.on_bars = values, report_dates, scored, on_bars
+
+    def on_panel(self, panel) -> "ScanFundamentals":
+        return self                            # the latest day's: read before the bars
+
+    def bar_exclusions(self, request) -> list[tuple[str, np.ndarray]]:
+        """The exclusions checked on the panel's rows (``on_bars``), else none."""
+        return self.exclusions(request) if self.on_bars else []
+
+    @classmethod
+    def latest(cls, symbols: list[str], reports: pd.DataFrame, valuations: pd.DataFrame,
+               annual: pd.DataFrame | None = None) -> "ScanFundamentals":
+        """The latest day's: the snapshot's valuations and each stock's newest public report."""
+        idx = pd.Index(symbols)
         rep = reports.drop(columns="symbol").reindex(idx) if len(reports) else pd.DataFrame(index=idx)
         val = valuations.drop(columns="symbol").reindex(idx) if len(valuations) else pd.DataFrame(index=idx)
 
@@ -198,17 +279,17 @@ class ScanFundamentals:
         v.update({k: col(rep, k) for k in ("eps", "revenue_yoy", "profit_yoy", "roe", "bvps", "gross_margin",
                                             "debt_ratio")})
         dates = list(rep["report_date"]) if "report_date" in rep else [None] * len(idx)
-        self.report_dates = [d if isinstance(d, dt.date) else None for d in dates]
-        v["roe_annual"] = annualised_roe(v["roe"], self.report_dates)
+        report_dates = [d if isinstance(d, dt.date) else None for d in dates]
+        v["roe_annual"] = annualised_roe(v["roe"], report_dates)
         growth, _years, why = growth_values(annual, symbols)          # multi-year CAGR, annual reports
         v.update(growth)
-        self.score: FundamentalScore = score_fundamentals(v, symbols, why)
-        v["fscore"] = self.score.total
-        self.values = v
+        score: FundamentalScore = score_fundamentals(v, symbols, why)
+        v["fscore"] = score.total
+        return cls(symbols, v, report_dates, score.valid)
 
     def exclusions(self, request) -> list[tuple[str, np.ndarray]]:
         """(exclusion id, mask) in the order they are checked (the first that holds counts)."""
-        return value_exclusions(request, self.values, self.score.valid)
+        return value_exclusions(request, self.values, self.scored)
 
     def fill(self, rows: list[dict]) -> None:
         """Add the fundamental columns (HIT_KEYS) to hit rows."""
