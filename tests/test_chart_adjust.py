@@ -106,6 +106,17 @@ def test_adjustment_by_menu_gives_the_arithmetic_closes(qtbot, view, demo, stock
     assert ma60 != pytest.approx(float(hfq["close"].iloc[-60:].mean()))
 
 
+def test_shift_f8_cycles_the_adjustment(qtbot, view, demo, stock):
+    qfq, raw, hfq = _series(demo, stock)
+    _open(qtbot, view, stock)
+    for kind, want in (("hfq", hfq), ("none", raw), ("qfq", qfq)):   # 前 → 后 → 不复权 → 前
+        QTest.keyClick(view, Qt.Key.Key_F8, Qt.KeyboardModifier.ShiftModifier)
+        _settle(qtbot, view)
+        assert view.adjust.kind() == kind and view.adjust.actions[kind].isChecked()
+        np.testing.assert_allclose(view.chart.data.close, want["close"].to_numpy(), rtol=1e-12)
+    assert view.periods.period() == "day"          # Shift+F8 is not F8
+
+
 def test_periods_by_key_and_buttons_with_the_adjustment_on(qtbot, view, demo, stock):
     _qfq, _raw, hfq = _series(demo, stock)
     _open(qtbot, view, stock)

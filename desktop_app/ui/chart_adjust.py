@@ -10,7 +10,8 @@ period's bars are made from those. Newest request wins; a result for bars no lon
 dropped. An index has one series: the choice does not apply to it. The report, its score and
 its signals stay forward-adjusted (scans use forward-adjusted closes); support/resistance lines
 are moved by the ratio of the series' last close to the forward-adjusted one.
-通达信 binds no default key to its 复权 choice, so neither does StockScan (menu only).
+通达信 binds no default key to its 复权 choice; StockScan's Shift+F8 cycles it (前 → 后 → 不复权),
+beside F8, which cycles the period.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ import math
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.ui.i18n import reason_text, tr
@@ -72,10 +73,17 @@ class ChartAdjust(QObject):
             group.addAction(a)
             self.menu.addAction(a)
             self.actions[kind] = a
+        self.shortcut = QShortcut(QKeySequence("Shift+F8"), view)
+        self.shortcut.setContext(Qt.ShortcutContext.WindowShortcut)     # as F8 (ui/chart_period.py)
+        self.shortcut.activated.connect(self.cycle)
         self.retranslate()
 
+    def cycle(self) -> None:
+        """Shift+F8: the next choice, 前复权 → 后复权 → 不复权 → 前复权."""
+        self.set_adjust(ADJUSTMENTS[(ADJUSTMENTS.index(self._kind) + 1) % len(ADJUSTMENTS)])
+
     def retranslate(self) -> None:
-        self.menu.setTitle(tr("Price adjustment"))
+        self.menu.setTitle(tr("Price adjustment (Shift+F8)"))
         for kind, a in self.actions.items():
             a.setText(adjust_label(kind))
 

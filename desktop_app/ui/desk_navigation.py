@@ -141,6 +141,7 @@ def keymap() -> list[tuple[str, str]]:
         ("↑ / ↓", tr("In the chart: zoom")),
         ("Home / End", tr("In the chart: first / last bar")),
         ("F8", tr("In the chart: cycle the period (1/5/15/30/60 minutes, day, week, month)")),
+        ("Shift+F8", tr("In the chart: cycle 前复权 / 后复权 / 不复权")),
         ("F9", tr("In the chart: intraday (分时) view / K-line")),
         ("F10", tr("Company info (F10) of the open stock or the selected row")),
         ("Insert", tr("Add the open stock to the watchlist")),
