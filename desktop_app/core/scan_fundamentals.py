@@ -37,6 +37,7 @@ from .fundamental_growth import growth_values
 from .hit_order import combined_score
 from .fundamental_score import FundamentalScore, annualised_roe, score_fundamentals
 from .reasons import R, Reason, ReasonError
+from .numfmt import finite
 
 #: The request's fundamental bounds: field -> (word key of its name, kind).
 BOUNDS = {"pe_min": "pe", "pe_max": "pe", "pb_min": "pb", "pb_max": "pb", "float_cap_min": "float_cap",
@@ -68,25 +69,19 @@ def request_problems(request) -> list[Reason]:
     out: list[Reason] = []
     for name, kind in BOUNDS.items():
         v = getattr(request, name, None)
-        if v is not None and not _finite(v):
+        if v is not None and not finite(v):
             out.append(R("fund_not_finite", what=_word(kind)))
     for kind in ("pe", "pb", "float_cap"):
         lo, hi = getattr(request, f"{kind}_min"), getattr(request, f"{kind}_max")
-        if _finite(lo) and float(lo) < 0:
+        if finite(lo) and float(lo) < 0:
             out.append(R("fund_bounds_negative", what=_word(kind)))
-        if _finite(lo) and _finite(hi) and float(lo) > float(hi):
+        if finite(lo) and finite(hi) and float(lo) > float(hi):
             out.append(R("fund_bounds_inverted", what=_word(kind), lo=float(lo), hi=float(hi)))
     f = getattr(request, "min_fscore", None)
-    if f is not None and (not _finite(f) or not 0 <= float(f) <= 100):
+    if f is not None and (not finite(f) or not 0 <= float(f) <= 100):
         out.append(R("min_fscore_range"))
     return out
 
-
-def _finite(x) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def formula_names(text: str) -> set[str]:

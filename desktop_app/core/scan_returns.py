@@ -18,9 +18,9 @@ silently passed); a value outside its bounds as ``chg60`` / ``ytd``.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from .numfmt import finite
 
 WINDOW = 60
 #: The request's bounds: field -> (value key, "min" | "max").
@@ -72,18 +72,12 @@ def request_problems(request) -> list:
         lo, hi = getattr(request, f"{key}_min", None), getattr(request, f"{key}_max", None)
         what = {"zh": HIT_HEADERS[key][0], "en": HIT_HEADERS[key][1]}
         for v in (lo, hi):
-            if v is not None and not _finite(v):
+            if v is not None and not finite(v):
                 out.append(R("fund_not_finite", what=what))
-        if _finite(lo) and _finite(hi) and float(lo) > float(hi):
+        if finite(lo) and finite(hi) and float(lo) > float(hi):
             out.append(R("fund_bounds_inverted", what=what, lo=float(lo), hi=float(hi)))
     return out
 
-
-def _finite(x) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def exclusions(request, values: dict[str, np.ndarray]) -> list[tuple[str, np.ndarray]]:
