@@ -54,7 +54,9 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
 
     # -- computing: every day's signals, CHUNK stocks at a time -----------------------------
     from .validation_fundamentals import applies, close_on_or_before, screen_cells
+    from .validation_formula_fields import used_fields, with_day_fields
     filled = close_on_or_before(panel.close) if applies(request) else None
+    formula_fields = used_fields(request) if formula is not None else set()
     excluded: dict[str, int] = {}
     sig = _Signals()
     for a in range(0, len(uni_rows), CHUNK):
@@ -62,7 +64,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         rows = uni_rows[a:a + CHUNK]
         phase("computing", a / max(1, len(uni_rows)),
               R("phase_validate_computing", done=a, total=len(uni_rows)))
-        sub = panel.rows(rows)
+        sub = with_day_fields(panel.rows(rows), rows, fund, formula_fields)   # PE, ROE … on each day
         cs = chunk_signals(request, sub, info.iloc[rows], formula,
                            None if shares is None else shares[rows], columns=cols)
         rr, cc = np.nonzero(cs.mask[:, cols])
@@ -132,8 +134,8 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     biases = [R("bias_survivorship"), R("bias_delisted"), R("bias_st_today"), R("bias_lots_costs")]
     if request.mcap_min is not None or request.mcap_max is not None:
         biases.append(R("bias_mcap_today"))
-    from .validation_fundamentals import has_fundamental_bounds
-    if has_fundamental_bounds(request):
+    from .validation_fundamentals import uses_fundamentals
+    if uses_fundamentals(request):
         biases.append(R("bias_fund_derived"))
     if getattr(source, "is_demo", False):
         biases.append(R("bias_demo"))

@@ -79,11 +79,18 @@ def screen_cells(request, panel, rows: np.ndarray, cols: np.ndarray, fund: DayFu
     return reason < 0, counts
 
 
+def uses_fundamentals(request) -> bool:
+    """Whether the request has fundamental bounds or its formula uses a fundamental variable."""
+    from .validation_formula_fields import used_fields
+    return has_fundamental_bounds(request) or bool(used_fields(request))
+
+
 def load(request, source, store, panel, cancel=None) -> DayFundamentals | None:
     """The reports a validation of ``request`` over ``panel``'s days needs (fetched as a scan
     fetches them: ``scan_fundamentals.ensure_reports`` for each quarter of the panel), or None
-    when the request has no fundamental bound. Raises ``FundamentalsError``."""
-    if not has_fundamental_bounds(request):
+    when the request has no fundamental bound and its formula no fundamental variable (``PE`` …,
+    ``core/validation_formula_fields``). Raises ``FundamentalsError``."""
+    if not uses_fundamentals(request):
         return None
     from .data.fundamental_store import FundamentalStore
     from .reasons import R
@@ -97,10 +104,15 @@ def load(request, source, store, panel, cancel=None) -> DayFundamentals | None:
     for day in quarter_ends:
         ensure_reports(source, fstore, day, cancel)
     syms = panel.symbols.tolist()
-    float_shares = None
-    if request.float_cap_min is not None or request.float_cap_max is not None:
+    from .validation_formula_fields import used_fields
+    names = used_fields(request)
+    shares = {"float_cap": None, "market_cap": None}       # today's share counts, for the caps
+    wanted = {"float_cap": request.float_cap_min is not None or request.float_cap_max is not None
+              or "f_float_cap" in names, "market_cap": "f_market_cap" in names}
+    if any(wanted.values()):
         ensure_valuations(source, fstore, last, "fund_needs_snapshot")
         val = fstore.valuations().reindex(syms)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            float_shares = (val["float_cap"] / val["last"]).to_numpy(dtype=float)
-    return DayFundamentals(panel, fstore.all_reports(last), float_shares)
+        for key in (k for k, w in wanted.items() if w):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                shares[key] = (val[key] / val["last"]).to_numpy(dtype=float)
+    return DayFundamentals(panel, fstore.all_reports(last), shares["float_cap"], shares["market_cap"])

@@ -38,9 +38,9 @@ VALIDATION_REASONS: dict[str, tuple[str, str]] = {
     "bias_st_today": ("ST 标记取今天的：当时是否为 ST（及其 5% 涨跌停）按今天判断",
                       "the ST flag is today's: whether a stock was ST then (and its 5 % limit) is judged "
                       "by today's flag"),
-    "bias_fund_derived": ("过去某日的市盈率(动态)/市净率按当日收盘价与当时已公布的最新报告计算；流通市值按今天的流通股本估算",
+    "bias_fund_derived": ("过去某日的市盈率(动态)/市净率按当日收盘价与当时已公布的最新报告计算；流通市值/总市值按今天的流通股本/总股本估算",
                           "PE (dynamic) and PB on a past day: that day's close over the newest report public then; "
-                          "float cap with today's float shares"),
+                          "float and total market cap with today's share counts"),
     "bias_mcap_today": ("市值按当日收盘价 × 今天的总股本估算（未计股本变动）",
                         "market cap as of a day is that day's close × today's share count (share changes "
                         "are not tracked)"),

@@ -20,7 +20,8 @@ DATA: dict[str, str] = {
 VOLUME_UNIT = 100.0      # shares per 手
 #: Fundamental data names -> panel field (``core/scan_fundamentals.py`` adds these fields to a
 #: scan's panel: per-stock constants, the latest values as of the scan day, broadcast over the
-#: days; docs/FORMULAS.md "Fundamental variables"). Caps in 亿元, ratios and growth in percent.
+#: days; a validation binds each day's values instead, core/validation_formula_fields; docs/FORMULAS.md
+#: "Fundamental variables"). Caps in 亿元, ratios and growth in percent.
 FUNDAMENTAL_DATA: dict[str, str] = {
     "PE": "f_pe", "市盈率": "f_pe", "PB": "f_pb", "市净率": "f_pb",
     "ZSZ": "f_market_cap", "总市值": "f_market_cap", "LTSZ": "f_float_cap", "流通市值": "f_float_cap",
@@ -173,7 +174,8 @@ def help_table() -> list[dict]:
     for ind, spec in INDICATORS.items():
         for line in spec["lines"]:
             rows.append({"name": f"{ind}.{line}", "signature": f"{ind}.{line}", "zh": spec["zh"], "en": spec["en"]})
-    rows += [{"name": n, "signature": n, "zh": "基本面数据（扫描日最新值）" if n in FUNDAMENTAL_DATA else "行情数据",
-              "en": "fundamental data (latest as of the scan day)" if n in FUNDAMENTAL_DATA else "bar data"}
-             for n in DATA]
+    fund = {"zh": "基本面数据（扫描日最新值；验证中为每日当时值）",
+            "en": "fundamental data (as of the scan day; each day's in a validation)"}
+    bar = {"zh": "行情数据", "en": "bar data"}
+    rows += [{"name": n, "signature": n, **(fund if n in FUNDAMENTAL_DATA else bar)} for n in DATA]
     return rows
