@@ -32,7 +32,8 @@ def preset_ids() -> list[str]:
 
 @dataclass
 class ChunkSignals:
-    """One chunk's signals: ``mask`` (n, t), every cell's score, and the presets' series kept in
+    """One chunk's signals: ``mask`` (n, t), the score of every cell that passes the rest of the
+    screen (prefilters, presets, formula; NaN elsewhere), and the presets' series kept in
     the packed coordinates they are computed in (``strategies.packed_signals``): a validation
     reads the fired presets of its signal cells only (``presets_at``), not 14 (n, t) arrays."""
     mask: np.ndarray
@@ -99,9 +100,8 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
     None. ``columns``: score those days only (``score_days``; the mask is False elsewhere)."""
     from .strategies import STRATEGIES, find_strategy, packed_signals
 
-    total, valid = score_days(panel, columns)
     with np.errstate(invalid="ignore"):
-        mask = valid & (total >= float(request.min_score)) & prefilter_days(request, panel, info, shares)
+        screen = prefilter_days(request, panel, info, shares)
     wanted = {find_strategy(s).id for s in request.strategies}
     packed = packed_signals(panel)                   # every preset, for the by-preset table
     pk = pc.packed_panel(panel).pk
@@ -112,6 +112,10 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
         req.append((sel != 0) & ~np.isnan(sel))
     if req:
         stack = np.stack(req)
-        mask &= stack.all(axis=0) if request.mode == "all" else stack.any(axis=0)
+        screen &= stack.all(axis=0) if request.mode == "all" else stack.any(axis=0)
+    # the score last, on the cells the rest of the screen lets through (the only ones it decides)
+    total, valid = score_days(panel, columns, where=screen)
+    with np.errstate(invalid="ignore"):
+        mask = valid & (total >= float(request.min_score)) & screen
     pc.drop_cache(panel)
     return ChunkSignals(mask, total, [packed[sid] for sid in STRATEGIES], pk.mask)
