@@ -86,3 +86,16 @@ def test_scoring_only_the_periods_days_is_bit_identical(demo):
     full = chunk_signals(req, panel, info)
     only = chunk_signals(req, panel, info, columns=cols)
     assert np.array_equal(only.mask[:, cols], full.mask[:, cols]) and not only.mask[:, :cols[0]].any()
+
+
+def test_scoring_only_some_cells_is_bit_identical(demo):
+    """The validation scores only the cells its other conditions let through
+    (``score_days(panel, where=...)``): those cells' numbers equal the unrestricted ones (which
+    equal ``score_panel`` above) bit for bit, the others are left out."""
+    panel, _ = demo
+    total, valid = score_days(panel)
+    where = np.random.default_rng(7).random(panel.shape) < 0.3
+    part, pvalid = score_days(panel, where=where)
+    assert np.array_equal(pvalid, valid & where) and pvalid.sum() > 0
+    assert np.array_equal(part[where], total[where], equal_nan=True)
+    assert np.isnan(part[~where]).all()

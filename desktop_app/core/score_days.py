@@ -1,9 +1,10 @@
 """The score of every stock of a panel on EVERY day at once (forward-return validation).
 
 ``scoring.score_panel(panel, at)`` scores one column from a short window of indicator values;
-here the same values (``scoring.compute_values``) are read off the panel's whole packed history,
-"the value ``back`` bars earlier" being a shift along each stock's own bars, and the one rules
-table (``scoring.apply_rules``) is applied to every (day, stock) cell in one vectorised call. The
+here the same values (``scoring.compute_values``) are read off the panel's whole packed history
+at every scored (stock, day) cell, "the value ``back`` bars earlier" being that many bars back
+on the stock's own bars, and the one rules table (``scoring.apply_rules``) is applied to all the
+cells in one vectorised call. The
 windowed indicators of a ``WindowView`` are bit-identical to the full-history ones
 (``panel_cache``), so ``score_days(panel)[0][:, c]`` equals ``score_panel(panel, at=c).total``
 bit for bit (``tests/test_validation_signals.py`` checks it on the demo market).
@@ -15,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from . import panel_cache as pc
-from .indicators import _k_shift
 from .panel import Panel
 from .scoring import MIN_BARS, apply_rules, compute_values
 
@@ -32,39 +32,66 @@ def _rule_keys() -> list[str]:
     return sorted(keys)
 
 
-def _shifted(a: np.ndarray, back: int = 0) -> np.ndarray:
-    """Packed time-major ``a`` as seen ``back`` bars earlier on every bar (NaN before the first)."""
-    return a if back == 0 else _k_shift(np.asarray(a, dtype=float), back)
+class _Cells:
+    """Picks the scored cells' values off packed time-major arrays: ``last(a, back)`` is each
+    cell's value ``back`` bars earlier on its stock's own bars (NaN before the first), as
+    ``scoring.compute_values`` asks for it — every derived value is then computed on the cells
+    only, element by element, so each equals the full-history one bit for bit."""
+
+    def __init__(self, pos: np.ndarray, rows: np.ndarray, n: int):
+        self.pos, self.rows, self.n = pos, rows, n
+        self._at: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _index(self, back: int) -> tuple[np.ndarray, np.ndarray]:
+        """(flat index into a packed (t, n) array, cells without a bar ``back`` bars earlier)."""
+        if back not in self._at:
+            p = self.pos - back
+            self._at[back] = (np.maximum(p, 0) * self.n + self.rows, p < 0)
+        return self._at[back]
+
+    def __call__(self, a: np.ndarray, back: int = 0) -> np.ndarray:
+        at, before = self._index(back)
+        out = np.ascontiguousarray(a, dtype=float).reshape(-1).take(at)
+        out[before] = np.nan
+        return out
 
 
-def score_days(panel: Panel, columns: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def score_days(panel: Panel, columns: np.ndarray | None = None,
+               where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(total, valid)``, both (n_symbols, n_days): the 0–100 score on every day a stock has a
     bar (NaN elsewhere and where it is not valid), and whether it is valid there (a bar, at
     least ``MIN_BARS`` bars up to it, finite indicator values).
 
     ``columns`` (panel column numbers): score those days only, the others left NaN / not valid —
-    a validation reads its period's days only. The indicators still run over the whole history
-    (their seeds), and the rules see each scored cell's values unchanged, so a scored day's
-    number is bit-identical to the unrestricted one (``tests/test_validation_signals.py``)."""
+    a validation reads its period's days only. ``where`` ((n, t) bool): score those cells only
+    (a validation's cells that pass the rest of its screen). The indicators still run over the
+    whole history (their seeds), and the rules see each scored cell's values unchanged, so a
+    scored cell's number is bit-identical to the unrestricted one
+    (``tests/test_validation_signals.py``)."""
     n, t = panel.shape
     if n == 0 or t == 0:
         return np.full((n, t), np.nan), np.zeros((n, t), dtype=bool)
     x = pc.packed_panel(panel)
-    vals = compute_values(x, last=_shifted)
-    shape = vals["close"].shape                                   # (t, n) packed, time-major
-    bar_no = np.arange(1, shape[0] + 1)[:, None]                  # bars up to each packed bar
-    valid = x.pk.packed_mask.T & (bar_no >= MIN_BARS)
+    bars = x.pk.mask
+    want = bars if where is None else bars & np.asarray(where, dtype=bool)
     if columns is not None:
-        wanted = np.zeros((n, t), dtype=bool)
-        wanted[:, np.asarray(columns, dtype=np.intp)] = True
-        with np.errstate(invalid="ignore"):
-            valid &= (x.pk.pack(wanted.astype(float)) == 1.0).T      # the wanted days, packed
+        only = np.zeros(t, dtype=bool)
+        only[np.asarray(columns, dtype=np.intp)] = True
+        want = want & only[None, :]
+    rows, cols = np.nonzero(want)
+    pos = np.cumsum(bars, axis=1, dtype=np.int32)[rows, cols].astype(np.int64) - 1     # each cell's packed bar
+    enough = pos + 1 >= MIN_BARS                                      # bars up to it
+    rows, cols, pos = rows[enough], cols[enough], pos[enough]
+    vals = compute_values(x, last=_Cells(pos, rows, n))
+    ok = np.ones(len(rows), dtype=bool)
     for key in _FINITE:
-        valid &= np.isfinite(vals[key])
-    cells = np.flatnonzero(valid.ravel())                          # rules on the scored cells only
-    flat = {k: np.broadcast_to(vals[k], shape).ravel().take(cells) for k in _rule_keys()}
-    part, _dims, _points, _applied = apply_rules(flat, np.ones(len(cells), dtype=bool), details=False)
-    total = np.full(shape[0] * shape[1], np.nan)
-    total[cells] = part
-    total = total.reshape(shape)
-    return x.pk.unpack(total.T), x.pk.unpack(valid.T, fill=False).astype(bool)
+        ok &= np.isfinite(vals[key])
+    flat = {k: np.asarray(vals[k])[ok] for k in _rule_keys()}       # rules on the scored cells only
+    part, _dims, _points, _applied = apply_rules(flat, np.ones(int(ok.sum()), dtype=bool), details=False)
+    # the results allocated last, above the freed temporaries: allocated first they kept glibc
+    # from reusing that memory, and every chunk faulted in fresh pages (≈3x the minor faults)
+    total = np.full((n, t), np.nan)
+    valid = np.zeros((n, t), dtype=bool)
+    total[rows[ok], cols[ok]] = part
+    valid[rows[ok], cols[ok]] = True
+    return total, valid

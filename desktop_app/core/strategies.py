@@ -211,6 +211,14 @@ def _packed_signal(x: _Ctx, kernel: Callable[[_Ctx], np.ndarray]) -> np.ndarray:
     return x.memo(("signal", kernel.__name__), lambda: np.asarray(kernel(x), dtype=bool) & x.pk.packed_mask.T)
 
 
+def packed_signals(panel: Panel, ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+    """The presets' signal series in the panel's packed, time-major coordinates (``(t, n)`` bool,
+    ``panel_cache.PackedPanel``), keyed by id — what ``Strategy.fn`` returns before unpacking it
+    to (n, t). For a caller that reads a few cells only (``core/validation_signals``)."""
+    x = pc.packed_panel(panel)
+    return {s.id: _packed_signal(x, s.fn.kernel) for s in _resolve(ids)}
+
+
 def _wrap(kernel: Callable[[_Ctx], np.ndarray]) -> Callable[[Panel], np.ndarray]:
     def fn(panel: Panel) -> np.ndarray:
         x = pc.packed_panel(panel)

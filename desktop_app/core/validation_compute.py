@@ -73,7 +73,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
             rr, cc = rr[keep], cc[keep]
             for k, v in counts.items():
                 excluded[k] = excluded.get(k, 0) + v
-        sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets[rr, cols[cc]])
+        sig.add(rows[rr], cols[cc], cc, cs.total[rr, cols[cc]], cs.presets_at(rr, cols[cc]))
     cancel.raise_if_cancelled()
     phase("statistics", 0.0, R("phase_validate_statistics"))
     s_rows, s_cols, s_day, s_score, s_bits = sig.arrays()

@@ -129,15 +129,16 @@ def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions:
     return out
 
 
-#: Holding offsets gathered at once as (signals, offsets) blocks by ``_excursions``; the few
-#: longer windows (an exit delayed by a suspension) continue one offset at a time.
+#: Holding offsets ``_excursions`` advances for all signals at once, each horizon's exits read
+#: off by offset; the few longer windows (an exit delayed by a suspension) continue one
+#: offset at a time for the signals still open.
 DENSE_OFFSETS = 24
 
 
 def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     """Fill ``mae``/``mfe`` of every horizon: running min(low)/max(high) from E, read off at each
-    horizon's exit. The first ``DENSE_OFFSETS`` bars of every window in one gather and one
-    ``fmin/fmax.accumulate`` along them; longer windows then one offset at a time."""
+    horizon's exit. The first ``DENSE_OFFSETS`` bars of every window for all signals at once,
+    the exits grouped by offset; longer windows then one offset at a time."""
     ks = list(out)
     offs = np.stack([np.where(out[k].exit_col >= 0, out[k].exit_col - e, -1) for k in ks])  # (h, m)
     maes = np.full(offs.shape, np.nan)
@@ -148,22 +149,25 @@ def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     low, high, at0 = _flat(m.low), _flat(m.high), rows * m.t + e       # flat index of each E
     if len(live) and DENSE_OFFSETS > 0:
         width = int(min(DENSE_OFFSETS, offs[:, live].max() + 1))
-        # gathered (signal, offset): signals come in flat-index order, so the reads are sequential;
-        # then (offset, signal) rows, the running extremes advancing one offset for all at once
-        cells = np.minimum(at0[live][:, None] + np.arange(width), low.size - 1)   # past a row: never read
-        run_lo = np.ascontiguousarray(low.take(cells).T)
-        run_hi = np.ascontiguousarray(high.take(cells).T)
-        del cells
-        for j in range(1, width):
-            np.fmin(run_lo[j - 1], run_lo[j], out=run_lo[j])
-            np.fmax(run_hi[j - 1], run_hi[j], out=run_hi[j])
-        for h in range(len(ks)):
-            off = offs[h, live]
-            at = np.flatnonzero((off >= 0) & (off < width))
-            idx = live[at]
-            maes[h, idx] = run_lo[off[at], at] / price[idx] - 1.0
-            mfes[h, idx] = run_hi[off[at], at] / price[idx] - 1.0
-        lo[live], hi[live] = run_lo[-1], run_hi[-1]
+        # the running extremes advance one offset for all live signals at once (one sequential
+        # gather per offset: the signals come in flat-index order); each horizon's exits read
+        # off at their offset, grouped once by offset (no (signals × width) arrays)
+        base = at0[live]
+        off = offs[:, live]
+        order = [np.argsort(off[h], kind="stable") for h in range(len(ks))]
+        bounds = [np.searchsorted(off[h][order[h]], np.arange(width + 1)) for h in range(len(ks))]
+        run_lo, run_hi = low.take(base), high.take(base)
+        for j in range(width):
+            if j:
+                cell = np.minimum(base + j, low.size - 1)          # past a row: never read
+                np.fmin(run_lo, low.take(cell), out=run_lo)
+                np.fmax(run_hi, high.take(cell), out=run_hi)
+            for h in range(len(ks)):
+                at = order[h][bounds[h][j]:bounds[h][j + 1]]        # live signals exiting at j
+                idx = live[at]
+                maes[h, idx] = run_lo[at] / price[idx] - 1.0
+                mfes[h, idx] = run_hi[at] / price[idx] - 1.0
+        lo[live], hi[live] = run_lo, run_hi
         j = width
         live = live[offs[:, live].max(axis=0) >= j]
     else:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import panel_cache as pc
 from .panel import Panel
 from .score_days import score_days
 
@@ -31,10 +32,32 @@ def preset_ids() -> list[str]:
 
 @dataclass
 class ChunkSignals:
-    """One chunk's signals: ``mask`` (n, t) and, for every cell, its score and fired presets."""
+    """One chunk's signals: ``mask`` (n, t), the score of every cell that passes the rest of the
+    screen (prefilters, presets, formula; NaN elsewhere), and the presets' series kept in
+    the packed coordinates they are computed in (``strategies.packed_signals``): a validation
+    reads the fired presets of its signal cells only (``presets_at``), not 14 (n, t) arrays."""
     mask: np.ndarray
     total: np.ndarray
-    presets: np.ndarray        # (n, t) int64 bit mask over preset_ids()
+    packed: list[np.ndarray]   # (t, n) bool per preset, in preset_ids() order
+    bar_mask: np.ndarray       # (n, t) the cells with a bar (PackedRows.mask)
+
+    def presets_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """int64 bit mask over preset_ids() of the cells (rows[j], cols[j]); 0 without a bar."""
+        rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
+        bars = np.cumsum(self.bar_mask, axis=1, dtype=np.int32)        # bars up to each column
+        has = self.bar_mask[rows, cols]
+        pos = np.where(has, bars[rows, cols] - 1, 0)                    # the cell's packed row
+        bits = np.zeros(len(rows), dtype=np.int64)
+        for k, sig in enumerate(self.packed):
+            bits |= (sig[pos, rows] & has).astype(np.int64) << k
+        return bits
+
+    @property
+    def presets(self) -> np.ndarray:
+        """(n, t) int64 bit mask over preset_ids() on every cell (what ``presets_at`` reads)."""
+        n, t = self.bar_mask.shape
+        rows, cols = np.divmod(np.arange(n * t), t)
+        return self.presets_at(rows, cols).reshape(n, t)
 
 
 def prefilter_days(request, panel: Panel, info: pd.DataFrame, shares: np.ndarray | None = None) -> np.ndarray:
@@ -75,25 +98,24 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
     """The signals of every (stock, day) cell of ``panel`` (rows are independent, so a chunk of
     rows gives exactly its part of the whole). ``formula``: the request's compiled formula or
     None. ``columns``: score those days only (``score_days``; the mask is False elsewhere)."""
-    from .strategies import STRATEGIES, find_strategy
+    from .strategies import STRATEGIES, find_strategy, packed_signals
 
-    total, valid = score_days(panel, columns)
     with np.errstate(invalid="ignore"):
-        mask = valid & (total >= float(request.min_score)) & prefilter_days(request, panel, info, shares)
+        screen = prefilter_days(request, panel, info, shares)
     wanted = {find_strategy(s).id for s in request.strategies}
-    bits = np.zeros(panel.shape, dtype=np.int64)
-    req: list[np.ndarray] = []
-    for k, sid in enumerate(STRATEGIES):
-        fired = np.asarray(STRATEGIES[sid].fn(panel), dtype=bool)
-        bits |= fired.astype(np.int64) << k
-        if sid in wanted:
-            req.append(fired)
+    packed = packed_signals(panel)                   # every preset, for the by-preset table
+    pk = pc.packed_panel(panel).pk
+    req: list[np.ndarray] = [pk.unpack(packed[sid].T, fill=False).astype(bool) for sid in STRATEGIES
+                             if sid in wanted]       # as Strategy.fn gives them: the screen's
     if formula is not None and formula.selection is not None:    # one more condition, as in a scan
         sel = formula.evaluate(panel)[formula.selection.key]
         req.append((sel != 0) & ~np.isnan(sel))
     if req:
         stack = np.stack(req)
-        mask &= stack.all(axis=0) if request.mode == "all" else stack.any(axis=0)
-    from .panel_cache import drop_cache
-    drop_cache(panel)
-    return ChunkSignals(mask, total, bits)
+        screen &= stack.all(axis=0) if request.mode == "all" else stack.any(axis=0)
+    # the score last, on the cells the rest of the screen lets through (the only ones it decides)
+    total, valid = score_days(panel, columns, where=screen)
+    with np.errstate(invalid="ignore"):
+        mask = valid & (total >= float(request.min_score)) & screen
+    pc.drop_cache(panel)
+    return ChunkSignals(mask, total, [packed[sid] for sid in STRATEGIES], pk.mask)
