@@ -95,6 +95,7 @@ class DeskLayout:
         self._task_strip_asked = self.task_strip_rows()
         want = self.task_view.compact_height(self._task_strip_asked) + self._task_strip_frame()
         self.resizeDocks([dock], [want], Qt.Orientation.Vertical)
+        self._task_strip_want, self._task_strip_topups = want, 3
         QTimer.singleShot(0, self._note_task_strip_height)
 
     def _task_strip_frame(self) -> int:
@@ -106,11 +107,20 @@ class DeskLayout:
 
     @Slot()
     def _note_task_strip_height(self) -> None:
+        short = self.task_view.compact_height(self._task_strip_asked) - self.task_view.height()
+        if short > 1 and self.isVisible() and self.tasks_dock.isVisible() and self._task_strip_topups > 0:
+            # tabbed with holdings/alerts, Qt counts the tab bar into the height asked: top it up
+            self._task_strip_topups -= 1
+            self._task_strip_want += short
+            self.resizeDocks([self.tasks_dock], [self._task_strip_want], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, self._note_task_strip_height)
+            return
         self._task_strip_height = self.tasks_dock.height() if self.isVisible() else None
         self.task_strip_fitted = self._task_strip_asked if self._task_strip_height is not None else None
 
     #: The rows of the task strip's last fit once laid out (None before): what tests wait for.
     task_strip_fitted: int | None = None
+    _task_strip_topups, _task_strip_want = 0, 0
 
     @Slot()
     def _default_split(self) -> None:

@@ -83,8 +83,12 @@ class WatchDesk(QObject):
             self.w.tabifyDockWidget(self.w.tasks_dock, d)
             d.show()
         self.w.tasks_dock.raise_()
-        self.w._task_strip_height = None          # the tab bar moved the strip, not the user
-        QTimer.singleShot(0, self.w._fit_task_strip)
+        QTimer.singleShot(0, self._refit_strip)     # once the tab bar is laid out
+
+    def _refit_strip(self) -> None:
+        if not self.w._task_strip_user:
+            self.w._task_strip_height = None      # the tab bar moved the strip, not the user
+            self.w._fit_task_strip()
 
     def _bottom_tab_shown(self, dock: Any, visible: bool) -> None:
         """Holdings or alerts brought to the front of the task strip: the strip grows to show the
@@ -94,15 +98,16 @@ class WatchDesk(QObject):
                 or w.dockWidgetArea(dock) != w.dockWidgetArea(w.tasks_dock):
             return
         w._task_strip_height = None            # our resize, not the user's drag
-        QTimer.singleShot(0, partial(self._grow_strip, dock, 3))
+        QTimer.singleShot(0, partial(self._grow_strip, dock, 4, 0))
 
-    def _grow_strip(self, dock: Any, tries: int) -> None:
-        """Grow by what the tab still lacks; again next turn (Qt counts the tab bar into the size
-        asked of ``resizeDocks``, so one request falls short by it)."""
+    def _grow_strip(self, dock: Any, tries: int, asked: int) -> None:
+        """Ask for what the tab still lacks, on top of what was asked before; again next turn (Qt
+        counts the tab bar into the size asked of ``resizeDocks``, so a request falls short by it)."""
         short = dock.widget().minimumSizeHint().height() - dock.widget().height()
         if dock.isVisible() and short > 0 and tries > 0:
-            self.w.resizeDocks([dock], [dock.height() + short], Qt.Orientation.Vertical)
-            QTimer.singleShot(0, partial(self._grow_strip, dock, tries - 1))
+            asked = max(asked, dock.height()) + short
+            self.w.resizeDocks([dock], [asked], Qt.Orientation.Vertical)
+            QTimer.singleShot(0, partial(self._grow_strip, dock, tries - 1, asked))
 
     def _tasks_tab_shown(self, visible: bool) -> None:
         if visible and not self.w._task_strip_user:
