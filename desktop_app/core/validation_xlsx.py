@@ -87,32 +87,24 @@ def sheets(d: dict, lang: str, k: int | None = None) -> list[Sheet]:
 
 
 def add_charts(wb, lang: str, k: int, n_days: int, n_curve: int, n_bins: int) -> None:
-    """A sheet of Excel charts over the data sheets (the last three of ``sheets``)."""
+    """A sheet of Excel charts over the data sheets (the last three of ``sheets``): the +k
+    histogram, the signals per day and the portfolio curve against the index."""
     from openpyxl.chart import BarChart, LineChart, Reference
 
-    data = wb.worksheets[-3:]
+    days, curve, bins = wb.worksheets[-3:]
     ws = wb.create_sheet(word("charts", lang))
-    if n_bins:
-        bar = BarChart()
-        bar.title, bar.legend = data[2].title, None
-        bar.add_data(Reference(data[2], min_col=2, min_row=1, max_row=n_bins + 1), titles_from_data=True)
-        bar.set_categories(Reference(data[2], min_col=1, min_row=2, max_row=n_bins + 1))
-        bar.width, bar.height = 24, 8
-        ws.add_chart(bar, "A1")
-    if n_days:
-        line = LineChart()
-        line.title, line.legend = data[0].title, None
-        line.add_data(Reference(data[0], min_col=2, min_row=1, max_row=n_days + 1), titles_from_data=True)
-        line.set_categories(Reference(data[0], min_col=1, min_row=2, max_row=n_days + 1))
-        line.width, line.height = 24, 8
-        ws.add_chart(line, "A18")
-    if n_curve:
-        eq = LineChart()
-        eq.title = data[1].title
-        eq.add_data(Reference(data[1], min_col=2, max_col=3, min_row=1, max_row=n_curve + 1), titles_from_data=True)
-        eq.set_categories(Reference(data[1], min_col=1, min_row=2, max_row=n_curve + 1))
-        eq.width, eq.height = 24, 8
-        ws.add_chart(eq, "A35")
+    for chart, sheet, n, last_col, anchor, legend in ((BarChart(), bins, n_bins, 2, "A1", False),
+                                                      (LineChart(), days, n_days, 2, "A18", False),
+                                                      (LineChart(), curve, n_curve, 3, "A35", True)):
+        if not n:
+            continue
+        chart.title = sheet.title
+        if not legend:
+            chart.legend = None
+        chart.add_data(Reference(sheet, min_col=2, max_col=last_col, min_row=1, max_row=n + 1), titles_from_data=True)
+        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=n + 1))
+        chart.width, chart.height = 24, 8
+        ws.add_chart(chart, anchor)
 
 
 def write_report_xlsx(path: str | Path, d: dict, lang: str, k: int | None = None, progress=None,
