@@ -137,20 +137,7 @@ class FundamentalFilters(QWidget):
         out: dict[str, float | None] = {}
         ok = True
         for kind, unit in RANGES.items():
-            try:
-                lo = parse_number(self.edits[f"{kind}_min"].text())
-                hi = parse_number(self.edits[f"{kind}_max"].text())
-            except ValueError:
-                self._show(kind, tr("Enter a non-negative number, or leave it empty."))
-                ok = False
-                continue
-            if lo is not None and hi is not None and lo > hi:
-                self._show(kind, tr("The minimum is above the maximum."))
-                ok = False
-                continue
-            self._show(kind, "")
-            out[f"{kind}_min"] = None if lo is None else lo * unit
-            out[f"{kind}_max"] = None if hi is None else hi * unit
+            ok = self._range(kind, unit, False, out) and ok
         for key, signed in MINIMUMS.items():
             try:
                 v = parse_number(self.edits[key].text(), signed)
@@ -166,23 +153,28 @@ class FundamentalFilters(QWidget):
             self._show(key, "")
             out[key] = v
         for kind in SIGNED_RANGES:
-            try:
-                lo = parse_number(self.edits[f"{kind}_min"].text(), signed=True)
-                hi = parse_number(self.edits[f"{kind}_max"].text(), signed=True)
-            except ValueError:
-                self._show(kind, tr("Enter a number, or leave it empty."))
-                ok = False
-                continue
-            if lo is not None and hi is not None and lo > hi:
-                self._show(kind, tr("The minimum is above the maximum."))
-                ok = False
-                continue
-            self._show(kind, "")
-            out[f"{kind}_min"], out[f"{kind}_max"] = lo, hi
+            ok = self._range(kind, 1.0, True, out) and ok
         if not ok:
             self.set_expanded(True)       # a problem is never hidden in a folded group
             return None
         return out
+
+    def _range(self, kind: str, unit: float, signed: bool, out: dict) -> bool:
+        """One min–max pair into ``out`` (× ``unit``); False with its problem shown under it."""
+        try:
+            lo = parse_number(self.edits[f"{kind}_min"].text(), signed)
+            hi = parse_number(self.edits[f"{kind}_max"].text(), signed)
+        except ValueError:
+            self._show(kind, tr("Enter a number, or leave it empty.") if signed
+                       else tr("Enter a non-negative number, or leave it empty."))
+            return False
+        if lo is not None and hi is not None and lo > hi:
+            self._show(kind, tr("The minimum is above the maximum."))
+            return False
+        self._show(kind, "")
+        out[f"{kind}_min"] = None if lo is None else lo * unit
+        out[f"{kind}_max"] = None if hi is None else hi * unit
+        return True
 
     def state(self) -> dict:
         return {k: self.edits[k].text() for k in STATE_KEYS}
