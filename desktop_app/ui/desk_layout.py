@@ -108,7 +108,9 @@ class DeskLayout:
     @Slot()
     def _note_task_strip_height(self) -> None:
         short = self.task_view.compact_height(self._task_strip_asked) - self.task_view.height()
-        if short > 1 and self.isVisible() and self.tasks_dock.isVisible() and self._task_strip_topups > 0:
+        tab_bar = self.tasks_dock.fontMetrics().height() * 2        # the most a tab bar can take
+        if 1 < short <= tab_bar and self.isVisible() and self.tasks_dock.isVisible() \
+                and self._task_strip_topups > 0 and self.tabifiedDockWidgets(self.tasks_dock):
             # tabbed with holdings/alerts, Qt counts the tab bar into the height asked: top it up
             self._task_strip_topups -= 1
             self._task_strip_want += short
