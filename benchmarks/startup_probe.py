@@ -22,7 +22,10 @@ import sys
 import time
 
 HEAVY = ("numpy", "pandas", "pyqtgraph", "akshare", "pypinyin", "desktop_app.core.stock_search",
-         "desktop_app.core.analysis", "desktop_app.ui.stock_view", "desktop_app.ui.chart")
+         "desktop_app.core.analysis", "desktop_app.ui.stock_view", "desktop_app.ui.chart",
+         # the desk's panels come in the turn after the first frame (ui/desk_build.py)
+         "desktop_app.ui.scan_panel", "desktop_app.ui.results_view", "desktop_app.ui.task_view",
+         "desktop_app.core.hits", "logging.handlers")
 
 
 def _watch(app, window, is_ready) -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import builtins
 import logging
-import logging.handlers
 import os
 import sys
 from functools import partial
@@ -53,15 +52,22 @@ def log_path() -> Path:
     return paths.log_dir() / LOG_FILE
 
 
-def setup_logging(level: int = logging.INFO) -> Path:
-    """A rotating log file in the platformdirs log dir (plus stderr when there is one)."""
+def setup_logging(level: int = logging.INFO, rotating: bool = True) -> Path:
+    """A rotating log file in the platformdirs log dir (plus stderr when there is one).
+    ``rotating=False``: a plain handler on the same file, for the start until the first frame
+    (``logging.handlers`` imports socket and pickle, ≈13 ms); calling again swaps it, nothing lost."""
     path = log_path()
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_stockscan", False):
             root.removeHandler(h)
             h.close()
-    fh = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    if rotating:
+        from logging.handlers import RotatingFileHandler
+
+        fh: logging.Handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    else:
+        fh = logging.FileHandler(path, encoding="utf-8")
     fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"))
     fh._stockscan = True  # type: ignore[attr-defined]
     root.addHandler(fh)
@@ -137,7 +143,7 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
         raise HandedOver()
     from desktop_app.ui.main_window import MainWindow   # (a second instance never imports the window)
 
-    logfile = setup_logging()
+    logfile = setup_logging(rotating=False)
     log.info("StockScan starting (argv=%s)", argv)
     router = ExceptionRouter(logfile)
     router.install()
@@ -151,7 +157,7 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     tm = ctx.task_manager
     if hasattr(tm, "set_retention"):
         tm.set_retention(int(settings["history_keep"]))
-    window = MainWindow(context=ctx)
+    window = MainWindow(context=ctx, defer_desk=True)   # the first frame is the shell (ui/desk_build.py)
     window.pending_open_symbol = args.code
     window.instance_server = InstanceServer(parent=window)
     window.instance_server.opened.connect(bring_to_front(window, window.open_symbol))
@@ -163,6 +169,7 @@ def build(argv: list[str] | None = None) -> tuple[Any, Any, Any, argparse.Namesp
     window.after_first_frame(partial(ctx.switch_source, args.source or settings["source"]), first=True)
     # the font database's full scan (~7 ms) waits for the first frame; main() shows the notices after it
     window.after_first_frame(partial(_add_font_notice, window))
+    window.after_first_frame(setup_logging)        # the rotating handler, on the same file
     return app, window, router, args
 
 

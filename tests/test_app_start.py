@@ -100,6 +100,18 @@ def test_build_sets_identity_logs_and_opens_the_code(qtbot, restore_app_identity
         assert window.current_symbol == "600519" and window.stock_view.current_symbol() == "600519"
         assert app_mod.log_path().exists()
         assert str(isolated_home) in str(app_mod.log_path())
+        # the start logs through a plain handler; the rotating one replaces it after the first frame
+        qtbot.waitUntil(window.is_built, timeout=20000)
+        import logging
+        from logging.handlers import RotatingFileHandler
+
+        ours = [h for h in logging.getLogger().handlers if getattr(h, "_stockscan", False)
+                and isinstance(h, logging.FileHandler)]
+        assert len(ours) == 1 and isinstance(ours[0], RotatingFileHandler)
+        logging.getLogger("stockscan").info("after the first frame")
+        ours[0].flush()
+        text = app_mod.log_path().read_text(encoding="utf-8")
+        assert "StockScan starting" in text and "after the first frame" in text
         # first start on an empty demo store: a visible backfill task fills it
         qtbot.waitUntil(lambda: any(window.tm.get(t).kind == "refresh" for t in window.tm.task_ids()),
                         timeout=10000)

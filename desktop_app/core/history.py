@@ -29,7 +29,6 @@ import json
 import logging
 import os
 import queue
-import socket
 import sqlite3
 import threading
 import time
@@ -64,9 +63,19 @@ CREATE TABLE IF NOT EXISTS hits (task_id TEXT PRIMARY KEY, n INTEGER NOT NULL, r
 """
 
 
+def host_name() -> str:
+    """This machine's name (``uname``: the same as ``socket.gethostname()`` without importing
+    socket, ≈6 ms before the first frame)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
+
+
 def process_owner() -> str:
     """This process as a task owner: ``host:pid``."""
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{host_name()}:{os.getpid()}"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -87,7 +96,7 @@ def owner_alive(owner: str | None, heartbeat: float | None, now: float | None = 
     if heartbeat is None or now - float(heartbeat) > STALE_S:
         return False
     host, _, pid = owner.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
+    if host == host_name() and pid.isdigit():
         return _pid_alive(int(pid))
     return True
 

@@ -138,6 +138,9 @@ class DeskLayout:
     def save_layout(self) -> None:
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
+        if not self._desk_built:                 # closed before its desk was built: keep the saved rest
+            s.sync()
+            return
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         if self.stock_splitter is not None:     # closed before the stock view was built: keep the old
             s.setValue("window/stock_splitter", self.stock_splitter.saveState())
@@ -158,8 +161,6 @@ class DeskLayout:
             v = s.value(key)
             return v if isinstance(v, QByteArray) and not v.isEmpty() else None
 
-        if (g := ba("window/geometry")) is not None:
-            self.restoreGeometry(g)
         self.restore_dock_state()
         self.restore_stock_split()
         if (th := ba("window/tasks_header")) is not None:
@@ -176,6 +177,12 @@ class DeskLayout:
                 self.scan_panel.restore(json.loads(str(raw)))
             except (ValueError, TypeError):
                 log.warning("ignoring unreadable saved scan settings")
+
+    def restore_geometry(self) -> None:
+        """The saved size and place, before the window is first shown (its shell: ``MainWindow``)."""
+        v = QSettings().value("window/geometry")
+        if isinstance(v, QByteArray) and not v.isEmpty():
+            self.restoreGeometry(v)
 
     def restore_dock_state(self) -> None:
         """The docks' saved places; again once the watch desk's docks exist (``ui/desk_start.py``)."""

@@ -1,9 +1,10 @@
 """The desk's start in two halves, so the first frame comes before the heavy imports.
 
-The shell (``MainWindow.__init__``): menus, toolbar, status bar, every dock with its panel (scan,
-tasks, results, watchlist; none of them imports numpy or pandas), and in the central "stockArea" a
-light placeholder where the stock view goes; the saved geometry and dock state are restored before
-the window is shown. Then, one event-loop turn after the first paint
+The shell (``MainWindow.__init__``): the title, the saved geometry, the status bar with the
+source and its DEMO badge, and in the central "stockArea" a light placeholder where the stock view
+goes. At the app's start (``defer_desk``) that is the whole first frame; the desk
+(``ui/desk_build.py``: every dock with its panel, menus, toolbar, the saved dock state) is the first
+step after it, else it is built in the constructor. Then, one event-loop turn after the first paint
 (``ui/first_frame.AfterFirstFrame``), one step a turn, what was queued with ``after_first_frame``:
 ``app.build`` queues the source's detection (a worker) and the stored tasks' load (the history
 thread) ahead of the rest, so they run while the GUI thread goes on with the scan panel's presets
@@ -23,7 +24,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop_app.ui.first_frame import AfterFirstFrame
-from desktop_app.ui.quick_open import QuickOpenDialog
 
 
 class DeskStart:
@@ -78,6 +78,7 @@ class DeskStart:
         dialog: its first build costs ≈20 ms of type set-up) is made."""
         if self.stock_view is not None:
             return
+        from desktop_app.ui.quick_open import QuickOpenDialog
         from desktop_app.ui.stock_view import StockView
 
         self.quick_open_dialog = QuickOpenDialog(self.ctx, self)

@@ -21,36 +21,32 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QToolBar, QWidget
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QGuiApplication, QIcon
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QWidget
 
 from desktop_app.core import paths
 from desktop_app.core.desktop_entry import install_desktop
-from desktop_app.core.hits import export_job
 from desktop_app.ui import i18n, theme
+from desktop_app.ui.actions import make_action
 from desktop_app.ui.app_context import AppContext
-from desktop_app.ui.desk_keys import DeskKeys
+from desktop_app.ui.desk_build import DeskBuild
 from desktop_app.ui.desk_layout import DeskLayout
 from desktop_app.ui.desk_navigation import DeskNavigation
 from desktop_app.ui.desk_start import DeskStart
-from desktop_app.ui.focus_ring import FocusRing
-from desktop_app.ui.actions import make_action
 from desktop_app.ui.i18n import model_lang, reason_text, tr
-from desktop_app.ui.results_view import ResultsView
-from desktop_app.ui.scan_panel import ScanPanel
 from desktop_app.ui.settings_dialog import SettingsDialog, load_settings, save_settings
 from desktop_app.ui.status_bar import StatusBarWidgets
-from desktop_app.ui.task_view import TaskView
-from desktop_app.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
 
 
-
-class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
+class MainWindow(DeskStart, DeskBuild, DeskNavigation, DeskLayout, QMainWindow):
     open_symbol_requested = Signal(str)
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None, *, restore: bool = True) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None, *, restore: bool = True,
+                 defer_desk: bool = False) -> None:
+        """The shell (title, geometry, placeholder, status bar); the desk (``ui/desk_build.py``)
+        at once, or, with ``defer_desk`` (the app's start), in the first turn after the first frame."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = load_settings()
@@ -61,33 +57,24 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.current_symbol = ""
         self.last_scan_id = ""
         self._closed = False
+        self._desk_built = False
         self._init_start(restore)
         icon = paths.resources_dir() / "icons" / "stockscan.svg"
         if icon.exists():
             self.setWindowIcon(QIcon(str(icon)))
         self._build_central()
-        self._build_docks()
-        self._build_actions()
-        self._build_menus_and_toolbar()
+        self.switch_source_action = make_action(self, "actionSwitchSource", self.toggle_source)
         self._build_status_bar()
-        self._connect()
         self._init_navigation()
-        self.keys = DeskKeys(self)
-        self.startup.then(self.keys.install, first=True)
-        self.focus_ring = FocusRing([self.results_view.table, self.results_view.frozen, self.watchlist_view.table,
-                                     self.task_view], self)          # + the chart once it is built
         self.resize(self._default_size())
-        self.apply_default_layout()
-        self.scan_panel.watch_groups = getattr(self.ctx.watchlist, "all_members", dict)   # groups as universes
         self.watch: Any = None               # groups, holdings, alerts, snapshot, tray: after the first frame
-        self.retranslate()
         if restore:
-            self.restore_layout()
-        self._on_source_changed()
-        self.ctx.start()
-        self.startup.then(self.scan_panel.load_presets)
-        self.startup.then(self._build_watch)
-        self.startup.then(self._build_stock_view)
+            self.restore_geometry()
+        self._retranslate_shell()
+        if defer_desk:
+            self.startup.then(self._build_desk)
+        else:
+            self._build_desk()
 
     # -- construction -------------------------------------------------------------------------
     def _default_size(self) -> QSize:
@@ -100,109 +87,6 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         free = screen.availableGeometry().size()
         return QSize(min(want.width(), free.width()), min(want.height(), free.height()))
 
-    def _dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        d = QDockWidget(self)
-        d.setObjectName(name)  # saveState identifies docks by objectName
-        d.setWidget(widget)
-        d.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                      | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
-        self.addDockWidget(area, d)
-        return d
-
-    def _build_docks(self) -> None:
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
-                            | QMainWindow.DockOption.AllowNestedDocks)
-        self.scan_panel = ScanPanel(self.ctx.watchlist.symbols, presets_later=True,   # after the first frame
-                                     runner=self.ctx.runner)
-        self.task_view = TaskView(self.tm)
-        self.results_view = ResultsView()
-        self.watchlist_view = WatchlistView(self.ctx)
-        L, R, B = (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea,
-                   Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.scan_dock = self._dock("scanDock", self.scan_panel, L)
-        self.watchlist_dock = self._dock("watchlistDock", self.watchlist_view, L)
-        self.results_dock = self._dock("resultsDock", self.results_view, R)
-        self.tasks_dock = self._dock("tasksDock", self.task_view, B)
-
-    def _action(self, name: str, slot, shortcut: Any = None) -> QAction:
-        return make_action(self, name, slot, shortcut)
-
-    def _build_actions(self) -> None:
-        K = QKeySequence
-        self.quick_open_action = self._action("actionQuickOpen", self.quick_open, K("Ctrl+K"))
-        self.scan_action = self._action("actionScan", self.start_scan, K(Qt.Key.Key_F5))
-        self.cancel_action = self._action("actionCancel", self.task_view.cancel_selected, K(Qt.Key.Key_Escape))
-        self.switch_source_action = self._action("actionSwitchSource", self.toggle_source)
-        self.filter_action = self._action("actionFilter", self.focus_filter, K(K.StandardKey.Find))
-        self.export_action = self._action("actionExport", self.export_dialog, K("Ctrl+E"))
-        self.add_current_action = self._action("actionAddCurrent", self.add_current_to_watchlist,
-                                               K(Qt.Key.Key_Insert))
-        self.keys_action = self._action("actionKeyboard", self.show_keyboard_help)
-        self.quit_action = self._action("actionQuit", self.close, K("Ctrl+Q"))
-        self.update_action = self._action("actionUpdate", self.update_data)
-        self.settings_action = self._action("actionSettings", self.open_settings, K(K.StandardKey.Preferences))
-        self.reset_layout_action = self._action("actionResetLayout", self.reset_layout)
-        self.log_action = self._action("actionOpenLog", self.open_log_folder)
-        self.about_action = self._action("actionAbout", self.about)
-        self.install_action = self._action("actionInstallDesktop", self.install_desktop_entry)
-        from desktop_app.ui.f10_opener import F10Opener
-
-        self.f10 = F10Opener(self)               # F10: the stock's F10 page (its action, menus)
-
-    def _build_menus_and_toolbar(self) -> None:
-        mb = self.menuBar()
-        self.file_menu = mb.addMenu("")
-        self.file_menu.addAction(self.quick_open_action)
-        self.file_menu.addAction(self.export_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.install_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.scan_menu = mb.addMenu("")
-        self.scan_menu.addAction(self.scan_action)
-        self.scan_menu.addAction(self.cancel_action)
-        self.scan_menu.addAction(self.filter_action)
-        from desktop_app.ui.screen_menu import ScreenMenu
-
-        self.screen_menu = ScreenMenu(self)
-        mb.addMenu(self.screen_menu.menu)
-        from desktop_app.ui.validation_desk import ValidationDesk
-
-        self.validation = ValidationDesk(self)       # Validate beside Start, Ctrl+F5, the report
-        from desktop_app.ui.since_desk import SinceDesk
-
-        self.since = SinceDesk(self)                 # a past scan's returns since (issue 16 §5)
-        self.data_menu = mb.addMenu("")
-        self.data_menu.addAction(self.update_action)
-        self.data_menu.addAction(self.f10.refresh_action)
-        self.data_menu.addAction(self.switch_source_action)
-        self.view_menu = mb.addMenu("")
-        for d in (self.scan_dock, self.tasks_dock, self.results_dock, self.watchlist_dock):
-            self.view_menu.addAction(d.toggleViewAction())
-        self.view_menu.addSeparator()
-        self.view_menu.addAction(self.f10.action)
-        self.view_menu.addAction(self.reset_layout_action)
-        self.settings_menu = mb.addMenu("")
-        self.settings_menu.addAction(self.settings_action)
-        self.help_menu = mb.addMenu("")
-        self.help_menu.addAction(self.keys_action)
-        self.help_menu.addAction(self.log_action)
-        self.help_menu.addAction(self.about_action)
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.scan_action, self.cancel_action, None, self.update_action, self.export_action,
-                  None, self.settings_action):
-            if a is None:
-                self.toolbar.addSeparator()
-            else:
-                self.toolbar.addAction(a)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-        from desktop_app.ui.market_desk import MarketDesk
-
-        self.market = MarketDesk(self)               # F3: the market review (复盘) page
-
     def _build_status_bar(self) -> None:
         self.status = StatusBarWidgets(self.statusBar(), self.switch_source_action)
         # the names tests and the stock view know
@@ -210,28 +94,18 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         self.switch_source_button = self.status.switch_button
         self.freshness_label, self.running_label = self.status.freshness_label, self.status.running_label
 
-    def _connect(self) -> None:
-        self.scan_panel.scan_requested.connect(self.submit_scan)
-        self.task_view.task_selected.connect(self.show_task_results)
-        self.task_view.open_results_requested.connect(self.open_task_results)
-        self.results_view.open_symbol_requested.connect(self.open_symbol)
-        self.results_view.add_to_watchlist_requested.connect(self.add_to_watchlist)
-        self.results_view.export_requested.connect(self.export_dialog)
-        self.results_view.table.selectionModel().currentRowChanged.connect(self._results_row_changed)
-        self.watchlist_view.table.selectionModel().currentRowChanged.connect(self._watchlist_row_changed)
-        self.watchlist_view.open_symbol_requested.connect(self.open_symbol)
-        self.watchlist_view.scan_watchlist_requested.connect(self.scan_watchlist)
-        self.tm.running_count_changed.connect(self._update_running)
-        self.tm.task_finished.connect(self._on_task_finished)
-        self.tm.results_ready.connect(self._on_results_ready)
-        self.ctx.source_changed.connect(self._on_source_changed)
-        self.ctx.source_failed.connect(self._on_source_failed)
-        self.ctx.freshness_changed.connect(self._on_freshness)
-        i18n.notifier.language_changed.connect(self._on_language_changed)
-
     # -- translation --------------------------------------------------------------------------
-    def retranslate(self) -> None:
+    def _retranslate_shell(self) -> None:
+        """The texts of the first frame: title, placeholder, switch action, status bar."""
         self.setWindowTitle("StockScan")
+        if self.stock_view is None:
+            self.stock_placeholder.setText(tr("Loading the chart…") if self._desk_built else tr("Opening the desk…"))
+        self._update_source_label()
+
+    def retranslate(self) -> None:
+        self._retranslate_shell()
+        if not self._desk_built:
+            return
         self.scan_dock.setWindowTitle(tr("Scan"))
         self.tasks_dock.setWindowTitle(tr("Tasks"))
         self.results_dock.setWindowTitle(tr("Results"))
@@ -265,10 +139,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
         if self.stock_view is not None:
             self.stock_view.retranslate()
             self.quick_open_dialog.retranslate()
-        else:
-            self.stock_placeholder.setText(tr("Loading the chart…"))
         self.tm.set_language(model_lang())     # task texts and every results model
-        self._update_source_label()
         self._on_freshness(self.ctx.latest_date)
         self._update_running(self.tm.running_count())
 
@@ -360,6 +231,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
     @Slot()
     def start_scan(self) -> str:
         """F5 / Start: validate the panel and submit the scan; returns the task id ("" if refused)."""
+        self.ensure_desk()
         req = self.scan_panel.build_request()
         if req is None:
             self.scan_dock.raise_()
@@ -368,6 +240,7 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     @Slot(object)
     def submit_scan(self, request: Any) -> str:
+        self.ensure_desk()
         if self.ctx.source is None:            # F5 right at start: it runs once the source is up
             self._pending_scan = request
             self.scan_panel.show_refusal(tr("The scan starts as soon as the data source is ready."))
@@ -469,6 +342,8 @@ class MainWindow(DeskStart, DeskNavigation, DeskLayout, QMainWindow):
 
     def export_results(self, path: str | Path) -> str:
         """Snapshot the visible rows on the GUI thread; write the file in an export task."""
+        from desktop_app.core.hits import export_job
+
         rows = self.results_view.export_snapshot()
         title = tr("Export {n} rows to {name}").format(n=len(rows), name=Path(path).name)
         return self.tm.submit("export", title, export_job(str(path), rows, model_lang()),

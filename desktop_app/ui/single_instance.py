@@ -7,7 +7,7 @@ user's ``STOCKSCAN_HOME`` is its own instance). The message is one JSON line: ``
 """
 from __future__ import annotations
 
-import hashlib
+import zlib
 import json
 import logging
 from typing import Callable
@@ -24,7 +24,7 @@ CONNECT_MS = 500     # a running instance answers at once; a stale socket file d
 
 def server_name() -> str:
     """The instance's socket name: one per user data directory."""
-    key = hashlib.sha1(str(paths.data_dir().resolve()).encode("utf-8")).hexdigest()[:16]
+    key = f"{zlib.crc32(str(paths.data_dir().resolve()).encode('utf-8')):08x}"   # (hashlib loads OpenSSL: 4 ms)
     return f"stockscan-{key}"
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..core.catalogue import word
 from ..core.jobs import Progress
 from ..core.reasons import R
-from .results_model import ResultsModel
+from .task_history import new_results_model
 from .task_manager import TaskManager
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def submit_scan(tm: TaskManager, request: ScanRequest, source, store, watchlist:
     if symbols is not None and request.universe.strip().lower() == "watchlist":
         params["watchlist"] = symbols
     return tm.submit("scan", request.title(lang), scan_job(request, source, store, symbols),
-                     params=params, results_model=ResultsModel(lang=lang))
+                     params=params, results_model=new_results_model(lang))
 
 
 def submit_analysis(tm: TaskManager, symbol: str, source, store, lang: str = "zh") -> str:

@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Slot
 
 from ..core.jobs import CancelToken
 from .job_runner import Job
-from .results_model import ResultsModel
 from .task_info import TaskInfo, TaskStatus
+
+if TYPE_CHECKING:         # imported on the first model (core.hits with it): after the first frame
+    from .results_model import ResultsModel
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ class TaskHistorySync:
         e = self._entries.get(task_id)
         if e is None or e.model is not None:
             return
-        e.model = ResultsModel(lang=self._lang)
+        e.model = new_results_model(self._lang)
         e.model.append_rows(rows)
         self._keep_results(task_id)
         self.results_ready.emit(task_id)
@@ -228,7 +231,7 @@ class TaskHistorySync:
         for t, rec in zip(infos, recs):
             model = None
             if t.kind == "scan" and (t.id in hits or not t.is_terminal):
-                model = ResultsModel(lang=self._lang)      # running elsewhere, or hits at hand
+                model = new_results_model(self._lang)      # running elsewhere, or hits at hand
                 model.append_rows(hits.get(t.id, []))
             foreign = not t.is_terminal and rec.get("owner") not in (None, own)
             self._entries[t.id] = _Task(t, None, model, foreign=foreign)
@@ -237,3 +240,10 @@ class TaskHistorySync:
         for t in infos:
             self.task_added.emit(t.id)
         self._emit_running_count()
+
+
+def new_results_model(lang: str) -> "ResultsModel":
+    """A results model; its module (and ``core.hits``) is imported on the first one, not at start."""
+    from .results_model import ResultsModel
+
+    return ResultsModel(lang=lang)

@@ -35,7 +35,7 @@ import dataclasses
 import logging
 import time
 from collections import deque
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QPersistentModelIndex, QThreadPool,
                             QTimer, Qt, Signal, Slot)
@@ -44,10 +44,12 @@ from ..core.history import HEARTBEAT_S, HistoryStore, HistoryWriter, new_task_id
 from ..core.jobs import CancelToken, Progress
 from ..core.reasons import Reason, lang_of
 from .job_runner import Job, JobRunner, JobSignals
-from .results_model import ResultsModel
 from .task_info import TERMINAL, TaskInfo, TaskStatus
-from .task_history import TaskHistorySync, _Task
+from .task_history import TaskHistorySync, _Task, new_results_model
 from .task_words import TaskWords
+
+if TYPE_CHECKING:
+    from .results_model import ResultsModel
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +325,7 @@ class TaskManager(TaskWords, TaskHistorySync, QAbstractTableModel):
             job, params = e.job, dict(t.params)
         else:
             raise ValueError(f"cannot re-run a {t.kind!r} task loaded from history: no job factory")
-        model = ResultsModel(lang=self._lang) if (e.model is not None or t.kind == "scan") else None
+        model = new_results_model(self._lang) if (e.model is not None or t.kind == "scan") else None
         return self.submit(t.kind, t.title, job, params=params, results_model=model)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
