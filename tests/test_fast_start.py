@@ -139,3 +139,46 @@ def test_a_window_closed_before_its_build_never_builds_and_keeps_the_saved_split
     qtbot.wait(50)
     assert w.stock_view is None
     assert QSettings().value("window/stock_splitter") in (b"kept", "kept")
+
+
+def test_the_deferred_desk_comes_after_the_shell_and_keeps_the_saved_layout(qtbot, tmp_path, demo_store_file):
+    """At the app's start (``defer_desk``) the first frame is the shell alone; the desk (docks,
+    menus) is the first step after it, and a layout saved by one such start applies at the next."""
+    store = copy_store(demo_store_file(60), tmp_path / "f")
+    w = MainWindow(context=AppContext.for_demo(n_stocks=60, store=store), defer_desk=True)
+    qtbot.addWidget(w)
+    assert not hasattr(w, "scan_dock") and w.menuBar().actions() == []
+    assert w.stock_placeholder.text() == "Opening the desk…" and w.demo_badge is not None
+    w.show()
+    qtbot.waitUntil(lambda: hasattr(w, "scan_dock"), timeout=10000)   # the event loop builds it
+    assert w.stock_placeholder.text() == "Loading the chart…" and len(w.menuBar().actions()) >= 6
+    qtbot.waitUntil(w.is_built, timeout=10000)
+    w.resize(760, 700)                 # within the offscreen screen (800×800)
+    qtbot.wait(50)
+    w.watchlist_dock.hide()
+    size = (w.width(), w.height())
+    w.close()
+    w.shutdown()
+
+    w2 = MainWindow(context=AppContext.for_demo(n_stocks=60, store=store), defer_desk=True)
+    qtbot.addWidget(w2)
+    try:
+        assert w2.height() == size[1] != 774                     # the saved geometry, before the first frame
+        #                                                   (774: the default on the 800×800 offscreen screen)
+        w2.show()
+        qtbot.waitUntil(w2.is_built, timeout=10000)
+        assert not w2.watchlist_dock.isVisible() and w2.scan_dock.isVisible()
+    finally:
+        w2.close()
+        w2.shutdown()
+
+
+def test_a_window_closed_before_its_desk_keeps_the_saved_layout(qtbot, tmp_path, demo_store_file):
+    QSettings().setValue("window/state", b"kept-state")
+    store = copy_store(demo_store_file(60), tmp_path / "g")
+    w = MainWindow(context=AppContext.for_demo(n_stocks=60, store=store), defer_desk=True)
+    qtbot.addWidget(w)
+    w.close()
+    w.shutdown()
+    assert not hasattr(w, "scan_dock")
+    assert QSettings().value("window/state") in (b"kept-state", "kept-state")
