@@ -38,6 +38,9 @@ def test_market_text_in_chinese_and_english(capsys):
     top = res.industries[0]
     assert "涨幅居前的 3 个行业" in out and top["key"] in out.split("涨幅居前")[1].split("跌幅居前")[0]
     assert "亿" in out                                                     # amounts the Chinese way
+    assert f"炸板（{c['broken']} 家）" in out and f"跌停（{c['limit_down']} 家）" in out
+    for x in res.broken + res.limit_down:                                # each named with its code
+        assert f"{x['name']}({x['symbol']} " in out
     rc, out, err = run_cli(capsys, "market", "--demo-stocks", "300", "--lang", "en")
     assert rc == 0 and f"up {c['up']}, flat {c['flat']}, down {c['down']}" in out and "limit-up ladder" in out
     assert "ChiNext ±20% (ST ±20%)" in out

@@ -129,6 +129,23 @@ def test_broken_board_and_breadth():
     assert sh["key"] == "sh_main" and (sh["up"], sh["down"], sh["broken"], sh["members"]) == (1, 1, 1, 3)
 
 
+def test_the_broken_and_limit_down_lists_name_each_stock_with_its_limit_price():
+    # 600001 touched 11.00 (10 × 1.1) and closed at 10.80; 600002 touched 11.00, closed 10.50;
+    # 000001 closed at its limit-down 9.00; 300001 (ChiNext, ±20 %) touched 12.00, closed 11.50
+    rows = {"600001": {"close": [10.0, 10.0, 10.80], "high": [10.0, 10.0, 11.0]},
+            "600002": {"close": [10.0, 10.0, 10.50], "high": [10.0, 10.0, 11.0]},
+            "000001": {"close": [10.0, 10.0, 9.00]},
+            "300001": {"close": [10.0, 10.0, 11.50], "high": [10.0, 10.0, 12.0]},
+            "600003": {"close": [10.0, 10.0, 10.99], "high": [10.0, 10.0, 10.99]}}   # never touched
+    res = overview_of_panel(*make(rows, DAYS))
+    assert [(x["symbol"], x["limit_price"], round(x["change"], 6)) for x in res.broken] == \
+        [("300001", 12.0, 0.15), ("600001", 11.0, 0.08), ("600002", 11.0, 0.05)]       # by change, highest first
+    assert [(x["symbol"], x["limit_price"], x["close"]) for x in res.limit_down] == [("000001", 9.0, 9.0)]
+    assert len(res.broken) == res.counts["broken"] and len(res.limit_down) == res.counts["limit_down"]
+    d = res.to_dict()
+    assert d["broken"][0]["industry"] == "行业A" and d["limit_down"][0]["board"] == "sz_main"
+
+
 def test_a_day_outside_the_data():
     panel, uni = make({"600001": {"close": [10.0, 10.0, 11.0]}}, DAYS)
     with pytest.raises(MarketError) as e:

@@ -189,7 +189,7 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
     v = _open_market(w, qtbot)
     ladder = v.ov.ladder
     assert ladder and v.ladder.columnCount() == 8                    # the demo: no seal columns
-    assert "no seal times" in v.ladder_title.toolTip()
+    assert "no seal times" in v.limit_tabs.tabToolTip(0)
     monkeypatch.setattr(akshare.request.time, "sleep", lambda s: None)
     ex = r"push2ex\.eastmoney\.com/"
     fake = (FakeHttp().body(ex + "getTopicZTPool", zt_payload_for(ladder)).file(ex + "getTopicZBPool", "em_zbgc_pool.json")
@@ -208,6 +208,8 @@ def test_live_pools_add_seal_times_to_the_ladder_and_failures_show_their_reason(
         i = [x["symbol"] for x in ladder].index(row_key(v.ladder, r))
         assert [v.ladder.item(r, c).text() for c in range(8, 12)] == \
             [f"09:30:{i:02d}", f"14:00:{i:02d}", f"{(i + 1) * 1e7 / 1e6:.2f}M", str(i)]
+    assert "eastmoney" in v.limit_tabs.tabToolTip(0) and "eastmoney" in v.limit_tabs.tabToolTip(1)
+    assert "no seal times" in v.limit_tabs.tabToolTip(2)            # the 跌停 pool could not be had
     # the 跌停 pool's answer was garbage: its reason is shown, the rest of the view is the store's
     assert "eastmoney" in v.status.text().lower() and v.ov.counts["limit_up"] == len(ladder)
     # 昨日涨停今日: the mean of the previous pool's changes today (one stock, +10.0357 %)
@@ -285,3 +287,51 @@ def test_tile_labels_fit_or_hide_and_the_ranking_sorts_by_its_numbers(w, qtbot):
     shown = [amounts[row_key(v.ranking, r).split(":")[1]] for r in range(v.ranking.rowCount())]
     assert shown == sorted(amounts.values(), reverse=True)
     assert all(v.ranking.item(r, SCAN_COLUMN).text() == "Scan ▸" for r in range(v.ranking.rowCount()))
+
+
+def test_the_broken_and_limit_down_tabs_list_the_days_stocks_with_the_live_pools_fields(qtbot):
+    """炸板 and 跌停 tabs beside the ladder: the overview's stocks, counted in the tab; on a live
+    day the 炸板股池's first seal and times opened, the 跌停股池's last seal, seal amount and times
+    opened join them (by code; a stock the pool lacks shows —)."""
+    import pandas as pd
+    from desktop_app.core.data.akshare_market import LivePools
+    from desktop_app.core.data.demo import DemoSource
+    from desktop_app.core.data.pool_store import POOL_COLUMNS
+    from desktop_app.core.market import overview_of_panel
+    from desktop_app.ui.market_view import MarketView
+
+    src = DemoSource(n_stocks=2000)
+    cal = src.calendar()
+    ov = next(o for o in (overview_of_panel(src.panel(), src.universe(), d) for d in reversed(cal[-30:]))
+              if len(o.broken) >= 2 and o.limit_down)
+    view = MarketView()
+    qtbot.addWidget(view)
+    view.resize(1400, 900)
+    view.show()
+    view.show_overview(ov)
+    tabs = [view.limit_tabs.tabText(i) for i in range(3)]
+    assert tabs[1] == f"Broken {len(ov.broken)}" and tabs[2] == f"Limit-down {len(ov.limit_down)}"
+    assert view.broken.rowCount() == len(ov.broken) == ov.counts["broken"]
+    assert view.limit_down.rowCount() == ov.counts["limit_down"]
+    heads = [view.broken.horizontalHeaderItem(c).text() for c in range(view.broken.columnCount())]
+    assert heads[:5] == ["Code", "Name", "Change", "Close", "Limit-up price"]
+    first = ov.broken[0]
+    assert row_key(view.broken, 0) == first["symbol"]
+    assert view.broken.item(0, 4).text() == f"{first['limit_price']:.2f}"
+
+    def pool(rows, **fields):
+        return pd.DataFrame([{**{k: None for k in POOL_COLUMNS}, "symbol": r["symbol"], **fields} for r in rows],
+                            columns=POOL_COLUMNS)
+
+    live = LivePools(dt.date.fromisoformat(ov.date),
+                     pools={"zbgc": pool(ov.broken[:1], first_seal="09:31:00", opened=3.0),
+                            "dtgc": pool(ov.limit_down, last_seal="14:55:00", seal_amount=2.5e8, opened=1.0)})
+    view.show_overview(ov, live)
+    heads = [view.broken.horizontalHeaderItem(c).text() for c in range(view.broken.columnCount())]
+    assert heads[-2:] == ["First seal", "Opened"]
+    at = {row_key(view.broken, r): r for r in range(view.broken.rowCount())}
+    assert [view.broken.item(at[first["symbol"]], c).text() for c in (8, 9)] == ["09:31:00", "3"]
+    assert [view.broken.item(at[ov.broken[1]["symbol"]], c).text() for c in (8, 9)] == ["—", "—"]
+    heads = [view.limit_down.horizontalHeaderItem(c).text() for c in range(view.limit_down.columnCount())]
+    assert heads[-3:] == ["Last seal", "Seal amount", "Opened"]
+    assert [view.limit_down.item(0, c).text() for c in (8, 9, 10)] == ["14:55:00", "250.00M", "1"]

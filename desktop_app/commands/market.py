@@ -99,6 +99,11 @@ def print_report(d: dict, lang: str, top: int) -> None:
             else ", ".join(f"{x['name']} ({x['symbol']}, {x['industry']}{_seal(x, lang)})" for x in xs)
         print(say("market_ladder_level", lang, days=f"{days}+" if any(x["capped"] for x in xs) else days,
                   n=len(xs), items=items))
+    for key, which in (("market_broken", "broken"), ("market_limit_down", "limit_down")):
+        xs = d.get(which, [])
+        items = ("、" if lang == "zh" else ", ").join(
+            f"{x['name']}({x['symbol']} {numfmt.pct(_pct(x['change']))}{_seal(x, lang)})" for x in xs)
+        print(say(key, lang, n=len(xs), items=items or say("market_list_none", lang)))
     ind = [r for r in d["industries"] if r["avg_change"] is not None]
     n = min(top, len(ind))
     print(say("market_top", lang, n=n))
@@ -141,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
     d = res.to_dict()
     if live is not None:
         d["ladder"] = live.merge_ladder(d["ladder"])
+        d["broken"] = live.merge(d["broken"], "zbgc")
+        d["limit_down"] = live.merge(d["limit_down"], "dtgc")
         d["live"] = live.to_dict()
         d["notes"] += [f.to_json() for f in live.failures]
     if args.json:

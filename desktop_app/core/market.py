@@ -47,6 +47,8 @@ class MarketOverview:
     concepts: list[dict]
     ladder: list[dict]
     notes: list[Reason] = field(default_factory=list)
+    broken: list[dict] = field(default_factory=list)       # 炸板: touched the limit-up, closed below it
+    limit_down: list[dict] = field(default_factory=list)   # 跌停
     stocks: pd.DataFrame | None = None   # one row per stock of the universe with bars (not in to_dict)
     source: str = ""
     elapsed: float = 0.0
@@ -74,7 +76,7 @@ class MarketOverview:
         d = {"date": self.date, "requested": self.requested, "source": self.source, "counts": self.counts,
              "histogram": self.histogram, "amount": self.amount, "rules": self.rules, "boards": self.boards,
              "industries": self.industries, "concepts": self.concepts, "ladder": self.ladder,
-             "notes": [n.to_json() for n in self.notes], "elapsed": self.elapsed}
+             "broken": self.broken, "limit_down": self.limit_down, "notes": [n.to_json() for n in self.notes], "elapsed": self.elapsed}
         if stocks and self.stocks is not None:
             d["stocks"] = self.stocks.assign(symbol=self.stocks["symbol"].astype(str)).to_dict("records")
         return _clean(d)
@@ -174,6 +176,8 @@ def overview_of_panel(panel, universe: pd.DataFrame, day=None, *, concepts: dict
         date=day_s, requested=requested, counts=counts, histogram=hist,
         amount=_amounts(win, sd, AMOUNT_DAYS), rules=rules, boards=board_rows,
         industries=_by_change(ind_rows), concepts=_by_change(con_rows), ladder=ladder, notes=notes,
+        broken=_limit_list(sd, sd.broken, sd.up_price, codes, names, industry, boards),
+        limit_down=_limit_list(sd, sd.limit_down, sd.down_price, codes, names, industry, boards),
         stocks=_stock_frame(sd, codes, names, industry, boards, shares), elapsed=time.perf_counter() - t0,
         concept_members=dict(concepts or {}))
 
@@ -204,9 +208,20 @@ def _ladder(sd: StockDay, codes, names, industry, boards) -> list[dict]:
     """The 连板天梯: every limit-up stock by consecutive limit-up days, most first (then code)."""
     idx = np.flatnonzero(sd.streak > 0)
     order = sorted(idx.tolist(), key=lambda i: (-int(sd.streak[i]), codes[i]))
-    return [{"symbol": codes[i], "name": names[i], "industry": industry[i], "board": boards[i],
-             "days": int(sd.streak[i]), "capped": bool(sd.capped[i]), "close": float(sd.close[i]),
-             "change": float(sd.change[i]), "amount": float(sd.amount[i])} for i in order]
+    return [{**_row(sd, i, codes, names, industry, boards), "days": int(sd.streak[i]),
+             "capped": bool(sd.capped[i])} for i in order]
+
+
+def _limit_list(sd: StockDay, mask: np.ndarray, price: np.ndarray, codes, names, industry, boards) -> list[dict]:
+    """The stocks of ``mask`` (炸板 or 跌停) with the day's limit price, by change, highest first
+    (then code): the 炸板 that held best, the 跌停 least deep, on top."""
+    order = sorted(np.flatnonzero(mask).tolist(), key=lambda i: (-float(sd.change[i]), codes[i]))
+    return [{**_row(sd, i, codes, names, industry, boards), "limit_price": float(price[i])} for i in order]
+
+
+def _row(sd: StockDay, i: int, codes, names, industry, boards) -> dict:
+    return {"symbol": codes[i], "name": names[i], "industry": industry[i], "board": boards[i],
+            "close": float(sd.close[i]), "change": float(sd.change[i]), "amount": float(sd.amount[i])}
 
 
 def _stock_frame(sd: StockDay, codes, names, industry, boards, shares) -> pd.DataFrame:

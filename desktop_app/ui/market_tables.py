@@ -1,7 +1,8 @@
-"""The market view's three tables, filled from a ``core.market.MarketOverview``:
+"""The market view's tables, filled from a ``core.market.MarketOverview``:
 
 * the 连板天梯 (``fill_ladder``): limit-up stocks by consecutive limit-up days, with industry and
   board, and the live pools' seal times, seal amount and times opened when the day has them;
+* the day's 炸板 and 跌停 stocks (``fill_limit_list``), with the live pools' fields too;
 * a board's members (``fill_members``): what a tile or a ranking row drills into;
 * the ranking of boards (``fill_ranking``): change (equal- and cap-weighted), up/down, limit-ups,
   amount, % above MA20/MA60, and a "Scan" button that starts a scan of that board.
@@ -121,13 +122,42 @@ def fill_ladder(t: QTableWidget, ladder: list[dict]) -> None:
                  _text(board_name(x["board"], lang))]
         cells[0].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
         if live:
-            seal = x.get("seal_amount")
-            opened = x.get("opened")
-            cells += [_text(x.get("first_seal") or "—"), _text(x.get("last_seal") or "—"),
-                      _num(numfmt.big(seal, lang), seal if seal is not None else math.nan),
-                      _num("—" if opened is None else str(opened), opened if opened is not None else math.nan)]
+            cells += [_live_cell(k, x.get(k), lang) for k in LIVE_FIELDS]
         rows.append(cells)
     _fill(t, headers, rows, [x["symbol"] for x in ladder])
+
+
+def fill_limit_list(t: QTableWidget, rows: list[dict], *, broken: bool) -> None:
+    """The day's 炸板 (``broken``: touched the limit-up price, closed below) or 跌停 stocks
+    (``MarketOverview.broken`` / ``limit_down``), with the live pool's fields when it has them:
+    first seal and times opened (炸板股池), last seal, seal amount and times opened (跌停股池)."""
+    lang = model_lang()
+    live = any(x.get("first_seal") or x.get("last_seal") or x.get("opened") is not None for x in rows)
+    headers = [tr("Code"), tr("Name"), tr("Change"), tr("Close"), tr("Limit-up price") if broken else
+               tr("Limit-down price"), tr("Industry"), tr("Amount"), tr("Board")]
+    extra = (("first_seal", tr("First seal")), ("opened", tr("Opened"))) if broken else \
+        (("last_seal", tr("Last seal")), ("seal_amount", tr("Seal amount")), ("opened", tr("Opened")))
+    if live:
+        headers += [h for _k, h in extra]
+    cells_of = []
+    for x in rows:
+        cells = [_text(x["symbol"]), _text(x["name"]), _num(_pct(x["change"]), x["change"], True),
+                 _num(numfmt.num(x["close"]), x["close"]), _num(numfmt.num(x["limit_price"]), x["limit_price"]),
+                 _text(x["industry"]), _num(numfmt.big(x["amount"], lang), x["amount"]),
+                 _text(board_name(x["board"], lang))]
+        if live:
+            cells += [_live_cell(k, x.get(k), lang) for k, _h in extra]
+        cells_of.append(cells)
+    _fill(t, headers, cells_of, [x["symbol"] for x in rows])
+    t.setSortingEnabled(True)
+
+
+def _live_cell(key: str, v, lang: str) -> QTableWidgetItem:
+    if key in ("first_seal", "last_seal"):
+        return _text(v or "—")
+    if key == "seal_amount":
+        return _num(numfmt.big(v, lang), v if v is not None else math.nan)
+    return _num("—" if v is None else str(v), v if v is not None else math.nan)
 
 
 def fill_members(t: QTableWidget, members) -> None:

@@ -27,8 +27,8 @@ from desktop_app.core.price_limits import BOARD_ORDER
 from desktop_app.ui import theme
 from desktop_app.ui.i18n import model_lang, reason_text, tr
 from desktop_app.ui.market_charts import AmountBars, HistogramWidget
-from desktop_app.ui.market_tables import (SCAN_COLUMN, board_name, fill_ladder, fill_members, fill_ranking,
-                                          make_table, row_key)
+from desktop_app.ui.market_tables import (SCAN_COLUMN, board_name, fill_ladder, fill_limit_list, fill_members,
+                                          fill_ranking, make_table, row_key)
 from desktop_app.ui.market_treemap import Tile, TreemapWidget
 
 
@@ -133,10 +133,14 @@ class MarketView(QWidget):
         lv.addWidget(self.amount_title)
         self.amount_bars = AmountBars()
         lv.addWidget(self.amount_bars, 1)
-        self.ladder_title = QLabel()
-        lv.addWidget(self.ladder_title)
+        self.limit_tabs = QTabWidget()                   # 连板天梯 | 炸板 | 跌停, as 同花顺's 涨停板 view
+        self.limit_tabs.setObjectName("marketLimitTabs")
         self.ladder = make_table("marketLadder")
-        lv.addWidget(self.ladder, 4)
+        self.broken = make_table("marketBroken")
+        self.limit_down = make_table("marketLimitDown")
+        for t in (self.ladder, self.broken, self.limit_down):
+            self.limit_tabs.addTab(t, "")
+        lv.addWidget(self.limit_tabs, 4)
         split.addWidget(left)
 
         right = QWidget()
@@ -185,7 +189,8 @@ class MarketView(QWidget):
         self.ranking.cellClicked.connect(self._ranking_clicked)
         self.ranking.cellDoubleClicked.connect(lambda r, _c: self._ranking_drill(r))
         self.members.cellDoubleClicked.connect(lambda r, _c: self._open_row(self.members, r))
-        self.ladder.cellDoubleClicked.connect(lambda r, _c: self._open_row(self.ladder, r))
+        for t in (self.ladder, self.broken, self.limit_down):
+            t.cellDoubleClicked.connect(lambda r, _c, t=t: self._open_row(t, r))
         return body
 
     # -- language and theme -------------------------------------------------------------------
@@ -342,13 +347,32 @@ class MarketView(QWidget):
         self._show_breadth()
         self._show_histogram()
         self._show_amount()
-        self.ladder_title.setText(tr("Limit-up ladder (连板天梯): {n} stocks").format(n=len(ov.ladder)))
-        live_zt = live is not None and "zt" in live.pools
-        self.ladder_title.setToolTip(
-            tr("Seal times, seal amount and times opened: eastmoney's limit-up pool of the day") if live_zt else
-            tr("Computed from the stored daily bars (no seal times)"))
-        fill_ladder(self.ladder, self.ladder_rows())
+        self._show_limits()
         self._show_groups()
+
+    def _show_limits(self) -> None:
+        """The three lists of the day, each tab with its count and where its fields come from."""
+        ov, live = self.ov, self.live
+        tabs = ((self.ladder, "zt", tr("Ladder {n}"), len(ov.ladder),
+                 tr("Limit-up stocks by consecutive limit-up days (连板天梯)")),
+                (self.broken, "zbgc", tr("Broken {n}"), len(ov.broken),
+                 tr("Touched the limit-up price and closed below it (炸板)")),
+                (self.limit_down, "dtgc", tr("Limit-down {n}"), len(ov.limit_down),
+                 tr("Closed at the limit-down price (跌停)")))
+        for i, (_t, pool, text, n, meaning) in enumerate(tabs):
+            self.limit_tabs.setTabText(i, text.format(n=n))
+            live_pool = live is not None and pool in live.pools
+            self.limit_tabs.setTabToolTip(i, meaning + "\n" + (
+                tr("Seal times and times opened: eastmoney's pool of the day") if live_pool
+                else tr("Computed from the stored daily bars (no seal times)")))
+        fill_ladder(self.ladder, self.ladder_rows())
+        fill_limit_list(self.broken, self.limit_rows("broken"), broken=True)
+        fill_limit_list(self.limit_down, self.limit_rows("limit_down"), broken=False)
+
+    def limit_rows(self, which: str) -> list[dict]:
+        """The day's 炸板 (``"broken"``) or 跌停 (``"limit_down"``) list, live fields merged in."""
+        rows = getattr(self.ov, which, []) if self.ov is not None else []
+        return rows if self.live is None else self.live.merge(rows, {"broken": "zbgc", "limit_down": "dtgc"}[which])
 
     def ladder_rows(self) -> list[dict]:
         """The ladder, with the live pools' fields merged in when the day has them."""

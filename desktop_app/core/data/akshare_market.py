@@ -51,10 +51,16 @@ class LivePools:
     def merge_ladder(self, ladder: list[dict]) -> list[dict]:
         """The ladder rows with the 涨停股池's seal times, seal amount and times opened (by code);
         a stock the pool lacks (an ST stock, a pool not had) keeps None in those fields."""
-        zt = self.pools.get("zt")
-        by = {} if zt is None else {r["symbol"]: r for r in zt.to_dict("records")}
+        return self.merge(ladder, "zt")
+
+    def merge(self, rows: list[dict], pool: str) -> list[dict]:
+        """``rows`` (the overview's ladder, 炸板 or 跌停 list) with ``pool``'s live fields by code
+        (zt: seal times, seal amount, times opened, 连板数; zbgc: first seal, times opened;
+        dtgc: last seal, seal amount, times opened, 连续跌停); None where the pool has no value."""
+        frame = self.pools.get(pool)
+        by = {} if frame is None else {r["symbol"]: r for r in frame.to_dict("records")}
         out = []
-        for row in ladder:
+        for row in rows:
             p = by.get(row["symbol"], {})
             out.append({**row, "first_seal": p.get("first_seal"), "last_seal": p.get("last_seal"),
                         "seal_amount": _num(p.get("seal_amount")), "opened": _int(p.get("opened")),
