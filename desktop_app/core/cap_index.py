@@ -26,17 +26,29 @@ BASE_LEVEL = 1000.0
 
 def last_close_before(close: np.ndarray) -> np.ndarray:
     """(n, t) C-contiguous: each stock's last finite close strictly before each column (NaN
-    before its first). The column of the last bar by a running maximum (int32), the closes
-    gathered by flat index (a fraction of ``take_along_axis``'s cost over millions of cells)."""
-    close = np.ascontiguousarray(close, dtype=float)
+    before its first). The column of the last bar by a running maximum, the closes gathered by
+    flat index (a fraction of ``take_along_axis``'s cost over millions of cells) straight into
+    the result; ``close`` may be a column slice of a wider array (read through its row pitch,
+    not copied)."""
+    close = np.asarray(close, dtype=float)
+    if close.ndim != 2 or close.strides[1] != close.itemsize or close.strides[0] % close.itemsize \
+            or close.strides[0] < close.shape[1] * close.itemsize:
+        close = np.ascontiguousarray(close)
     n, t = close.shape
-    out = np.full((n, t), np.nan)
+    out = np.empty((n, t))
     if t < 2 or n == 0:
+        out.fill(np.nan)
         return out
-    last = np.where(np.isfinite(close[:, :-1]), np.arange(t - 1, dtype=np.int32)[None, :], np.int32(-1))
-    np.maximum.accumulate(last, axis=1, out=last)              # last bar at or before column j-1
-    flat = (np.arange(n, dtype=np.int64) * t)[:, None] + np.maximum(last, 0)
-    out[:, 1:] = np.where(last >= 0, close.ravel().take(flat), np.nan)
+    pitch = close.strides[0] // close.itemsize if n > 1 else t
+    last = np.full((n, t), -1, dtype=np.intp)          # column j: the last bar at or before j - 1
+    np.copyto(last[:, 1:], np.arange(t - 1, dtype=np.intp)[None, :], where=np.isfinite(close[:, :-1]))
+    np.maximum.accumulate(last, axis=1, out=last)
+    before = last < 0                                  # no bar yet
+    np.maximum(last, 0, out=last)
+    last += (np.arange(n, dtype=np.intp) * pitch)[:, None]
+    flat = np.lib.stride_tricks.as_strided(close, shape=((n - 1) * pitch + t,), strides=(close.itemsize,))
+    np.take(flat, last, out=out)
+    np.copyto(out, np.nan, where=before)
     return out
 
 
