@@ -26,10 +26,15 @@ class _Signals:
         self.parts.append((rows, cols, day, score, bits))
 
     def arrays(self):
+        """The five arrays in (row, column) order, whatever the order of the chunks' rows."""
         if not self.parts:
             e = np.zeros(0, dtype=np.intp)
             return e, e, e, np.zeros(0), np.zeros(0, dtype=np.int64)
-        return tuple(np.concatenate([p[k] for p in self.parts]) for k in range(5))
+        out = tuple(np.concatenate([p[k] for p in self.parts]) for k in range(5))
+        order = np.lexsort((out[1], out[0]))
+        if (np.diff(order) == 1).all():
+            return out
+        return tuple(a[order] for a in out)
 
 
 def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
@@ -59,9 +64,10 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     formula_fields = used_fields(request) if formula is not None else set()
     excluded: dict[str, int] = {}
     sig = _Signals()
+    by_age = _by_age(panel, uni_rows, int(cols[0]))
     for a in range(0, len(uni_rows), CHUNK):
         cancel.raise_if_cancelled()
-        rows = uni_rows[a:a + CHUNK]
+        rows = np.sort(by_age[a:a + CHUNK])
         phase("computing", a / max(1, len(uni_rows)),
               R("phase_validate_computing", done=a, total=len(uni_rows)))
         sub = with_day_fields(panel.rows(rows), rows, fund, formula_fields)   # PE, ROE … on each day
@@ -151,6 +157,15 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
         portfolio=pf, index=index_reason, biases=biases,
         histograms={k: histogram(fw[k].ret) for k in horizons}, excluded=excluded)
+
+
+def _by_age(panel, rows: np.ndarray, first_col: int) -> np.ndarray:
+    """``rows`` by their bars before the period, most first (stable): the chunks of stocks with
+    a long history then compute the presets and the score on the period's span of bars only
+    (``validation_signals``: the span of a chunk starts where its youngest stock needs it), the
+    few young stocks together in the last chunks."""
+    before = np.isfinite(panel.close[rows, :first_col]).sum(axis=1) if len(rows) else np.zeros(0, int)
+    return rows[np.argsort(-before, kind="stable")]
 
 
 def _mean_or_none(a: np.ndarray):
