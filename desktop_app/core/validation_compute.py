@@ -109,12 +109,18 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         else:
             index_mean[k] = None
 
+    # per horizon the five series of the signals with a return, stacked: each group's
+    # statistics then read its signals' part with one gather (the same values in the same order;
+    # ``compress`` costs a fraction of a boolean index along the second axis)
+    finite = {k: np.isfinite(fw[k].ret) for k in horizons}
+    table = {k: np.stack([fw[k].ret, fw[k].mae, fw[k].mfe, excess_u[k]] + ([excess_i[k]] if k in excess_i else []))
+             for k in horizons}
+
     def stats(mask=None) -> dict:
         out = {}
         for k in horizons:
-            sel = slice(None) if mask is None else mask
-            out[k] = summarize(fw[k].ret[sel], fw[k].mae[sel], fw[k].mfe[sel], excess_u[k][sel],
-                               excess_i[k][sel] if k in excess_i else None)
+            g = np.compress(finite[k] if mask is None else mask & finite[k], table[k], axis=1)
+            out[k] = summarize(g[0], g[1], g[2], g[3], g[4] if len(g) > 4 else None)
         return out
 
     bands = [{**b, "stats": stats(mask)} for b, mask in band_masks(s_score)]

@@ -34,8 +34,15 @@ ENTRY_STATUS = ("bought", "limit_up", "suspended", "no_next_day")
 
 
 def row_limits(symbols, is_st) -> np.ndarray:
-    """Each row's daily limit as a fraction (board of its code; today's ST flag)."""
-    return np.array([board_limit(board_of(str(s)), bool(st)) for s, st in zip(symbols, is_st)], dtype=float)
+    """Each row's daily limit as a fraction (board of its code; today's ST flag), looked up once
+    per (board, flag)."""
+    seen: dict = {}
+
+    def limit(key):
+        if key not in seen:
+            seen[key] = board_limit(*key)
+        return seen[key]
+    return np.array([limit((board_of(str(s)), bool(st))) for s, st in zip(symbols, is_st)], dtype=float)
 
 
 class Market:
@@ -263,13 +270,14 @@ def universe_daily(m: Market, rows: np.ndarray, cols: np.ndarray, horizons) -> d
         tc = np.minimum(target, t - 1)
         ex = _block(m.next_bar, rows, tc)
         ok = bought & (target < t)[None, :] & (ex < t)
-        exit_close = _block(m.close, rows, tc).copy()      # the exit is E+k's close when it trades
-        later = np.nonzero(ok & ~np.isfinite(exit_close))   # else its next trading close (delayed)
-        exit_close[later] = m.close[rows[later[0]], ex[later]]
-        with np.errstate(invalid="ignore"):
-            ret = exit_close / o - 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ret = np.divide(_block(m.close, rows, tc), o)   # the exit is E+k's close when it trades,
+            later = np.nonzero(ok & ~np.isfinite(ret))      # else its next trading close (delayed;
+            ret[later] = m.close[rows[later[0]], ex[later]] / o[later]   # a bought open is finite)
+            ret -= 1.0
         ok &= np.isfinite(ret)
-        s = np.where(ok, ret, 0.0).sum(axis=0)
+        np.copyto(ret, 0.0, where=~ok)
+        s = ret.sum(axis=0)
         c = ok.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[k] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
