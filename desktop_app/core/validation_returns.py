@@ -248,37 +248,45 @@ def universe_daily(m: Market, rows: np.ndarray, cols: np.ndarray, horizons) -> d
     of ``rows`` with a bar on the day a signal, bought and sold by the rules above — the same
     numbers as ``entry`` + ``forward`` + ``validation_stats.universe_mean`` over those cells
     (the sums run over the rows in the same order), on dense (stocks, days) blocks instead of
-    gathers by index (the universe has millions of cells)."""
+    gathers by index (the universe has millions of cells). Only the days whose entry (and, per
+    horizon, whose exit day) lies inside the data are computed, the others are NaN: for a
+    period's contiguous days the blocks are then views of the panel's arrays, not copies."""
     rows = np.asarray(rows, dtype=np.intp)
     cols = np.asarray(cols, dtype=np.intp)
     t = m.t
-    e = cols + 1
-    ec = np.minimum(e, t - 1)
-    have = np.isfinite(_block(m.close, rows, cols)) & (e < t)[None, :]
-    o = _block(m.open, rows, ec)
-    prev = _block(m.prev, rows, ec)
+    out = {k: np.full(len(cols), np.nan) for k in horizons}
+    days = np.flatnonzero(cols + 1 < t)            # days with an entry day inside the data
+    if not len(days) or not len(rows):
+        return out
+    e = cols[days] + 1
+    have = np.isfinite(_block(m.close, rows, e - 1))
+    o = _block(m.open, rows, e)
+    prev = _block(m.prev, rows, e)
     lim = m.limits[rows][:, None]
     with np.errstate(invalid="ignore"):
         near = np.nonzero(have & (o * 100.0 >= prev * 100.0 * (1.0 + lim) - 5.0))
         up = limit_up_cents(prev[near], np.broadcast_to(lim, o.shape)[near])
         at_limit = np.zeros(o.shape, dtype=bool)
         at_limit[near] = np.isfinite(up) & (np.round(o[near] * 100.0) >= up)
-    bought = have & _block(m.trades, rows, ec) & ~at_limit
-    out = {}
+    bought = have & _block(m.trades, rows, e) & ~at_limit
     for k in horizons:
-        target = e + k
-        tc = np.minimum(target, t - 1)
-        ex = _block(m.next_bar, rows, tc)
-        ok = bought & (target < t)[None, :] & (ex < t)
+        j = np.flatnonzero(e + k < t)              # of those, the days whose E+k is inside
+        if not len(j):
+            continue
+        pick = slice(0, len(j)) if j[-1] == len(j) - 1 else j      # a prefix of ascending days
+        target = e[j] + k
+        ok_o = o[:, pick]
+        ex = _block(m.next_bar, rows, target)
+        ok = bought[:, pick] & (ex < t)
         with np.errstate(invalid="ignore", divide="ignore"):
-            ret = np.divide(_block(m.close, rows, tc), o)   # the exit is E+k's close when it trades,
-            later = np.nonzero(ok & ~np.isfinite(ret))      # else its next trading close (delayed;
-            ret[later] = m.close[rows[later[0]], ex[later]] / o[later]   # a bought open is finite)
+            ret = np.divide(_block(m.close, rows, target), ok_o)   # the exit is E+k's close when it
+            later = np.nonzero(ok & ~np.isfinite(ret))      # trades, else its next trading close
+            ret[later] = m.close[rows[later[0]], ex[later]] / ok_o[later]   # (a bought open is finite)
             ret -= 1.0
         ok &= np.isfinite(ret)
         np.copyto(ret, 0.0, where=~ok)
         s = ret.sum(axis=0)
         c = ok.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[k] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
+            out[k][days[j]] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
     return out
