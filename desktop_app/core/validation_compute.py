@@ -117,12 +117,16 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
              for k in horizons}
 
     def stats(mask=None) -> dict:
+        if mask is not None and overall is not None and mask.all():   # a group of every signal
+            return {k: dict(v) for k, v in overall.items()}
         out = {}
         for k in horizons:
             g = np.compress(finite[k] if mask is None else mask & finite[k], table[k], axis=1)
             out[k] = summarize(g[0], g[1], g[2], g[3], g[4] if len(g) > 4 else None)
         return out
 
+    overall = None                          # the statistics of every signal, reused by stats()
+    overall = stats()
     bands = [{**b, "stats": stats(mask)} for b, mask in band_masks(s_score)]
     presets = []
     for bit, sid in enumerate(STRATEGIES):
@@ -158,7 +162,7 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         entries={name: int((status == code).sum()) for code, name in enumerate(ENTRY_STATUS)},
         pending={k: int(fw[k].pending.sum()) for k in horizons},
         delayed={k: int(fw[k].delayed.sum()) for k in horizons},
-        overall=stats(), universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
+        overall=overall, universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
         index_mean=index_mean, bands=bands, presets=presets,
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
         portfolio=pf, index=index_reason, biases=biases,
