@@ -56,8 +56,9 @@ class ChunkSignals:
             has &= pos >= self.start + LOOKBACK - 1
         pos = np.where(has, pos - self.start, 0)                        # its row of ``packed``
         bits = np.zeros(len(rows), dtype=np.int64)
+        at = pos.astype(np.intp) * self.bar_mask.shape[0] + rows        # flat index of (pos, row)
         for k, sig in enumerate(self.packed):
-            bits |= (sig[pos, rows] & has).astype(np.int64) << k
+            bits |= (np.ascontiguousarray(sig).ravel().take(at) & has).astype(np.int64) << k
         return bits
 
     @property
