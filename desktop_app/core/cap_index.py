@@ -26,17 +26,32 @@ BASE_LEVEL = 1000.0
 
 def last_close_before(close: np.ndarray) -> np.ndarray:
     """(n, t) C-contiguous: each stock's last finite close strictly before each column (NaN
-    before its first). The column of the last bar by a running maximum (int32), the closes
-    gathered by flat index (a fraction of ``take_along_axis``'s cost over millions of cells)."""
-    close = np.ascontiguousarray(close, dtype=float)
+    before its first). The previous column's close, except on the rows with a gap after their
+    first bar (a suspension, a delisting), whose cells take the close at the column of their
+    last bar (a running maximum), gathered by flat index (a fraction of ``take_along_axis``'s
+    cost). ``close`` may be a column slice of a wider array (read as it is, not copied)."""
+    close = np.asarray(close, dtype=float)
     n, t = close.shape
-    out = np.full((n, t), np.nan)
+    out = np.empty((n, t))
+    out[:, :1] = np.nan
     if t < 2 or n == 0:
+        out.fill(np.nan)
         return out
-    last = np.where(np.isfinite(close[:, :-1]), np.arange(t - 1, dtype=np.int32)[None, :], np.int32(-1))
-    np.maximum.accumulate(last, axis=1, out=last)              # last bar at or before column j-1
-    flat = (np.arange(n, dtype=np.int64) * t)[:, None] + np.maximum(last, 0)
-    out[:, 1:] = np.where(last >= 0, close.ravel().take(flat), np.nan)
+    out[:, 1:] = close[:, :-1]                         # right unless a bar is missing after the first
+    fin = np.isfinite(close[:, :-1])
+    first = np.argmax(fin, axis=1)
+    gap = np.flatnonzero(fin.any(axis=1) & (fin.sum(axis=1) < (t - 1) - first))
+    if len(gap):
+        sub = np.ascontiguousarray(close[gap])
+        last = np.full((len(gap), t), -1, dtype=np.intp)      # column j: the last bar before j
+        np.copyto(last[:, 1:], np.arange(t - 1, dtype=np.intp)[None, :], where=fin[gap])
+        np.maximum.accumulate(last, axis=1, out=last)
+        before = last < 0                                  # no bar yet
+        np.maximum(last, 0, out=last)
+        last += (np.arange(len(gap), dtype=np.intp) * t)[:, None]
+        fixed = sub.ravel().take(last)
+        fixed[before] = np.nan
+        out[gap] = fixed
     return out
 
 

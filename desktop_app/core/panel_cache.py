@@ -108,6 +108,26 @@ class PackedPanel:
         """A WindowView of ``width`` bars ending at original column ``col`` (cached)."""
         return self.memo(("window", col, width), lambda: WindowView(self, self.pk.position(col), width))
 
+    def span_start(self, col: int, lookback: int) -> int:
+        """The latest packed row from which every stock with a bar at or after original column
+        ``col`` has ``lookback - 1`` bars before its first bar there (0 when one has fewer):
+        where a :class:`SpanView` for the days from ``col`` on can start."""
+        n, t = self._shape
+        if col <= 0 or n == 0 or t == 0:
+            return 0
+        mask = self.pk.mask
+        later = mask[:, col:].any(axis=1)
+        if not later.any():
+            return 0
+        before = mask[:, :col].sum(axis=1)[later]          # packed row of each first bar from col
+        return max(0, int(before.min()) - (lookback - 1))
+
+    def span(self, start: int) -> "SpanView":
+        """The SpanView of the packed rows from ``start`` on (cached; the parent itself at 0)."""
+        if start <= 0:
+            return self
+        return self.memo(("span", start), lambda: SpanView(self, start))
+
 
 def packed_panel(panel) -> PackedPanel:
     """The panel's shared PackedPanel (built on first use, kept on the panel object)."""
@@ -225,3 +245,34 @@ class WindowView:
         s = _k_winsum(cond.astype(float), n)
         s[self.real_idx < n - 1] = np.nan
         return s
+
+
+class SpanView(WindowView):
+    """The packed rows from ``start`` to the end, one start for every stock: the days a
+    validation reads (its period from the row where each stock's first period bar has the rules'
+    lookback before it, ``PackedPanel.span_start``) instead of the whole history.
+
+    The same window-local indicators as a :class:`WindowView`, each computed on the span plus
+    the history it needs before it (MA250: 249 more rows), but as row slices of the parent's
+    time-major arrays (views, no gathers); recursive indicators are slices of the parent's.
+    Row r of a rule evaluated on the span is exactly its packed row ``start + r`` on the full
+    arrays for r >= the rule's lookback - 1."""
+
+    def __init__(self, parent: PackedPanel, start: int):
+        self.parent = weakref.proxy(parent)
+        self.start = int(start)
+        self.width = parent.pk.mask.shape[1] - self.start
+        self.inside = parent.pk.packed_mask.T[self.start:]     # rows holding a bar
+        self.cache: dict = {}
+
+    def gather(self, a: np.ndarray, extra: int = 0) -> np.ndarray:
+        """Rows start-extra .. end of a parent array (NaN / 0 rows before the packed row 0)."""
+        s = self.start - extra
+        if s >= 0:
+            return a[s:]
+        pad = np.full((-s,) + a.shape[1:], np.nan if a.dtype.kind == "f" else 0, dtype=a.dtype)
+        return np.concatenate([pad, a])
+
+    def roll_count(self, cond: np.ndarray, n: int) -> np.ndarray:
+        """Trailing count of ``cond`` over n bars (NaN for the span's first n-1 rows)."""
+        return _k_winsum(cond.astype(float), n)

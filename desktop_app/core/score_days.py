@@ -56,6 +56,18 @@ class _Cells:
         return out
 
 
+def span_start(panel: Panel, columns: np.ndarray | None) -> int:
+    """The packed row from which a validation of ``columns`` computes the score and the presets
+    (``panel_cache.SpanView``): every stock's first bar in the columns has the presets' lookback
+    (``strategies.LOOKBACK`` bars, more than the score's ``VIEW_WIDTH``) before it inside the span,
+    so every value read there equals the full history's. 0 (the whole history) without columns."""
+    from .strategies import LOOKBACK
+
+    if columns is None or not len(columns):
+        return 0
+    return pc.packed_panel(panel).span_start(int(np.min(columns)), LOOKBACK)
+
+
 def score_days(panel: Panel, columns: np.ndarray | None = None,
                where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(total, valid)``, both (n_symbols, n_days): the 0–100 score on every day a stock has a
@@ -82,7 +94,8 @@ def score_days(panel: Panel, columns: np.ndarray | None = None,
     pos = np.cumsum(bars, axis=1, dtype=np.int32)[rows, cols].astype(np.int64) - 1     # each cell's packed bar
     enough = pos + 1 >= MIN_BARS                                      # bars up to it
     rows, cols, pos = rows[enough], cols[enough], pos[enough]
-    vals = compute_values(x, last=_Cells(pos, rows, n))
+    start = span_start(panel, columns)                # the indicators on the scored days' span
+    vals = compute_values(x.span(start), last=_Cells(pos - start, rows, n))
     ok = np.ones(len(rows), dtype=bool)
     for key in _FINITE:
         ok &= np.isfinite(vals[key])

@@ -207,15 +207,18 @@ def _ma30_rising(x: _Ctx):
     return gt(m, m9) & gt(m9, m19) & gt(m19, m29) & gt(m, 1.2 * m29)
 
 
-def _packed_signal(x: _Ctx, kernel: Callable[[_Ctx], np.ndarray]) -> np.ndarray:
-    return x.memo(("signal", kernel.__name__), lambda: np.asarray(kernel(x), dtype=bool) & x.pk.packed_mask.T)
+def _packed_signal(x, kernel: Callable[[_Ctx], np.ndarray]) -> np.ndarray:
+    inside = x.pk.packed_mask.T if isinstance(x, pc.PackedPanel) else x.inside
+    return x.memo(("signal", kernel.__name__), lambda: np.asarray(kernel(x), dtype=bool) & inside)
 
 
-def packed_signals(panel: Panel, ids: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+def packed_signals(panel: Panel, ids: Iterable[str] | None = None, start: int = 0) -> dict[str, np.ndarray]:
     """The presets' signal series in the panel's packed, time-major coordinates (``(t, n)`` bool,
     ``panel_cache.PackedPanel``), keyed by id — what ``Strategy.fn`` returns before unpacking it
-    to (n, t). For a caller that reads a few cells only (``core/validation_signals``)."""
-    x = pc.packed_panel(panel)
+    to (n, t). For a caller that reads a few cells only (``core/validation_signals``).
+    ``start``: only the packed rows from ``start`` on (``(t - start, n)``, a ``SpanView``; rows
+    from ``start + LOOKBACK - 1`` on equal the full series')."""
+    x = pc.packed_panel(panel).span(start)
     return {s.id: _packed_signal(x, s.fn.kernel) for s in _resolve(ids)}
 
 

@@ -26,10 +26,15 @@ class _Signals:
         self.parts.append((rows, cols, day, score, bits))
 
     def arrays(self):
+        """The five arrays in (row, column) order, whatever the order of the chunks' rows."""
         if not self.parts:
             e = np.zeros(0, dtype=np.intp)
             return e, e, e, np.zeros(0), np.zeros(0, dtype=np.int64)
-        return tuple(np.concatenate([p[k] for p in self.parts]) for k in range(5))
+        out = tuple(np.concatenate([p[k] for p in self.parts]) for k in range(5))
+        order = np.lexsort((out[1], out[0]))
+        if (np.diff(order) == 1).all():
+            return out
+        return tuple(a[order] for a in out)
 
 
 def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: np.ndarray, source,
@@ -59,9 +64,10 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
     formula_fields = used_fields(request) if formula is not None else set()
     excluded: dict[str, int] = {}
     sig = _Signals()
+    by_age = _by_age(panel, uni_rows, int(cols[0]))
     for a in range(0, len(uni_rows), CHUNK):
         cancel.raise_if_cancelled()
-        rows = uni_rows[a:a + CHUNK]
+        rows = np.sort(by_age[a:a + CHUNK])
         phase("computing", a / max(1, len(uni_rows)),
               R("phase_validate_computing", done=a, total=len(uni_rows)))
         sub = with_day_fields(panel.rows(rows), rows, fund, formula_fields)   # PE, ROE … on each day
@@ -103,14 +109,24 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         else:
             index_mean[k] = None
 
+    # per horizon the five series of the signals with a return, stacked: each group's
+    # statistics then read its signals' part with one gather (the same values in the same order;
+    # ``compress`` costs a fraction of a boolean index along the second axis)
+    finite = {k: np.isfinite(fw[k].ret) for k in horizons}
+    table = {k: np.stack([fw[k].ret, fw[k].mae, fw[k].mfe, excess_u[k]] + ([excess_i[k]] if k in excess_i else []))
+             for k in horizons}
+
     def stats(mask=None) -> dict:
+        if mask is not None and overall is not None and mask.all():   # a group of every signal
+            return {k: dict(v) for k, v in overall.items()}
         out = {}
         for k in horizons:
-            sel = slice(None) if mask is None else mask
-            out[k] = summarize(fw[k].ret[sel], fw[k].mae[sel], fw[k].mfe[sel], excess_u[k][sel],
-                               excess_i[k][sel] if k in excess_i else None)
+            g = np.compress(finite[k] if mask is None else mask & finite[k], table[k], axis=1)
+            out[k] = summarize(g[0], g[1], g[2], g[3], g[4] if len(g) > 4 else None)
         return out
 
+    overall = None                          # the statistics of every signal, reused by stats()
+    overall = stats()
     bands = [{**b, "stats": stats(mask)} for b, mask in band_masks(s_score)]
     presets = []
     for bit, sid in enumerate(STRATEGIES):
@@ -146,11 +162,20 @@ def compute(request, panel, uni_df, in_universe: set, members: list[str], cols: 
         entries={name: int((status == code).sum()) for code, name in enumerate(ENTRY_STATUS)},
         pending={k: int(fw[k].pending.sum()) for k in horizons},
         delayed={k: int(fw[k].delayed.sum()) for k in horizons},
-        overall=stats(), universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
+        overall=overall, universe_mean={k: _mean_or_none(u_daily[k]) for k in horizons},
         index_mean=index_mean, bands=bands, presets=presets,
         signals_per_day=list(zip(dates[cols[0]:cols[-1] + 1], per_day.tolist())),
         portfolio=pf, index=index_reason, biases=biases,
         histograms={k: histogram(fw[k].ret) for k in horizons}, excluded=excluded)
+
+
+def _by_age(panel, rows: np.ndarray, first_col: int) -> np.ndarray:
+    """``rows`` by their bars before the period, most first (stable): the chunks of stocks with
+    a long history then compute the presets and the score on the period's span of bars only
+    (``validation_signals``: the span of a chunk starts where its youngest stock needs it), the
+    few young stocks together in the last chunks."""
+    before = np.isfinite(panel.close[rows, :first_col]).sum(axis=1) if len(rows) else np.zeros(0, int)
+    return rows[np.argsort(-before, kind="stable")]
 
 
 def _mean_or_none(a: np.ndarray):

@@ -34,18 +34,26 @@ ENTRY_STATUS = ("bought", "limit_up", "suspended", "no_next_day")
 
 
 def row_limits(symbols, is_st) -> np.ndarray:
-    """Each row's daily limit as a fraction (board of its code; today's ST flag)."""
-    return np.array([board_limit(board_of(str(s)), bool(st)) for s, st in zip(symbols, is_st)], dtype=float)
+    """Each row's daily limit as a fraction (board of its code; today's ST flag), looked up once
+    per (board, flag)."""
+    seen: dict = {}
+
+    def limit(key):
+        if key not in seen:
+            seen[key] = board_limit(*key)
+        return seen[key]
+    return np.array([limit((board_of(str(s)), bool(st))) for s, st in zip(symbols, is_st)], dtype=float)
 
 
 class Market:
     """The arrays entry and exit read, computed once per panel: (n, t) prices, the last close
-    before each day, and each stock's next trading column from each day (t: none)."""
+    before each day, and each stock's next trading column from each day (t: none; int32). The
+    prices are the panel's own arrays, not copies: a panel's fields may be column slices of a
+    wider array, which ``_flat`` gathers from through their row pitch."""
 
     def __init__(self, panel, limits: np.ndarray):
         f = panel.fields
-        # C-contiguous once (a panel's fields may be column slices), so ``_flat`` is a view
-        self.open, self.high, self.low, self.close = (np.ascontiguousarray(f[k]) for k in ("open", "high", "low", "close"))
+        self.open, self.high, self.low, self.close = (_rows_contiguous(f[k]) for k in ("open", "high", "low", "close"))
         vol = f.get("volume")
         self.trades = np.isfinite(self.close) & np.isfinite(self.open)
         if vol is not None:
@@ -55,14 +63,41 @@ class Market:
         self.limits = np.asarray(limits, dtype=float)
         n, t = self.close.shape
         self.t = t
-        idx = np.where(np.isfinite(self.close), np.arange(t)[None, :], t)
+        idx = np.where(np.isfinite(self.close), np.arange(t, dtype=np.int32)[None, :], np.int32(t))
         self.next_bar = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
 
 
-def _flat(a: np.ndarray) -> np.ndarray:
-    """``a`` raveled (a view for a C-contiguous array): gathers by flat index (``row * t + col``)
-    with ``take`` cost a fraction of 2-D fancy indexing over millions of cells."""
-    return np.ascontiguousarray(a).ravel()
+def _rows_contiguous(a: np.ndarray) -> np.ndarray:
+    """``a`` itself when it is float64 with contiguous rows (C-contiguous, or a column slice of
+    such an array), else a C-contiguous float64 copy."""
+    if a.dtype == np.float64 and _pitched(a):
+        return a
+    return np.ascontiguousarray(a, dtype=float)
+
+
+def _pitched(a: np.ndarray) -> bool:
+    return a.ndim == 2 and a.strides[1] == a.itemsize and a.strides[0] % a.itemsize == 0 \
+        and a.strides[0] >= a.shape[1] * a.itemsize
+
+
+def _flat(a: np.ndarray) -> tuple[np.ndarray, int]:
+    """(a 1-D view of ``a``'s buffer from its first cell to its last, the row pitch): cell (r, c)
+    is ``flat[r * pitch + c]``. Gathers by flat index with ``take`` cost a fraction of 2-D fancy
+    indexing over millions of cells. The cells between two rows of a column slice belong to the
+    array it was sliced from and are never read. A copy only for rows that are not contiguous."""
+    if not _pitched(a):
+        a = np.ascontiguousarray(a)
+    n, t = a.shape
+    pitch = a.strides[0] // a.itemsize if n > 1 else t
+    size = (n - 1) * pitch + t if n and t else 0
+    flat = np.lib.stride_tricks.as_strided(a, shape=(size,), strides=(a.itemsize,), writeable=False)
+    return flat, int(pitch)
+
+
+def _at(a: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``a[rows, cols]`` gathered by flat index (``_flat``)."""
+    flat, pitch = _flat(a)
+    return flat.take(rows * pitch + cols)
 
 
 def entry(m: Market, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,10 +108,8 @@ def entry(m: Market, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np
     price = np.full(len(rows), np.nan)
     has = e < m.t
     r, ec = rows[has], e[has]
-    at = r * m.t + ec
-    trades = _flat(m.trades).take(at)
-    o = _flat(m.open).take(at)
-    prev, lim = _flat(m.prev).take(at), m.limits.take(r)
+    trades, o, prev = (_at(a, r, ec) for a in (m.trades, m.open, m.prev))
+    lim = m.limits.take(r)
     # The exact limit-up price (integer cents) only where the open comes near it: the open's cents
     # can reach it only if open × 100 >= prev × 100 × (1 + limit) − 2 (rounding moves each side by
     # at most half a cent, × 1.3 at a 30 % limit), so the others are not at their limit.
@@ -111,15 +144,15 @@ def forward(m: Market, rows, cols, status, price, horizons=HORIZONS, excursions:
     bought = status == BOUGHT
     out: dict[int, Forward] = {}
     t = m.t
-    base = rows * t
-    next_bar, close = _flat(m.next_bar), _flat(m.close)
+    (next_bar, nb_pitch), (close, c_pitch) = _flat(m.next_bar), _flat(m.close)
+    nb_base, c_base = rows * nb_pitch, rows * c_pitch
     for k in horizons:
         target = e + k
         inside = bought & (target < t)
-        ex = np.where(inside, next_bar.take(base + np.minimum(target, t - 1)), t)
+        ex = np.where(inside, next_bar.take(nb_base + np.minimum(target, t - 1)), np.intp(t))
         ok = ex < t
         with np.errstate(invalid="ignore"):
-            ret = np.where(ok, close.take(base + np.minimum(ex, t - 1)) / price - 1.0, np.nan)
+            ret = np.where(ok, close.take(c_base + np.minimum(ex, t - 1)) / price - 1.0, np.nan)
         if returns_only:
             out[k] = Forward(ret, None, None, None)
             continue
@@ -146,7 +179,10 @@ def _excursions(m: Market, rows, e, price, out: dict[int, Forward]) -> None:
     live = np.flatnonzero(offs.max(axis=0) >= 0)
     lo = np.full(len(rows), np.nan)
     hi = np.full(len(rows), np.nan)
-    low, high, at0 = _flat(m.low), _flat(m.high), rows * m.t + e       # flat index of each E
+    (low, pitch), (high, h_pitch) = _flat(m.low), _flat(m.high)
+    if h_pitch != pitch:                                  # both are read at one flat index
+        (low, pitch), high = _flat(np.ascontiguousarray(m.low)), _flat(np.ascontiguousarray(m.high))[0]
+    at0 = rows * pitch + e                                # flat index of each E
     if len(live) and DENSE_OFFSETS > 0:
         width = int(min(DENSE_OFFSETS, offs[:, live].max() + 1))
         # the running extremes advance one offset for all live signals at once (one sequential
@@ -212,36 +248,45 @@ def universe_daily(m: Market, rows: np.ndarray, cols: np.ndarray, horizons) -> d
     of ``rows`` with a bar on the day a signal, bought and sold by the rules above — the same
     numbers as ``entry`` + ``forward`` + ``validation_stats.universe_mean`` over those cells
     (the sums run over the rows in the same order), on dense (stocks, days) blocks instead of
-    gathers by index (the universe has millions of cells)."""
+    gathers by index (the universe has millions of cells). Only the days whose entry (and, per
+    horizon, whose exit day) lies inside the data are computed, the others are NaN: for a
+    period's contiguous days the blocks are then views of the panel's arrays, not copies."""
     rows = np.asarray(rows, dtype=np.intp)
     cols = np.asarray(cols, dtype=np.intp)
     t = m.t
-    e = cols + 1
-    ec = np.minimum(e, t - 1)
-    have = np.isfinite(_block(m.close, rows, cols)) & (e < t)[None, :]
-    o = _block(m.open, rows, ec)
-    prev = _block(m.prev, rows, ec)
+    out = {k: np.full(len(cols), np.nan) for k in horizons}
+    days = np.flatnonzero(cols + 1 < t)            # days with an entry day inside the data
+    if not len(days) or not len(rows):
+        return out
+    e = cols[days] + 1
+    have = np.isfinite(_block(m.close, rows, e - 1))
+    o = _block(m.open, rows, e)
+    prev = _block(m.prev, rows, e)
     lim = m.limits[rows][:, None]
     with np.errstate(invalid="ignore"):
         near = np.nonzero(have & (o * 100.0 >= prev * 100.0 * (1.0 + lim) - 5.0))
         up = limit_up_cents(prev[near], np.broadcast_to(lim, o.shape)[near])
         at_limit = np.zeros(o.shape, dtype=bool)
         at_limit[near] = np.isfinite(up) & (np.round(o[near] * 100.0) >= up)
-    bought = have & _block(m.trades, rows, ec) & ~at_limit
-    out = {}
+    bought = have & _block(m.trades, rows, e) & ~at_limit
     for k in horizons:
-        target = e + k
-        tc = np.minimum(target, t - 1)
-        ex = _block(m.next_bar, rows, tc)
-        ok = bought & (target < t)[None, :] & (ex < t)
-        exit_close = _block(m.close, rows, tc).copy()      # the exit is E+k's close when it trades
-        later = np.nonzero(ok & ~np.isfinite(exit_close))   # else its next trading close (delayed)
-        exit_close[later] = m.close[rows[later[0]], ex[later]]
-        with np.errstate(invalid="ignore"):
-            ret = exit_close / o - 1.0
+        j = np.flatnonzero(e + k < t)              # of those, the days whose E+k is inside
+        if not len(j):
+            continue
+        pick = slice(0, len(j)) if j[-1] == len(j) - 1 else j      # a prefix of ascending days
+        target = e[j] + k
+        ok_o = o[:, pick]
+        ex = _block(m.next_bar, rows, target)
+        ok = bought[:, pick] & (ex < t)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ret = np.divide(_block(m.close, rows, target), ok_o)   # the exit is E+k's close when it
+            later = np.nonzero(ok & ~np.isfinite(ret))      # trades, else its next trading close
+            ret[later] = m.close[rows[later[0]], ex[later]] / ok_o[later]   # (a bought open is finite)
+            ret -= 1.0
         ok &= np.isfinite(ret)
-        s = np.where(ok, ret, 0.0).sum(axis=0)
+        np.copyto(ret, 0.0, where=~ok)
+        s = ret.sum(axis=0)
         c = ok.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[k] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
+            out[k][days[j]] = np.where(c > 0, s / np.maximum(c, 1), np.nan)
     return out

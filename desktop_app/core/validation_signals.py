@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import panel_cache as pc
 from .panel import Panel
-from .score_days import score_days
+from .score_days import score_days, span_start
 
 #: Every preset, in the catalogue's order: bit k of a signal's ``presets`` is PRESET_IDS[k].
 def preset_ids() -> list[str]:
@@ -38,18 +38,27 @@ class ChunkSignals:
     reads the fired presets of its signal cells only (``presets_at``), not 14 (n, t) arrays."""
     mask: np.ndarray
     total: np.ndarray
-    packed: list[np.ndarray]   # (t, n) bool per preset, in preset_ids() order
+    packed: list[np.ndarray]   # (t - start, n) bool per preset, in preset_ids() order
     bar_mask: np.ndarray       # (n, t) the cells with a bar (PackedRows.mask)
+    start: int = 0             # the packed row of ``packed``'s row 0 (``score_days.span_start``)
 
     def presets_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """int64 bit mask over preset_ids() of the cells (rows[j], cols[j]); 0 without a bar."""
+        """int64 bit mask over preset_ids() of the cells (rows[j], cols[j]); 0 without a bar,
+        and, when the presets ran on a span (``start`` > 0), 0 on the span's first LOOKBACK - 1
+        rows (before the validated days)."""
+        from .strategies import LOOKBACK
+
         rows, cols = np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)
         bars = np.cumsum(self.bar_mask, axis=1, dtype=np.int32)        # bars up to each column
         has = self.bar_mask[rows, cols]
-        pos = np.where(has, bars[rows, cols] - 1, 0)                    # the cell's packed row
+        pos = bars[rows, cols] - 1                                      # the cell's packed row
+        if self.start:
+            has &= pos >= self.start + LOOKBACK - 1
+        pos = np.where(has, pos - self.start, 0)                        # its row of ``packed``
         bits = np.zeros(len(rows), dtype=np.int64)
+        at = pos.astype(np.intp) * self.bar_mask.shape[0] + rows        # flat index of (pos, row)
         for k, sig in enumerate(self.packed):
-            bits |= (sig[pos, rows] & has).astype(np.int64) << k
+            bits |= (np.ascontiguousarray(sig).ravel().take(at) & has).astype(np.int64) << k
         return bits
 
     @property
@@ -103,10 +112,11 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
     with np.errstate(invalid="ignore"):
         screen = prefilter_days(request, panel, info, shares)
     wanted = {find_strategy(s).id for s in request.strategies}
-    packed = packed_signals(panel)                   # every preset, for the by-preset table
+    start = span_start(panel, columns)               # the validated days' span of packed rows
+    packed = packed_signals(panel, start=start)      # every preset, for the by-preset table
     pk = pc.packed_panel(panel).pk
-    req: list[np.ndarray] = [pk.unpack(packed[sid].T, fill=False).astype(bool) for sid in STRATEGIES
-                             if sid in wanted]       # as Strategy.fn gives them: the screen's
+    req: list[np.ndarray] = [pk.unpack(_from_row(packed[sid], start).T, fill=False).astype(bool)
+                             for sid in STRATEGIES if sid in wanted]     # the screen's, as Strategy.fn
     if formula is not None and formula.selection is not None:    # one more condition, as in a scan
         sel = formula.evaluate(panel)[formula.selection.key]
         req.append((sel != 0) & ~np.isnan(sel))
@@ -118,4 +128,13 @@ def chunk_signals(request, panel: Panel, info: pd.DataFrame, formula=None,
     with np.errstate(invalid="ignore"):
         mask = valid & (total >= float(request.min_score)) & screen
     pc.drop_cache(panel)
-    return ChunkSignals(mask, total, [packed[sid] for sid in STRATEGIES], pk.mask)
+    return ChunkSignals(mask, total, [packed[sid] for sid in STRATEGIES], pk.mask, start)
+
+
+def _from_row(sig: np.ndarray, start: int) -> np.ndarray:
+    """A span's (t - start, n) signal series on all t packed rows (False before the span)."""
+    if not start:
+        return sig
+    out = np.zeros((start + len(sig),) + sig.shape[1:], dtype=bool)
+    out[start:] = sig
+    return out

@@ -36,14 +36,18 @@ def summarize(ret: np.ndarray, mae: np.ndarray | None = None, mfe: np.ndarray | 
               excess_universe: np.ndarray | None = None, excess_index: np.ndarray | None = None) -> dict:
     """The statistics of one group of signals at one horizon (NaN returns are left out)."""
     ok = np.isfinite(ret)
-    r = ret[ok]
+    everything = bool(ok.all())                      # callers may pass finite returns only
+    r = ret if everything else ret[ok]
     out: dict = {"count": int(len(r))}
     if len(r):
-        out.update(mean=_f(r.mean()), median=_f(np.median(r)), win_rate=_f((r > 0).mean()))
-        for p, v in zip(PERCENTILES, np.percentile(r, PERCENTILES)):
+        median, pct = order_stats(r)
+        out.update(mean=_f(r.mean()), median=_f(median), win_rate=_f((r > 0).mean()))
+        for p, v in zip(PERCENTILES, pct):
             out[f"p{p}"] = _f(v)
     else:
         out.update(mean=None, median=None, win_rate=None, **{f"p{p}": None for p in PERCENTILES})
+    if everything:
+        ok = slice(None)
     if mae is not None and mfe is not None:
         a, f = mae[ok], mfe[ok]
         out.update(mae_mean=_mean(a), mae_worst=_f(a.min()) if len(a) else None,
@@ -53,6 +57,32 @@ def summarize(ret: np.ndarray, mae: np.ndarray | None = None, mfe: np.ndarray | 
     if excess_index is not None:
         out["excess_index"] = _mean(excess_index[ok])
     return out
+
+
+def order_stats(r: np.ndarray) -> tuple[float, np.ndarray]:
+    """(median, the PERCENTILES) of finite values ``r`` (at least one) from ONE partition: bit
+    for bit ``np.median(r)`` and ``np.percentile(r, PERCENTILES)`` (linear interpolation), which
+    partition the data twice: the median is numpy's mean of the middle one or two values, the
+    percentiles numpy's interpolation between neighbours (``numpy.lib._function_base_impl``:
+    ``_get_indexes``, ``_get_gamma``, ``_lerp``) on the same order statistics."""
+    n = len(r)
+    q = np.true_divide(np.asarray(PERCENTILES, dtype=float), 100)
+    virtual = (n - 1) * q
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    above = virtual >= n - 1                       # numpy's index -1: the largest value
+    prev[above] = -1
+    nxt[above] = -1
+    gamma = virtual - prev                         # as numpy: from the index after that change
+    prev, nxt = prev.astype(np.intp) % n, nxt.astype(np.intp) % n
+    mid = [n // 2 - 1, n // 2] if n % 2 == 0 else [n // 2]
+    part = np.partition(r, np.unique(np.concatenate([mid, prev, nxt])))
+    median = np.mean(part[mid[0]:mid[-1] + 1])
+    a, b = part[prev], part[nxt]
+    diff = b - a
+    pct = np.add(a, diff * gamma)
+    np.subtract(b, diff * (1 - gamma), out=pct, where=gamma >= 0.5)
+    return median, pct
 
 
 HIST_EDGES = [x / 100.0 for x in range(-20, 21, 2)]   # -20 % .. +20 % in 2 % bins, tails outside
