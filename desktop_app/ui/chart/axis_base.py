@@ -18,6 +18,12 @@ import numpy as np
 from ._qt import QtCore, QtGui, pg
 
 _MAX_SIZES = 4096  # distinct label strings remembered per axis before starting over
+# text flags made once: each ``|`` of PySide6 enums is a Python call (four per axis per zoom frame)
+_CENTER = QtCore.Qt.AlignmentFlag.AlignCenter
+_FLAGS_RIGHT = (QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+                | QtCore.Qt.TextFlag.TextDontClip)
+_FLAGS_BOTTOM = (QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
+                 | QtCore.Qt.TextFlag.TextDontClip)
 
 
 class _MeasuringPainter:
@@ -56,16 +62,16 @@ class ChartAxis(pg.AxisItem):
         self.setStyle(hideOverlappingLabels=True)
 
     def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
-        specs = self._base_specs(p)
+        measure = _MeasuringPainter(p, self._sizes)
+        specs = self._base_specs(measure)
         if specs is None or not self.style["showValues"]:
             return specs
-        return self._slide_edge_labels(p, specs)
+        return self._slide_edge_labels(measure, specs)
 
-    def _base_specs(self, p: QtGui.QPainter):
+    def _base_specs(self, measure: _MeasuringPainter):
         """What ``pg.AxisItem.generateDrawSpecs`` returns, computed with less work."""
         self._frozen_br = super().boundingRect()
         try:
-            measure = _MeasuringPainter(p, self._sizes)
             if self._lean_case():
                 return self._lean_specs(measure)
             return super().generateDrawSpecs(measure)
@@ -153,12 +159,8 @@ class ChartAxis(pg.AxisItem):
         text_size2 = last_text_size2 = 0
         text_rects = []
         probe = QtCore.QRectF(0, 0, 100, 100)
-        center = QtCore.Qt.AlignmentFlag.AlignCenter
-        if axis == 0:
-            align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
-        else:
-            align = QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
-        flags = align | QtCore.Qt.TextFlag.TextDontClip
+        center = _CENTER
+        flags = _FLAGS_RIGHT if axis == 0 else _FLAGS_BOTTOM
         br_axis = self.boundingRect()
         shift = max(0, st["tickLength"]) + text_offset
         for i in range(min(len(tick_levels), st["maxTextLevel"] + 1)):
@@ -178,16 +180,15 @@ class ChartAxis(pg.AxisItem):
                     br.setHeight(br.height() * 0.8)
                     rects.append(br)
                     text_rects.append(br)
+            # the labels' extent across the axis (their widths on a y axis), and along it; the
+            # latter only decides whether a finer level's labels fit (pyqtgraph's np.sum)
             if text_rects:
-                if axis == 0:
-                    text_size = np.sum([r.height() for r in text_rects])
-                    text_size2 = np.max([r.width() for r in text_rects])
-                else:
-                    text_size = np.sum([r.width() for r in text_rects])
-                    text_size2 = np.max([r.height() for r in text_rects])
+                text_size2 = max(r.width() if axis == 0 else r.height() for r in text_rects)
             else:
-                text_size = text_size2 = 0
+                text_size2 = 0
             if i > 0:
+                text_size = np.sum([r.height() if axis == 0 else r.width()
+                                    for r in text_rects]) if text_rects else 0
                 fill = float(text_size) / length_px
                 if any(len(text_specs) >= n and fill >= limit
                        for n, limit in st["textFillLimits"]):
@@ -231,13 +232,11 @@ class ChartAxis(pg.AxisItem):
         drawn = {round(centre(r), 1) for r, _f, _s in text_specs}
         probe = QtCore.QRectF(0, 0, 100, 100)
         if vertical:
-            flags = (QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
-                     | QtCore.Qt.TextFlag.TextDontClip)
+            flags = _FLAGS_RIGHT
             edge = text_specs[0][0].left() if text_specs else (
                 br.left() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][0])
         else:
-            flags = (QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
-                     | QtCore.Qt.TextFlag.TextDontClip)
+            flags = _FLAGS_BOTTOM
             edge = text_specs[0][0].top() if text_specs else (
                 br.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1])
         if self.style["tickFont"] is not None:
@@ -251,7 +250,7 @@ class ChartAxis(pg.AxisItem):
             text = self.tickStrings([v], self.autoSIPrefixScale * self.scale, 1.0)[0]
             if not text:
                 continue
-            size = p.boundingRect(probe, QtCore.Qt.AlignmentFlag.AlignCenter, text)
+            size = p.boundingRect(probe, _CENTER, text)
             w, h = size.width(), size.height() * 0.8
             if vertical:
                 rect = QtCore.QRectF(edge, pos - h / 2, w, h)
