@@ -221,6 +221,10 @@ class ChartAxis(pg.AxisItem):
         ticks = getattr(self, "_ticks", None)
         if not tick_specs or not ticks or self.orientation not in ("right", "bottom"):
             return specs
+        if len(text_specs) == sum(len(vals) for _s, vals in ticks[:self.style["maxTextLevel"] + 1]):
+            # every tick kept its label (one spec per tick): nothing was dropped, and a slid copy
+            # of a kept label would overlap the label itself
+            return specs
         br = self.boundingRect()
         vertical = self.orientation == "right"
         length = br.height() if vertical else br.width()
