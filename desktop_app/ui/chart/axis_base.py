@@ -18,6 +18,13 @@ import numpy as np
 from ._qt import QtCore, QtGui, pg
 
 _MAX_SIZES = 4096  # distinct label strings remembered per axis before starting over
+# text flags made once: each ``|`` of PySide6 enums is a Python call (four per axis per zoom frame)
+_CENTER = QtCore.Qt.AlignmentFlag.AlignCenter
+_FLAGS_RIGHT = (QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
+                | QtCore.Qt.TextFlag.TextDontClip)
+_FLAGS_BOTTOM = (QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
+                 | QtCore.Qt.TextFlag.TextDontClip)
+_PROBE = QtCore.QRectF(0, 0, 100, 100)   # pyqtgraph measures tick labels centred in this rect
 
 
 class _MeasuringPainter:
@@ -44,6 +51,16 @@ class _MeasuringPainter:
             br = self._cache[key] = self._p.boundingRect(rect, flags, text)
         return QtCore.QRectF(br)  # a copy: pyqtgraph shrinks the rect it gets in place
 
+    def label_size(self, text: str) -> tuple[float, float]:
+        """The (width, 0.8 × height) pyqtgraph gives a tick label: its bounding rect centred in a
+        100×100 probe, remembered as two floats (no QRectF per label and frame)."""
+        key = (self._font, text)
+        wh = self._cache.get(key)
+        if wh is None:
+            br = self.boundingRect(_PROBE, _CENTER, text)
+            wh = self._cache[key] = (br.width(), br.height() * 0.8)
+        return wh
+
     def __getattr__(self, name: str):
         return getattr(self._p, name)
 
@@ -56,16 +73,17 @@ class ChartAxis(pg.AxisItem):
         self.setStyle(hideOverlappingLabels=True)
 
     def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
-        specs = self._base_specs(p)
+        measure = _MeasuringPainter(p, self._sizes)
+        specs = self._base_specs(measure)
         if specs is None or not self.style["showValues"]:
             return specs
-        return self._slide_edge_labels(p, specs)
+        return self._slide_edge_labels(measure, specs)
 
-    def _base_specs(self, p: QtGui.QPainter):
+    def _base_specs(self, p: QtGui.QPainter | _MeasuringPainter):
         """What ``pg.AxisItem.generateDrawSpecs`` returns, computed with less work."""
+        measure = p if isinstance(p, _MeasuringPainter) else _MeasuringPainter(p, self._sizes)
         self._frozen_br = super().boundingRect()
         try:
-            measure = _MeasuringPainter(p, self._sizes)
             if self._lean_case():
                 return self._lean_specs(measure)
             return super().generateDrawSpecs(measure)
@@ -151,14 +169,8 @@ class ChartAxis(pg.AxisItem):
             return axis_spec, tick_specs, text_specs
         text_offset = st["tickTextOffset"][axis]
         text_size2 = last_text_size2 = 0
-        text_rects = []
-        probe = QtCore.QRectF(0, 0, 100, 100)
-        center = QtCore.Qt.AlignmentFlag.AlignCenter
-        if axis == 0:
-            align = QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
-        else:
-            align = QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
-        flags = align | QtCore.Qt.TextFlag.TextDontClip
+        text_sizes: list[tuple[float, float]] = []   # (width, height) of every label so far
+        flags = _FLAGS_RIGHT if axis == 0 else _FLAGS_BOTTOM
         br_axis = self.boundingRect()
         shift = max(0, st["tickLength"]) + text_offset
         for i in range(min(len(tick_levels), st["maxTextLevel"] + 1)):
@@ -169,25 +181,14 @@ class ChartAxis(pg.AxisItem):
             for j in range(len(strings)):
                 if tick_positions[i][j] is None:
                     strings[j] = None
-            rects = []
-            for s in strings:
-                if s is None:
-                    rects.append(None)
-                else:
-                    br = p.boundingRect(probe, center, s)
-                    br.setHeight(br.height() * 0.8)
-                    rects.append(br)
-                    text_rects.append(br)
-            if text_rects:
-                if axis == 0:
-                    text_size = np.sum([r.height() for r in text_rects])
-                    text_size2 = np.max([r.width() for r in text_rects])
-                else:
-                    text_size = np.sum([r.width() for r in text_rects])
-                    text_size2 = np.max([r.height() for r in text_rects])
-            else:
-                text_size = text_size2 = 0
+            sizes = [None if s is None else p.label_size(s) for s in strings]
+            text_sizes += [wh for wh in sizes if wh is not None]
+            # the labels' extent across the axis (their widths on a y axis), and along it; the
+            # latter only decides whether a finer level's labels fit (pyqtgraph's np.sum)
+            across = 0 if axis == 0 else 1
+            text_size2 = max(wh[across] for wh in text_sizes) if text_sizes else 0
             if i > 0:
+                text_size = np.sum([wh[1 - across] for wh in text_sizes]) if text_sizes else 0
                 fill = float(text_size) / length_px
                 if any(len(text_specs) >= n and fill >= limit
                        for n, limit in st["textFillLimits"]):
@@ -197,7 +198,7 @@ class ChartAxis(pg.AxisItem):
                 if vstr is None:
                     continue
                 x = tick_positions[i][j]
-                height, width = rects[j].height(), rects[j].width()
+                width, height = sizes[j]
                 if axis == 0:
                     rect = QtCore.QRectF(tick_stop + shift, x - (height / 2), width, height)
                 else:
@@ -213,12 +214,16 @@ class ChartAxis(pg.AxisItem):
             return QtCore.QRectF(self._frozen_br)
         return super().boundingRect()
 
-    def _slide_edge_labels(self, p: QtGui.QPainter, specs):
+    def _slide_edge_labels(self, p: _MeasuringPainter, specs):
         """Labels of ticks inside the axis that were dropped because their text would cross an
         end of the axis: slid inside it, if they then clear their neighbours."""
         axis_spec, tick_specs, text_specs = specs
         ticks = getattr(self, "_ticks", None)
         if not tick_specs or not ticks or self.orientation not in ("right", "bottom"):
+            return specs
+        if len(text_specs) == sum(len(vals) for _s, vals in ticks[:self.style["maxTextLevel"] + 1]):
+            # every tick kept its label (one spec per tick): nothing was dropped, and a slid copy
+            # of a kept label would overlap the label itself
             return specs
         br = self.boundingRect()
         vertical = self.orientation == "right"
@@ -229,15 +234,12 @@ class ChartAxis(pg.AxisItem):
         scale = length / (r1 - r0)
         centre = (lambda r: r.center().y()) if vertical else (lambda r: r.center().x())
         drawn = {round(centre(r), 1) for r, _f, _s in text_specs}
-        probe = QtCore.QRectF(0, 0, 100, 100)
         if vertical:
-            flags = (QtCore.Qt.AlignmentFlag.AlignLeft | QtCore.Qt.AlignmentFlag.AlignVCenter
-                     | QtCore.Qt.TextFlag.TextDontClip)
+            flags = _FLAGS_RIGHT
             edge = text_specs[0][0].left() if text_specs else (
                 br.left() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][0])
         else:
-            flags = (QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop
-                     | QtCore.Qt.TextFlag.TextDontClip)
+            flags = _FLAGS_BOTTOM
             edge = text_specs[0][0].top() if text_specs else (
                 br.top() + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1])
         if self.style["tickFont"] is not None:
@@ -251,8 +253,7 @@ class ChartAxis(pg.AxisItem):
             text = self.tickStrings([v], self.autoSIPrefixScale * self.scale, 1.0)[0]
             if not text:
                 continue
-            size = p.boundingRect(probe, QtCore.Qt.AlignmentFlag.AlignCenter, text)
-            w, h = size.width(), size.height() * 0.8
+            w, h = p.label_size(text)
             if vertical:
                 rect = QtCore.QRectF(edge, pos - h / 2, w, h)
                 if rect.top() < br.top():

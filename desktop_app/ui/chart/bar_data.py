@@ -152,10 +152,15 @@ class BarData:
         ind = self.indicators()
         for name in names:
             v = ind[name][s]
-            v = v[np.isfinite(v)]
-            if v.size:
-                lo = min(lo, float(v.min()))
-                hi = max(hi, float(v.max()))
+            # fmin/fmax skip NaN without copying; only an infinity (or all NaN) needs the mask
+            a, b = float(np.fmin.reduce(v)), float(np.fmax.reduce(v))   # v has >= 1 value
+            if not (math.isfinite(a) and math.isfinite(b)):
+                v = v[np.isfinite(v)]
+                if not v.size:
+                    continue
+                a, b = float(v.min()), float(v.max())
+            lo = min(lo, a)
+            hi = max(hi, b)
         if lo > hi:
             return None
         return lo, hi

@@ -24,8 +24,10 @@ from .style import ChartStyle
 
 def bucket_min_max(seg: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
     """Min and max of each run of ``b`` values of ``seg`` (the last run may be shorter), skipping
-    NaN (an all-NaN run gives NaN). Small buckets go column by column over a (runs, b) view: ~3x
-    faster than ``np.fmin.reduceat``, which matters with a dozen lines rebuilt per zoom frame."""
+    NaN (an all-NaN run gives NaN). Small buckets are reduced over a contiguous (b, runs) copy,
+    one ``fmin.reduce``/``fmax.reduce`` each down its columns: ~10x faster than
+    ``np.fmin.reduceat`` and ~3x faster than reducing the (runs, b) view column by column, which
+    matters with a dozen lines rebuilt per zoom frame."""
     if b > 16:
         idx = np.arange(0, len(seg), b)
         return np.fmin.reduceat(seg, idx), np.fmax.reduceat(seg, idx)
@@ -34,12 +36,8 @@ def bucket_min_max(seg: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
         pad = np.full(k * b, np.nan)
         pad[:len(seg)] = seg
         seg = pad
-    m = seg.reshape(k, b)
-    lo, hi = m[:, 0].copy(), m[:, 0].copy()
-    for j in range(1, b):
-        np.fmin(lo, m[:, j], out=lo)
-        np.fmax(hi, m[:, j], out=hi)
-    return lo, hi
+    m = np.ascontiguousarray(seg.reshape(k, b).T)
+    return np.fmin.reduce(m, axis=0), np.fmax.reduce(m, axis=0)
 
 
 def line_points(values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +130,8 @@ class LineItem(VisibleSliceItem):
 def finite_runs(y: np.ndarray) -> list[tuple[int, int]]:
     """``[a, b)`` index ranges of the runs of at least two consecutive finite values of ``y``."""
     ok = np.isfinite(y)
-    if ok.all():
-        return [(0, len(y))] if len(y) >= 2 else []
+    first = int(ok.argmax()) if len(ok) else 0   # the first finite value (0 when there is none)
+    if ok[first:].all():   # the usual case: finite, or NaN only before the first value (MA60)
+        return [(first, len(y))] if len(y) - first >= 2 else []
     edges = np.flatnonzero(np.diff(np.concatenate(([False], ok, [False])).astype(np.int8)))
     return [(int(a), int(b)) for a, b in zip(edges[0::2], edges[1::2]) if b - a >= 2]
