@@ -83,21 +83,13 @@ def test_chunks_by_age_in_any_size_give_the_same_validation(demo, monkeypatch):
     result, number for number."""
     src, _panel, _uni = demo
 
-    class NoStore:
-        def symbols(self):
-            return []
+    from desktop_app.core.data.store import BarStore
 
-        def latest_date(self):
-            return None
-
-        def read_panel(self, symbols, end=None, last_n=None):
-            import pandas as pd
-            return Panel(np.array([], dtype=object), pd.DatetimeIndex([], name="date"), {})
-
+    store = BarStore.for_source(src)      # empty: the demo market is read from memory, as in a first scan
     req = ScanRequest(min_score=60, strategies=["ma_bull", "turtle_breakout"], mode="any")
 
     def run():
-        d = validate(req, Period(days=120), src, NoStore()).to_dict()
+        d = validate(req, Period(days=120), src, store).to_dict()
         d.pop("elapsed")
         return d
 
