@@ -109,12 +109,15 @@ def test_f10_follows_the_focused_list_and_the_row_menus(window, qtbot):
     w.watchlist_view.table.setCurrentIndex(w.watchlist_view.model.index(0, 0))
     w.f10.watchlist_action.trigger()                     # the watchlist row's context menu entry
     assert _f10(w, qtbot, syms[1]).symbol() == syms[1]
+    # the chart follows the selected watchlist row (debounced, as 通达信's list does): let it, so
+    # "the open stock" below is that one and not whichever was open a moment before
+    qtbot.waitUntil(lambda: w.current_symbol == syms[1], timeout=5000)
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=3000)
     w.stock_view.chart.setFocus()
     qtbot.waitUntil(lambda: w.stock_view.chart.hasFocus(), timeout=3000)
     w.f10.action.trigger()                               # in the chart: the open stock
-    assert _f10(w, qtbot, w.current_symbol).symbol() == w.current_symbol
+    assert _f10(w, qtbot, syms[1]).symbol() == syms[1] == w.current_symbol
     assert w.f10.action in w.stock_view.chart_menu().actions()
     assert "F10" in [k for k, _ in keymap()]
 
