@@ -100,7 +100,7 @@ def print_report(d: dict, lang: str, top: int) -> None:
         print(say("market_ladder_level", lang, days=f"{days}+" if any(x["capped"] for x in xs) else days,
                   n=len(xs), items=items))
     for key, which in (("market_broken", "broken"), ("market_limit_down", "limit_down")):
-        xs = d.get(which, [])
+        xs = d[which]
         items = ("、" if lang == "zh" else ", ").join(
             f"{x['name']}({x['symbol']} {numfmt.pct(_pct(x['change']))}{_seal(x, lang)})" for x in xs)
         print(say(key, lang, n=len(xs), items=items or say("market_list_none", lang)))
@@ -117,6 +117,7 @@ def print_report(d: dict, lang: str, top: int) -> None:
 def run(args: argparse.Namespace) -> int:
     from desktop_app.commands.scan import error, make_source
     from desktop_app.core.data.store import BarStore
+    from desktop_app.core.data.akshare_market import LIST_POOLS
     from desktop_app.core.market import market_overview
 
     lang = args.lang
@@ -145,9 +146,8 @@ def run(args: argparse.Namespace) -> int:
         store.close()
     d = res.to_dict()
     if live is not None:
-        d["ladder"] = live.merge_ladder(d["ladder"])
-        d["broken"] = live.merge(d["broken"], "zbgc")
-        d["limit_down"] = live.merge(d["limit_down"], "dtgc")
+        for which in LIST_POOLS:                       # the ladder, 炸板, 跌停: their pools' fields
+            d[which] = live.merge(d[which], which)
         d["live"] = live.to_dict()
         d["notes"] += [f.to_json() for f in live.failures]
     if args.json:

@@ -76,7 +76,8 @@ class MarketOverview:
         d = {"date": self.date, "requested": self.requested, "source": self.source, "counts": self.counts,
              "histogram": self.histogram, "amount": self.amount, "rules": self.rules, "boards": self.boards,
              "industries": self.industries, "concepts": self.concepts, "ladder": self.ladder,
-             "broken": self.broken, "limit_down": self.limit_down, "notes": [n.to_json() for n in self.notes], "elapsed": self.elapsed}
+             "broken": self.broken, "limit_down": self.limit_down,
+             "notes": [n.to_json() for n in self.notes], "elapsed": self.elapsed}
         if stocks and self.stocks is not None:
             d["stocks"] = self.stocks.assign(symbol=self.stocks["symbol"].astype(str)).to_dict("records")
         return _clean(d)

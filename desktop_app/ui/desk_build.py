@@ -5,9 +5,10 @@ event-loop turn after the window's first frame when the app starts (``app.build`
 
 The first frame (``MainWindow.__init__``) is the shell only: title, saved geometry, the central
 placeholder and the status bar with the source and its DEMO badge — the modules of the panels
-(≈70 ms of imports) and their construction (≈40 ms) come after it (issue 13 §3). Until the desk
-is built a keyboard shortcut has nothing to act on; ``ensure_built()`` builds it at once for
-whatever needs it earlier (``open_symbol``). A mixin of ``MainWindow``.
+(≈70 ms of imports) and their construction with the menus (≈40 ms) come after it (issue 13 §3).
+Until the desk is built a keyboard shortcut has nothing to act on; ``ensure_desk()`` builds it at
+once for what needs it earlier (``start_scan``, ``submit_scan``), ``ensure_built()`` everything
+left (``open_symbol``). A mixin of ``MainWindow``.
 """
 from __future__ import annotations
 

@@ -132,11 +132,11 @@ def fill_limit_list(t: QTableWidget, rows: list[dict], *, broken: bool) -> None:
     (``MarketOverview.broken`` / ``limit_down``), with the live pool's fields when it has them:
     first seal and times opened (炸板股池), last seal, seal amount and times opened (跌停股池)."""
     lang = model_lang()
-    live = any(x.get("first_seal") or x.get("last_seal") or x.get("opened") is not None for x in rows)
     headers = [tr("Code"), tr("Name"), tr("Change"), tr("Close"), tr("Limit-up price") if broken else
                tr("Limit-down price"), tr("Industry"), tr("Amount"), tr("Board")]
     extra = (("first_seal", tr("First seal")), ("opened", tr("Opened"))) if broken else \
         (("last_seal", tr("Last seal")), ("seal_amount", tr("Seal amount")), ("opened", tr("Opened")))
+    live = any(x.get(k) not in (None, "") for x in rows for k, _h in extra)
     if live:
         headers += [h for _k, h in extra]
     cells_of = []

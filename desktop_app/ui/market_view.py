@@ -352,34 +352,28 @@ class MarketView(QWidget):
 
     def _show_limits(self) -> None:
         """The three lists of the day, each tab with its count and where its fields come from."""
-        ov, live = self.ov, self.live
-        tabs = ((self.ladder, "zt", tr("Ladder {n}"), len(ov.ladder),
-                 tr("Limit-up stocks by consecutive limit-up days (连板天梯)")),
-                (self.broken, "zbgc", tr("Broken {n}"), len(ov.broken),
-                 tr("Touched the limit-up price and closed below it (炸板)")),
-                (self.limit_down, "dtgc", tr("Limit-down {n}"), len(ov.limit_down),
-                 tr("Closed at the limit-down price (跌停)")))
-        for i, (_t, pool, text, n, meaning) in enumerate(tabs):
-            self.limit_tabs.setTabText(i, text.format(n=n))
-            live_pool = live is not None and pool in live.pools
+        tabs = (("ladder", tr("Ladder {n}"), tr("Limit-up stocks by consecutive limit-up days (连板天梯)")),
+                ("broken", tr("Broken {n}"), tr("Touched the limit-up price and closed below it (炸板)")),
+                ("limit_down", tr("Limit-down {n}"), tr("Closed at the limit-down price (跌停)")))
+        for i, (which, text, meaning) in enumerate(tabs):
+            self.limit_tabs.setTabText(i, text.format(n=len(getattr(self.ov, which))))
             self.limit_tabs.setTabToolTip(i, meaning + "\n" + (
-                tr("Seal times and times opened: eastmoney's pool of the day") if live_pool
+                tr("Seal times and times opened: eastmoney's pool of the day") if self._has_pool(which)
                 else tr("Computed from the stored daily bars (no seal times)")))
-        fill_ladder(self.ladder, self.ladder_rows())
-        fill_limit_list(self.broken, self.limit_rows("broken"), broken=True)
-        fill_limit_list(self.limit_down, self.limit_rows("limit_down"), broken=False)
+        fill_ladder(self.ladder, self.list_rows("ladder"))
+        fill_limit_list(self.broken, self.list_rows("broken"), broken=True)
+        fill_limit_list(self.limit_down, self.list_rows("limit_down"), broken=False)
 
-    def limit_rows(self, which: str) -> list[dict]:
-        """The day's 炸板 (``"broken"``) or 跌停 (``"limit_down"``) list, live fields merged in."""
-        rows = getattr(self.ov, which, []) if self.ov is not None else []
-        return rows if self.live is None else self.live.merge(rows, {"broken": "zbgc", "limit_down": "dtgc"}[which])
+    def _has_pool(self, which: str) -> bool:
+        from desktop_app.core.data.akshare_market import LIST_POOLS
 
-    def ladder_rows(self) -> list[dict]:
-        """The ladder, with the live pools' fields merged in when the day has them."""
-        rows = self.ov.ladder if self.ov is not None else []
-        if self.live is None:
-            return rows
-        return self.live.merge_ladder(rows)
+        return self.live is not None and LIST_POOLS[which] in self.live.pools
+
+    def list_rows(self, which: str) -> list[dict]:
+        """The day's ``which`` list ("ladder", "broken" 炸板, "limit_down" 跌停), with the live pool's
+        fields merged in when the day has them."""
+        rows = getattr(self.ov, which) if self.ov is not None else []
+        return rows if self.live is None else self.live.merge(rows, which)
 
     def _show_breadth(self) -> None:
         c, a = self.ov.counts, self.ov.amount

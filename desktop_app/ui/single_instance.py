@@ -7,9 +7,9 @@ user's ``STOCKSCAN_HOME`` is its own instance). The message is one JSON line: ``
 """
 from __future__ import annotations
 
-import zlib
 import json
 import logging
+import zlib
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot

@@ -34,6 +34,8 @@ POOL_NAMES = {"zt": ("涨停股池", "limit-up pool"), "zbgc": ("炸板股池", 
               "dtgc": ("跌停股池", "limit-down pool"), "previous": ("昨日涨停股池", "yesterday's limit-up pool")}
 CLOSE = dt.time(15, 5)  # the pools are final after the close (Beijing time: the machine's, as the calendar's)
 KEEP_DAYS = 30          # the host's pools reach back this many calendar days (akshare's own check)
+#: The overview's stock lists (``MarketOverview`` fields) and the pool whose live fields join each.
+LIST_POOLS = {"ladder": "zt", "broken": "zbgc", "limit_down": "dtgc"}
 HEAT_COLUMNS = ["key", "code", "change", "market_cap", "turnover", "up", "down", "leader", "leader_change"]
 
 
@@ -51,13 +53,14 @@ class LivePools:
     def merge_ladder(self, ladder: list[dict]) -> list[dict]:
         """The ladder rows with the 涨停股池's seal times, seal amount and times opened (by code);
         a stock the pool lacks (an ST stock, a pool not had) keeps None in those fields."""
-        return self.merge(ladder, "zt")
+        return self.merge(ladder, "ladder")
 
-    def merge(self, rows: list[dict], pool: str) -> list[dict]:
-        """``rows`` (the overview's ladder, 炸板 or 跌停 list) with ``pool``'s live fields by code
-        (zt: seal times, seal amount, times opened, 连板数; zbgc: first seal, times opened;
-        dtgc: last seal, seal amount, times opened, 连续跌停); None where the pool has no value."""
-        frame = self.pools.get(pool)
+    def merge(self, rows: list[dict], which: str) -> list[dict]:
+        """``rows`` of the overview's list ``which`` (``LIST_POOLS``: the ladder, 炸板 or 跌停) with
+        its pool's live fields by code (涨停股池: seal times, seal amount, times opened, 连板数;
+        炸板股池: first seal, times opened; 跌停股池: last seal, seal amount, times opened, 连续跌停);
+        None where the pool has no value."""
+        frame = self.pools.get(LIST_POOLS[which])
         by = {} if frame is None else {r["symbol"]: r for r in frame.to_dict("records")}
         out = []
         for row in rows:
