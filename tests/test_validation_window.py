@@ -48,7 +48,14 @@ def _press_validate(w, qtbot) -> str:
     return new.pop()
 
 
-def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, qtbot, forty_days):
+def test_validate_runs_a_task_and_its_report_shows_the_engines_numbers(window, qtbot, forty_days, monkeypatch):
+    import time
+
+    from desktop_app.core import validation_compute as vc
+
+    real = vc.chunk_signals                                # a validation of several steps, each long
+    monkeypatch.setattr(vc, "CHUNK", 25)                   # enough for a throttled progress report
+    monkeypatch.setattr(vc, "chunk_signals", lambda *a, **k: (time.sleep(0.06), real(*a, **k))[1])
     w = window()
     sp = w.scan_panel
     sp.min_score.setValue(55)
