@@ -83,6 +83,16 @@ def _collect_garbage_on_the_gui_thread(qapp):
     install(qapp)
 
 
+@pytest.fixture(autouse=True)
+def _automatic_collection_stays_off(_collect_garbage_on_the_gui_thread):
+    """A test that switches automatic collection back on would expose every later test to the
+    deadlock above (one did: the suite hung in a later window test)."""
+    import gc
+
+    yield
+    assert not gc.isenabled(), "this test left Python's automatic garbage collection on"
+
+
 @pytest.fixture
 def make_chart(qtbot):
     """``make_chart(width, height)``: a shown ChartWidget, cleaned up with the test."""

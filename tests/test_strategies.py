@@ -253,9 +253,11 @@ def test_indicator_cache_is_freed_with_the_panel_without_gc():
     score_panel(p)
     fired_at(p)
     ref = weakref.ref(pc.packed_panel(p))
+    was = gc.isenabled()          # off in the test session (ui/main_thread_gc): leave it as it was
     gc.disable()
     try:
         del p
         assert ref() is None
     finally:
-        gc.enable()
+        if was:
+            gc.enable()
