@@ -9,7 +9,8 @@ from conftest import synthetic_bars
 
 from desktop_app.ui.chart._qt import QtCore, cosmetic_pen, pg
 from desktop_app.ui.chart.bar_data import BarData
-from desktop_app.ui.chart.line_item import LineItem, bucket_min_max, line_points
+from desktop_app.ui.chart.line_item import (LineItem, ResampledSeries, bucket_min_max,
+                                             line_points)
 
 
 def hand_data(n: int, gap: tuple[int, int]) -> tuple[BarData, np.ndarray]:
@@ -109,6 +110,33 @@ def test_line_points_without_data_in_view_is_empty():
     s = d.slice_for_drawing(0, 2, 100)
     x, y = line_points(v, s)
     assert len(x) == 3 and np.isnan(y).all()
+
+
+def test_resampled_series_cuts_the_same_points_out_of_the_whole_series():
+    """Every slice a pan or zoom can ask for, at every bucket size (more than the series keeps),
+    gives the points reduced from its own bars: an independent per-bucket min/max in the order
+    the bucket runs."""
+    d, v = hand_data(997, (400, 431))
+    cache = ResampledSeries()
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        i0 = int(rng.integers(0, 990))
+        i1 = int(rng.integers(i0, 997))
+        s = d.slice_for_drawing(i0, i1, int(rng.integers(5, 120)))
+        x, y = cache.points(v, s)
+        np.testing.assert_array_equal(x, line_points(v, s)[0])
+        want = []
+        for c in s.x:
+            start = int(c) // s.bucket * s.bucket   # the bucket's first bar (centre = mid-bucket)
+            seg = v[start:min(len(v), start + s.bucket)]
+            if s.bucket == 1:
+                want.append(seg[0])
+                continue
+            lo = np.nan if np.isnan(seg).all() else np.nanmin(seg)
+            hi = np.nan if np.isnan(seg).all() else np.nanmax(seg)
+            want += [lo, hi] if seg[-1] >= seg[0] else [hi, lo]
+        np.testing.assert_array_equal(y, np.array(want))
+    assert len(cache._by_bucket) <= ResampledSeries.KEEP
 
 
 def test_crosshair_moves_do_not_rebuild_the_lines(make_chart, qtbot):

@@ -6,6 +6,11 @@ labels repeat from frame to frame ("12.50", "2024-03") and the axis does not mov
 are generated, so both answers are remembered: the same specs, hence the same picture, for less
 Python and text-layout work per frame.
 
+The specs are drawn straight onto the item's painter on every paint instead of being recorded
+into a ``QPicture`` and replayed (pyqtgraph's way): a zoom or pan regenerates every axis' specs,
+and recording them costs as much as drawing them, so the picture only doubled the work. The
+labels are still measured with a picture painter, as pyqtgraph measures them.
+
 Labels stay inside their axis (``hideOverlappingLabels``): one sticking out would be painted over
 by the next pane's title strip. pyqtgraph drops such a label; the chart slides it inside the axis
 instead when it then clears its neighbours, so e.g. the latest month keeps its date label at the
@@ -65,12 +70,36 @@ class _MeasuringPainter:
         return getattr(self._p, name)
 
 
+#: stands in ``AxisItem.picture`` once the specs are current (pyqtgraph sets ``picture = None``
+#: whenever the axis must be regenerated: range, size, style, ticks)
+_SPECS_CURRENT = object()
+
+
 class ChartAxis(pg.AxisItem):
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)
         self._sizes: dict = {}
         self._frozen_br: QtCore.QRectF | None = None
+        self._specs = None
         self.setStyle(hideOverlappingLabels=True)
+
+    def paint(self, p: QtGui.QPainter, *args) -> None:
+        if self.picture is not _SPECS_CURRENT:
+            measure = QtGui.QPicture()
+            painter = QtGui.QPainter(measure)
+            try:
+                if self.style["tickFont"]:
+                    painter.setFont(self.style["tickFont"])
+                self._specs = self.generateDrawSpecs(painter)
+            finally:
+                painter.end()
+            self.picture = _SPECS_CURRENT
+        if self._specs is not None:
+            p.save()
+            try:
+                self.drawPicture(p, *self._specs)
+            finally:
+                p.restore()
 
     def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
         measure = _MeasuringPainter(p, self._sizes)

@@ -9,6 +9,12 @@ the vertices of ``drawLines`` segments, and about twice as fast in Qt's raster e
 breaks at NaN (MA60's first 59 bars), so a line is one polyline per frame unless its series has
 gaps. The polylines are rebuilt only when the visible slice changes (pan, zoom, resize), never on a
 crosshair move; ``builds`` counts the rebuilds.
+
+Buckets are aligned to multiples of the bucket size counted from bar 0 (``slice_for_drawing``), so
+the resampled values of any view are a run of the whole series resampled at that bucket size. Each
+item keeps the whole series' resampled values for the last few bucket sizes
+(:class:`ResampledSeries`): a pan, or zooming back to a density seen before, slices them instead
+of reducing the visible bars again.
 """
 from __future__ import annotations
 
@@ -40,14 +46,9 @@ def bucket_min_max(seg: np.ndarray, b: int) -> tuple[np.ndarray, np.ndarray]:
     return np.fmin.reduce(m, axis=0), np.fmax.reduce(m, axis=0)
 
 
-def line_points(values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
-    """The (x, y) points drawn for ``values`` over the slice ``s`` (NaN where there is no value)."""
-    if s.bucket == 1:
-        return s.x, values[s.x.astype(np.int64)]
-    b = s.bucket
-    b0 = (int(s.x[0]) // b) * b          # buckets start at multiples of b (see slice_for_drawing)
-    b1 = min(len(values), b0 + b * len(s.x))
-    seg = values[b0:b1]
+def bucket_points(seg: np.ndarray, b: int) -> np.ndarray:
+    """The two y values per bucket of ``b`` values of ``seg`` (its min and max, in the order the
+    bucket runs: min first when it rises), for buckets starting at ``seg[0]``."""
     idx = np.arange(0, len(seg), b)
     lo, hi = bucket_min_max(seg, b)
     last = np.minimum(idx + b, len(seg)) - 1
@@ -55,7 +56,45 @@ def line_points(values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
     y = np.empty(2 * len(idx))
     y[0::2] = np.where(rising, lo, hi)
     y[1::2] = np.where(rising, hi, lo)
-    return np.repeat(s.x[:len(idx)], 2), y
+    return y
+
+
+def line_points(values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
+    """The (x, y) points drawn for ``values`` over the slice ``s`` (NaN where there is no value)."""
+    if s.bucket == 1:
+        return s.x, values[s.x.astype(np.int64)]
+    b = s.bucket
+    b0 = (int(s.x[0]) // b) * b          # buckets start at multiples of b (see slice_for_drawing)
+    b1 = min(len(values), b0 + b * len(s.x))
+    y = bucket_points(values[b0:b1], b)
+    return np.repeat(s.x[:len(y) // 2], 2), y
+
+
+class ResampledSeries:
+    """One series' :func:`bucket_points` over its whole length, for the last ``KEEP`` bucket
+    sizes; :meth:`points` is :func:`line_points` for a slice, cut out of them."""
+
+    KEEP = 4
+
+    def __init__(self) -> None:
+        self._of: np.ndarray | None = None
+        self._by_bucket: dict[int, np.ndarray] = {}
+
+    def points(self, values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
+        if s.bucket == 1:
+            return line_points(values, s)
+        if values is not self._of:
+            self._of, self._by_bucket = values, {}
+        b = s.bucket
+        whole = self._by_bucket.pop(b, None)
+        if whole is None:
+            whole = bucket_points(values, b)
+            if len(self._by_bucket) >= self.KEEP:
+                self._by_bucket.pop(next(iter(self._by_bucket)))
+        self._by_bucket[b] = whole            # the most recently used last
+        j = int(s.x[0]) // b                 # the slice's first bucket
+        y = whole[2 * j:2 * (j + len(s.x))]
+        return np.repeat(s.x[:len(y) // 2], 2), y
 
 
 class LineItem(VisibleSliceItem):
@@ -68,6 +107,7 @@ class LineItem(VisibleSliceItem):
         self.key = key
         self.pen = QtGui.QPen(pen)
         self._polys: list[QtGui.QPolygonF] = []
+        self._resampled = ResampledSeries()
         self.builds = 0            # segment rebuilds (tests, benchmarks)
         self.points: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
 
@@ -80,6 +120,7 @@ class LineItem(VisibleSliceItem):
 
     def set_data(self, data: BarData | None) -> None:
         self._polys = []
+        self._resampled = ResampledSeries()
         self.points = (np.empty(0), np.empty(0))
         super().set_data(data)
 
@@ -103,7 +144,7 @@ class LineItem(VisibleSliceItem):
 
     def _build(self, s: Slice) -> None:
         self.builds += 1
-        x, y = line_points(self.values(), s)
+        x, y = self._resampled.points(self.values(), s)
         self.points = (x, y)
         self._polys = []
         for a, b in finite_runs(y):
