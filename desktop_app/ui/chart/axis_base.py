@@ -33,41 +33,84 @@ _PROBE = QtCore.QRectF(0, 0, 100, 100)   # pyqtgraph measures tick labels centre
 
 
 class _MeasuringPainter:
-    """Stands in for the QPainter given to ``generateDrawSpecs``: forwards ``setFont`` and
-    answers ``boundingRect`` from a per-axis cache keyed by font and text."""
+    """Stands in for the QPainter given to ``generateDrawSpecs``: remembers ``setFont`` and
+    answers ``boundingRect`` from a per-axis cache keyed by font and text. The painter that
+    measures (on a ``QPicture``, as pyqtgraph measures) is opened only on a cache miss: once the
+    labels of a range have been seen, a zoom or pan measures nothing."""
 
-    __slots__ = ("_p", "_cache", "_font")
+    __slots__ = ("_p", "_picture", "_cache", "_font", "_font_key")
 
-    def __init__(self, p: QtGui.QPainter, cache: dict) -> None:
-        self._p = p
+    def __init__(self, cache: dict) -> None:
+        self._p: QtGui.QPainter | None = None
+        self._picture: QtGui.QPicture | None = None
         self._cache = cache
-        self._font = p.font().key()
+        self._font: QtGui.QFont | None = None
+        self._font_key = QtGui.QFont().key()   # a new painter's font: the application's
 
     def setFont(self, font: QtGui.QFont) -> None:  # noqa: N802 (QPainter API)
-        self._p.setFont(font)
-        self._font = font.key()
+        self._font = font
+        self._font_key = font.key()
+        if self._p is not None:
+            self._p.setFont(font)
+
+    def _painter(self) -> QtGui.QPainter:
+        if self._p is None:
+            self._picture = QtGui.QPicture()
+            self._p = QtGui.QPainter(self._picture)
+            if self._font is not None:
+                self._p.setFont(self._font)
+        return self._p
+
+    def end(self) -> None:
+        if self._p is not None:
+            self._p.end()
+            self._p = self._picture = None
 
     def boundingRect(self, rect, flags, text: str) -> QtCore.QRectF:  # noqa: N802 (QPainter API)
-        key = (self._font, rect.width(), rect.height(), int(flags), text)
+        key = (self._font_key, rect.width(), rect.height(), int(flags), text)
         br = self._cache.get(key)
         if br is None:
             if len(self._cache) >= _MAX_SIZES:
                 self._cache.clear()
-            br = self._cache[key] = self._p.boundingRect(rect, flags, text)
+            br = self._cache[key] = self._painter().boundingRect(rect, flags, text)
         return QtCore.QRectF(br)  # a copy: pyqtgraph shrinks the rect it gets in place
 
     def label_size(self, text: str) -> tuple[float, float]:
         """The (width, 0.8 × height) pyqtgraph gives a tick label: its bounding rect centred in a
         100×100 probe, remembered as two floats (no QRectF per label and frame)."""
-        key = (self._font, text)
+        key = (self._font_key, text)
         wh = self._cache.get(key)
         if wh is None:
             br = self.boundingRect(_PROBE, _CENTER, text)
             wh = self._cache[key] = (br.width(), br.height() * 0.8)
         return wh
 
-    def __getattr__(self, name: str):
-        return getattr(self._p, name)
+
+class _LabelCache:
+    """Tick labels as ``QStaticText``, laid out once per (font, text, flags, rect size): drawing
+    one is a glyph run at a point, where ``drawText(rect, flags, text)`` lays the string out
+    again on every paint. Each entry keeps the offset of the text inside its rect that
+    ``drawText`` would give it (from ``QPainter.boundingRect`` with the same flags)."""
+
+    def __init__(self) -> None:
+        self._entries: dict = {}
+
+    def draw(self, p: QtGui.QPainter, text_specs) -> None:
+        font_key = p.font().key()
+        for rect, flags, text in text_specs:
+            w, h = rect.width(), rect.height()
+            key = (font_key, w, h, int(flags), text)
+            entry = self._entries.get(key)
+            if entry is None:
+                if len(self._entries) >= _MAX_SIZES:
+                    self._entries.clear()
+                placed = p.boundingRect(QtCore.QRectF(0.0, 0.0, w, h), int(flags), text)
+                static = QtGui.QStaticText(text)
+                static.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+                static.prepare(QtGui.QTransform(), p.font())
+                entry = self._entries[key] = (static, placed.left(), placed.top())
+            static, dx, dy = entry
+            p.drawStaticText(QtCore.QPointF(rect.left() + dx, rect.top() + dy), static)
 
 
 #: stands in ``AxisItem.picture`` once the specs are current (pyqtgraph sets ``picture = None``
@@ -81,28 +124,54 @@ class ChartAxis(pg.AxisItem):
         self._sizes: dict = {}
         self._frozen_br: QtCore.QRectF | None = None
         self._specs = None
+        self._label_texts = _LabelCache()
         self.setStyle(hideOverlappingLabels=True)
 
     def paint(self, p: QtGui.QPainter, *args) -> None:
         if self.picture is not _SPECS_CURRENT:
-            measure = QtGui.QPicture()
-            painter = QtGui.QPainter(measure)
+            measure = _MeasuringPainter(self._sizes)
             try:
                 if self.style["tickFont"]:
-                    painter.setFont(self.style["tickFont"])
-                self._specs = self.generateDrawSpecs(painter)
+                    measure.setFont(self.style["tickFont"])
+                self._specs = self.generateDrawSpecs(measure)
             finally:
-                painter.end()
+                measure.end()
             self.picture = _SPECS_CURRENT
         if self._specs is not None:
             p.save()
             try:
-                self.drawPicture(p, *self._specs)
+                self._draw_specs(p, *self._specs)
             finally:
                 p.restore()
 
-    def generateDrawSpecs(self, p: QtGui.QPainter):  # noqa: N802 (pg API)
-        measure = _MeasuringPainter(p, self._sizes)
+    def _draw_specs(self, p: QtGui.QPainter, axis_spec, tick_specs, text_specs) -> None:
+        """``AxisItem.drawPicture``'s drawing with fewer calls: the ticks of one pen in one
+        ``drawLines``, each label a ``QStaticText`` laid out once per string (see
+        :class:`_LabelCache`)."""
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        pen, p1, p2 = axis_spec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        run_pen, run = None, []
+        for pen, a, b in tick_specs:
+            if pen is not run_pen:
+                if run:
+                    p.setPen(run_pen)
+                    p.drawLines(run)
+                run_pen, run = pen, []
+            run.append(QtCore.QLineF(a, b))
+        if run:
+            p.setPen(run_pen)
+            p.drawLines(run)
+        if self.style["tickFont"] is not None:
+            p.setFont(self.style["tickFont"])
+        p.setPen(self.textPen())
+        p.setClipRect(self.boundingRect().toAlignedRect())
+        self._label_texts.draw(p, text_specs)
+
+    def generateDrawSpecs(self, p: QtGui.QPainter | _MeasuringPainter):  # noqa: N802 (pg API)
+        measure = p if isinstance(p, _MeasuringPainter) else _MeasuringPainter(self._sizes)
         specs = self._base_specs(measure)
         if specs is None or not self.style["showValues"]:
             return specs
@@ -110,7 +179,7 @@ class ChartAxis(pg.AxisItem):
 
     def _base_specs(self, p: QtGui.QPainter | _MeasuringPainter):
         """What ``pg.AxisItem.generateDrawSpecs`` returns, computed with less work."""
-        measure = p if isinstance(p, _MeasuringPainter) else _MeasuringPainter(p, self._sizes)
+        measure = p if isinstance(p, _MeasuringPainter) else _MeasuringPainter(self._sizes)
         self._frozen_br = super().boundingRect()
         try:
             if self._lean_case():

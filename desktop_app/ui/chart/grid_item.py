@@ -1,9 +1,12 @@
-"""Horizontal grid lines at the right axis' ticks, drawn opaque in one drawLines call.
+"""A pane's horizontal lines: the grid at the right axis' ticks and the indicator's reference levels.
 
 pyqtgraph's own axis grid (``PlotItem.showGrid``) replays an alpha-blended picture across the
 whole pane and cost ≈5–10 ms per pane per frame offscreen at 1600×900 — more than all the candles.
-This item lives in the ViewBox's pixel space (not its data space) and redraws only when the view
-range changes.
+Reference levels (MACD's 0, KDJ's 20/80, RSI's 30/70) were ``pg.InfiniteLine`` items, which
+recompute their bounding rect through several view mappings in Python on every zoom or pan
+(≈0.1 ms each). Both are drawn here instead, in the ViewBox's pixel space (not its data space),
+re-placed only when the y range or the pane's size changes: the grid opaque in one ``drawLines``
+call, each level across the whole pane in its own (dotted) pen.
 """
 from __future__ import annotations
 
@@ -19,8 +22,23 @@ class GridItem(QtWidgets.QGraphicsObject):
         self.setZValue(-100)
         self._key: tuple | None = None
         self._lines: list[QtCore.QLineF] = []
+        self._levels: list[tuple[float, QtGui.QPen]] = []
+        self._level_lines: list[tuple[QtGui.QPen, QtCore.QLineF]] = []
         self._vb.sigRangeChanged.connect(self._changed)
         self._vb.sigResized.connect(self._changed)
+
+    def set_levels(self, levels: list[tuple[float, QtGui.QPen]]) -> None:
+        """The reference levels drawn across the pane: (value, pen) pairs."""
+        self._levels = [(float(v), QtGui.QPen(pen)) for v, pen in levels]
+        self._key = None
+        self.update()
+
+    def levels(self) -> list[float]:
+        return [v for v, _pen in self._levels]
+
+    def level_lines(self) -> list[tuple[QtGui.QPen, QtCore.QLineF]]:
+        """The level lines of the last paint, in the ViewBox's pixels (tests)."""
+        return list(self._level_lines)
 
     def _changed(self, *_args) -> None:
         self.prepareGeometryChange()
@@ -35,15 +53,32 @@ class GridItem(QtWidgets.QGraphicsObject):
             return
         _, (y0, y1) = self._vb.viewRange()
         key = (y0, y1, rect.width(), rect.height())
-        if key != self._key:  # the y ticks only change with the y range or the pane size
+        if key != self._key:  # the lines only move with the y range or the pane size
             self._key = key
             levels = self._axis.tickValues(y0, y1, rect.height())
             values = [v for _, vals in levels[:2] for v in vals]
-            self._lines = []
-            for v in values:
-                y = self._vb.mapFromView(QtCore.QPointF(0.0, v)).y()
-                if rect.top() <= y <= rect.bottom():
-                    self._lines.append(QtCore.QLineF(rect.left(), y, rect.right(), y))
+            self._lines = [QtCore.QLineF(rect.left(), y, rect.right(), y)
+                           for y in self._rows(values, rect)]
+            # drawn from the right, as pg.InfiniteLine did: the dots start at the latest bar
+            self._level_lines = [
+                (pen, QtCore.QLineF(rect.right(), y, rect.left(), y))
+                for (_v, pen), y in zip(self._levels, self._rows(self.levels(), rect, keep=True))
+                if y is not None]
         if self._lines:
             p.setPen(self._pen)
             p.drawLines(self._lines)
+        for pen, line in self._level_lines:
+            p.setPen(pen)
+            p.drawLine(line)
+
+    def _rows(self, values: list[float], rect: QtCore.QRectF, keep: bool = False) -> list:
+        """The pixel rows of ``values`` inside ``rect`` (with ``keep``, None for the others, so
+        the list stays aligned with ``values``)."""
+        out = []
+        for v in values:
+            y = self._vb.mapFromView(QtCore.QPointF(0.0, v)).y()
+            if rect.top() <= y <= rect.bottom():
+                out.append(y)
+            elif keep:
+                out.append(None)
+        return out

@@ -51,11 +51,9 @@ class IndicatorPane:
         self.curves = {k: make_curve(k, cosmetic_pen(c)) for k, c in zip(self.keys, style.lines)}
         for c in self.curves.values():
             plot.addItem(c)
-        for level in refs:
-            line = pg.InfiniteLine(pos=level, angle=0, movable=False,
-                                   pen=cosmetic_pen(style.grid if level else style.crosshair, 1.0,
-                                                    QtCore.Qt.PenStyle.DotLine))
-            plot.addItem(line, ignoreBounds=True)
+        #: (value, dotted pen) of each reference line, drawn by the pane's grid (grid_item)
+        self.levels = [(level, cosmetic_pen(style.grid if level else style.crosshair, 1.0,
+                                            QtCore.Qt.PenStyle.DotLine)) for level in refs]
         self._data: BarData | None = None
 
     @property
