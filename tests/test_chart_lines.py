@@ -139,6 +139,30 @@ def test_resampled_series_cuts_the_same_points_out_of_the_whole_series():
     assert len(cache._by_bucket) <= ResampledSeries.KEEP
 
 
+@pytest.mark.parametrize("gap", [(0, 0), (400, 431)])
+def test_resampled_series_runs_are_the_finite_runs_of_each_slice(gap):
+    """With NaN only in the warm-up (the usual MA case) the runs come from the whole series'
+    first finite value; with a gap in the middle the slice is scanned. Either way they are the
+    runs of consecutive finite values of the slice's points, found here by a plain loop."""
+    d, v = hand_data(997, gap)
+    v[:59] = np.nan                                   # MA60's warm-up
+    cache = ResampledSeries()
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        i0 = int(rng.integers(0, 990))
+        s = d.slice_for_drawing(i0, int(rng.integers(i0, 997)), int(rng.integers(5, 120)))
+        _x, y = cache.points(v, s)
+        want, start = [], None
+        for i, value in enumerate([*y, np.nan]):
+            if np.isfinite(value) and start is None:
+                start = i
+            elif not np.isfinite(value) and start is not None:
+                if i - start >= 2:
+                    want.append((start, i))
+                start = None
+        assert cache.runs(y) == want
+
+
 def test_crosshair_moves_do_not_rebuild_the_lines(make_chart, qtbot):
     chart = make_chart(1000, 700)
     chart.set_panes(["macd", "kdj", "rsi"])

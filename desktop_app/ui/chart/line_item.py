@@ -72,29 +72,55 @@ def line_points(values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
 
 class ResampledSeries:
     """One series' :func:`bucket_points` over its whole length, for the last ``KEEP`` bucket
-    sizes; :meth:`points` is :func:`line_points` for a slice, cut out of them."""
+    sizes; :meth:`points` is :func:`line_points` for a slice, cut out of them. Each keeps the
+    index of its first finite value and whether every value after it is finite (the usual case:
+    NaN only in the warm-up), so :meth:`runs` rarely has to scan the slice."""
 
     KEEP = 4
 
     def __init__(self) -> None:
         self._of: np.ndarray | None = None
-        self._by_bucket: dict[int, np.ndarray] = {}
+        self._by_bucket: dict[int, tuple[np.ndarray, int, bool]] = {}
+        self._last: tuple[int, bool] | None = None   # (offset, clean) of the last points()
 
     def points(self, values: np.ndarray, s: Slice) -> tuple[np.ndarray, np.ndarray]:
         if s.bucket == 1:
+            self._last = None
             return line_points(values, s)
         if values is not self._of:
             self._of, self._by_bucket = values, {}
         b = s.bucket
-        whole = self._by_bucket.pop(b, None)
-        if whole is None:
+        entry = self._by_bucket.pop(b, None)
+        if entry is None:
             whole = bucket_points(values, b)
+            ok = np.isfinite(whole)
+            first = int(ok.argmax()) if len(ok) else 0
+            entry = (whole, first, bool(ok[first:].all()))
             if len(self._by_bucket) >= self.KEEP:
                 self._by_bucket.pop(next(iter(self._by_bucket)))
-        self._by_bucket[b] = whole            # the most recently used last
+        self._by_bucket[b] = entry            # the most recently used last
+        whole, first, clean = entry
         j = int(s.x[0]) // b                 # the slice's first bucket
         y = whole[2 * j:2 * (j + len(s.x))]
-        return np.repeat(s.x[:len(y) // 2], 2), y
+        self._last = (first - 2 * j, clean)
+        return _doubled_x(s, len(y) // 2), y
+
+    def runs(self, y: np.ndarray) -> list[tuple[int, int]]:
+        """:func:`finite_runs` of the ``y`` the last :meth:`points` returned."""
+        if self._last is not None and self._last[1]:
+            first = max(0, self._last[0])
+            return [(first, len(y))] if len(y) - first >= 2 else []
+        return finite_runs(y)
+
+
+_DOUBLED: list = [None, 0, None]   # (slice, entries, x): every line of a frame cuts the same x
+
+
+def _doubled_x(s: Slice, k: int) -> np.ndarray:
+    """``np.repeat(s.x[:k], 2)``, made once per slice for all the lines drawing it."""
+    if _DOUBLED[0] is not s or _DOUBLED[1] != k:
+        _DOUBLED[:] = [s, k, np.repeat(s.x[:k], 2)]
+    return _DOUBLED[2]
 
 
 class LineItem(VisibleSliceItem):
@@ -147,7 +173,7 @@ class LineItem(VisibleSliceItem):
         x, y = self._resampled.points(self.values(), s)
         self.points = (x, y)
         self._polys = []
-        for a, b in finite_runs(y):
+        for a, b in self._resampled.runs(y):
             poly = fn.create_qpolygonf(b - a)
             m = fn.ndarray_from_qpolygonf(poly)
             m[:, 0] = x[a:b]
