@@ -87,6 +87,32 @@ def test_lean_specs_equal_pyqtgraph_specs(chart):
     assert checked > 20  # labels were really compared
 
 
+def test_edge_labels_from_the_dropped_ticks_equal_a_scan_of_every_tick(chart):
+    """The lean specs hand _slide_edge_labels the ticks that got no label; sliding those gives
+    the same labels as its general path, which maps every tick of the axis again."""
+    from desktop_app.ui.chart.axis_base import _MeasuringPainter
+
+    axes = [p.getAxis("right") for p in chart._plots()] + [chart._plots()[-1].getAxis("bottom")]
+    rng = np.random.default_rng(11)
+    slid = 0
+    for _ in range(40):
+        i0 = int(rng.integers(0, 1400))
+        chart.set_visible_range(i0, int(rng.integers(i0 + 20, 1500)))
+        chart.grab()
+        for ax in axes:
+            measure = _MeasuringPainter(ax._sizes)
+            base = ax._base_specs(measure)
+            assert ax._slide_candidates is not None
+            fast = ax._slide_edge_labels(measure, base)
+            ax._slide_candidates = None                     # the general path: every tick
+            full = ax._slide_edge_labels(measure, base)
+            measure.end()
+            plain = lambda specs: [(r.getRect(), int(f), t) for r, f, t in specs[2]]  # noqa: E731
+            assert plain(fast) == plain(full)
+            slid += len(full[2]) - len(base[2])
+    assert slid > 0   # some labels were really slid inside an axis
+
+
 def test_date_axis_follows_a_new_series(qapp):
     a, b = BarData(make_bars(600, start="2001-01-02")), BarData(make_bars(600, start="2013-06-03"))
     current = [a]

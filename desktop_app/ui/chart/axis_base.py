@@ -124,6 +124,7 @@ class ChartAxis(pg.AxisItem):
         self._sizes: dict = {}
         self._frozen_br: QtCore.QRectF | None = None
         self._specs = None
+        self._slide_candidates: list | None = None   # see _lean_specs
         self._label_texts = _LabelCache()
         self.setStyle(hideOverlappingLabels=True)
 
@@ -181,6 +182,7 @@ class ChartAxis(pg.AxisItem):
         """What ``pg.AxisItem.generateDrawSpecs`` returns, computed with less work."""
         measure = p if isinstance(p, _MeasuringPainter) else _MeasuringPainter(self._sizes)
         self._frozen_br = super().boundingRect()
+        self._slide_candidates = None
         try:
             if self._lean_case():
                 return self._lean_specs(measure)
@@ -237,6 +239,10 @@ class ChartAxis(pg.AxisItem):
 
         tick_positions: list[list] = []
         tick_specs = []
+        # the (level, index, value) of every labelled-level tick that gets no label: the only
+        # ones _slide_edge_labels can add, so it need not re-map every tick (None: it must)
+        missed: list | None = []
+        text_levels = st["maxTextLevel"] + 1
         for i, (_, ticks) in enumerate(tick_levels):
             positions: list = []
             tick_positions.append(positions)
@@ -248,10 +254,12 @@ class ChartAxis(pg.AxisItem):
                 color.setAlpha(int(255 / (i + 1)))
                 tick_pen.setColor(color)
             end = tick_stop + tick_length
-            for v in ticks:
+            for j, v in enumerate(ticks):
                 x = (v * x_scale) - offset
                 if x < x_min or x > x_max:
                     positions.append(None)
+                    if i < text_levels:
+                        missed.append((i, j, v))
                     continue
                 positions.append(x)
                 if axis == 0:
@@ -275,6 +283,7 @@ class ChartAxis(pg.AxisItem):
             spacing, values = tick_levels[i]
             strings = self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)
             if len(strings) == 0:
+                missed = None
                 continue
             for j in range(len(strings)):
                 if tick_positions[i][j] is None:
@@ -290,10 +299,13 @@ class ChartAxis(pg.AxisItem):
                 fill = float(text_size) / length_px
                 if any(len(text_specs) >= n and fill >= limit
                        for n, limit in st["textFillLimits"]):
+                    missed = None
                     break
             last_text_size2 = text_size2
             for j, vstr in enumerate(strings):
                 if vstr is None:
+                    if missed is not None and tick_positions[i][j] is not None:
+                        missed.append((i, j, values[j]))
                     continue
                 x = tick_positions[i][j]
                 width, height = sizes[j]
@@ -302,9 +314,13 @@ class ChartAxis(pg.AxisItem):
                 else:
                     rect = QtCore.QRectF(x - width / 2., tick_stop + shift, width, height)
                 if br_axis & rect != rect:
+                    if missed is not None:
+                        missed.append((i, j, values[j]))
                     continue
                 text_specs.append((rect, flags, vstr))
         self._updateMaxTextSize(last_text_size2)
+        if missed is not None and tick_levels is getattr(self, "_ticks", None):
+            self._slide_candidates = [v for _i, _j, v in sorted(missed, key=lambda m: m[:2])]
         return axis_spec, tick_specs, text_specs
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
@@ -331,7 +347,7 @@ class ChartAxis(pg.AxisItem):
             return specs
         scale = length / (r1 - r0)
         centre = (lambda r: r.center().y()) if vertical else (lambda r: r.center().x())
-        drawn = {round(centre(r), 1) for r, _f, _s in text_specs}
+        drawn = None   # the label centres already drawn, made when first needed
         if vertical:
             flags = _FLAGS_RIGHT
             edge = text_specs[0][0].left() if text_specs else (
@@ -343,10 +359,17 @@ class ChartAxis(pg.AxisItem):
         if self.style["tickFont"] is not None:
             p.setFont(self.style["tickFont"])
         added: list = []
-        for v in (v for _s, vals in ticks[:self.style["maxTextLevel"] + 1] for v in vals):
+        candidates = self._slide_candidates
+        if candidates is None:
+            candidates = [v for _s, vals in ticks[:self.style["maxTextLevel"] + 1] for v in vals]
+        lo, hi = (br.top(), br.bottom()) if vertical else (br.left(), br.right())
+        for v in candidates:
             pos = (br.bottom() - (v - r0) * scale) if vertical else (br.left() + (v - r0) * scale)
-            lo, hi = (br.top(), br.bottom()) if vertical else (br.left(), br.right())
-            if pos < lo - 0.5 or pos > hi + 0.5 or round(pos, 1) in drawn:
+            if pos < lo - 0.5 or pos > hi + 0.5:
+                continue
+            if drawn is None:
+                drawn = {round(centre(r), 1) for r, _f, _s in text_specs}
+            if round(pos, 1) in drawn:
                 continue
             text = self.tickStrings([v], self.autoSIPrefixScale * self.scale, 1.0)[0]
             if not text:
