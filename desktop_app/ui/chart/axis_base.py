@@ -18,6 +18,8 @@ right end of the time axis.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._qt import QtCore, QtGui, pg
@@ -125,6 +127,7 @@ class ChartAxis(pg.AxisItem):
         self._frozen_br: QtCore.QRectF | None = None
         self._specs = None
         self._slide_candidates: list | None = None   # see _lean_specs
+        self._pen_cache: tuple | None = None         # see _pens_for_style
         self._label_texts = _LabelCache()
         self.setStyle(hideOverlappingLabels=True)
 
@@ -167,7 +170,7 @@ class ChartAxis(pg.AxisItem):
             p.drawLines(run)
         if self.style["tickFont"] is not None:
             p.setFont(self.style["tickFont"])
-        p.setPen(self.textPen())
+        p.setPen(self._pens_for_style()[2])
         p.setClipRect(self.boundingRect().toAlignedRect())
         self._label_texts.draw(p, text_specs)
 
@@ -217,10 +220,11 @@ class ChartAxis(pg.AxisItem):
             tick_stop = bounds.top()
             axis = 1
         tick_start = tick_stop  # no grid: the ticks start at the axis line
-        d0, d1 = self.mapToDevice(span[0]), self.mapToDevice(span[1])
-        if d0 is None or d1 is None:
+        device = self.deviceTransform_()   # what mapToDevice asks for, once for both ends
+        if device is None:
             return None
-        length_px = pg.Point(d1 - d0).length()
+        d = device.map(span[1]) - device.map(span[0])
+        length_px = math.hypot(d.x(), d.y())          # pg.Point.length
         if length_px == 0:
             return None
         r0, r1 = self.range
@@ -247,12 +251,7 @@ class ChartAxis(pg.AxisItem):
             positions: list = []
             tick_positions.append(positions)
             tick_length = st["tickLength"] / ((i * 0.5) + 1.0)
-            tick_pen = self.tickPen()
-            if tick_pen.brush().style() == QtCore.Qt.BrushStyle.SolidPattern:
-                tick_pen = QtGui.QPen(tick_pen)
-                color = QtGui.QColor(tick_pen.color())
-                color.setAlpha(int(255 / (i + 1)))
-                tick_pen.setColor(color)
+            tick_pen = self._level_pen(i)
             end = tick_stop + tick_length
             for j, v in enumerate(ticks):
                 x = (v * x_scale) - offset
@@ -268,7 +267,7 @@ class ChartAxis(pg.AxisItem):
                 else:
                     tick_specs.append((tick_pen, QtCore.QPointF(x, tick_start),
                                        QtCore.QPointF(x, end)))
-        axis_spec = (self.pen(), span[0], span[1])
+        axis_spec = (self._pens_for_style()[0], span[0], span[1])
 
         text_specs: list = []
         if not st["showValues"]:
@@ -322,6 +321,29 @@ class ChartAxis(pg.AxisItem):
         if missed is not None and tick_levels is getattr(self, "_ticks", None):
             self._slide_candidates = [v for _i, _j, v in sorted(missed, key=lambda m: m[:2])]
         return axis_spec, tick_specs, text_specs
+
+    def _pens_for_style(self) -> tuple[QtGui.QPen, dict, QtGui.QPen]:
+        """``self.pen()``, the tick pen per level and ``self.textPen()``, made once per pen
+        setting: pyqtgraph copies each pen (``mkPen``) on every call, three times per axis and
+        frame."""
+        key = (self._pen, self._tickPen, self._textPen)
+        if self._pen_cache is None or self._pen_cache[0] != key:
+            self._pen_cache = (key, self.pen(), {}, self.textPen())
+        return self._pen_cache[1:]
+
+    def _level_pen(self, i: int) -> QtGui.QPen:
+        """The tick pen of level ``i``, as ``AxisItem.generateDrawSpecs`` makes it."""
+        levels = self._pens_for_style()[1]
+        pen = levels.get(i)
+        if pen is None:
+            pen = self.tickPen()
+            if pen.brush().style() == QtCore.Qt.BrushStyle.SolidPattern:
+                pen = QtGui.QPen(pen)
+                color = QtGui.QColor(pen.color())
+                color.setAlpha(int(255 / (i + 1)))
+                pen.setColor(color)
+            levels[i] = pen
+        return pen
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
         if self._frozen_br is not None:

@@ -93,12 +93,23 @@ class TradingDateAxis(ChartAxis):
         self._bounds: dict[str, np.ndarray] = {}
         self._ticks_key: tuple | None = None
         self._ticks: list = []
+        self._texts: dict[tuple[int, str], str] = {}   # (bar, format) -> label, per series
 
     def _level_bounds(self, dates: np.ndarray) -> dict[str, np.ndarray]:
         if dates is not self._bounds_of:
             self._bounds_of = dates  # holding the array keeps its identity unique
             self._bounds = _boundaries(dates)
+            self._texts = {}
         return self._bounds
+
+    def _text(self, dates: np.ndarray, t: int, fmt: str) -> str:
+        """``_fmt(dates[t], fmt)``, remembered for the series: a zoom or pan labels mostly the
+        same boundaries again."""
+        key = (t, fmt)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._texts[key] = _fmt(dates[t], fmt)
+        return text
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802,N803 (Qt/pg API)
         dates = self._dates()
@@ -175,7 +186,7 @@ class TradingDateAxis(ChartAxis):
                 fmt = "month"
             else:
                 fmt = "full" if j == 0 else "day"
-            self._labels[t] = _fmt(dates[t], fmt)
+            self._labels[t] = self._text(dates, t, fmt)
         return [(1.0, [float(t) for t in kept])]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pg API)
