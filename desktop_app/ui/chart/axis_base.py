@@ -128,6 +128,7 @@ class ChartAxis(pg.AxisItem):
         self._specs = None
         self._slide_candidates: list | None = None   # see _lean_specs
         self._pen_cache: tuple | None = None         # see _pens_for_style
+        self._br_cache: tuple | None = None          # see boundingRect
         self._label_texts = _LabelCache()
         self.setStyle(hideOverlappingLabels=True)
 
@@ -346,9 +347,17 @@ class ChartAxis(pg.AxisItem):
         return pen
 
     def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
+        """pyqtgraph's rect, remembered while what it is made of stays the same: the scene asks
+        each axis ≈4 times a frame, and pyqtgraph recomputes it in Python every time."""
         if self._frozen_br is not None:
             return QtCore.QRectF(self._frozen_br)
-        return super().boundingRect()
+        if self.grid is not False and self.linkedView() is not None:
+            return super().boundingRect()        # it then covers the view, which moves
+        key = (self.geometry().getRect(), self.transform(), self.style["tickLength"],
+               self.style["hideOverlappingLabels"])
+        if self._br_cache is None or self._br_cache[0] != key:
+            self._br_cache = (key, super().boundingRect())
+        return QtCore.QRectF(self._br_cache[1])
 
     def _slide_edge_labels(self, p: _MeasuringPainter, specs):
         """Labels of ticks inside the axis that were dropped because their text would cross an

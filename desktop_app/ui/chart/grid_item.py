@@ -75,8 +75,10 @@ class GridItem(QtWidgets.QGraphicsObject):
         """The pixel rows of ``values`` inside ``rect`` (with ``keep``, None for the others, so
         the list stays aligned with ``values``)."""
         out = []
+        self._vb.updateMatrix()
+        to_pixels = self._vb.childTransform()   # mapFromView's transform, taken once
         for v in values:
-            y = self._vb.mapFromView(QtCore.QPointF(0.0, v)).y()
+            y = to_pixels.map(QtCore.QPointF(0.0, v)).y()
             if rect.top() <= y <= rect.bottom():
                 out.append(y)
             elif keep:

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..i18n import model_lang
 from .axis_base import ChartAxis
 from .labels import axis_number
 
@@ -19,6 +20,7 @@ class ValueAxis(ChartAxis):
         super().__init__(orientation, **kw)
         self._ticks_key: tuple | None = None
         self._ticks: list = []
+        self._strings: dict[tuple, list[str]] = {}
 
     def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802,N803 (pg API)
         key = (minVal, maxVal, size, self.scale, self.logMode, self.style["maxTickLevel"],
@@ -45,6 +47,17 @@ class ValueAxis(ChartAxis):
         return [(spacing / self.scale, values.tolist())]
 
     def tickStrings(self, values, scale, spacing):  # noqa: N802 (pg API)
+        """The labels, remembered for the last few tick sets: the ticks are round numbers, so a
+        pan or zoom mostly asks for the same ones again (a copy: callers blank entries)."""
+        key = (tuple(values), scale, spacing, model_lang())   # 万/亿 or K/M/B by language
+        strings = self._strings.get(key)
+        if strings is None:
+            if len(self._strings) >= 64:
+                self._strings.clear()
+            strings = self._strings[key] = self._tick_strings(values, scale, spacing)
+        return list(strings)
+
+    def _tick_strings(self, values, scale, spacing) -> list[str]:
         top = max((abs(v) for v in values), default=0.0)
         if top >= 1e4:  # short labels: a 64-px axis drops labels that do not fit
             return [axis_number(v, top) for v in values]
