@@ -139,6 +139,31 @@ def test_periods_by_key_and_buttons_with_the_adjustment_on(qtbot, view, demo, st
     np.testing.assert_allclose(view.chart.data.close, resample(_raw, "month")["close"].to_numpy(), rtol=1e-12)
 
 
+def test_minute_bars_say_they_are_unadjusted_whatever_the_choice(qtbot, view, demo, stock):
+    """Minute bars come from the source unadjusted (akshare's are, whatever ``adjust`` says): on
+    a minute period the title line says so, not the daily choice, and the support/resistance
+    levels are the report's forward-adjusted prices (those traded on the recent days the minute
+    bars cover), not moved into the 后复权 series."""
+    from desktop_app.ui.stock_view import chart_levels
+
+    _open(qtbot, view, stock)
+    view.adjust.actions["hfq"].trigger()
+    _settle(qtbot, view)
+    report = [price for price, _k, _w in chart_levels(view.current_report())]
+    moved = [price for price, _k, _w in view.chart._levels]
+    assert report and moved != pytest.approx(report)        # 后复权 moved them on 日K
+    view.periods.set_period("5m")
+    _settle(qtbot, view)
+    assert view.chart.data.intraday
+    assert "Unadjusted" in _title(view) and "Backward-adjusted" not in _title(view)
+    assert [price for price, _k, _w in view.chart._levels] == report
+    # the daily choice is kept: back on 日K the chart is 后复权 again
+    view.periods.set_period("day")
+    _settle(qtbot, view)
+    assert view.adjust.kind() == "hfq" and "Backward-adjusted" in _title(view)
+    assert [price for price, _k, _w in view.chart._levels] == pytest.approx(moved)
+
+
 def test_the_choice_is_remembered_and_an_index_ignores_it(qtbot, view, runner, demo):
     view.adjust.set_adjust("hfq")
     other = StockView(types.SimpleNamespace(source=demo, store=None, runner=runner))

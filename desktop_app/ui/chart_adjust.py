@@ -9,7 +9,8 @@ the store's raw prices and factors, which it fetches once per stock the first ti
 period's bars are made from those. Newest request wins; a result for bars no longer shown is
 dropped. An index has one series: the choice does not apply to it. The report, its score and
 its signals stay forward-adjusted (scans use forward-adjusted closes); support/resistance lines
-are moved by the ratio of the series' last close to the forward-adjusted one.
+are moved by the ratio of the series' last close to the forward-adjusted one. Minute bars are
+the source's unadjusted ones whatever the choice (``ui/chart_period``): their title says 不复权.
 通达信 binds no default key to its 复权 choice; StockScan's Shift+F8 cycles it (前 → 后 → 不复权),
 beside F8, which cycles the period.
 """
@@ -94,9 +95,10 @@ class ChartAdjust(QObject):
         """False for an index (one series, no corporate actions)."""
         return not str(self.view.current_symbol()).startswith("index:")
 
-    def label(self) -> str:
-        """The title line's word for the choice ("" for an index)."""
-        return adjust_label(self._kind) if self.applies() and self.view.current_symbol() else ""
+    def label(self, kind: str | None = None) -> str:
+        """The title line's word for the choice, or for ``kind`` ("" for an index)."""
+        shown = self._kind if kind is None else kind
+        return adjust_label(shown) if self.applies() and self.view.current_symbol() else ""
 
     def levels(self, levels: list | None) -> list | None:
         """Forward-adjusted support/resistance prices moved into the shown series."""

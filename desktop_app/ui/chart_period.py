@@ -203,7 +203,12 @@ class ChartPeriods(QObject):
             name = f"{name} {period_label(self._period)}".strip()
         adjust = getattr(v, "adjust", None)                   # ui/chart_adjust: 前复权/后复权/不复权
         levels = chart_levels(report) if report is not None else None
-        if adjust is not None:
+        if adjust is not None and self._period in MINUTE_PERIODS:
+            # minute bars come unadjusted whatever the choice (the source's, as 通达信 draws
+            # them): the title says so, and the levels stay forward-adjusted, which for the
+            # recent days minute bars cover are the prices traded
+            name = f"{name} {adjust.label('none')}".strip()
+        elif adjust is not None:
             name, levels = f"{name} {adjust.label()}".strip(), adjust.levels(levels)
         v.chart.set_bars(frame, symbol=display_code(v.current_symbol()), name=name, is_demo=v._is_demo(), markers=markers,
                          levels=levels)
