@@ -259,14 +259,19 @@ class DemoSource:
         st, full = self._static(), self._market().panel
         idx = np.array([st.row_of[c] for c in rows], dtype=np.intp)
         whole = len(idx) == len(full.symbols) and np.array_equal(idx, np.arange(len(idx)))
-        pick = (lambda v: v) if whole else (lambda v: v[idx])     # the whole market: no row copy
-        traded = np.flatnonzero(np.isfinite(pick(full.close)).any(axis=0))   # as the store's union
+        rows_of = slice(None) if whole else idx                  # the whole market: no row copy
+        traded = np.flatnonzero(np.isfinite(full.close[rows_of]).any(axis=0))   # as the store's union
         if end is not None:
             traded = traded[full.dates[traded] <= pd.Timestamp(end)]
         days = traded[-int(last_n):] if last_n > 0 else traded[:0]
         if len(days) and days[-1] - days[0] + 1 == len(days):    # contiguous: a view, not a copy
             days = slice(int(days[0]), int(days[-1]) + 1)
-        fields = {k: _read_only(pick(v)[:, days]) for k, v in full.fields.items()}
+        if whole or isinstance(days, slice):
+            # rows and days picked in one indexing: only the cells returned are copied (picking
+            # the rows of every day first copied the whole history of each field)
+            fields = {k: _read_only(v[rows_of, days]) for k, v in full.fields.items()}
+        else:
+            fields = {k: _read_only(v[np.ix_(idx, days)]) for k, v in full.fields.items()}
         return Panel(np.array(rows, dtype=object), full.dates[days], fields), errors
 
     def latest_date(self) -> dt.date | None:
