@@ -6,7 +6,8 @@ universe_size`` always holds (``ScanOutcome.accounted``): a stock that cannot be
 too short a history, a source error) is a *failure with a reason*, never a score-0 hit.
 
 Steps of ``run_scan``:
-1. resolve the universe (``resolve_universe``): rejected tokens are reported, not dropped;
+1. resolve the universe (``core.scan_universe.resolve_universe``; the request itself is
+   ``core.scan_request.ScanRequest``): rejected tokens are reported, not dropped;
 2. prefilters on the universe table (ST, listed fewer than N calendar days), on the
    fundamentals (market caps, PE, PB, ROE, profit growth, the fundamental score:
    ``core.scan_fundamentals``, read only when asked or stored) and on the last stored bar
@@ -25,20 +26,25 @@ import datetime as dt
 import logging
 import math
 import time
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from .catalogue import WORDS, pick, word
 from .jobs import CancelToken, Progress, ProgressFn, no_progress
-from .reasons import R, Reason, ReasonError
-from .scan_bars import as_of_problems, gather_bars, local_latest as _local_latest
+from .reasons import R, Reason
+from .scan_bars import gather_bars, local_latest as _local_latest
 from .scan_fundamentals import FundamentalsError, load as load_fundamentals
-from .hit_order import SORT_KEYS, sort_hits
+from .hit_order import sort_hits
+# the request and the universe live in their own modules; core.scan names them for its callers
+from .scan_request import EmptyUniverseError, ScanError, ScanRequest, split_universe, strategy_name
 from .scan_returns import exclusions as return_exclusions, period_returns
-from .symbols import BOARDS, INDEXES, SymbolError, parse_index, parse_symbols
+from .scan_universe import Universe, resolve_universe
+
+__all__ = ["CHUNK", "FETCH_WEIGHT", "FORMULA_CONDITION", "LOOKBACK_DAYS", "MATCH_ALL_STRATEGIES",
+           "SHORT_HISTORY", "DIMENSIONS", "EmptyUniverseError", "ScanError", "ScanOutcome", "ScanRequest",
+           "Universe", "resolve_universe", "run_scan", "split_universe", "strategy_name"]
 
 log = logging.getLogger(__name__)
 
@@ -55,281 +61,6 @@ DIMENSIONS = ("trend", "volatility", "technical", "volume", "momentum")
 #: Reasons a stock cannot be scored that are its age, not an error: counted as the prefilter
 #: "history_short" (shown with the other exclusions), never as failures in red.
 SHORT_HISTORY = frozenset({"history_too_short", "not_listed_yet"})
-UNIVERSE_KINDS = ("all", "board", "index", "industry", "concept", "watchlist", "codes")
-
-
-class ScanError(ReasonError, ValueError):
-    """A scan that cannot start (bad request, empty universe). ``reason`` says why in any
-    language; ``str()`` is the English."""
-
-
-class EmptyUniverseError(ScanError):
-    pass
-
-
-# ---------------------------------------------------------------------------------------------
-# the request
-# ---------------------------------------------------------------------------------------------
-def split_universe(universe: str) -> tuple[str, str]:
-    """"index:000300" -> ("index", "000300"); "sh-main" / "board:sh-main" -> ("board", "sh_main")."""
-    u = (universe or "").strip()
-    kind, _, arg = u.partition(":")
-    kind_l = kind.strip().lower()
-    if not _:
-        bare = kind_l.replace("-", "_")
-        if bare in ("all", "market", "全市场", ""):
-            return "all", ""
-        if bare in ("watchlist", "自选股", "自选"):
-            return "watchlist", ""
-        if bare in BOARDS:
-            return "board", bare
-        return "?", u
-    arg = arg.strip()
-    if kind_l == "board":
-        return "board", arg.lower().replace("-", "_")
-    return kind_l, arg
-
-
-@dataclass
-class ScanRequest:
-    universe: str = "all"
-    exclude_st: bool = True
-    exclude_suspended: bool = True
-    min_listed_days: int = 60
-    price_min: float | None = None
-    price_max: float | None = None
-    min_amount: float | None = None       # yuan
-    mcap_min: float | None = None         # yuan
-    mcap_max: float | None = None         # yuan
-    min_score: float = 60
-    strategies: list[str] = field(default_factory=list)
-    mode: str = "all"                     # "all" | "any" of the strategies
-    formula: str = ""                     # a 通达信 formula whose selection must hold too (core/formula)
-    as_of: str = ""                       # "YYYY-MM-DD": scan as of that past day ("" = the latest)
-    # fundamentals (core/scan_fundamentals.py): PE/PB bounds (a loss fails any PE bound), float
-    # cap in yuan, ROE and profit growth in percent, a minimum fundamental score 0–100
-    pe_min: float | None = None
-    pe_max: float | None = None
-    pb_min: float | None = None
-    pb_max: float | None = None
-    float_cap_min: float | None = None
-    float_cap_max: float | None = None
-    roe_min: float | None = None
-    profit_yoy_min: float | None = None
-    min_fscore: float | None = None
-    # the stock's change over its bars (core/scan_returns.py), percent: 60日涨跌幅, 年初至今
-    chg60_min: float | None = None
-    chg60_max: float | None = None
-    ytd_min: float | None = None
-    ytd_max: float | None = None
-    sort: str = "score"                   # the hits' order: a hit column, best first (SORT_KEYS)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "ScanRequest":
-        names = {f.name for f in fields(cls)}
-        kw = {k: v for k, v in (d or {}).items() if k in names}
-        if "strategies" in kw:
-            kw["strategies"] = list(kw["strategies"] or [])
-        return cls(**kw)
-
-    def validate(self) -> list[Reason]:
-        """The request's problems as reasons; empty when the request can run."""
-        problems: list[Reason] = []
-        kind, arg = split_universe(self.universe)
-        if kind not in UNIVERSE_KINDS:
-            problems.append(R("universe_unknown", universe=self.universe))
-        elif kind == "board" and arg not in BOARDS:
-            problems.append(R("board_unknown", board=arg, boards=list(BOARDS)))
-        elif kind == "index":
-            try:
-                parse_index(arg)
-            except SymbolError as e:
-                problems.append(R("universe_index", reason=e.reason))
-        elif kind in ("industry", "concept") and not arg:
-            problems.append(R("board_name_missing", kind=_kind_term(kind),
-                              example=f"{kind}:银行"))
-        elif kind == "codes" and not parse_symbols(arg).symbols:
-            problems.append(R("codes_none_valid"))
-        if not _finite_or_none(self.min_score) or not (0 <= float(self.min_score) <= 100):
-            problems.append(R("min_score_range"))
-        if self.min_listed_days is not None and self.min_listed_days < 0:
-            problems.append(R("min_listed_negative"))
-        for lo, hi, what in ((self.price_min, self.price_max, "price"),
-                             (self.mcap_min, self.mcap_max, "market_cap")):
-            if lo is not None and lo < 0 or hi is not None and hi < 0:
-                problems.append(R("bounds_negative", what=_word_term(what)))
-            if lo is not None and hi is not None and lo > hi:
-                problems.append(R("bounds_inverted", what=_word_term(what), lo=float(lo), hi=float(hi)))
-        if self.min_amount is not None and self.min_amount < 0:
-            problems.append(R("min_amount_negative"))
-        if self.mode not in ("all", "any"):
-            problems.append(R("mode_unknown", mode=repr(self.mode)))
-        problems += as_of_problems(self.as_of)
-        if (self.formula or "").strip():
-            from .formula.screen import formula_problems
-            problems += formula_problems(self.formula)
-        from .scan_fundamentals import request_problems
-        from .scan_returns import request_problems as return_problems
-        problems += request_problems(self) + return_problems(self)
-        if self.sort not in SORT_KEYS:
-            problems.append(R("sort_unknown", key=repr(self.sort), keys=", ".join(SORT_KEYS)))
-        if self.strategies:
-            from .strategies import STRATEGIES
-            for s in self.strategies:
-                if str(s) not in STRATEGIES and _strategy_or_none(s) is None:
-                    problems.append(R("strategy_unknown", strategy=repr(s)))
-        return problems
-
-    def universe_description(self, lang: str = "zh") -> str:
-        kind, arg = split_universe(self.universe)
-        if kind == "all":
-            return word("all_market", lang)
-        if kind == "board" and arg in BOARDS:
-            return pick(BOARDS[arg], lang)
-        if kind == "index":
-            try:
-                code = parse_index(arg)
-                return pick(INDEXES[code][:2], lang)
-            except SymbolError:
-                return arg
-        if kind in ("industry", "concept"):
-            return f"{word(kind, lang)}·{arg}"
-        if kind == "watchlist":
-            return word("watchlist", lang)
-        if kind == "codes":
-            codes = parse_symbols(arg).codes
-            if len(codes) <= 3:
-                return ",".join(codes)
-            return word("n_stocks", lang, n=len(codes))
-        return self.universe
-
-    def title(self, lang: str = "zh") -> str:
-        """E.g. "沪深300 · 得分≥60 · MACD金叉+均线多头排列"."""
-        zh = lang == "zh"
-        parts = [self.universe_description(lang), f"{word('score', lang)}≥{float(self.min_score):g}"]
-        if self.strategies:
-            names = [strategy_name(s, lang) for s in self.strategies]
-            joiner = "+" if self.mode == "all" else ("|" if zh else " or ")
-            parts.append(joiner.join(names))
-        if (self.formula or "").strip():
-            parts.append(word("formula", lang))
-        if self.as_of:
-            parts.append(pick(WORDS["as_of_day"], lang).format(day=self.as_of))
-        return " · ".join(parts)
-
-
-def _finite_or_none(x: Any) -> bool:
-    try:
-        return math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
-
-
-def _kind_term(kind: str) -> dict:
-    return {"zh": WORDS[kind][0], "en": kind}
-
-
-def _word_term(key: str) -> dict:
-    zh, en = WORDS[key]
-    return {"zh": zh, "en": en}
-
-
-def _strategy_or_none(sid: str):
-    from .strategies import find_strategy
-    try:
-        return find_strategy(sid)
-    except (KeyError, ValueError):
-        return None
-
-
-def strategy_name(sid: str, lang: str = "zh") -> str:
-    s = _strategy_or_none(sid)
-    if s is None:
-        return sid
-    return s.name_zh if lang == "zh" else s.name_en
-
-
-# ---------------------------------------------------------------------------------------------
-# the universe
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class Universe:
-    symbols: list[str]
-    rejected: list[tuple[str, str]] = field(default_factory=list)
-    description: str = ""
-
-
-def _dedupe(xs: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(str(x) for x in xs))
-
-
-def _board_members(source, kind: str, name: str) -> list[str]:
-    try:
-        names = list(source.boards(kind))
-    except Exception as e:  # noqa: BLE001 - a source error is reported readably
-        raise ScanError(R("boards_unavailable", kind=_kind_term(kind), reason=Reason.of(e))) from e
-    if name not in names:
-        close = [n for n in names if name in n or n in name][:8]
-        hint = (R("board_hint_close", names=close) if close
-                else R("board_hint_examples", names=names[:8]) if names else "")
-        raise EmptyUniverseError(R("board_not_found", kind=_kind_term(kind), name=name, hint=hint))
-    return list(source.board_members(kind, name))
-
-
-def resolve_universe(request: ScanRequest, source, watchlist: list[str] | None = None,
-                     universe_df: pd.DataFrame | None = None) -> Universe:
-    """The stocks a request covers, in a stable order, with every rejected token and its reason.
-
-    Symbols the source does not list (delisted index members, typos that look like codes) are
-    rejected with a reason. Raises ``EmptyUniverseError`` (readable) when nothing is left."""
-    kind, arg = split_universe(request.universe)
-    desc = request.universe_description("zh")
-    if universe_df is None:
-        universe_df = source.universe()
-    listed = set(universe_df["symbol"].astype(str))
-    rejected: list[tuple[str, str]] = []
-    if kind == "all":
-        syms = list(universe_df["symbol"].astype(str))
-    elif kind == "board":
-        if arg not in BOARDS:
-            raise ScanError(R("board_unknown", board=arg, boards=list(BOARDS)))
-        syms = list(universe_df.loc[universe_df["board"] == arg, "symbol"].astype(str))
-    elif kind == "index":
-        try:
-            code = parse_index(arg)
-        except SymbolError as e:
-            raise ScanError(R("universe_index", reason=e.reason)) from e
-        syms = list(source.index_members(code))
-    elif kind in ("industry", "concept"):
-        if not arg:
-            raise ScanError(R("board_name_missing", kind=_kind_term(kind), example=f"{kind}:银行"))
-        syms = _board_members(source, kind, arg)
-    elif kind == "watchlist":
-        syms = list(watchlist or [])
-        if not syms:
-            raise EmptyUniverseError(R("watchlist_empty"))
-    elif kind == "codes":
-        parsed = parse_symbols(arg)
-        rejected.extend(parsed.rejected)
-        syms = parsed.codes
-    else:
-        raise ScanError(R("universe_unknown", universe=request.universe))
-    out = []
-    for s in _dedupe(syms):
-        if s in listed:
-            out.append(s)
-        else:
-            rejected.append((s, R("not_listed")))
-    if not out:
-        name = {"zh": request.universe_description("zh"), "en": request.universe_description("en")}
-        if rejected:
-            first = R("token_rejected", token=rejected[0][0], reason=rejected[0][1])
-            raise EmptyUniverseError(R("universe_empty_rejected", name=name, n=len(rejected), first=first))
-        raise EmptyUniverseError(R("universe_empty", name=name))
-    return Universe(out, rejected, desc)
 
 
 # ---------------------------------------------------------------------------------------------
