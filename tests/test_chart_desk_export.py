@@ -104,7 +104,7 @@ def test_png_size_comes_from_the_menu_and_is_remembered(make_view, view, qtbot, 
     view.png_size_actions["view"].trigger()
     assert view.png_export_size() == (view.width(), view.height())
     # the dialog's export uses the menu's size
-    QSettings().setValue("export/last_dir", str(tmp_path))
+    QSettings().setValue("dialogs/stock_export/folder", str(tmp_path))   # ui/file_dialogs
     view.png_size_actions["1280x720"].trigger()
     dlg = view.export_chart_dialog()
     with qtbot.waitSignal(view.exported, timeout=10000):

@@ -3,6 +3,9 @@
     path = save_file(parent, "results_export", tr("Export results"), "选股结果-20250103",
                      [FileType(tr("CSV (UTF-8, Excel)"), ".csv"), FileType(tr("Excel workbook"), ".xlsx")])
 
+``open_save_dialog`` is the same without blocking: a window-modal dialog, already open, that
+calls back with the chosen path (the stock view's PNG and report exports; tests drive the dialog).
+
 ``key`` names the dialog's memory in ``QSettings()`` (``dialogs/<key>/folder`` and ``…/suffix``):
 each kind of export comes back to the folder it last saved to, offering the type last chosen,
 the way 通达信's 数据导出 does. The returned path always ends with the chosen type's suffix.
@@ -17,12 +20,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from PySide6.QtCore import QLocale, QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from desktop_app.ui.i18n import is_zh
+from desktop_app.ui.i18n import is_zh, tr
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,42 @@ def save_file(parent: QWidget | None, key: str, title: str, name: str, types: Se
         path += chosen.suffix
     remember(key, path)
     return path
+
+
+def open_save_dialog(parent: QWidget, key: str, title: str, name: str, file_type: FileType,
+                     on_chosen: Callable[[str], None]) -> QFileDialog:
+    """A window-modal save dialog in the folder the ``key`` dialog last saved to, already open;
+    ``on_chosen(path)`` gets the chosen path with the type's suffix ensured, and the folder is
+    remembered. Always Qt's own dialog, its words set here in the UI language (a native one,
+    opened without blocking, would speak the desktop's). Returns the dialog."""
+    dlg = QFileDialog(parent, title)
+    dlg.setObjectName("exportFileDialog")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dlg.setFileMode(QFileDialog.FileMode.AnyFile)
+    dlg.setNameFilter(file_type.filter)
+    dlg.setDefaultSuffix(file_type.suffix.lstrip("."))
+    dlg.setDirectory(last_folder(key))
+    dlg.selectFile(name)
+    for label, text in ((QFileDialog.DialogLabel.LookIn, tr("Look in:")),
+                        (QFileDialog.DialogLabel.FileName, tr("File name:")),
+                        (QFileDialog.DialogLabel.FileType, tr("Files of type:")),
+                        (QFileDialog.DialogLabel.Accept, tr("Save")),
+                        (QFileDialog.DialogLabel.Reject, tr("Cancel"))):
+        dlg.setLabelText(label, text)
+
+    def chosen(path: str) -> None:
+        if not path:
+            return
+        if not path.lower().endswith(file_type.suffix.lower()):
+            path += file_type.suffix
+        remember(key, path)
+        on_chosen(path)
+
+    dlg.fileSelected.connect(chosen)
+    dlg.finished.connect(dlg.deleteLater)
+    dlg.open()
+    return dlg
 
 
 def open_file(parent: QWidget | None, key: str, title: str, types: Sequence[FileType]) -> str:

@@ -9,7 +9,8 @@ levels; a stale result is dropped.
 Exports: the PNG is the whole view (title, chart, the analysis unless off) drawn offscreen at the
 menu's size (remembered), no crosshair; the HTML report embeds the chart as a ``data:`` URI.
 Pictures are drawn on the GUI thread; encoding, text and writes run on the runner
-(``exported(path, error)``). Qt's own file dialogs (the UI language), in "export/last_dir".
+(``exported(path, error)``). Qt's own file dialogs (the UI language), in the folder of the last
+export (``ui/file_dialogs.open_save_dialog``).
 
 The Panes menu (indicator panes; MA, BOLL, levels and marker overlays; formula indicators,
 ``ui/stock_formulas``; relative strength, ``ui/relative_strength``) and its persistence are the
@@ -40,6 +41,7 @@ from desktop_app.ui.chart.chart_widget import ChartWidget
 from desktop_app.ui.chart.offscreen import render_offscreen
 from desktop_app.ui.chart_adjust import ChartAdjust
 from desktop_app.ui.chart_period import ChartPeriods
+from desktop_app.ui.file_dialogs import FileType, open_save_dialog
 from desktop_app.ui.i18n import is_zh, reason_text, tr
 from desktop_app.ui.index_breadth import BreadthPanel, display_code, is_index, title_html
 from desktop_app.ui.relative_strength import RelativeStrength
@@ -51,13 +53,13 @@ PANE_CHOICES = (("macd", "MACD"), ("kdj", "KDJ"), ("rsi", "RSI"))
 OVERLAY_KEYS = ("ma", "boll", "levels", "markers")
 PANES_KEY = "chart/panes"         # QSettings: comma-separated pane names ("" = none)
 OVERLAYS_KEY = "chart/overlays"   # QSettings: "ma=1,boll=0,levels=1,markers=1" (older: the "on" names)
-LAST_DIR_KEY = "export/last_dir"  # QSettings: the folder of the last export
+EXPORT_DIALOG = "stock_export"   # file_dialogs' memory: PNG and reports share their last folder
 PNG_SIZE_KEY = "export/png_size"  # QSettings: "1600x900" or "view"
 PNG_PANEL_KEY = "export/png_analysis"  # QSettings: the PNG includes the analysis panel
 PNG_SIZES = ((1280, 720), (1600, 900), (1920, 1080), (2560, 1440))
 DEFAULT_PNG_SIZE = (1600, 900)
 HTML_CHART_SIZE = (1200, 720)     # the chart picture embedded in the HTML report
-REPORT_FORMATS = {"md": ("Markdown (*.md)", ".md"), "html": ("HTML (*.html)", ".html")}
+REPORT_FORMATS = {"md": FileType("Markdown", ".md"), "html": FileType("HTML", ".html")}
 
 
 def chart_markers(report: Any, strategies: list[str] | None = None, dates: dict | None = None) -> dict[str, list]:
@@ -118,50 +120,6 @@ def save_chart_state(panes: list[str], overlays: dict[str, bool]) -> None:
     s = QSettings()
     s.setValue(PANES_KEY, ",".join(panes))
     s.setValue(OVERLAYS_KEY, ",".join(f"{k}={int(bool(overlays.get(k)))}" for k in OVERLAY_KEYS))
-
-
-def last_folder() -> str:
-    """The folder of the last export ("" before the first: the dialog starts in the home folder)."""
-    return str(QSettings().value(LAST_DIR_KEY, "") or "")
-
-
-def remember_folder(path: str | Path) -> None:
-    QSettings().setValue(LAST_DIR_KEY, str(Path(path).parent))
-
-
-def save_file_dialog(parent: QWidget, title: str, filename: str, name_filter: str, suffix: str,
-                     on_chosen) -> QFileDialog:
-    """A window-modal save dialog that speaks the UI language (Qt's own dialog, its words set
-    here; a native one speaks the desktop's) and opens in the folder used last. ``on_chosen(path)``
-    gets the chosen path with ``suffix`` ensured; the folder is remembered. Returns the dialog,
-    already open."""
-    dlg = QFileDialog(parent, title)
-    dlg.setObjectName("exportFileDialog")
-    dlg.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-    dlg.setFileMode(QFileDialog.FileMode.AnyFile)
-    dlg.setNameFilter(name_filter)
-    dlg.setDefaultSuffix(suffix.lstrip("."))
-    dlg.setDirectory(last_folder() or str(Path.home()))
-    dlg.selectFile(filename)
-    dlg.setLabelText(QFileDialog.DialogLabel.LookIn, tr("Look in:"))
-    dlg.setLabelText(QFileDialog.DialogLabel.FileName, tr("File name:"))
-    dlg.setLabelText(QFileDialog.DialogLabel.FileType, tr("Files of type:"))
-    dlg.setLabelText(QFileDialog.DialogLabel.Accept, tr("Save"))
-    dlg.setLabelText(QFileDialog.DialogLabel.Reject, tr("Cancel"))
-
-    def chosen(path: str) -> None:
-        if not path:
-            return
-        if not path.lower().endswith(suffix):
-            path += suffix
-        remember_folder(path)
-        on_chosen(path)
-
-    dlg.fileSelected.connect(chosen)
-    dlg.finished.connect(dlg.deleteLater)
-    dlg.open()
-    return dlg
 
 
 def png_bytes(image: QImage) -> bytes:
@@ -507,17 +465,17 @@ class StockView(QWidget):
             return None
         size = self.png_export_size()
         include = self.png_panel_action.isChecked()
-        return save_file_dialog(self, tr("Export chart"), self._default_name(".png"), "PNG (*.png)",
-                                ".png", lambda path: self.export_chart_png(path, size, include))
+        return open_save_dialog(self, EXPORT_DIALOG, tr("Export chart"), self._default_name(".png"),
+                                FileType("PNG", ".png"), lambda path: self.export_chart_png(path, size, include))
 
     @Slot(str)
     def export_report_dialog(self, fmt: str) -> QFileDialog | None:
         if self._report is None:
             self.panel.show_message(tr("Open a stock first."), error=True)
             return None
-        filt, ext = REPORT_FORMATS[fmt]
-        return save_file_dialog(self, tr("Export report"), self._default_name(ext), filt, ext,
-                                lambda path: self.export_report(path, fmt))
+        file_type = REPORT_FORMATS[fmt]
+        return open_save_dialog(self, EXPORT_DIALOG, tr("Export report"), self._default_name(file_type.suffix),
+                                file_type, lambda path: self.export_report(path, fmt))
 
     def render_image(self, width: int, height: int, include_analysis: bool = True) -> QImage:
         """The stock view drawn at ``width`` × ``height``: its title, the chart (same panes,
