@@ -269,6 +269,42 @@ def test_reference_levels_are_drawn_at_their_values_behind_the_lines(chart, qtbo
         assert grid.zValue() < min(c.zValue() for c in chart._pane_objs[name].curves.values())
 
 
+def test_crosshair_lines_sit_on_the_bar_and_follow_a_zoom(chart, qtbot):
+    """The vertical line is on the bar in every pane, the horizontal one at the mouse's value in
+    the pane it is over only; a zoom moves them with the bar (pixels computed here from each
+    pane's range and size)."""
+    chart.set_panes(["macd", "rsi"])
+    chart.set_bars(make_bars(300), symbol="600000")
+    qtbot.waitUntil(chart.indicators_shown)
+    chart.set_visible_range(100, 199)
+    lo, hi = chart.price_y_range()
+    y = lo + 0.3 * (hi - lo)
+    chart.cursor.move_to(150, plot=chart.price_plot, y=y)
+
+    def px(vb, v, vertical):
+        (x0, x1), (y0, y1) = vb.viewRange()
+        r = vb.rect()
+        return (v - x0) / (x1 - x0) * r.width() if vertical else (y1 - v) / (y1 - y0) * r.height()
+
+    for _ in range(2):
+        chart.grab()
+        panes = chart.cursor._panes
+        assert len(panes) >= 4
+        for p in panes:
+            vb = p.plot.getViewBox()
+            assert p.vline.isVisible() and p.vline.value() == 150.0
+            assert p.vline.pixel() == pytest.approx(px(vb, 150.0, True), abs=1e-6)
+            assert p.hline.isVisible() == (p.plot is chart.price_plot)
+        price = panes[0]
+        assert price.hline.pixel() == pytest.approx(px(price.plot.getViewBox(), y, False), abs=1e-6)
+        before = panes[1].vline.pixel()
+        chart.zoom(0.5, anchor=140.0)        # the bar and the value stay; their pixels move
+        assert chart.visible_range() != (100, 199)
+    assert panes[1].vline.pixel() != pytest.approx(before)
+    chart.cursor.hide()
+    assert not chart.cursor.is_shown()
+
+
 # ---------------------------------------------------------------------------- settings
 def test_pane_and_overlay_state_without_settings(chart, qtbot):
     """The chart exposes its state and setters and stores nothing (the stock view remembers)."""
