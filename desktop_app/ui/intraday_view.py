@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from .chart._qt import QtCore, QtGui, QtWidgets, cosmetic_pen, pg
+from .chart.cursor import CrosshairLine
 from .chart.labels import axis_number, big_number
 from .chart.style import THEMES
 from .i18n import tr
@@ -162,12 +163,9 @@ class IntradayView(QtWidgets.QWidget):
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.volume_plot.addItem(self.volume_bars)
         pen = cosmetic_pen(st.crosshair, 1, QtCore.Qt.PenStyle.DotLine)
-        self.v_line = pg.InfiniteLine(angle=90, pen=pen)
-        self.h_line = pg.InfiniteLine(angle=0, pen=pen)
-        self.v_line2 = pg.InfiniteLine(angle=90, pen=pen)
-        self.price_plot.addItem(self.v_line, ignoreBounds=True)
-        self.price_plot.addItem(self.h_line, ignoreBounds=True)
-        self.volume_plot.addItem(self.v_line2, ignoreBounds=True)
+        self.v_line = CrosshairLine(self.price_plot.getViewBox(), True, pen)    # the chart's crosshair lines
+        self.h_line = CrosshairLine(self.price_plot.getViewBox(), False, pen)
+        self.v_line2 = CrosshairLine(self.volume_plot.getViewBox(), True, pen)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._show_cursor(False)
 
@@ -253,9 +251,9 @@ class IntradayView(QtWidgets.QWidget):
             return
         i = max(0, min(d.n - 1, int(i)))
         self._cursor = i
-        self.v_line.setValue(d.x[i])
-        self.v_line2.setValue(d.x[i])
-        self.h_line.setValue(d.price[i])
+        self.v_line.set_value(d.x[i])
+        self.v_line2.set_value(d.x[i])
+        self.h_line.set_value(d.price[i])
         self._show_cursor(True)
         self._update_readout(i)
 
