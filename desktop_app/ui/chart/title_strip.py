@@ -61,6 +61,8 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
         self._line_h = math.ceil(max(self._fm.height(), self._fm_bold.height()))
         self._segments: tuple[Segment, ...] = ()
         self._widths: list[float] = []
+        self._run_widths: list[list[float]] = []     # per segment, each run's advance
+        self._colors: dict[str, QtGui.QColor] = {}
         self._ellipsis_w = self._fm.horizontalAdvance(ELLIPSIS)
         self._shown = 0
         self._used = 0.0
@@ -82,7 +84,8 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
         if segments == self._segments:
             return False
         self._segments = segments
-        self._widths = [self._segment_width(s) for s in segments]
+        self._run_widths = [[self._font_of(r)[1].horizontalAdvance(r.text) for r in s] for s in segments]
+        self._widths = [sum(w) for w in self._run_widths]
         self._relayout()
         self.update()
         return True
@@ -116,9 +119,6 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
     def _font_of(self, run: Run) -> tuple[QtGui.QFont, QtGui.QFontMetricsF]:
         return (self._bold, self._fm_bold) if run.bold else (self._font, self._fm)
 
-    def _segment_width(self, s: Segment) -> float:
-        return sum(self._font_of(r)[1].horizontalAdvance(r.text) for r in s)
-
     def _relayout(self) -> None:
         avail = self.size().width() - 2 * PAD_X
         total = sum(self._widths) + GAP * max(0, len(self._widths) - 1)
@@ -133,6 +133,12 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
             x, shown = nxt, shown + 1
         self._shown = shown
         self._used = (x + (GAP if shown else 0.0) + self._ellipsis_w) if avail > self._ellipsis_w else 0.0
+
+    def _color(self, name: str) -> QtGui.QColor:
+        color = self._colors.get(name)
+        if color is None:
+            color = self._colors[name] = QtGui.QColor(name)
+        return color
 
     def resizeEvent(self, ev) -> None:  # noqa: N802 (Qt override)
         super().resizeEvent(ev)
@@ -150,15 +156,18 @@ class TitleStrip(QtWidgets.QGraphicsWidget):
         p.setClipRect(r)
         baseline = (r.height() - self._line_h) / 2 + self._fm.ascent()
         x = PAD_X
+        font = None
         for k, s in enumerate(self._segments[:self._shown]):
             if k:
                 x += GAP
-            for run in s:
-                font, fm = self._font_of(run)
-                p.setFont(font)
-                p.setPen(QtGui.QColor(run.color))
+            for run, w in zip(s, self._run_widths[k]):
+                run_font = self._bold if run.bold else self._font
+                if run_font is not font:
+                    font = run_font
+                    p.setFont(font)
+                p.setPen(self._color(run.color))
                 p.drawText(QtCore.QPointF(x, baseline), run.text)
-                x += fm.horizontalAdvance(run.text)
+                x += w
         if self.is_elided() and self._used:
             p.setFont(self._font)
             p.setPen(self._fg)
