@@ -217,6 +217,9 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
 
     # -- prefilters on the last bar: suspended today, price, amount; 60日涨跌幅, 年初至今 ------------
     rets = period_returns(panel)
+    # the panel's rows still in after them (None: all): each chunk copies its own rows, since a
+    # whole-panel copy of the survivors costs mostly first-touch page faults (≈0.24 s for 5,000)
+    kept: np.ndarray | None = None
     if len(panel.symbols) and len(panel.dates):
         last = panel.close[:, -1]
         b_reason = np.full(len(last), "", dtype=object)
@@ -236,17 +239,16 @@ def run_scan(request: ScanRequest, source, store, progress: ProgressFn = no_prog
             note_excluded(b_reason)
             done += int((b_reason != "").sum())
             kept = np.flatnonzero(b_reason == "")
-            panel = panel.rows(kept)
             rets = {k: v[kept] for k, v in rets.items()}
 
     # -- score and screen in chunks ----------------------------------------------------------
     extra_ids = [k for k in STRATEGIES if k not in wanted] if MATCH_ALL_STRATEGIES else []
     formula = formula_screen(request.formula)       # None without a formula (validated above)
     meta = _meta_lookup(info)
-    n_rows = len(panel.symbols)
+    n_rows = len(panel.symbols) if kept is None else len(kept)
     for a in range(0, n_rows, CHUNK):
         cancel.raise_if_cancelled()
-        sub = panel.rows(slice(a, a + CHUNK))
+        sub = panel.rows(slice(a, a + CHUNK) if kept is None else kept[a:a + CHUNK])
         sub_rets = {k: v[a:a + CHUNK] for k, v in rets.items()}
         res = score_panel(sub)
         req_fired = fired_at(sub, wanted) if wanted else {}
