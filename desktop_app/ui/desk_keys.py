@@ -1,7 +1,8 @@
 """The keys of a 通达信 desk, in one application-wide event filter owned by the main window.
 
 - 键盘精灵: digits or letters typed anywhere in the window (chart, tables — not in a text field)
-  open the quick-open popup pre-filled with what was typed.
+  open the quick-open popup pre-filled with what was typed; the keys that follow, until the
+  popup's window has the keyboard, are typed into it too (``QuickOpenDialog.take_key``).
 - PgUp / PgDn with the focus in the stock view: the previous / next stock of the list the stock
   came from (results or watchlist); the list's selection follows.
 - Enter in the chart toggles the full-window K-line; Esc leaves it.
@@ -79,6 +80,9 @@ class DeskKeys(QObject):
                 return True
             return False
         # KeyPress
+        dlg = w.quick_open_dialog
+        if dlg is not None and dlg.is_opening() and dlg.take_key(event, spirit_text(event)):
+            return True     # typed after the key that opened the 键盘精灵, before it had the keyboard
         if is_text_input(obj):
             return False
         in_stock = w.stock_view is not None and _inside(obj, w.stock_view)   # None: not built yet

@@ -34,9 +34,7 @@ class DeskNavigation:
         self.ensure_built()
         dlg = self.quick_open_dialog
         if dlg.isVisible():
-            dlg.edit.end(False)
-            dlg.edit.insert(text)
-            dlg.edit.setFocus()
+            dlg.type_text(text)
         else:
             dlg.open_with(text)
 

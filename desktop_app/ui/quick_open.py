@@ -8,6 +8,12 @@ pandas are imported there, never at start-up) the first time the dialog is shown
 The indexes StockScan knows are in the search too (``StockIndex(…, indexes=True)``): each hit
 says its kind (股票/指数), and an index's code is shown with its exchange (``sh000001``), so
 上证指数 and 平安银行 000001 are two rows; choosing one emits ``index:000001`` or ``000001``.
+
+The popup is not modal, and closes when another window is activated (as 通达信's does). Modal, it
+lost keystrokes: between the first key, which opens it, and the moment its window has the
+keyboard (asynchronous under X11), the keys still reach the main window, and Qt drops key events
+to a window a modal dialog blocks — typing 600577 fast gave 6577. Those keys now reach the window's
+key filter (``ui/desk_keys``), which hands them to :meth:`QuickOpenDialog.take_key`.
 """
 from __future__ import annotations
 
@@ -61,8 +67,9 @@ class QuickOpenDialog(QDialog):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("quickOpen")
-        self.setModal(True)
+        self.setModal(False)      # see the module docstring: a modal popup lost keystrokes
         self.ctx = context
+        self._was_active = False
         self.index: StockIndex | None = None
         self._index_source: Any = None
         self._building_for: Any = None
@@ -124,6 +131,7 @@ class QuickOpenDialog(QDialog):
     # -- dialog -------------------------------------------------------------------------------
     def open_with(self, text: str = "") -> None:
         """Show the dialog, optionally pre-filled (a key typed on the chart starts a search)."""
+        self._was_active = False
         self.ensure_index()
         self.edit.setText(text)
         self.edit.setFocus()
@@ -136,6 +144,43 @@ class QuickOpenDialog(QDialog):
     def _caret_to_end(self) -> None:
         self.edit.deselect()
         self.edit.end(False)
+
+    def type_text(self, text: str) -> None:
+        """Continue the query with ``text`` (keys typed before the popup had the keyboard)."""
+        self.edit.end(False)
+        self.edit.insert(text)
+        self.edit.setFocus()
+
+    def is_opening(self) -> bool:
+        """Shown but its window does not have the keyboard yet (the keys still go elsewhere)."""
+        return self.isVisible() and not self.isActiveWindow()
+
+    def take_key(self, event: QKeyEvent, text: str) -> bool:
+        """A key that reached the main window while the popup :meth:`is_opening`: what typing it
+        into the popup would do (``text``: its 键盘精灵 character, or ""). False for other keys."""
+        key = event.key()
+        if text:
+            self.type_text(text)
+        elif key == Qt.Key.Key_Backspace:
+            self.edit.backspace()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.accept_current()
+        elif key == Qt.Key.Key_Escape:
+            self.reject()
+        else:
+            return False
+        return True
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt override)
+        """Close when another window is activated after the popup had the keyboard (a click in
+        the main window), as 通达信's 键盘精灵 does; not while it is still opening."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange:
+            if self.isActiveWindow():
+                self._was_active = True
+            elif self._was_active and self.isVisible():
+                self._was_active = False
+                self.reject()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt override)
         self.ensure_index()
