@@ -247,26 +247,25 @@ def test_set_visible_range_fits_subpanes(chart, qtbot):
 
 def test_reference_levels_are_drawn_at_their_values_behind_the_lines(chart, qtbot):
     """KDJ's 20/80, RSI's 30/70 and MACD's 0 are dotted lines across their pane, at the pixel row
-    the pane's y range puts each value (computed here from the range and the pane's height)."""
+    the pane's y range puts each value (computed here from the range and the pane's height), under
+    the pane's lines; a zoom moves them with the range."""
     chart.set_panes(["macd", "kdj", "rsi"])
     chart.set_bars(make_bars(500), symbol="600000")
     qtbot.waitUntil(chart.indicators_shown)
-    chart.set_visible_range(0, 499)
-    chart.grab()
-    for name, levels in (("macd", [0.0]), ("kdj", [20.0, 80.0]), ("rsi", [30.0, 70.0])):
-        vb = chart._pane_objs[name].plot.getViewBox()
-        grid = next(g for g in chart._grids if g.parentItem() is vb)
-        assert grid.levels() == levels
-        _, (y0, y1) = vb.viewRange()
-        h = vb.rect().height()
-        rows = [(y1 - v) / (y1 - y0) * h for v in levels if y0 <= v <= y1]
-        lines = grid.level_lines()
-        assert len(rows) == len(levels)          # these bars' indicators cross every level
-        assert [line.y1() for _pen, line in lines] == pytest.approx(rows, abs=1e-6)
-        assert all(pen.style() == QtCore.Qt.PenStyle.DotLine for pen, _line in lines)
-        assert all(line.x1() == vb.rect().right() and line.x2() == vb.rect().left()
-                   for _pen, line in lines)
-        assert grid.zValue() < min(c.zValue() for c in chart._pane_objs[name].curves.values())
+    for i0, i1 in ((0, 499), (300, 420)):
+        chart.set_visible_range(i0, i1)
+        chart.grab()
+        for name, levels in (("macd", [0.0]), ("kdj", [20.0, 80.0]), ("rsi", [30.0, 70.0])):
+            pane = chart._pane_objs[name]
+            vb = pane.plot.getViewBox()
+            _, (y0, y1) = vb.viewRange()
+            h = vb.rect().height()
+            assert [line.value() for line in pane.level_lines] == levels
+            assert [line.pixel() for line in pane.level_lines] == pytest.approx(
+                [(y1 - v) / (y1 - y0) * h for v in levels], abs=1e-6)
+            assert all(line.isVisible() and line._pen.style() == QtCore.Qt.PenStyle.DotLine
+                       for line in pane.level_lines)
+            assert all(line.zValue() < vb.childGroup.zValue() for line in pane.level_lines)
 
 
 def test_crosshair_lines_sit_on_the_bar_and_follow_a_zoom(chart, qtbot):

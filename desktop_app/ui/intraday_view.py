@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from .chart._qt import QtCore, QtGui, QtWidgets, cosmetic_pen, pg
-from .chart.cursor import CrosshairLine
+from .chart.pane_line import PaneLine
 from .chart.labels import axis_number, big_number
 from .chart.style import THEMES
 from .i18n import tr
@@ -157,15 +157,16 @@ class IntradayView(QtWidgets.QWidget):
         self.price_plot.setXRange(-1, 241, padding=0)
         self.price_line = pg.PlotDataItem(pen=cosmetic_pen(st.lines[0], 1.2))
         self.avg_line = pg.PlotDataItem(pen=cosmetic_pen(st.lines[1], 1.2))
-        self.prev_line = pg.InfiniteLine(angle=0, pen=cosmetic_pen(st.foreground, 1, QtCore.Qt.PenStyle.DashLine))
-        for item in (self.prev_line, self.price_line, self.avg_line):
+        self.prev_line = PaneLine(self.price_plot.getViewBox(), False,
+                                  cosmetic_pen(st.foreground, 1, QtCore.Qt.PenStyle.DashLine), z=-50)
+        for item in (self.price_line, self.avg_line):
             self.price_plot.addItem(item)
         self.volume_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
         self.volume_plot.addItem(self.volume_bars)
         pen = cosmetic_pen(st.crosshair, 1, QtCore.Qt.PenStyle.DotLine)
-        self.v_line = CrosshairLine(self.price_plot.getViewBox(), True, pen)    # the chart's crosshair lines
-        self.h_line = CrosshairLine(self.price_plot.getViewBox(), False, pen)
-        self.v_line2 = CrosshairLine(self.volume_plot.getViewBox(), True, pen)
+        self.v_line = PaneLine(self.price_plot.getViewBox(), True, pen, z=20)    # the chart's crosshair lines
+        self.h_line = PaneLine(self.price_plot.getViewBox(), False, pen, z=20)
+        self.v_line2 = PaneLine(self.volume_plot.getViewBox(), True, pen, z=20)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._show_cursor(False)
 
@@ -180,7 +181,7 @@ class IntradayView(QtWidgets.QWidget):
         self.price_axis.set_levels(day.prev_close, hi - day.prev_close)
         self.pct_axis.set_levels(day.prev_close, hi - day.prev_close)
         self.price_plot.setYRange(lo - (hi - lo) * 0.01, hi + (hi - lo) * 0.01, padding=0)   # edge ticks shown
-        self.prev_line.setValue(day.prev_close)
+        self.prev_line.set_value(day.prev_close)
         self.price_line.setData(day.x, day.price)
         self.avg_line.setData(day.x, day.avg)
         st = self.style_

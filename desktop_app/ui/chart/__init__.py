@@ -7,7 +7,7 @@ Public entry point: :class:`ChartWidget` (``chart_widget.py``). Layout of the pa
 (the user's 通达信 formula indicators), ``title_strip`` (the 通达信 title line per pane), ``level_tags``
 (S/R price tags without collisions), ``legend``, ``readout`` (the title lines' contents), ``navigation`` (zoom, pan, keys, y fitting),
 ``offscreen`` (export rendering, the export twin), ``cursor`` (crosshair), ``date_axis``
-(trading-day axis), ``grid_item`` (each pane's grid and reference levels), ``style`` (light/dark).
+(trading-day axis), ``grid_item``, ``pane_line`` (a line across a pane at one value: crosshair, reference levels, S/R), ``style`` (light/dark).
 """
 from __future__ import annotations
 

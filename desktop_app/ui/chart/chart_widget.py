@@ -325,7 +325,6 @@ class ChartWidget(ChartCompare, ChartFormulas, ChartExport, ChartNavigation, Cha
         for row, name in enumerate(self._panes, start=2):
             plot = self._new_plot(row, 2, name)
             self._pane_objs[name] = IndicatorPane(name, plot, st)
-            self._grids[-1].set_levels(self._pane_objs[name].levels)
         self._build_formula_layers(2 + len(self._panes))
         self._build_compare_layer()
         plots = self._plots()

@@ -12,66 +12,11 @@ from collections.abc import Callable
 
 from ._qt import QtCore, QtGui, QtWidgets, cosmetic_pen, pg
 from .labels import big_number
+from .pane_line import PaneLine, remove
 from .style import LIGHT, ChartStyle
 from .title_strip import Segment, TitleStrip
 
 ReadoutFn = Callable[[int], list[Segment]]
-
-
-class CrosshairLine(QtWidgets.QGraphicsObject):
-    """One dashed line of the crosshair across a pane, at a data value (a bar's x when
-    ``vertical``, else a y), drawn in the ViewBox's pixels. Moving it stores the value and asks
-    for a repaint; the paint maps that one value. (A ``pg.InfiniteLine`` recomputed its bounds
-    through several view mappings in Python on every move and every zoom: ≈0.5 ms a frame for
-    the six lines of a chart with every pane on.)"""
-
-    def __init__(self, vb: pg.ViewBox, vertical: bool, pen: QtGui.QPen) -> None:
-        super().__init__(vb)
-        self._vb = vb
-        self._vertical = vertical
-        self._pen = QtGui.QPen(pen)
-        self._value: float | None = None
-        self.setZValue(20)
-        self.setVisible(False)
-        vb.sigRangeChanged.connect(self._moved)      # the same value, another pixel
-        vb.sigResized.connect(self._resized)
-
-    def set_value(self, value: float) -> None:
-        if value != self._value:
-            self._value = float(value)
-            self.update()
-
-    def value(self) -> float | None:
-        return self._value
-
-    def _moved(self, *_args) -> None:
-        self.update()
-
-    def _resized(self, *_args) -> None:
-        self.prepareGeometryChange()
-
-    def boundingRect(self) -> QtCore.QRectF:  # noqa: N802 (Qt override)
-        return self._vb.rect()
-
-    def pixel(self) -> float | None:
-        """Where the line is drawn, in the ViewBox's pixels (x when vertical, else y)."""
-        if self._value is None:
-            return None
-        self._vb.updateMatrix()
-        at = self._vb.childTransform().map(
-            QtCore.QPointF(self._value, 0.0) if self._vertical else QtCore.QPointF(0.0, self._value))
-        return at.x() if self._vertical else at.y()
-
-    def paint(self, p: QtGui.QPainter, *args) -> None:
-        pos, r = self.pixel(), self._vb.rect()
-        if pos is None:
-            return
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        p.setPen(self._pen)
-        if self._vertical:
-            p.drawLine(QtCore.QPointF(pos, r.top()), QtCore.QPointF(pos, r.bottom()))
-        else:
-            p.drawLine(QtCore.QPointF(r.left(), pos), QtCore.QPointF(r.right(), pos))
 
 
 class _PaneCursor:
@@ -82,8 +27,10 @@ class _PaneCursor:
         self.strip = strip
         pen = cosmetic_pen(style.crosshair, 1.0, QtCore.Qt.PenStyle.DashLine)
         vb = plot.getViewBox()
-        self.vline = CrosshairLine(vb, True, pen)
-        self.hline = CrosshairLine(vb, False, pen)
+        self.vline = PaneLine(vb, True, pen, z=20)
+        self.hline = PaneLine(vb, False, pen, z=20)
+        for line in (self.vline, self.hline):
+            line.setVisible(False)
         self.ylabel = QtWidgets.QGraphicsSimpleTextItem(vb)
         self.ylabel.setBrush(QtGui.QColor(style.foreground))
         self.ylabel.setZValue(30)
@@ -91,8 +38,7 @@ class _PaneCursor:
 
     def detach(self) -> None:
         for item in (self.vline, self.hline, self.ylabel):
-            if item.scene() is not None:
-                item.scene().removeItem(item)
+            remove(item)
 
 
 class ChartCursor(QtCore.QObject):

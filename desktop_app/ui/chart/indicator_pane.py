@@ -13,6 +13,7 @@ from ..i18n import model_lang
 from ._qt import QtCore, cosmetic_pen, pg
 from .bar_data import BarData
 from .overlays import make_curve
+from .pane_line import PaneLine
 from .style import LIGHT, ChartStyle
 from .title_strip import Run, Segment
 from .volume_item import HistogramItem
@@ -51,9 +52,11 @@ class IndicatorPane:
         self.curves = {k: make_curve(k, cosmetic_pen(c)) for k, c in zip(self.keys, style.lines)}
         for c in self.curves.values():
             plot.addItem(c)
-        #: (value, dotted pen) of each reference line, drawn by the pane's grid (grid_item)
-        self.levels = [(level, cosmetic_pen(style.grid if level else style.crosshair, 1.0,
-                                            QtCore.Qt.PenStyle.DotLine)) for level in refs]
+        #: the dotted reference lines, under the pane's lines and bars
+        self.level_lines = [PaneLine(plot.getViewBox(), False,
+                                     cosmetic_pen(style.grid if level else style.crosshair, 1.0,
+                                                  QtCore.Qt.PenStyle.DotLine), z=-50, value=level)
+                            for level in refs]
         self._data: BarData | None = None
 
     @property

@@ -15,6 +15,7 @@ import numpy as np
 from ._qt import QtCore, QtGui, cosmetic_pen, pg
 from .bar_data import MA_PERIODS, BarData
 from .line_item import LineItem
+from .pane_line import PaneLine, remove
 from .style import LIGHT, ChartStyle
 
 MA_KEYS = tuple(f"ma{p}" for p in MA_PERIODS)
@@ -66,7 +67,7 @@ class Overlays:
         self.markers = pg.ScatterPlotItem(pxMode=True, size=11, hoverable=True, tip=_marker_tip)
         self.markers.setZValue(5)
         plot.addItem(self.markers)
-        self.level_lines: list[pg.InfiniteLine] = []
+        self.level_lines: list[PaneLine] = []
         self.levels: list[tuple[float, str, str]] = []
         self.marker_labels: list[str] = []
         self._markers_by_index: dict[int, list[str]] = {}
@@ -117,7 +118,7 @@ class Overlays:
 
     def _clear_levels(self) -> None:
         for line in self.level_lines:
-            self.plot.removeItem(line)
+            remove(line)
         self.level_lines = []
         self.levels = []
 
@@ -190,9 +191,8 @@ class Overlays:
         for price, kind, _note in levels:
             color = self.style.resistance if kind == "resistance" else self.style.support
             pen = cosmetic_pen(color, 1.0, QtCore.Qt.PenStyle.DashLine)
-            line = pg.InfiniteLine(pos=float(price), angle=0, pen=pen, movable=False)
-            line.setZValue(4)
-            self.plot.addItem(line, ignoreBounds=True)
+            line = PaneLine(self.plot.getViewBox(), False, pen, z=4, value=float(price))
+            line.setVisible(self.levels_on)
             self.level_lines.append(line)
 
     def signals_at(self, i: int) -> list[str]:
