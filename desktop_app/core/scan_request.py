@@ -105,7 +105,7 @@ class ScanRequest:
             except SymbolError as e:
                 problems.append(R("universe_index", reason=e.reason))
         elif kind in ("industry", "concept") and not arg:
-            problems.append(R("board_name_missing", kind=_kind_term(kind),
+            problems.append(R("board_name_missing", kind=kind_term(kind),
                               example=f"{kind}:银行"))
         elif kind == "codes" and not parse_symbols(arg).symbols:
             problems.append(R("codes_none_valid"))
@@ -184,7 +184,8 @@ def _finite_or_none(x: Any) -> bool:
         return False
 
 
-def _kind_term(kind: str) -> dict:
+def kind_term(kind: str) -> dict:
+    """A board kind ("industry" | "concept") as a reason argument in both languages."""
     return {"zh": WORDS[kind][0], "en": kind}
 
 

@@ -9,7 +9,7 @@ from typing import Iterable
 import pandas as pd
 
 from .reasons import R, Reason
-from .scan_request import EmptyUniverseError, ScanError, ScanRequest, _kind_term, split_universe
+from .scan_request import EmptyUniverseError, ScanError, ScanRequest, kind_term, split_universe
 from .symbols import BOARDS, SymbolError, parse_index, parse_symbols
 
 
@@ -28,12 +28,12 @@ def _board_members(source, kind: str, name: str) -> list[str]:
     try:
         names = list(source.boards(kind))
     except Exception as e:  # noqa: BLE001 - a source error is reported readably
-        raise ScanError(R("boards_unavailable", kind=_kind_term(kind), reason=Reason.of(e))) from e
+        raise ScanError(R("boards_unavailable", kind=kind_term(kind), reason=Reason.of(e))) from e
     if name not in names:
         close = [n for n in names if name in n or n in name][:8]
         hint = (R("board_hint_close", names=close) if close
                 else R("board_hint_examples", names=names[:8]) if names else "")
-        raise EmptyUniverseError(R("board_not_found", kind=_kind_term(kind), name=name, hint=hint))
+        raise EmptyUniverseError(R("board_not_found", kind=kind_term(kind), name=name, hint=hint))
     return list(source.board_members(kind, name))
 
 
@@ -63,7 +63,7 @@ def resolve_universe(request: ScanRequest, source, watchlist: list[str] | None =
         syms = list(source.index_members(code))
     elif kind in ("industry", "concept"):
         if not arg:
-            raise ScanError(R("board_name_missing", kind=_kind_term(kind), example=f"{kind}:银行"))
+            raise ScanError(R("board_name_missing", kind=kind_term(kind), example=f"{kind}:银行"))
         syms = _board_members(source, kind, arg)
     elif kind == "watchlist":
         syms = list(watchlist or [])
